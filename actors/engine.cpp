@@ -1,0 +1,351 @@
+#include "actors/engine.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "actors/errors.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/journal.hpp"
+#include "actors/number_allocator.hpp"
+#include "actors/order_registry.hpp"
+#include "actors/store_pool.hpp"
+#include "supervision/supervisor.hpp"
+
+namespace actors {
+
+std::vector<domain::payment_method> payment_methods_from(const config::payments_config& payments) {
+  std::vector<domain::payment_method> out;
+  for (const auto& c : payments.coins) {
+    domain::payment_method m;
+    m.code = c.code;
+    m.name = c.name;
+    m.decimals = c.decimals;
+    m.quote_decimals = c.quote_decimals;
+    m.usd_rate_e8 = c.usd_rate_e8;
+    m.address = c.address;
+    m.uri_scheme = c.uri_scheme;
+//    m.token_contract = c.token_contract;  // TOKEN_CONTRACT_PENDING
+    m.memo = c.memo;
+    m.confirmations = c.confirmations;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+namespace {
+
+std::string random_uuid() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
+  return domain::format_uuid(bytes, 4);
+}
+
+domain::timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+/// The current handles of the supervised services. The supervisor replaces
+/// them on a restart; callers read them per request.
+struct services {
+  store_actor store;
+  journal_actor journal;
+  number_allocator_actor numbers;
+  order_registry_actor registry;
+};
+
+class service_directory {
+ public:
+  services get() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return current_;
+  }
+  template <class F>
+  void update(F f) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    f(current_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  services current_;
+};
+
+class engine_config_for_caf : public caf::actor_system_config {
+ public:
+  engine_config_for_caf() {
+    add_error_category(domain_error_category, render_domain_error);
+    // The shutdown path waits for actors; a silent CAF log keeps stderr ours.
+    set("logger.console", caf::atom("none"));
+  }
+};
+
+template <class T>
+domain::result<T> failure(const caf::error& e) {
+  return domain::result<T>{to_domain_error(e)};
+}
+
+}  // namespace
+
+struct engine::impl {
+  config::engine_config config;
+  std::shared_ptr<const domain::catalog> products;
+  std::vector<domain::payment_method> methods;
+  domain::access_keys keys;
+  domain::shipping_policy shipping;
+  engine_config_for_caf caf_config;
+  caf::actor_system system{caf_config};
+  std::shared_ptr<service_directory> directory = std::make_shared<service_directory>();
+  supervisor_actor supervisor;
+
+  impl(const config::engine_config& cfg, domain::catalog c, domain::access_keys k)
+      : config(cfg),
+        products(std::make_shared<const domain::catalog>(std::move(c))),
+        methods(payment_methods_from(cfg.payments)),
+        keys(std::move(k)) {}
+
+  std::chrono::milliseconds ask_timeout() const { return config.actors.ask_timeout; }
+
+  void start() {
+    auto& sys = system;
+    auto dir = directory;
+    const auto url = config.database.url;
+    const auto pool = static_cast<std::size_t>(config.database.pool_size);
+    journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch), 2, ask_timeout()};
+    order_registry_options registry{config.actors.passivate_after, ask_timeout()};
+    const auto timeout = ask_timeout();
+    std::vector<supervision::child_spec> children{
+        {"store", [&sys, dir, url, pool] {
+           auto h = sys.spawn(store_router_impl, url, pool);
+           dir->update([&](services& s) { s.store = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"journal", [&sys, dir, url, journal] {
+           auto h = sys.spawn(journal_impl, journal, url);
+           dir->update([&](services& s) { s.journal = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"order_numbers", [&sys, dir, timeout] {
+           auto h = sys.spawn(number_allocator_impl, dir->get().store, timeout);
+           dir->update([&](services& s) { s.numbers = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"order_registry", [&sys, dir, registry] {
+           auto s = dir->get();
+           auto h = sys.spawn(order_registry_impl, registry, s.journal, s.store);
+           dir->update([&](services& x) { x.registry = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+    };
+    supervisor = sys.spawn(supervision::supervisor_impl, std::move(children), supervision::restart_policy{});
+    // The supervisor starts its children in its own first step; once it
+    // answers, every handle is published and requests can flow.
+    caf::scoped_actor waiter{sys};
+    waiter->request(supervisor, caf::infinite, status_atom::value)
+        .receive([](health_report&) {}, [](caf::error& e) { throw std::runtime_error(to_string(e)); });
+    caf::anon_send(dir->get().numbers, prefetch_atom::value);
+  }
+
+  /// Sends `msg` to `target` from a short-lived actor and hands the reply (or
+  /// the error) to the callbacks. The caller's thread never waits.
+  template <class Handle, class OnValue, class OnError, class... Ts>
+  void ask(Handle target, OnValue on_value, OnError on_error, Ts... xs) {
+    if (!target) {
+      on_error(caf::make_error(caf::sec::invalid_argument));
+      return;
+    }
+    const auto timeout = ask_timeout();
+    system.spawn([=](caf::event_based_actor* self) mutable {
+      self->request(target, timeout, xs...).then(on_value, [on_error](caf::error& e) mutable { on_error(e); });
+    });
+  }
+};
+
+engine::engine(const config::engine_config& config, domain::catalog products, domain::access_keys keys)
+    : impl_(std::make_unique<impl>(config, std::move(products), std::move(keys))) {
+  impl_->start();
+}
+
+engine::~engine() { stop(); }
+
+void engine::stop() {
+  if (!impl_ || !impl_->supervisor) return;
+  caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
+  impl_->supervisor = nullptr;
+  // Detached writers finish the batch in hand before they read the exit.
+  impl_->system.await_all_actors_done();
+}
+
+std::shared_ptr<const domain::catalog> engine::catalog() const { return impl_->products; }
+
+const std::vector<domain::payment_method>& engine::payment_methods() const { return impl_->methods; }
+
+bool engine::token_matches(const domain::order_id& id, std::string_view token) const {
+  return impl_->keys.token_matches(id, token);
+}
+
+void engine::place_order(http::checkout_request request, http::callback<http::placed_order> done) {
+  auto priced = domain::price_checkout(*impl_->products, impl_->methods, impl_->shipping, request.input);
+  if (!priced) {
+    done(priced.error());
+    return;
+  }
+  const auto at = now();
+  const bool keyed = !request.idempotency_key.empty();
+  const domain::order_id id =
+      keyed ? impl_->keys.order_for_idempotency_key(request.idempotency_key) : domain::order_id{random_uuid()};
+  order_request req;
+  req.id = id;
+  const auto fingerprint = impl_->keys.fingerprint(request.canonical_request);
+  const auto& input = request.input;
+  persistence::customer_row customer{random_uuid(), input.customer.name, input.customer.email,
+                                     nlohmann::json{{"line1", input.shipping.line1},
+                                                    {"line2", input.shipping.line2},
+                                                    {"city", input.shipping.city},
+                                                    {"region", input.shipping.region},
+                                                    {"postal_code", input.shipping.postal_code},
+                                                    {"country", input.shipping.country}}
+                                         .dump(),
+                                     domain::to_unix_ms(at)};
+  if (keyed)
+    req.idempotency = persistence::idempotency_row{request.idempotency_key, fingerprint, id.value(), domain::to_unix_ms(at)};
+  const domain::payment_method method = *priced->method;
+  const auto ttl = impl_->config.payments.quote_ttl;
+  const auto services = impl_->directory->get();
+  auto token = impl_->keys.token_for(id);
+  auto* self_impl = impl_.get();
+  auto fail = [done](const caf::error& e) { done(failure<http::placed_order>(e)); };
+  impl_->ask(
+      services.numbers,
+      [self_impl, services, req, customer, priced = std::move(priced.value()), method, ttl, at, fingerprint, token,
+       done, fail](std::string& number) mutable {
+        const domain::order_number num{number};
+        req.customer = customer;
+        req.customer->ref = customer.ref;
+        req.command = domain::place_order{req.id,         num,
+                                          domain::customer_ref{customer.ref},
+                                          priced.lines,   priced.subtotal,
+                                          priced.shipping, priced.total,
+                                          domain::make_quote(method, priced.total, num, at, ttl),
+                                          fingerprint,    at};
+        self_impl->ask(
+            services.registry,
+            [done, token](order_reply& reply) { done(http::placed_order{std::move(reply.order), token}); }, fail,
+            std::move(req));
+      },
+      fail, next_atom::value);
+}
+
+void engine::get_order(domain::order_id id, http::callback<domain::order> done) {
+  impl_->ask(
+      impl_->directory->get().registry, [done](order_reply& r) { done(std::move(r.order)); },
+      [done](const caf::error& e) { done(failure<domain::order>(e)); }, get_atom::value, std::move(id));
+}
+
+void engine::execute(domain::order_id id, domain::order_command command, http::callback<domain::order> done) {
+  const auto at = now();
+  std::visit([at](auto& c) { c.at = at; }, command);
+  order_request req{std::move(id), std::move(command), std::nullopt, std::nullopt};
+  impl_->ask(
+      impl_->directory->get().registry, [done](order_reply& r) { done(std::move(r.order)); },
+      [done](const caf::error& e) { done(failure<domain::order>(e)); }, std::move(req));
+}
+
+void engine::list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) {
+  impl_->ask(
+      impl_->directory->get().store, [done](persistence::order_page& p) { done(std::move(p)); },
+      [done](const caf::error& e) { done(failure<persistence::order_page>(e)); }, list_atom::value, std::move(filter));
+}
+
+void engine::admin_order(domain::order_id id, http::callback<http::admin_order_details> done) {
+  using details = http::admin_order_details;
+  const auto s = impl_->directory->get();
+  auto* self_impl = impl_.get();
+  auto fail = [done](const caf::error& e) { done(failure<details>(e)); };
+  impl_->ask(
+      s.registry,
+      [self_impl, s, id, done, fail](order_reply& reply) {
+        auto result = std::make_shared<details>();
+        result->order = std::move(reply.order);
+        const auto ref = result->order.customer.value();
+        self_impl->ask(
+            s.store,
+            [self_impl, s, id, result, done, fail](std::optional<persistence::customer_row>& customer) {
+              result->customer = std::move(customer);
+              self_impl->ask(
+                  s.store,
+                  [result, done](std::vector<persistence::stored_event>& events) {
+                    result->events = std::move(events);
+                    done(std::move(*result));
+                  },
+                  fail, load_atom::value, id);
+            },
+            fail, customer_atom::value, ref);
+      },
+      fail, get_atom::value, id);
+}
+
+void engine::check_readiness(std::function<void(http::readiness)> done) {
+  auto* self_impl = impl_.get();
+  const auto s = impl_->directory->get();
+  auto supervisor = impl_->supervisor;
+  impl_->ask(
+      s.store,
+      [self_impl, supervisor, done](bool database) {
+        self_impl->ask(
+            supervisor,
+            [database, done](health_report& h) { done(http::readiness{database, h.healthy}); },
+            [database, done](const caf::error&) { done(http::readiness{database, false}); }, status_atom::value);
+      },
+      [done](const caf::error&) { done(http::readiness{false, false}); }, ping_atom::value);
+}
+
+void engine::system_status(std::function<void(std::string)> done) {
+  auto* self_impl = impl_.get();
+  const auto s = impl_->directory->get();
+  auto supervisor = impl_->supervisor;
+  auto report = std::make_shared<nlohmann::json>();
+  auto on_error = [done, report](const caf::error& e) {
+    (*report)["error"] = to_string(e);
+    done(report->dump());
+  };
+  impl_->ask(
+      supervisor,
+      [self_impl, s, report, done, on_error](health_report& h) {
+        nlohmann::json children = nlohmann::json::array();
+        for (const auto& c : h.children)
+          children.push_back(
+              {{"name", c.name}, {"state", c.state}, {"restarts", c.restarts}, {"last_error", c.last_error}});
+        (*report)["supervisor"] = {{"healthy", h.healthy}, {"strategy", "rest_for_one"}, {"children", children}};
+        self_impl->ask(
+            s.registry,
+            [self_impl, s, report, done, on_error](registry_stats& r) {
+              (*report)["order_actors"] = {{"live", r.live_orders},
+                                           {"spawned", r.spawned},
+                                           {"passivated", r.passivated},
+                                           {"crashed", r.crashed}};
+              self_impl->ask(
+                  s.journal,
+                  [report, done](journal_stats& j) {
+                    (*report)["journal"] = {{"queued", j.queued},
+                                            {"batches", j.batches},
+                                            {"appends", j.appends},
+                                            {"conflicts", j.conflicts},
+                                            {"largest_batch", j.largest_batch}};
+                    done(report->dump());
+                  },
+                  on_error, status_atom::value);
+            },
+            on_error, status_atom::value);
+      },
+      on_error, status_atom::value);
+}
+
+}  // namespace actors

@@ -1,0 +1,68 @@
+#pragma once
+
+// Every typed actor interface of the engine, on one screen (STYLE.md 3).
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/messages.hpp"
+
+namespace actors {
+
+/// One live order: decides, journals, then applies and replies (single writer).
+using order_actor = caf::typed_actor<
+    // run a command; the reply is the order after its events are stored
+    caf::replies_to<order_request>::with<order_reply>,
+    // the order as it stands
+    caf::replies_to<get_atom>::with<order_reply>,
+    // the registry retires an idle order; it quits after its mailbox ahead of this
+    caf::reacts_to<passivate_atom>>;
+
+/// Finds or spawns (recovering from events) the actor of an order.
+using order_registry_actor = caf::typed_actor<
+    // route a command to the order's actor
+    caf::replies_to<order_request>::with<order_reply>,
+    // read an order (recovered from its events if not live)
+    caf::replies_to<get_atom, domain::order_id>::with<order_reply>,
+    // live actors and lifetime counters
+    caf::replies_to<status_atom>::with<registry_stats>,
+    // periodic: passivate orders idle longer than actors.passivate_after
+    caf::reacts_to<sweep_atom>>;
+
+/// Group commit: collects appends from many orders into one transaction.
+using journal_actor = caf::typed_actor<
+    // store one decision (events + read model + side rows) or report a conflict
+    caf::replies_to<append_atom, persistence::append_item>::with<persistence::append_outcome>,
+    caf::replies_to<status_atom>::with<journal_stats>>;
+
+/// Detached (blocking) writer behind the journal: one connection, one batch at a time.
+using journal_writer_actor = caf::typed_actor<
+    caf::replies_to<append_atom, std::vector<persistence::append_item>>::with<
+        std::vector<persistence::append_outcome>>>;
+
+/// Detached (blocking) reader; a pool of them sits behind one router.
+using store_actor = caf::typed_actor<
+    // an order's events, by seq
+    caf::replies_to<load_atom, domain::order_id>::with<std::vector<persistence::stored_event>>,
+    // the admin's order list
+    caf::replies_to<list_atom, persistence::order_filter>::with<persistence::order_page>,
+    // a customer's personal data, for the admin view only
+    caf::replies_to<customer_atom, std::string>::with<std::optional<persistence::customer_row>>,
+    // a fresh block of 100 order numbers
+    caf::replies_to<block_atom>::with<std::int64_t>,
+    // the database answers
+    caf::replies_to<ping_atom>::with<bool>>;
+
+/// Hands out order numbers from blocks reserved in the database.
+using number_allocator_actor = caf::typed_actor<
+    caf::replies_to<next_atom>::with<std::string>,
+    caf::reacts_to<prefetch_atom>>;
+
+/// Restarts its children with backoff and reports their health.
+using supervisor_actor = caf::typed_actor<
+    caf::replies_to<status_atom>::with<health_report>,
+    caf::reacts_to<restart_atom, std::string>>;
+
+}  // namespace actors

@@ -1,0 +1,93 @@
+#include "actors/journal.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/sec.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "actors/errors.hpp"
+#include "persistence/store.hpp"
+
+namespace actors {
+namespace {
+
+using self_ptr = journal_actor::stateful_pointer<journal_state>;
+
+void flush(self_ptr self, const journal_options& options) {
+  auto& st = self->state;
+  while (!st.queue.empty() && !st.idle_writers.empty()) {
+    auto writer = st.idle_writers.back();
+    st.idle_writers.pop_back();
+    const std::size_t n = std::min(options.max_batch, st.queue.size());
+    std::vector<persistence::append_item> batch;
+    std::vector<caf::typed_response_promise<persistence::append_outcome>> promises;
+    batch.reserve(n);
+    promises.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(st.queue.front().item));
+      promises.push_back(std::move(st.queue.front().promise));
+      st.queue.pop_front();
+    }
+    ++st.stats.batches;
+    st.stats.appends += n;
+    st.stats.largest_batch = std::max(st.stats.largest_batch, n);
+    self->request(writer, options.ask_timeout, append_atom::value, std::move(batch))
+        .then(
+            [self, options, writer, promises](std::vector<persistence::append_outcome>& outcomes) mutable {
+              for (std::size_t i = 0; i < promises.size(); ++i) {
+                if (outcomes[i] == persistence::append_outcome::conflict) ++self->state.stats.conflicts;
+                promises[i].deliver(outcomes[i]);
+              }
+              self->state.idle_writers.push_back(writer);
+              flush(self, options);
+            },
+            [self, options, writer, promises](caf::error& err) mutable {
+              for (auto& p : promises) p.deliver(err);
+              self->state.idle_writers.push_back(writer);
+              flush(self, options);
+            });
+  }
+}
+
+}  // namespace
+
+journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(options.writers, 1); ++i)
+    self->state.idle_writers.push_back(
+        self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url));
+  return {
+      [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
+        auto rp = self->make_response_promise<persistence::append_outcome>();
+        self->state.queue.push_back(journal_state::pending{std::move(item), rp});
+        flush(self, options);
+        return rp;
+      },
+      [self](status_atom) {
+        auto stats = self->state.stats;
+        stats.queued = self->state.queue.size();
+        return stats;
+      },
+  };
+}
+
+journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url) {
+  // Connected lazily and again after a failure, so that a database that is
+  // down at start-up or restarts later costs failed requests, not the actor.
+  auto store = std::make_shared<std::unique_ptr<persistence::store>>();
+  return {
+      [store, url](append_atom,
+                   std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
+        try {
+          if (!*store) *store = std::make_unique<persistence::store>(url);
+          return (*store)->append_batch(batch);
+        } catch (const std::exception& e) {
+          spdlog::error("journal: batch of {} not stored: {}", batch.size(), e.what());
+          store->reset();
+          return to_caf_error(domain::make_error(domain::error_code::unavailable, "the database is unavailable"));
+        }
+      },
+  };
+}
+
+}  // namespace actors

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "actors/interfaces.hpp"
+
+namespace actors {
+
+struct journal_options {
+  std::size_t max_batch = 256;
+  // Batches in flight at once, each on its own writer connection: while one
+  // waits for its fsync the next one is already being sent.
+  std::size_t writers = 2;
+  std::chrono::milliseconds ask_timeout{5000};
+};
+
+struct journal_state {
+  struct pending {
+    persistence::append_item item;
+    caf::typed_response_promise<persistence::append_outcome> promise;
+  };
+  std::deque<pending> queue;
+  std::vector<journal_writer_actor> idle_writers;
+  journal_stats stats;
+  static inline const char* name = "journal";
+};
+
+/// Group commit (DESIGN rule 6): appends that arrive while a batch is being
+/// committed wait in the queue and all go out together in the next one, so
+/// throughput grows with load instead of paying one commit per order.
+/// Spawns `options.writers` detached writers linked to itself.
+journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journal_state> self, journal_options options,
+                                          std::string database_url);
+
+/// A detached actor owning one database connection.
+journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url);
+
+}  // namespace actors

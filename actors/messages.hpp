@@ -1,0 +1,91 @@
+#pragma once
+
+// The values our actors exchange. Nodes never exchange actor messages (they
+// meet in the database, DESIGN rule 8), so these types are only ever passed
+// within one process and are whitelisted instead of serialized.
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/order.hpp"
+#include "persistence/rows.hpp"
+
+namespace actors {
+
+/// A command for one order, with the rows that must commit with its events
+/// but must not be part of them (personal data, the idempotency record).
+struct order_request {
+  domain::order_id id;
+  domain::order_command command;
+  std::optional<persistence::customer_row> customer;
+  std::optional<persistence::idempotency_row> idempotency;
+};
+
+/// The order as it stands once the command's events are stored.
+struct order_reply {
+  domain::order order;
+};
+
+/// What the supervisor knows about one of its children.
+struct child_status {
+  std::string name;
+  std::string state;  // "running", "restarting", "failed"
+  int restarts = 0;
+  std::string last_error;
+};
+
+struct health_report {
+  bool healthy = false;
+  std::vector<child_status> children;
+};
+
+struct registry_stats {
+  std::size_t live_orders = 0;
+  std::uint64_t spawned = 0;
+  std::uint64_t passivated = 0;
+  std::uint64_t crashed = 0;
+};
+
+struct journal_stats {
+  std::uint64_t batches = 0;
+  std::uint64_t appends = 0;
+  std::uint64_t conflicts = 0;
+  std::size_t largest_batch = 0;
+  std::size_t queued = 0;
+};
+
+// Atoms (CAF 0.17: at most 10 characters).
+using append_atom = caf::atom_constant<caf::atom("append")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using customer_atom = caf::atom_constant<caf::atom("customer")>;
+using block_atom = caf::atom_constant<caf::atom("block")>;
+using next_atom = caf::atom_constant<caf::atom("next")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using prefetch_atom = caf::atom_constant<caf::atom("prefetch")>;
+
+}  // namespace actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::health_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::order_id)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_item)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::append_item>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::append_outcome>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::stored_event>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_filter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_page)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<persistence::customer_row>)

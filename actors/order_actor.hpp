@@ -1,0 +1,27 @@
+#pragma once
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/interfaces.hpp"
+
+namespace actors {
+
+struct order_state {
+  domain::order order;
+  // False after an append whose outcome is unknown (timeout, lost
+  // connection): the next command reloads the order from its events first.
+  bool in_sync = false;
+  static inline const char* name = "order";
+};
+
+struct order_actor_options {
+  // Skip the initial load: the order was just created by a checkout. If it did
+  // exist after all, the append conflicts and the actor reloads (rule 1).
+  bool assume_new = false;
+  std::chrono::milliseconds ask_timeout{5000};
+};
+
+order_actor::behavior_type order_actor_impl(order_actor::stateful_pointer<order_state> self, domain::order_id id,
+                                            order_actor_options options, journal_actor journal, store_actor store);
+
+}  // namespace actors

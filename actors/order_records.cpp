@@ -1,0 +1,47 @@
+#include "actors/order_records.hpp"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "domain/order_json.hpp"
+
+namespace actors {
+
+persistence::append_item make_append_item(const domain::order& before, const std::vector<domain::order_event>& events,
+                                          const domain::order& after, domain::timestamp recorded_at) {
+  persistence::append_item item;
+  std::int64_t seq = before.version;
+  for (const auto& e : events)
+    item.events.push_back(persistence::stored_event{after.id.value(), ++seq, domain::event_type(e),
+                                                    domain::encode_event(e).dump(), domain::to_unix_ms(recorded_at)});
+  auto& row = item.read_model;
+  row.id = after.id.value();
+  row.number = after.number.value();
+  row.status = domain::to_string(after.status);
+  row.customer_ref = after.customer.value();
+  row.payment_method = after.quote.method;
+  row.total_cents = after.total.value;
+  row.created_at_ms = domain::to_unix_ms(after.created_at);
+  row.updated_at_ms = domain::to_unix_ms(after.updated_at);
+  row.version = after.version;
+  row.view_json = domain::customer_view(after).dump();
+  return item;
+}
+
+domain::order recover(const std::vector<persistence::stored_event>& stored) {
+  domain::order o;
+  for (const auto& s : stored) {
+    if (s.seq != o.version + 1)
+      throw std::runtime_error("order " + s.order_id + ": event seq " + std::to_string(s.seq) + " follows " +
+                               std::to_string(o.version));
+    auto payload = nlohmann::json::parse(s.payload_json, nullptr, false);
+    auto event = payload.is_discarded() ? std::nullopt : domain::decode_event(s.type, payload);
+    if (!event)
+      throw std::runtime_error("order " + s.order_id + ": cannot read event " + std::to_string(s.seq) + " (" + s.type +
+                               ")");
+    o = domain::apply(std::move(o), *event);
+  }
+  return o;
+}
+
+}  // namespace actors

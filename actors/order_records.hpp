@@ -1,0 +1,22 @@
+#pragma once
+
+// Maps an order's decisions to the rows the journal stores, and stored rows
+// back to the order. The only place where domain meets persistence rows.
+
+#include <optional>
+#include <vector>
+
+#include "domain/order.hpp"
+#include "persistence/rows.hpp"
+
+namespace actors {
+
+persistence::append_item make_append_item(const domain::order& before, const std::vector<domain::order_event>& events,
+                                          const domain::order& after, domain::timestamp recorded_at);
+
+/// Rebuilds an order from its stored events. Throws std::runtime_error on an
+/// event it cannot read: a corrupt journal must stop this order loudly, never
+/// be skipped over.
+domain::order recover(const std::vector<persistence::stored_event>& stored);
+
+}  // namespace actors

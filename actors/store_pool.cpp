@@ -1,0 +1,84 @@
+#include "actors/store_pool.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "actors/errors.hpp"
+#include "persistence/store.hpp"
+
+namespace actors {
+namespace {
+
+caf::error unavailable(const std::exception& e) {
+  spdlog::warn("store: {}", e.what());
+  return to_caf_error(domain::make_error(domain::error_code::unavailable, "the database is unavailable"));
+}
+
+}  // namespace
+
+store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::string url) {
+  auto store = std::make_shared<std::unique_ptr<persistence::store>>();
+  // Runs `f` on a connected store; on failure drops the connection so the
+  // next call reconnects, and answers `unavailable`.
+  auto with_store = [store, url](auto f) -> decltype(f(std::declval<persistence::store&>())) {
+    try {
+      if (!*store) *store = std::make_unique<persistence::store>(url);
+      return f(**store);
+    } catch (const persistence::invalid_cursor& e) {
+      return to_caf_error(domain::make_error(domain::error_code::validation, e.what(), "cursor"));
+    } catch (const std::exception& e) {
+      store->reset();
+      return unavailable(e);
+    }
+  };
+  using events = std::vector<persistence::stored_event>;
+  return {
+      [with_store](load_atom, const domain::order_id& id) -> caf::result<events> {
+        return with_store([&](persistence::store& s) -> caf::result<events> { return s.load_events(id.value()); });
+      },
+      [with_store](list_atom, const persistence::order_filter& filter) -> caf::result<persistence::order_page> {
+        return with_store(
+            [&](persistence::store& s) -> caf::result<persistence::order_page> { return s.list_orders(filter); });
+      },
+      [with_store](customer_atom,
+                   const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
+        return with_store([&](persistence::store& s) -> caf::result<std::optional<persistence::customer_row>> {
+          return s.find_customer(ref);
+        });
+      },
+      [with_store](block_atom) -> caf::result<std::int64_t> {
+        return with_store(
+            [&](persistence::store& s) -> caf::result<std::int64_t> { return s.next_order_number_block(); });
+      },
+      [store, url](ping_atom) -> caf::result<bool> {
+        try {
+          if (!*store) *store = std::make_unique<persistence::store>(url);
+          if ((*store)->ping()) return true;
+        } catch (const std::exception&) {
+        }
+        store->reset();
+        return false;
+      },
+  };
+}
+
+store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store_router_state> self,
+                                             std::string database_url, std::size_t readers) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(readers, 1); ++i)
+    self->state.readers.push_back(self->spawn<caf::detached + caf::linked>(store_reader_impl, database_url));
+  auto pick = [self]() -> store_actor {
+    auto& st = self->state;
+    return st.readers[st.next++ % st.readers.size()];
+  };
+  return {
+      [self, pick](load_atom a, domain::order_id& id) { return self->delegate(pick(), a, std::move(id)); },
+      [self, pick](list_atom a, persistence::order_filter& f) { return self->delegate(pick(), a, std::move(f)); },
+      [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
+      [self, pick](block_atom a) { return self->delegate(pick(), a); },
+      [self, pick](ping_atom a) { return self->delegate(pick(), a); },
+  };
+}
+
+}  // namespace actors

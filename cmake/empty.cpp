@@ -1,0 +1,1 @@
+// Lets a layer library exist while its directory has no sources yet.

@@ -1,0 +1,564 @@
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <tuple>
+#include <utility>
+
+namespace config {
+
+namespace {
+
+// Keeps what() on one line and short even when an env var holds garbage.
+std::string printable(std::string_view text) {
+  constexpr std::size_t max_shown = 120;
+  std::string out;
+  for (char c : text.substr(0, max_shown)) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  if (text.size() > max_shown) out += "...";
+  return out;
+}
+
+}  // namespace
+
+config_error::config_error(std::string key, std::string value, const std::string& reason)
+    : std::runtime_error("config: " + key + " = '" + printable(value) + "': " + reason),
+      key_(std::move(key)),
+      value_(std::move(value)) {}
+
+// ---------------------------------------------------------------- scalar parsers
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::string_view digits = s.front() == '-' ? s.substr(1) : s;
+  if (!all_digits(digits)) return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+struct unit {
+  std::string_view suffix;
+  std::int64_t ms;
+};
+
+// Longest suffix first so that "ms" is not read as "m".
+constexpr unit units[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000},
+};
+
+}  // namespace
+
+std::optional<duration> parse_duration(std::string_view text) {
+  std::size_t digits_end = 0;
+  while (digits_end < text.size() && text[digits_end] >= '0' && text[digits_end] <= '9') ++digits_end;
+  const std::string_view number = text.substr(0, digits_end);
+  const std::string_view suffix = text.substr(digits_end);
+  if (number.empty()) return std::nullopt;
+  std::int64_t count = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
+  if (ec != std::errc{} || end != number.data() + number.size()) return std::nullopt;
+  if (suffix.empty()) {
+    // A bare number has no unit; only zero means the same in every unit.
+    if (count == 0) return duration{0};
+    return std::nullopt;
+  }
+  for (const unit& u : units) {
+    if (suffix == u.suffix) {
+      if (count > std::numeric_limits<std::int64_t>::max() / u.ms) return std::nullopt;
+      return duration{count * u.ms};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string format_duration(duration d) {
+  std::int64_t ms = d.count();
+  if (ms == 0) return "0";
+  if (ms < 0) {
+    if (ms == std::numeric_limits<std::int64_t>::min()) return std::to_string(ms) + "ms";
+    return "-" + format_duration(duration{-ms});
+  }
+  for (auto it = std::rbegin(units); it != std::rend(units); ++it) {
+    if (ms % it->ms == 0) return std::to_string(ms / it->ms) + std::string(it->suffix);
+  }
+  return std::to_string(ms) + "ms";  // unreachable: every count is a whole number of ms
+}
+
+std::optional<std::int64_t> parse_rate_e8(std::string_view text) {
+  constexpr std::int64_t scale = 100'000'000;
+  constexpr std::size_t max_fraction_digits = 8;
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  if (!all_digits(whole)) return std::nullopt;
+  if (dot != std::string_view::npos && !all_digits(fraction)) return std::nullopt;
+  if (fraction.size() > max_fraction_digits) return std::nullopt;
+
+  std::int64_t whole_value = 0;
+  auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), whole_value);
+  if (ec != std::errc{} || end != whole.data() + whole.size()) return std::nullopt;
+  if (whole_value > std::numeric_limits<std::int64_t>::max() / scale) return std::nullopt;
+
+  std::int64_t fraction_value = 0;
+  for (std::size_t i = 0; i < max_fraction_digits; ++i) {
+    fraction_value = fraction_value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+  }
+  const std::int64_t whole_scaled = whole_value * scale;
+  if (whole_scaled > std::numeric_limits<std::int64_t>::max() - fraction_value) return std::nullopt;
+  const std::int64_t rate = whole_scaled + fraction_value;
+  if (rate <= 0) return std::nullopt;
+  return rate;
+}
+
+// ---------------------------------------------------------------- one setting
+
+namespace {
+
+std::string env_name_for(const std::string& key) {
+  std::string name = "ORDER_ENGINE_";
+  for (char c : key) {
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+std::string render(const toml::node& node) {
+  if (auto s = node.as_string()) return s->get();
+  if (node.is_table()) return "{...}";
+  if (node.is_array()) return "[...]";
+  if (auto f = node.as_floating_point()) {
+    // Shortest text that reads back as the same double: 162.35, not 162.34999999999999.
+    char buffer[64];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, f->get());
+    if (ec == std::errc{}) return std::string(buffer, end);
+  }
+  std::ostringstream out;
+  node.visit([&out](const auto& v) { out << v; });
+  return out.str();
+}
+
+// One key's value as found in the environment or in the file.
+class setting {
+ public:
+  setting(std::string key, const toml::node* node, std::optional<std::string> env_value,
+          std::string env_name)
+      : key_(std::move(key)),
+        node_(node),
+        env_value_(std::move(env_value)),
+        env_name_(std::move(env_name)) {}
+
+  std::string shown() const { return env_value_ ? *env_value_ : render(*node_); }
+
+  [[noreturn]] void fail(const std::string& reason) const {
+    throw config_error(key_, shown(), env_value_ ? reason + " (from " + env_name_ + ")" : reason);
+  }
+
+  // The raw text when the value is a string (always so for env values).
+  std::optional<std::string> text() const {
+    if (env_value_) return env_value_;
+    if (auto s = node_->as_string()) return s->get();
+    return std::nullopt;
+  }
+
+  std::optional<std::int64_t> integer() const {
+    if (env_value_) return parse_int(*env_value_);
+    if (auto i = node_->as_integer()) return i->get();
+    return std::nullopt;
+  }
+
+  bool is_float() const { return !env_value_ && node_->is_floating_point(); }
+
+  std::optional<bool> boolean() const {
+    if (env_value_) {
+      if (*env_value_ == "true" || *env_value_ == "1") return true;
+      if (*env_value_ == "false" || *env_value_ == "0") return false;
+      return std::nullopt;
+    }
+    if (auto b = node_->as_boolean()) return b->get();
+    return std::nullopt;
+  }
+
+ private:
+  std::string key_;
+  const toml::node* node_;
+  std::optional<std::string> env_value_;
+  std::string env_name_;
+};
+
+std::string any_string(const setting& s) {
+  auto text = s.text();
+  if (!text) s.fail("expected a string");
+  return *text;
+}
+
+std::string non_empty_string(const setting& s) {
+  std::string text = any_string(s);
+  if (text.empty()) s.fail("expected a non-empty string");
+  return text;
+}
+
+std::int64_t integer_in(const setting& s, std::int64_t min, std::int64_t max, const std::string& what) {
+  auto value = s.integer();
+  if (!value || *value < min || *value > max) {
+    s.fail("expected " + what + " " + std::to_string(min) + ".." + std::to_string(max));
+  }
+  return *value;
+}
+
+bool boolean(const setting& s) {
+  auto value = s.boolean();
+  if (!value) s.fail("expected true or false");
+  return *value;
+}
+
+duration duration_of(const setting& s, bool zero_allowed) {
+  auto text = s.text();
+  std::optional<duration> value = text ? parse_duration(*text) : std::nullopt;
+  if (!value) s.fail("expected a duration like \"500ms\", \"10s\", \"15m\", \"24h\" or \"7d\"");
+  if (!zero_allowed && value->count() == 0) s.fail("expected a duration greater than 0");
+  return *value;
+}
+
+std::int64_t rate_of(const setting& s) {
+  auto text = s.text();
+  std::optional<std::int64_t> value = text ? parse_rate_e8(*text) : std::nullopt;
+  if (!value) {
+    s.fail(s.is_float() ? "expected a quoted decimal string like \"162.35\": a float is not exact"
+                        : "expected a positive decimal string with at most 8 decimals, like \"162.35\"");
+  }
+  return *value;
+}
+
+std::string url_of(const setting& s) {
+  std::string url = any_string(s);
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0 &&
+        url.find_first_of(" \t\r\n") == std::string::npos) {
+      // Links are built as public_url + "/path".
+      while (url.size() > scheme.size() + 1 && url.back() == '/') url.pop_back();
+      return url;
+    }
+  }
+  s.fail("expected an http:// or https:// URL");
+}
+
+std::string email_of(const setting& s) {
+  std::string email = any_string(s);
+  const auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
+      email.find_first_of(" \t\r\n<>") != std::string::npos) {
+    s.fail("expected an email address");
+  }
+  return email;
+}
+
+std::string log_level_of(const setting& s) {
+  std::string level = any_string(s);
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == known) return level;
+  }
+  s.fail("expected one of trace, debug, info, warn, error, critical, off");
+}
+
+std::string address_of(const setting& s) {
+  std::string address = any_string(s);
+  if (address.empty()) s.fail("expected a receiving address, not an empty string");
+  if (address.find_first_of(" \t\r\n") != std::string::npos) s.fail("expected an address without spaces");
+  return address;
+}
+
+std::string uri_scheme_of(const setting& s) {
+  std::string scheme = any_string(s);
+  const bool valid = !scheme.empty() && std::islower(static_cast<unsigned char>(scheme[0])) &&
+                     std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                       return std::islower(static_cast<unsigned char>(c)) ||
+                              std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' ||
+                              c == '.';
+                     });
+  if (!valid) s.fail("expected a lower-case URI scheme like \"bitcoin\"");
+  return scheme;
+}
+
+// ---------------------------------------------------------------- the schema
+
+constexpr std::int64_t max_bytes = std::int64_t{1} << 30;
+
+template <class Target>
+struct field {
+  std::string_view name;
+  void (*apply)(Target&, const setting&);
+};
+
+struct section {
+  std::string_view name;
+  std::vector<field<engine_config>> fields;
+};
+
+// Adding a key: one line here, one line with its default in config/engine.toml.
+const std::vector<section>& schema() {
+  using c = engine_config;
+  using s = const setting&;
+  static const std::vector<section> sections{
+      {"shop",
+       {
+           {"name", [](c& e, s v) { e.shop.name = non_empty_string(v); }},
+           {"public_url", [](c& e, s v) { e.shop.public_url = url_of(v); }},
+           {"support_email", [](c& e, s v) { e.shop.support_email = email_of(v); }},
+       }},
+      {"http",
+       {
+           {"host", [](c& e, s v) { e.http.host = non_empty_string(v); }},
+           {"port", [](c& e, s v) { e.http.port = int(integer_in(v, 1, 65535, "a port number")); }},
+           {"threads", [](c& e, s v) { e.http.threads = int(integer_in(v, 1, 256, "a thread count")); }},
+           {"body_limit",
+            [](c& e, s v) { e.http.body_limit = std::size_t(integer_in(v, 1, max_bytes, "a byte count")); }},
+           {"header_limit",
+            [](c& e, s v) { e.http.header_limit = std::size_t(integer_in(v, 1, max_bytes, "a byte count")); }},
+           {"read_timeout", [](c& e, s v) { e.http.read_timeout = duration_of(v, false); }},
+           {"keep_alive_timeout", [](c& e, s v) { e.http.keep_alive_timeout = duration_of(v, false); }},
+           {"request_timeout", [](c& e, s v) { e.http.request_timeout = duration_of(v, false); }},
+           {"rate_limit",
+            [](c& e, s v) { e.http.rate_limit = int(integer_in(v, 0, 1'000'000, "requests per second")); }},
+           {"rate_burst",
+            [](c& e, s v) { e.http.rate_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+           {"shutdown_grace", [](c& e, s v) { e.http.shutdown_grace = duration_of(v, true); }},
+       }},
+      {"database",
+       {
+           {"url", [](c& e, s v) { e.database.url = any_string(v); }},
+           {"pool_size",
+            [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
+           {"journal_max_batch",
+            [](c& e, s v) { e.database.journal_max_batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
+       }},
+      {"admin",
+       {
+           {"token", [](c& e, s v) { e.admin.token = any_string(v); }},
+       }},
+      {"actors",
+       {
+           {"passivate_after", [](c& e, s v) { e.actors.passivate_after = duration_of(v, false); }},
+           {"ask_timeout", [](c& e, s v) { e.actors.ask_timeout = duration_of(v, false); }},
+       }},
+      {"catalog",
+       {
+           {"seed_file", [](c& e, s v) { e.catalog.seed_file = any_string(v); }},
+       }},
+      {"web",
+       {
+           {"root", [](c& e, s v) { e.web.root = non_empty_string(v); }},
+       }},
+      {"log",
+       {
+           {"level", [](c& e, s v) { e.log.level = log_level_of(v); }},
+       }},
+      {"payments",
+       {
+           {"quote_ttl", [](c& e, s v) { e.payments.quote_ttl = duration_of(v, false); }},
+       }},
+  };
+  return sections;
+}
+
+struct coin_field {
+  field<coin_config> f;
+  bool required;
+};
+
+const std::vector<coin_field>& coin_schema() {
+  using c = coin_config;
+  using s = const setting&;
+  static const std::vector<coin_field> fields{
+      {{"name", [](c& coin, s v) { coin.name = non_empty_string(v); }}, true},
+      {{"decimals", [](c& coin, s v) { coin.decimals = int(integer_in(v, 0, 18, "a number of decimals")); }},
+       true},
+      {{"quote_decimals",
+        [](c& coin, s v) { coin.quote_decimals = int(integer_in(v, 0, 18, "a number of decimals")); }},
+       false},
+      {{"usd_rate", [](c& coin, s v) { coin.usd_rate_e8 = rate_of(v); }}, true},
+      {{"address", [](c& coin, s v) { coin.address = address_of(v); }}, true},
+      {{"uri_scheme", [](c& coin, s v) { coin.uri_scheme = uri_scheme_of(v); }}, true},
+      {{"memo", [](c& coin, s v) { coin.memo = boolean(v); }}, false},
+      {{"confirmations",
+        [](c& coin, s v) { coin.confirmations = int(integer_in(v, 0, 10'000, "a confirmation count")); }},
+       false},
+  };
+  return fields;
+}
+
+const section* find_section(std::string_view name) {
+  for (const section& sec : schema()) {
+    if (sec.name == name) return &sec;
+  }
+  return nullptr;
+}
+
+template <class Fields>
+bool has_field(const Fields& fields, std::string_view name) {
+  return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
+}
+
+bool is_coin_code(std::string_view code) {
+  return code.size() >= 2 && code.size() <= 10 &&
+         std::all_of(code.begin(), code.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+// ---------------------------------------------------------------- loading
+
+toml::table parse_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw config_error("file", path, "does not exist");
+  if (!std::filesystem::is_regular_file(path, ec)) throw config_error("file", path, "is not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) throw config_error("file", path, std::string("cannot be read: ") + std::strerror(errno));
+  try {
+    return toml::parse(content.str(), path);
+  } catch (const toml::parse_error& e) {
+    const auto& at = e.source().begin;
+    throw config_error("file", path,
+                       "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
+                           ": " + std::string(e.description()));
+  }
+}
+
+// Typos must not be silently ignored: every key in the file has to be one we read.
+void reject_unknown_keys(const toml::table& root) {
+  for (const auto& [name, node] : root) {
+    const std::string section_name(name.str());
+    const section* sec = find_section(section_name);
+    if (!sec) throw config_error(section_name, render(node), "unknown section");
+    const toml::table* table = node.as_table();
+    if (!table) throw config_error(section_name, render(node), "expected a [" + section_name + "] table");
+    for (const auto& [key, value] : *table) {
+      const std::string full = section_name + "." + std::string(key.str());
+      if (has_field(sec->fields, key.str())) continue;
+      if (section_name != "payments") throw config_error(full, render(value), "unknown key");
+      const toml::table* coin = value.as_table();
+      if (!coin) {
+        throw config_error(full, render(value), "unknown key (a coin is a [payments.CODE] table)");
+      }
+      if (!is_coin_code(key.str())) {
+        throw config_error(full, std::string(key.str()),
+                           "expected a coin code of 2..10 upper-case letters or digits");
+      }
+      for (const auto& [coin_key, coin_value] : *coin) {
+        const bool known = std::any_of(coin_schema().begin(), coin_schema().end(),
+                                       [&](const coin_field& f) { return f.f.name == coin_key.str(); });
+        if (!known) throw config_error(full + "." + std::string(coin_key.str()), render(coin_value), "unknown key");
+      }
+    }
+  }
+}
+
+// The environment wins over the file, the file over the default.
+template <class Target>
+bool apply_field(Target& target, const field<Target>& f, const std::string& key, const toml::table* table,
+                 const env_lookup& getenv) {
+  const std::string env_name = env_name_for(key);
+  if (auto env_value = getenv(env_name)) {
+    f.apply(target, setting(key, nullptr, std::move(env_value), env_name));
+    return true;
+  }
+  if (table) {
+    if (const toml::node* node = table->get(f.name)) {
+      f.apply(target, setting(key, node, std::nullopt, {}));
+      return true;
+    }
+  }
+  return false;
+}
+
+coin_config load_coin(const std::string& code, const toml::table& table, const env_lookup& getenv) {
+  coin_config coin;
+  coin.code = code;
+  bool quote_decimals_set = false;
+  std::optional<std::string> first_missing;
+  // Present values are checked first so that a wrong value is not hidden behind a missing one.
+  for (const coin_field& cf : coin_schema()) {
+    const std::string key = "payments." + code + "." + std::string(cf.f.name);
+    const bool set = apply_field(coin, cf.f, key, &table, getenv);
+    if (!set && cf.required && !first_missing) first_missing = key;
+    if (cf.f.name == "quote_decimals") quote_decimals_set = set;
+  }
+  if (first_missing) throw config_error(*first_missing, "", "is required");
+  if (!quote_decimals_set) coin.quote_decimals = coin.decimals;
+  if (coin.quote_decimals > coin.decimals) {
+    throw config_error("payments." + code + ".quote_decimals", std::to_string(coin.quote_decimals),
+                       "expected at most decimals (" + std::to_string(coin.decimals) + ")");
+  }
+  return coin;
+}
+
+std::vector<coin_config> load_coins(const toml::table& root, const env_lookup& getenv) {
+  std::vector<coin_config> coins;
+  const toml::table* payments = root["payments"].as_table();
+  if (!payments) return coins;
+
+  // toml::table is sorted by key; the operator's order is the order in the file.
+  std::vector<std::pair<const toml::key*, const toml::table*>> found;
+  for (const auto& [key, node] : *payments) {
+    if (const toml::table* coin = node.as_table()) found.emplace_back(&key, coin);
+  }
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+  });
+  for (const auto& [key, table] : found) coins.push_back(load_coin(std::string(key->str()), *table, getenv));
+  return coins;
+}
+
+}  // namespace
+
+engine_config load_config(const std::string& path, const env_lookup& getenv) {
+  const toml::table root = parse_file(path);
+  reject_unknown_keys(root);
+
+  engine_config result;
+  for (const section& sec : schema()) {
+    const toml::table* table = root[sec.name].as_table();
+    for (const auto& f : sec.fields) {
+      apply_field(result, f, std::string(sec.name) + "." + std::string(f.name), table, getenv);
+    }
+  }
+  result.payments.coins = load_coins(root, getenv);
+  return result;
+}
+
+engine_config load_config(const std::string& path) {
+  return load_config(path, [](const std::string& name) -> std::optional<std::string> {
+    if (const char* value = std::getenv(name.c_str())) return std::string(value);
+    return std::nullopt;
+  });
+}
+
+}  // namespace config

@@ -1,0 +1,133 @@
+#pragma once
+
+// The engine's whole configuration as one typed struct. Loaded from a TOML file
+// (config/engine.toml documents every key) and overridden key by key from the
+// environment: `section.key` <- ORDER_ENGINE_SECTION_KEY, a coin's field
+// `payments.XMR.usd_rate` <- ORDER_ENGINE_PAYMENTS_XMR_USD_RATE.
+// Every duration is a setting so that tests can run a whole order lifecycle in seconds.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace config {
+
+using duration = std::chrono::milliseconds;
+
+struct coin_config {
+  std::string code;            // table name in the file: "XMR"
+  std::string name;            // "Monero"
+  int decimals = 0;            // atomic units per coin = 10^decimals (XMR 12, BTC 8, ETH 18)
+  int quote_decimals = 0;      // digits a quoted amount is rounded to; <= decimals
+  std::int64_t usd_rate_e8 = 0;  // USD per whole coin times 1e8, exact ("162.35" -> 16235000000)
+  std::string address;         // receiving address shown to the customer
+  std::string uri_scheme;      // payment URI scheme: "monero", "bitcoin", "ethereum"
+  bool memo = false;           // the order reference travels with the payment (payment id / memo)
+  int confirmations = 1;       // confirmations before a payment counts as received
+};
+
+struct shop_config {
+  std::string name = "Cleveland Cartridge Co";
+  std::string public_url = "http://127.0.0.1:8080";  // base of links in emails
+  std::string support_email = "support@cleveland-cartridge.example";
+};
+
+struct http_config {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 2;
+  std::size_t body_limit = 65536;   // bytes
+  std::size_t header_limit = 8192;  // bytes
+  duration read_timeout = std::chrono::seconds{10};
+  duration keep_alive_timeout = std::chrono::seconds{60};
+  duration request_timeout = std::chrono::seconds{10};
+  int rate_limit = 0;  // requests per second per client IP, 0 = off
+  int rate_burst = 0;  // 0 = 2 x rate_limit
+  duration shutdown_grace = std::chrono::seconds{10};
+};
+
+struct database_config {
+  std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
+  int pool_size = 4;
+  int journal_max_batch = 256;  // appends per group-commit transaction
+};
+
+struct admin_config {
+  std::string token;  // bearer token of the admin endpoint
+};
+
+struct actors_config {
+  duration passivate_after = std::chrono::minutes{2};  // an idle order actor is stopped after this
+  duration ask_timeout = std::chrono::seconds{5};
+};
+
+struct catalog_config {
+  std::string seed_file;  // JSON products upserted at start-up; empty = none
+};
+
+struct web_config {
+  std::string root = "web";  // static files, relative to the working directory
+};
+
+struct log_config {
+  std::string level = "info";  // trace, debug, info, warn, error, critical, off
+};
+
+struct payments_config {
+  duration quote_ttl = std::chrono::minutes{30};      // how long a quoted crypto amount is honoured
+  std::vector<coin_config> coins;  // in the file's order
+};
+
+struct engine_config {
+  shop_config shop;
+  http_config http;
+  database_config database;
+  admin_config admin;
+  actors_config actors;
+  catalog_config catalog;
+  web_config web;
+  log_config log;
+  payments_config payments;
+};
+
+/// A configuration that cannot be used. what() is one line naming the key and the
+/// value, e.g. "config: http.port = 'abc': expected a port number 1..65535".
+class config_error : public std::runtime_error {
+ public:
+  config_error(std::string key, std::string value, const std::string& reason);
+
+  const std::string& key() const noexcept { return key_; }
+  const std::string& value() const noexcept { return value_; }
+
+ private:
+  std::string key_;
+  std::string value_;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// Reads the file at `path`, applies environment overrides looked up through
+/// `getenv`, validates everything. Throws config_error.
+engine_config load_config(const std::string& path, const env_lookup& getenv);
+
+/// Same, with the process environment.
+engine_config load_config(const std::string& path);
+
+/// "0", "500ms", "2s", "15m", "24h", "7d"; anything else (negative, fractional,
+/// unknown unit, overflow) is nullopt.
+std::optional<duration> parse_duration(std::string_view text);
+
+/// Inverse of parse_duration in the largest unit that is exact: 90s -> "90s", 2h -> "2h".
+std::string format_duration(duration d);
+
+/// A positive decimal with at most 8 fractional digits, times 1e8, exactly:
+/// "162.35" -> 16235000000, "0.00000001" -> 1. Exponents, signs, spaces: nullopt.
+std::optional<std::int64_t> parse_rate_e8(std::string_view text);
+
+}  // namespace config

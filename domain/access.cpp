@@ -1,0 +1,102 @@
+#include "domain/access.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <cstring>
+
+namespace domain {
+namespace {
+
+using digest = std::array<unsigned char, 32>;
+
+digest hmac_sha256(const std::string& key, std::string_view message) {
+  digest out{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), out.data(), &len);
+  return out;
+}
+
+std::string base64url(const unsigned char* data, std::size_t size) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    buffer = (buffer << 8) | data[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(alphabet[(buffer >> bits) & 0x3f]);
+    }
+  }
+  if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 0x3f]);
+  return out;
+}
+
+std::string hex(const digest& d) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xf]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string access_keys::token_for(const order_id& id) const {
+  const digest d = hmac_sha256(secret_, "order-access:" + id.value());
+  return base64url(d.data(), d.size());
+}
+
+bool access_keys::token_matches(const order_id& id, std::string_view token) const {
+  const std::string expected = token_for(id);
+  return token.size() == expected.size() && CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0;
+}
+
+order_id access_keys::order_for_idempotency_key(std::string_view key) const {
+  std::string message = "idempotency-key:";
+  message += key;
+  const digest d = hmac_sha256(secret_, message);
+  unsigned char bytes[16];
+  std::memcpy(bytes, d.data(), 16);
+  return order_id{format_uuid(bytes, 8)};  // RFC 9562 version 8: custom, name-based
+}
+
+std::string access_keys::fingerprint(std::string_view canonical_request) const {
+  std::string message = "checkout:";
+  message += canonical_request;
+  return hex(hmac_sha256(secret_, message));
+}
+
+std::string format_uuid(const unsigned char (&in)[16], int version) {
+  unsigned char b[16];
+  std::memcpy(b, in, 16);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(digits[b[i] >> 4]);
+    out.push_back(digits[b[i] & 0xf]);
+  }
+  return out;
+}
+
+bool is_uuid(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (t[i] == '-')) return false;
+    if (!dash && !((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace domain

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace domain {
+
+/// Stable codes; `http/` maps each to one problem+json type and status.
+enum class error_code : unsigned char {
+  validation = 1,         // 422, names the field
+  out_of_stock,           // 422, names the item
+  not_found,              // 404
+  invalid_transition,     // 409
+  amount_mismatch,        // 422
+  idempotency_conflict,   // 422
+  conflict,               // 409: a concurrent writer won, retry
+  unavailable,            // 503: a dependency (database) is down
+  internal,               // 500
+};
+
+const char* to_string(error_code) noexcept;
+
+struct domain_error {
+  error_code code = error_code::internal;
+  std::string field;   // "items[0].quantity"; empty when the error is not about one field
+  std::string detail;  // a sentence for a person
+};
+
+inline domain_error make_error(error_code code, std::string detail, std::string field = {}) {
+  return domain_error{code, std::move(field), std::move(detail)};
+}
+
+/// `expected`-style result: a value or a domain_error.
+template <class T>
+class result {
+ public:
+  result(T value) : v_(std::move(value)) {}
+  result(domain_error error) : v_(std::move(error)) {}
+  explicit operator bool() const noexcept { return v_.index() == 0; }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const domain_error& error() const { return std::get<1>(v_); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, domain_error> v_;
+};
+
+}  // namespace domain

@@ -1,0 +1,252 @@
+#include "domain/order.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "domain/time.hpp"
+
+namespace domain {
+
+const char* to_string(order_status s) noexcept {
+  switch (s) {
+    case order_status::pending: return "pending";
+    case order_status::paid: return "paid";
+    case order_status::processing: return "processing";
+    case order_status::shipped: return "shipped";
+    case order_status::delivered: return "delivered";
+    case order_status::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::optional<order_status> parse_status(std::string_view s) {
+  for (auto st : {order_status::pending, order_status::paid, order_status::processing, order_status::shipped,
+                  order_status::delivered, order_status::cancelled})
+    if (s == to_string(st)) return st;
+  return std::nullopt;
+}
+
+const char* to_string(actor_role r) noexcept {
+  switch (r) {
+    case actor_role::customer: return "customer";
+    case actor_role::admin: return "admin";
+    case actor_role::system: return "system";
+  }
+  return "unknown";
+}
+
+namespace {
+
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
+using events = std::vector<order_event>;
+
+domain_error not_allowed(const order& o, const char* what) {
+  return make_error(error_code::invalid_transition,
+                    std::string{"cannot "} + what + " an order that is " + to_string(o.status));
+}
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+std::optional<domain_error> bounded_text(const std::string& text, const char* field, const char* label,
+                                         std::size_t max = max_note_length) {
+  if (blank(text)) return make_error(error_code::validation, std::string{label} + " is required", field);
+  if (text.size() > max)
+    return make_error(error_code::validation,
+                      std::string{label} + " is longer than " + std::to_string(max) + " characters", field);
+  return std::nullopt;
+}
+
+result<events> decide_place(const order& o, const place_order& c) {
+  if (o.exists()) {
+    // The same idempotency key maps to the same order id: a retry with the
+    // same request is answered with the order as it is, a different request
+    // under the same key is refused.
+    if (o.checkout_fingerprint == c.checkout_fingerprint) return events{};
+    return make_error(error_code::idempotency_conflict,
+                      "this Idempotency-Key was already used for a different order request", "Idempotency-Key");
+  }
+  return events{order_placed{c.id, c.number, c.customer, c.lines, c.subtotal, c.shipping, c.total, c.quote,
+                             c.checkout_fingerprint, c.at}};
+}
+
+result<events> decide_verify(const order& o, const verify_payment& c) {
+  if (o.status != order_status::pending) return not_allowed(o, "verify the payment of");
+  if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
+  if (c.amount < o.quote.amount)
+    return make_error(error_code::amount_mismatch,
+                      "received " + c.amount.to_string() + " is short of the quoted " + o.quote.amount.to_string() +
+                          " atomic units; contact the customer for the rest",
+                      "amount_atomic");
+  const atomic_amount excess = c.amount - o.quote.amount;
+  return events{payment_verified{c.tx_id, c.amount, excess, c.at}};
+}
+
+result<events> decide_claim(const order& o, const claim_payment& c) {
+  if (o.status != order_status::pending) return not_allowed(o, "claim a payment for");
+  if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
+  if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), c.tx_id) != o.claimed_tx_ids.end())
+    return events{};
+  return events{payment_claimed{c.tx_id, c.at}};
+}
+
+result<events> decide_ship(const order& o, const ship_order& c) {
+  if (o.status != order_status::processing) return not_allowed(o, "ship");
+  if (auto e = bounded_text(c.carrier, "carrier", "Carrier", 100)) return *e;
+  if (auto e = bounded_text(c.tracking_number, "tracking_number", "Tracking number", 100)) return *e;
+  if (!is_calendar_date(c.estimated_delivery))
+    return make_error(error_code::validation, "Estimated delivery must be a date like 2026-12-01",
+                      "estimated_delivery");
+  return events{order_shipped{c.carrier, c.tracking_number, tracking_url(c.carrier, c.tracking_number),
+                              c.estimated_delivery, c.at}};
+}
+
+result<events> decide_cancel(const order& o, const cancel_order& c) {
+  // Only an admin may cancel an order that is paid: the customer's cancel and the
+  // expiry timer (system) apply to unpaid orders, so a timer that fires after the
+  // payment was verified finds nothing to cancel.
+  const bool allowed = c.by == actor_role::admin
+                           ? (o.status == order_status::pending || o.status == order_status::paid ||
+                              o.status == order_status::processing)
+                           : o.status == order_status::pending;
+  if (!allowed) return not_allowed(o, "cancel");
+  if (c.reason.size() > max_note_length)
+    return make_error(error_code::validation, "Reason is longer than 2000 characters", "reason");
+  if (c.by != actor_role::customer && blank(c.reason))
+    return make_error(error_code::validation, "Reason is required", "reason");
+  return events{order_cancelled{blank(c.reason) ? "cancelled by the customer" : c.reason, c.by, c.at}};
+}
+
+result<events> decide_review(const order& o, const leave_review& c) {
+  if (o.status != order_status::delivered) return not_allowed(o, "review");
+  if (o.customer_review)
+    return make_error(error_code::invalid_transition, "this order has already been reviewed");
+  if (c.rating < 1 || c.rating > 5)
+    return make_error(error_code::validation, "Rating must be between 1 and 5", "rating");
+  if (c.text.size() > max_note_length)
+    return make_error(error_code::validation, "Review is longer than 2000 characters", "text");
+  return events{review_left{c.rating, c.text, c.at}};
+}
+
+}  // namespace
+
+result<std::vector<order_event>> decide(const order& o, const order_command& command) {
+  if (!o.exists() && !std::holds_alternative<place_order>(command))
+    return make_error(error_code::not_found, "no such order");
+  return std::visit(
+      overloaded{
+          [&](const place_order& c) { return decide_place(o, c); },
+          [&](const claim_payment& c) { return decide_claim(o, c); },
+          [&](const verify_payment& c) { return decide_verify(o, c); },
+          [&](const start_processing& c) -> result<events> {
+            if (o.status != order_status::paid) return not_allowed(o, "start processing");
+            return events{processing_started{c.at}};
+          },
+          [&](const ship_order& c) { return decide_ship(o, c); },
+          [&](const mark_delivered& c) -> result<events> {
+            if (o.status != order_status::shipped) return not_allowed(o, "mark as delivered");
+            return events{order_delivered{c.at}};
+          },
+          [&](const cancel_order& c) { return decide_cancel(o, c); },
+          [&](const add_note& c) -> result<events> {
+            if (auto e = bounded_text(c.text, "text", "Note")) return *e;
+            return events{note_added{c.text, c.at}};
+          },
+          [&](const contact_customer& c) -> result<events> {
+            if (auto e = bounded_text(c.message, "message", "Message")) return *e;
+            return events{customer_contacted{c.message, c.at}};
+          },
+          [&](const leave_review& c) { return decide_review(o, c); },
+      },
+      command);
+}
+
+order apply(order o, const order_event& event) {
+  ++o.version;
+  o.updated_at = event_time(event);
+  auto enter = [&](order_status s, std::string note) {
+    o.status = s;
+    o.timeline.push_back(timeline_entry{event_time(event), s, std::move(note)});
+  };
+  std::visit(overloaded{
+                 [&](const order_placed& e) {
+                   o.id = e.id;
+                   o.number = e.number;
+                   o.customer = e.customer;
+                   o.lines = e.lines;
+                   o.subtotal = e.subtotal;
+                   o.shipping = e.shipping;
+                   o.total = e.total;
+                   o.quote = e.quote;
+                   o.checkout_fingerprint = e.checkout_fingerprint;
+                   o.created_at = e.at;
+                   enter(order_status::pending, "Order placed, awaiting payment");
+                 },
+                 [&](const payment_claimed& e) { o.claimed_tx_ids.push_back(e.tx_id); },
+                 [&](const payment_verified& e) {
+                   o.payment = payment_record{e.tx_id, e.received, e.refund_due, e.at};
+                   enter(order_status::paid, "Payment received");
+                 },
+                 [&](const processing_started&) { enter(order_status::processing, "Your order is being prepared"); },
+                 [&](const order_shipped& e) {
+                   o.shipped = shipment{e.carrier, e.tracking_number, e.tracking_url, e.estimated_delivery};
+                   enter(order_status::shipped, "Shipped with " + e.carrier);
+                 },
+                 [&](const order_delivered&) { enter(order_status::delivered, "Delivered"); },
+                 [&](const order_cancelled& e) {
+                   o.cancel_reason = e.reason;
+                   enter(order_status::cancelled, "Cancelled: " + e.reason);
+                 },
+                 [&](const note_added& e) { o.notes.push_back(e.text); },
+                 [&](const customer_contacted&) {},
+                 [&](const review_left& e) { o.customer_review = review{e.rating, e.text, e.at}; },
+             },
+             event);
+  return o;
+}
+
+order replay(const std::vector<order_event>& events) {
+  order o;
+  for (const auto& e : events) o = apply(std::move(o), e);
+  return o;
+}
+
+timestamp event_time(const order_event& event) {
+  return std::visit([](const auto& e) { return e.at; }, event);
+}
+
+const char* event_type(const order_event& event) noexcept {
+  return std::visit(overloaded{
+                        [](const order_placed&) { return "order_placed"; },
+                        [](const payment_claimed&) { return "payment_claimed"; },
+                        [](const payment_verified&) { return "payment_verified"; },
+                        [](const processing_started&) { return "processing_started"; },
+                        [](const order_shipped&) { return "order_shipped"; },
+                        [](const order_delivered&) { return "order_delivered"; },
+                        [](const order_cancelled&) { return "order_cancelled"; },
+                        [](const note_added&) { return "note_added"; },
+                        [](const customer_contacted&) { return "customer_contacted"; },
+                        [](const review_left&) { return "review_left"; },
+                    },
+                    event);
+}
+
+std::string tracking_url(const std::string& carrier, const std::string& number) {
+  std::string c;
+  for (char ch : carrier) c.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  std::string safe;  // tracking numbers are alphanumeric; anything else would break the URL
+  for (char ch : number)
+    if (std::isalnum(static_cast<unsigned char>(ch))) safe.push_back(ch);
+  if (c == "ups") return "https://www.ups.com/track?tracknum=" + safe;
+  if (c == "usps") return "https://tools.usps.com/go/TrackConfirmAction?tLabels=" + safe;
+  if (c == "fedex") return "https://www.fedex.com/fedextrack/?trknbr=" + safe;
+  if (c == "dhl") return "https://www.dhl.com/us-en/home/tracking.html?tracking-id=" + safe;
+  return "";
+}
+
+}  // namespace domain

@@ -1,0 +1,215 @@
+#include "domain/order_json.hpp"
+
+#include <climits>
+#include <cstdint>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/time.hpp"
+
+namespace domain {
+
+using nlohmann::json;
+
+namespace {
+
+template <class... Fs>
+struct overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
+
+json encode_lines(const std::vector<order_line>& lines) {
+  json out = json::array();
+  for (const auto& l : lines)
+    out.push_back({{"sku", l.item.value()},
+                   {"name", l.name},
+                   {"quantity", l.count.value},
+                   {"unit_price_cents", l.unit_price.value},
+                   {"line_total_cents", l.line_total.value}});
+  return out;
+}
+
+// nlohmann's get<int>() reads 2.5 as 2 and true as 1; a payload holding either
+// is corrupt and must not decode into a plausible order.
+std::int64_t integer_at(const json& j, const char* key) {
+  const json& v = j.at(key);
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)))
+    throw std::invalid_argument(std::string{"not an integer: "} + key);
+  return v.get<std::int64_t>();
+}
+
+int int_at(const json& j, const char* key) {
+  const std::int64_t v = integer_at(j, key);
+  if (v < INT_MIN || v > INT_MAX) throw std::invalid_argument(std::string{"out of range: "} + key);
+  return static_cast<int>(v);
+}
+
+std::vector<order_line> decode_lines(const json& j) {
+  // Iterating an object would walk its values and accept {"x": line} as a list.
+  if (!j.is_array()) throw std::invalid_argument("items is not an array");
+  std::vector<order_line> lines;
+  for (const auto& l : j)
+    lines.push_back(order_line{sku{l.at("sku").get<std::string>()}, l.at("name").get<std::string>(),
+                               quantity{int_at(l, "quantity")}, cents{integer_at(l, "unit_price_cents")},
+                               cents{integer_at(l, "line_total_cents")}});
+  return lines;
+}
+
+json encode_quote(const payment_quote& q) {
+  return {{"method", q.method},
+          {"address", q.address},
+          {"amount_atomic", q.amount.to_string()},
+          {"amount_display", q.amount_display},
+          {"memo", q.memo ? json(*q.memo) : json(nullptr)},
+          {"uri", q.uri},
+          {"expires_at", format_rfc3339(q.expires_at)}};
+}
+
+timestamp time_at(const json& j, const char* key) {
+  auto t = parse_rfc3339(j.at(key).get<std::string>());
+  if (!t) throw std::invalid_argument(std::string{"bad time in "} + key);
+  return *t;
+}
+
+atomic_amount amount_at(const json& j, const char* key) {
+  auto a = atomic_amount::parse(j.at(key).get<std::string>());
+  if (!a) throw std::invalid_argument(std::string{"bad amount in "} + key);
+  return *a;
+}
+
+payment_quote decode_quote(const json& j) {
+  payment_quote q;
+  q.method = j.at("method").get<std::string>();
+  q.address = j.at("address").get<std::string>();
+  q.amount = amount_at(j, "amount_atomic");
+  q.amount_display = j.at("amount_display").get<std::string>();
+  if (!j.at("memo").is_null()) q.memo = j.at("memo").get<std::string>();
+  q.uri = j.at("uri").get<std::string>();
+  q.expires_at = time_at(j, "expires_at");
+  return q;
+}
+
+std::optional<actor_role> parse_role(const std::string& s) {
+  for (auto r : {actor_role::customer, actor_role::admin, actor_role::system})
+    if (s == to_string(r)) return r;
+  return std::nullopt;
+}
+
+}  // namespace
+
+json encode_event(const order_event& event) {
+  json j = std::visit(
+      overloaded{
+          [](const order_placed& e) -> json {
+            return {{"id", e.id.value()},
+                    {"number", e.number.value()},
+                    {"customer_ref", e.customer.value()},
+                    {"items", encode_lines(e.lines)},
+                    {"subtotal_cents", e.subtotal.value},
+                    {"shipping_cents", e.shipping.value},
+                    {"total_cents", e.total.value},
+                    {"quote", encode_quote(e.quote)},
+                    {"checkout_fingerprint", e.checkout_fingerprint}};
+          },
+          [](const payment_claimed& e) -> json { return {{"tx_id", e.tx_id}}; },
+          [](const payment_verified& e) -> json {
+            return {{"tx_id", e.tx_id},
+                    {"received_atomic", e.received.to_string()},
+                    {"refund_due_atomic", e.refund_due.to_string()}};
+          },
+          [](const processing_started&) -> json { return json::object(); },
+          [](const order_shipped& e) -> json {
+            return {{"carrier", e.carrier},
+                    {"tracking_number", e.tracking_number},
+                    {"tracking_url", e.tracking_url},
+                    {"estimated_delivery", e.estimated_delivery}};
+          },
+          [](const order_delivered&) -> json { return json::object(); },
+          [](const order_cancelled& e) -> json { return {{"reason", e.reason}, {"by", to_string(e.by)}}; },
+          [](const note_added& e) -> json { return {{"text", e.text}}; },
+          [](const customer_contacted& e) -> json { return {{"message", e.message}}; },
+          [](const review_left& e) -> json { return {{"rating", e.rating}, {"text", e.text}}; },
+      },
+      event);
+  j["at"] = format_rfc3339(event_time(event));
+  return j;
+}
+
+std::optional<order_event> decode_event(std::string_view type, const json& p) {
+  try {
+    const timestamp at = time_at(p, "at");
+    if (type == "order_placed")
+      return order_placed{order_id{p.at("id").get<std::string>()},
+                          order_number{p.at("number").get<std::string>()},
+                          customer_ref{p.at("customer_ref").get<std::string>()},
+                          decode_lines(p.at("items")),
+                          cents{integer_at(p, "subtotal_cents")},
+                          cents{integer_at(p, "shipping_cents")},
+                          cents{integer_at(p, "total_cents")},
+                          decode_quote(p.at("quote")),
+                          p.at("checkout_fingerprint").get<std::string>(),
+                          at};
+    if (type == "payment_claimed") return payment_claimed{p.at("tx_id").get<std::string>(), at};
+    if (type == "payment_verified")
+      return payment_verified{p.at("tx_id").get<std::string>(), amount_at(p, "received_atomic"),
+                              amount_at(p, "refund_due_atomic"), at};
+    if (type == "processing_started") return processing_started{at};
+    if (type == "order_shipped")
+      return order_shipped{p.at("carrier").get<std::string>(), p.at("tracking_number").get<std::string>(),
+                           p.at("tracking_url").get<std::string>(), p.at("estimated_delivery").get<std::string>(), at};
+    if (type == "order_delivered") return order_delivered{at};
+    if (type == "order_cancelled") {
+      auto by = parse_role(p.at("by").get<std::string>());
+      if (!by) return std::nullopt;
+      return order_cancelled{p.at("reason").get<std::string>(), *by, at};
+    }
+    if (type == "note_added") return note_added{p.at("text").get<std::string>(), at};
+    if (type == "customer_contacted") return customer_contacted{p.at("message").get<std::string>(), at};
+    if (type == "review_left") return review_left{int_at(p, "rating"), p.at("text").get<std::string>(), at};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+json customer_view(const order& o) {
+  json view = {{"id", o.id.value()},
+               {"number", o.number.value()},
+               {"status", to_string(o.status)},
+               {"items", encode_lines(o.lines)},
+               {"subtotal_cents", o.subtotal.value},
+               {"shipping_cents", o.shipping.value},
+               {"total_cents", o.total.value},
+               {"payment", encode_quote(o.quote)},
+               {"created_at", format_rfc3339(o.created_at)},
+               {"updated_at", format_rfc3339(o.updated_at)}};
+  auto& payment = view["payment"];
+  payment["state"] = o.payment ? (o.payment->refund_due.value() > 0 ? "overpaid" : "paid") : "awaiting";
+  if (o.payment) {
+    payment["received_atomic"] = o.payment->received.to_string();
+    payment["tx_id"] = o.payment->tx_id;
+    payment["paid_at"] = format_rfc3339(o.payment->at);
+    if (o.payment->refund_due.value() > 0) payment["refund_due_atomic"] = o.payment->refund_due.to_string();
+  }
+  json timeline = json::array();
+  for (const auto& t : o.timeline)
+    timeline.push_back({{"at", format_rfc3339(t.at)}, {"status", to_string(t.status)}, {"note", t.note}});
+  view["timeline"] = std::move(timeline);
+  if (o.shipped)
+    view["shipment"] = {{"carrier", o.shipped->carrier},
+                        {"tracking_number", o.shipped->tracking_number},
+                        {"tracking_url", o.shipped->tracking_url},
+                        {"estimated_delivery", o.shipped->estimated_delivery}};
+  if (o.customer_review)
+    view["review"] = {{"rating", o.customer_review->rating},
+                      {"text", o.customer_review->text},
+                      {"at", format_rfc3339(o.customer_review->at)}};
+  if (o.cancel_reason) view["cancel_reason"] = *o.cancel_reason;
+  return view;
+}
+
+}  // namespace domain

@@ -1,0 +1,345 @@
+#include "http/api.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/access.hpp"
+#include "domain/order_json.hpp"
+#include "domain/time.hpp"
+#include "http/dto.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+namespace http {
+
+using nlohmann::json;
+using domain::error_code;
+
+namespace {
+
+int status_of(error_code code) {
+  switch (code) {
+    case error_code::validation:
+    case error_code::out_of_stock:
+    case error_code::amount_mismatch:
+    case error_code::idempotency_conflict: return 422;
+    case error_code::not_found: return 404;
+    case error_code::invalid_transition:
+    case error_code::conflict: return 409;
+    case error_code::unavailable: return 503;
+    case error_code::internal: return 500;
+  }
+  return 500;
+}
+
+const char* title_of(error_code code) {
+  switch (code) {
+    case error_code::validation: return "The request is not valid";
+    case error_code::out_of_stock: return "An item is out of stock";
+    case error_code::not_found: return "Not found";
+    case error_code::invalid_transition: return "The order's status does not allow this";
+    case error_code::amount_mismatch: return "The amount does not match the quote";
+    case error_code::idempotency_conflict: return "Idempotency-Key reused with a different request";
+    case error_code::conflict: return "Concurrent change, retry";
+    case error_code::unavailable: return "Temporarily unavailable";
+    case error_code::internal: return "Internal error";
+  }
+  return "Internal error";
+}
+
+response error_response(const domain::domain_error& e) {
+  json extra = json::object();
+  if (!e.field.empty()) extra["field"] = e.field;
+  return problem(status_of(e.code), domain::to_string(e.code), title_of(e.code), e.detail, std::move(extra));
+}
+
+response not_found() { return problem(404, "not_found", "Not found", "no such order"); }
+
+/// Parses a JSON body; an empty body is JSON null (for bodies that are optional).
+std::optional<json> parse_body(const request& req, responder& respond) {
+  if (req.body.empty()) return json(nullptr);
+  auto body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    respond(problem(400, "malformed_json", "The body is not valid JSON", "the request body could not be parsed as JSON"));
+    return std::nullopt;
+  }
+  return body;
+}
+
+std::string bearer_token(const request& req) {
+  const std::string auth = req.header("authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  if (auth.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), auth.begin(),
+                                                [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+    return auth.substr(scheme.size());
+  return {};
+}
+
+json product_json(const domain::product& p) {
+  return {{"sku", p.id.value()},         {"name", p.name},       {"description", p.description},
+          {"price_cents", p.price.value}, {"image_url", p.image_url}, {"in_stock", p.in_stock()}};
+}
+
+json admin_order_json(const admin_order_details& d) {
+  json view = domain::customer_view(d.order);
+  if (d.customer) {
+    view["customer"] = {{"ref", d.customer->ref}, {"name", d.customer->name}, {"email", d.customer->email}};
+    auto shipping = json::parse(d.customer->shipping_json, nullptr, false);
+    view["shipping"] = shipping.is_discarded() ? json(nullptr) : shipping;
+  } else {
+    view["customer"] = nullptr;  // erased
+  }
+  view["notes"] = d.order.notes;
+  view["payment_claims"] = d.order.claimed_tx_ids;
+  json events = json::array();
+  for (const auto& e : d.events) {
+    auto data = json::parse(e.payload_json, nullptr, false);
+    events.push_back({{"seq", e.seq},
+                      {"type", e.type},
+                      {"at", domain::format_rfc3339(domain::from_unix_ms(e.recorded_at_ms))},
+                      {"data", data.is_discarded() ? json(nullptr) : data}});
+  }
+  view["events"] = std::move(events);
+  return view;
+}
+
+class api {
+ public:
+  api(order_service& service, api_options options) : service_(service), options_(std::move(options)) {
+    add_customer_routes();
+    add_admin_routes();
+    add_operations_routes();
+  }
+
+  void operator()(request req, responder respond) const {
+    const bool api_path = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/admin/api/", 0) == 0 ||
+                          req.path == "/healthz" || req.path == "/readyz";
+    if (!api_path && (req.method == "GET" || req.method == "HEAD")) {
+      serve_page(req, respond);
+      return;
+    }
+    routes_.dispatch(std::move(req), std::move(respond));
+  }
+
+ private:
+  // ---- customer ---------------------------------------------------------------
+
+  void add_customer_routes() {
+    routes_.add("GET", "/api/products", [this](request, route_params, responder respond) {
+      json out = json::array();
+      for (const auto& p : service_.catalog()->products()) out.push_back(product_json(p));
+      respond(json_response(200, out));
+    });
+    routes_.add("GET", "/api/products/{sku}", [this](request, route_params params, responder respond) {
+      const auto* p = service_.catalog()->find(std::string{params.get("sku")});
+      if (!p) return respond(problem(404, "not_found", "Not found", "no such product"));
+      respond(json_response(200, product_json(*p)));
+    });
+    routes_.add("GET", "/api/payment-methods", [this](request, route_params, responder respond) {
+      json out = json::array();
+      for (const auto& m : service_.payment_methods())
+        out.push_back({{"code", m.code},
+                       {"name", m.name},
+                       {"decimals", m.decimals},
+                       {"confirmations_required", m.confirmations},
+                       {"verification", m.verification}});
+      respond(json_response(200, out));
+    });
+    routes_.add("POST", "/api/orders", [this](request req, route_params, responder respond) {
+      checkout(std::move(req), std::move(respond));
+    });
+    routes_.add("GET", "/api/orders/{id}", [this](request req, route_params params, responder respond) {
+      auto id = customer_order_id(req, params);
+      if (!id) return respond(not_found());
+      service_.get_order(*id, [respond](domain::result<domain::order> r) {
+        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
+      });
+    });
+    customer_command("/api/orders/{id}/cancel", dto::customer_cancel);
+    customer_command("/api/orders/{id}/payment-claim", dto::payment_claim);
+    customer_command("/api/orders/{id}/review", dto::review);
+  }
+
+  void checkout(request req, responder respond) const {
+    auto body = parse_body(req, respond);
+    if (!body) return;
+    const std::string key = req.header("idempotency-key");
+    if (key.size() > 255 || std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+      return respond(error_response(domain::make_error(
+          error_code::validation, "Idempotency-Key must be 1 to 255 visible ASCII characters", "Idempotency-Key")));
+    auto input = dto::checkout(*body);
+    if (!input) return respond(error_response(input.error()));
+    checkout_request request{std::move(input.value()), key, body->dump()};
+    service_.place_order(std::move(request), [respond](domain::result<placed_order> r) {
+      if (!r) return respond(error_response(r.error()));
+      json view = domain::customer_view(r->order);
+      view["access_token"] = r->access_token;
+      auto res = json_response(201, view);
+      res.headers.emplace_back("Location", "/api/orders/" + r->order.id.value());
+      respond(std::move(res));
+    });
+  }
+
+  /// The order id of a customer request if the token matches it. A wrong
+  /// token and an unknown order look the same from outside: 404.
+  std::optional<domain::order_id> customer_order_id(const request& req, const route_params& params) const {
+    std::string id{params.get("id")};
+    if (!domain::is_uuid(id)) return std::nullopt;
+    std::string token = bearer_token(req);
+    if (token.empty()) {
+      auto it = req.query.find("token");
+      if (it != req.query.end()) token = it->second;
+    }
+    domain::order_id order{std::move(id)};
+    if (token.empty() || !service_.token_matches(order, token)) return std::nullopt;
+    return order;
+  }
+
+  template <class Parse>
+  void customer_command(const char* pattern, Parse parse) {
+    routes_.add("POST", pattern, [this, parse](request req, route_params params, responder respond) {
+      auto id = customer_order_id(req, params);
+      if (!id) return respond(not_found());
+      auto body = parse_body(req, respond);
+      if (!body) return;
+      auto command = parse(*body);
+      if (!command) return respond(error_response(command.error()));
+      service_.execute(*id, std::move(command.value()), [respond](domain::result<domain::order> r) {
+        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
+      });
+    });
+  }
+
+  // ---- admin --------------------------------------------------------------------
+
+  bool admin_allowed(const request& req, responder& respond) const {
+    const std::string token = bearer_token(req);
+    const auto& expected = options_.admin_token;
+    if (!expected.empty() && token.size() == expected.size() &&
+        CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0)
+      return true;
+    auto res = problem(401, "unauthorized", "Admin token required",
+                       "send the admin token as Authorization: Bearer <token>");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"admin\"");
+    respond(std::move(res));
+    return false;
+  }
+
+  void add_admin_routes() {
+    routes_.add("GET", "/admin/api/orders", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      persistence::order_filter filter;
+      auto get = [&](const char* key) -> std::optional<std::string> {
+        auto it = req.query.find(key);
+        if (it == req.query.end() || it->second.empty()) return std::nullopt;
+        return it->second;
+      };
+      filter.status = get("status");
+      if (filter.status && !domain::parse_status(*filter.status))
+        return respond(error_response(domain::make_error(
+            error_code::validation, "status must be one of pending, paid, processing, shipped, delivered, cancelled",
+            "status")));
+      filter.query = get("q");
+      filter.cursor = get("cursor");
+      if (auto limit = get("limit")) {
+        char* end = nullptr;
+        const long n = std::strtol(limit->c_str(), &end, 10);
+        if (*end != '\0' || n < 1 || n > persistence::max_page_size)
+          return respond(error_response(
+              domain::make_error(error_code::validation, "limit must be a number from 1 to 500", "limit")));
+        filter.limit = static_cast<int>(n);
+      }
+      service_.list_orders(std::move(filter), [respond](domain::result<persistence::order_page> r) {
+        if (!r) return respond(error_response(r.error()));
+        json orders = json::array();
+        for (const auto& row : r->rows) {
+          orders.push_back({{"id", row.id},
+                            {"number", row.number},
+                            {"status", row.status},
+                            {"payment_method", row.payment_method},
+                            {"total_cents", row.total_cents},
+                            {"created_at", domain::format_rfc3339(domain::from_unix_ms(row.created_at_ms))},
+                            {"updated_at", domain::format_rfc3339(domain::from_unix_ms(row.updated_at_ms))}});
+        }
+        respond(json_response(200, {{"orders", orders},
+                                    {"next_cursor", r->next_cursor ? json(*r->next_cursor) : json(nullptr)}}));
+      });
+    });
+    routes_.add("GET", "/admin/api/orders/{id}", [this](request req, route_params params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      std::string id{params.get("id")};
+      if (!domain::is_uuid(id)) return respond(not_found());
+      service_.admin_order(domain::order_id{id}, [respond](domain::result<admin_order_details> r) {
+        respond(r ? json_response(200, admin_order_json(r.value())) : error_response(r.error()));
+      });
+    });
+    routes_.add("POST", "/admin/api/orders/{id}/commands", [this](request req, route_params params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      std::string id{params.get("id")};
+      if (!domain::is_uuid(id)) return respond(not_found());
+      auto body = parse_body(req, respond);
+      if (!body) return;
+      auto command = dto::admin_command(*body);
+      if (!command) return respond(error_response(command.error()));
+      spdlog::info("audit: admin from {} runs {} on order {}", req.remote_address, body->value("type", ""), id);
+      service_.execute(domain::order_id{id}, std::move(command.value()), [respond](domain::result<domain::order> r) {
+        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
+      });
+    });
+    routes_.add("GET", "/admin/api/system", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      service_.system_status([respond](std::string body) {
+        response res;
+        res.body = std::move(body);
+        respond(std::move(res));
+      });
+    });
+  }
+
+  // ---- operations -------------------------------------------------------------
+
+  void add_operations_routes() {
+    routes_.add("GET", "/healthz", [](request, route_params, responder respond) {
+      respond(json_response(200, {{"status", "up"}}));
+    });
+    routes_.add("GET", "/readyz", [this](request, route_params, responder respond) {
+      service_.check_readiness([respond](readiness r) {
+        const bool ready = r.database && r.supervision;
+        respond(json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
+                                                  {"database", r.database},
+                                                  {"supervision", r.supervision}}));
+      });
+    });
+  }
+
+  // ---- pages ----------------------------------------------------------------------
+
+  void serve_page(const request& req, responder& respond) const {
+    const bool head = req.method == "HEAD";
+    if (auto file = serve_static(options_.web_root, req.path, head)) return respond(std::move(*file));
+    // The storefront's own URLs (/orders/{id}, /products/{sku}, /admin) are
+    // pages of the single-page app: its index answers them.
+    const bool app_route = req.path.rfind("/orders/", 0) == 0 || req.path.rfind("/products/", 0) == 0 ||
+                           req.path == "/cart" || req.path == "/checkout";
+    if (app_route)
+      if (auto index = serve_static(options_.web_root, "/index.html", head)) return respond(std::move(*index));
+    if (req.path == "/admin" || req.path.rfind("/admin/", 0) == 0)
+      if (auto admin = serve_static(options_.web_root, "/admin/index.html", head)) return respond(std::move(*admin));
+    respond(problem(404, "not_found", "Not found", "no such page"));
+  }
+
+  order_service& service_;
+  api_options options_;
+  router routes_;
+};
+
+}  // namespace
+
+handler make_api(order_service& service, api_options options) {
+  auto shared = std::make_shared<api>(service, std::move(options));
+  return [shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); };
+}
+
+}  // namespace http

@@ -1,0 +1,67 @@
+#pragma once
+
+// The HTTP/1.1 server: a listener and one session per connection on a pool of io
+// threads. Beast stays in the .cpp files.
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace http {
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  int port = 8080;                    // 0 picks a free port, see server::port()
+  int threads = 2;                    // io threads
+  std::size_t body_limit = 65536;     // bytes; larger bodies get 413 payload_too_large
+  std::size_t header_limit = 8192;    // bytes; larger headers get 431 headers_too_large
+  std::chrono::milliseconds read_timeout{10000};        // to read one whole request (and to write its answer)
+  std::chrono::milliseconds keep_alive_timeout{60000};  // idle time allowed between requests
+  std::chrono::milliseconds request_timeout{10000};     // for the handler to answer; then 503 unavailable
+  int rate_limit = 0;                 // requests per second per client IP, 0 = off
+  int rate_burst = 0;                 // 0 = 2 x rate_limit
+  // Behind our own reverse proxy (nginx) every peer is the proxy: take the client IP
+  // (request::remote_address and the rate-limit key) from the last X-Forwarded-For
+  // entry instead. Only for a port no one but the proxy can reach.
+  bool trust_forwarded_for = false;
+};
+
+/// The server could not bind or listen; what() says where and why, e.g.
+/// "cannot listen on 127.0.0.1:8080: address already in use".
+class bind_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class server {
+ public:
+  server(server_options options, handler on_request);
+  ~server();  // shutdown with no grace if still running
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds, listens and starts the io threads; returns at once. Throws bind_error.
+  void start();
+
+  /// The bound port (the real one when options.port was 0); 0 before start().
+  int port() const;
+
+  /// Stops accepting now, closes idle connections, lets requests in flight finish
+  /// and their responses be written for up to `grace`, then stops the io threads.
+  /// Responders called afterwards do nothing. Idempotent; not from an io thread.
+  void shutdown(std::chrono::milliseconds grace);
+
+  /// Requests handed to the handler whose response is not yet written.
+  std::size_t in_flight() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace http

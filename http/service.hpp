@@ -1,0 +1,67 @@
+#pragma once
+
+// What the HTTP layer needs from the engine, as plain C++: no CAF, no Beast.
+// Every call returns at once and completes through its callback, possibly on
+// another thread; the callback runs exactly once.
+
+#include <functional>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/catalog.hpp"
+#include "domain/checkout.hpp"
+#include "domain/order.hpp"
+#include "domain/payment.hpp"
+#include "persistence/rows.hpp"
+
+namespace http {
+
+template <class T>
+using callback = std::function<void(domain::result<T>)>;
+
+struct checkout_request {
+  domain::checkout_input input;
+  std::string idempotency_key;    // "" when the client sent none
+  std::string canonical_request;  // the body in canonical form, for the retry fingerprint
+};
+
+struct placed_order {
+  domain::order order;
+  std::string access_token;
+};
+
+struct admin_order_details {
+  domain::order order;
+  std::optional<persistence::customer_row> customer;  // absent once erased
+  std::vector<persistence::stored_event> events;
+};
+
+struct readiness {
+  bool database = false;
+  bool supervision = false;
+};
+
+class order_service {
+ public:
+  virtual ~order_service() = default;
+
+  virtual std::shared_ptr<const domain::catalog> catalog() const = 0;
+  virtual const std::vector<domain::payment_method>& payment_methods() const = 0;
+
+  virtual void place_order(checkout_request request, callback<placed_order> done) = 0;
+  virtual void get_order(domain::order_id id, callback<domain::order> done) = 0;
+  /// Runs a command on an existing order; the engine stamps it with the time.
+  virtual void execute(domain::order_id id, domain::order_command command, callback<domain::order> done) = 0;
+  virtual bool token_matches(const domain::order_id& id, std::string_view token) const = 0;
+
+  virtual void list_orders(persistence::order_filter filter, callback<persistence::order_page> done) = 0;
+  virtual void admin_order(domain::order_id id, callback<admin_order_details> done) = 0;
+
+  virtual void check_readiness(std::function<void(readiness)> done) = 0;
+  /// The supervision tree, live actors, queues: `GET /admin/api/system`.
+  virtual void system_status(std::function<void(std::string json)> done) = 0;
+};
+
+}  // namespace http

@@ -1,0 +1,413 @@
+#include "http/session.hpp"
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/problem.hpp"
+
+namespace http {
+
+namespace beast = boost::beast;
+namespace bh = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::string_view server_name = "ccc-order-engine";
+// After an error answer the client may still be sending a body we will not read;
+// closing with unread data would reset the connection and could destroy our answer
+// before the client reads it, so drain for at most this long first.
+constexpr auto linger_limit = std::chrono::seconds{2};
+constexpr std::size_t read_chunk = 8192;
+// request_timeout 0 means "no limit"; a day is as good as none.
+constexpr auto no_request_timeout = std::chrono::hours{24};
+
+// The Date header changes once a second; format it once per second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached = 0;
+  thread_local char text[64];
+  thread_local std::size_t length = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != cached) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached = now;
+  }
+  return {text, length};
+}
+
+std::string peer_address(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return {};
+  auto address = endpoint.address();
+  // Behind a dual-stack listener IPv4 peers appear as ::ffff:a.b.c.d; one client,
+  // one rate-limit bucket, one spelling.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
+// Beast 1.74 speaks boost::string_view.
+std::string_view std_view(beast::string_view text) { return {text.data(), text.size()}; }
+beast::string_view beast_view(std::string_view text) { return {text.data(), text.size()}; }
+
+bool is_parse_error(const beast::error_code& ec) {
+  return ec.category() == bh::make_error_code(bh::error::bad_target).category();
+}
+
+void lower_into(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size());
+  for (char c : text) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+}
+
+}  // namespace
+
+void fail(boost::system::error_code ec, const char* what) {
+  // Clients going away or speaking nonsense are their problem, not a server failure.
+  if (is_parse_error(ec) || ec == net::error::operation_aborted || ec == beast::error::timeout || ec == bh::error::end_of_stream ||
+      ec == bh::error::partial_message || ec == net::error::eof || ec == net::error::connection_reset ||
+      ec == net::error::broken_pipe || ec == net::error::not_connected) {
+    spdlog::debug("http {}: {}", what, ec.message());
+    return;
+  }
+  spdlog::warn("http {}: {}", what, ec.message());
+}
+
+session_context::session_context(server_options opts, handler fn)
+    : options(std::move(opts)), on_request(std::move(fn)), limiter(options.rate_limit, options.rate_burst) {}
+
+void session_context::count_down(std::atomic<std::size_t>& counter) {
+  counter.fetch_sub(1);
+  if (stopping) {
+    std::lock_guard lock(quiet_mutex);
+    quiet.notify_all();
+  }
+}
+
+// One connection. Everything runs on the connection's strand except the responder,
+// which may be called from any thread and posts back to the strand.
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx)
+      : stream_(std::move(socket)),
+        ctx_(std::move(ctx)),
+        request_timer_(stream_.get_executor()),
+        remote_address_(peer_address(stream_.socket())) {
+    ++ctx_->connections;
+  }
+
+  ~http_session() {
+    if (counted_in_flight_) ctx_->count_down(ctx_->in_flight);
+    if (counted_connection_) ctx_->count_down(ctx_->connections);
+    std::lock_guard lock(ctx_->sessions_mutex);
+    ctx_->sessions.erase(this);
+  }
+
+  void run() {
+    {
+      std::lock_guard lock(ctx_->sessions_mutex);
+      ctx_->sessions.emplace(this, weak_from_this());
+    }
+    // The accept completed on the listener's strand; continue on ours.
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  }
+
+  void stop() { net::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this())); }
+
+ private:
+  enum class phase { reading, handling, writing, lingering, closed };
+
+  void do_read() {
+    if (ctx_->stopping) return do_close(false);
+    phase_ = phase::reading;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.header_limit));
+    parser_->body_limit(static_cast<std::uint64_t>(ctx_->options.body_limit));
+    if (!first_request_ && buffer_.size() == 0) {
+      // Between requests the client may idle for keep_alive_timeout; once it starts
+      // a request it has read_timeout to finish it.
+      stream_.expires_after(ctx_->options.keep_alive_timeout);
+      stream_.async_read_some(buffer_.prepare(read_chunk),
+                              beast::bind_front_handler(&http_session::on_idle_read, shared_from_this()));
+      return;
+    }
+    first_request_ = false;
+    do_read_request();
+  }
+
+  void on_idle_read(beast::error_code ec, std::size_t bytes) {
+    if (ec) {
+      fail(ec, "idle read");
+      return close_socket();
+    }
+    buffer_.commit(bytes);
+    do_read_request();
+  }
+
+  void do_read_request() {
+    stream_.expires_after(ctx_->options.read_timeout);
+    bh::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    auto req = parser_->release();
+    phase_ = phase::handling;
+    head_ = req.method() == bh::verb::head;
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+
+    std::string client = client_address(req);
+    if (ctx_->limiter.enabled()) {
+      auto verdict = ctx_->limiter.acquire(client);
+      if (!verdict.allowed) {
+        auto res = problem(429, "rate_limited", "Too Many Requests", "too many requests from " + client + ", retry later");
+        res.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
+        return send(std::move(res), false, false);
+      }
+    }
+
+    auto target = parse_target(std_view(req.target()));
+    if (!target) {
+      return send(problem(400, "bad_request", "Bad Request", "malformed request target"), false, false);
+    }
+
+    request r;
+    r.method = std::string(std_view(req.method_string()));
+    r.target = std::string(std_view(req.target()));
+    r.path = std::move(target->path);
+    r.query = std::move(target->query);
+    for (const auto& field : req) {
+      std::string name;
+      lower_into(name, std_view(field.name_string()));
+      auto [it, inserted] = r.headers.try_emplace(std::move(name), field.value());
+      if (!inserted) {
+        it->second += ", ";
+        it->second.append(field.value().data(), field.value().size());
+      }
+    }
+    r.body = std::move(req.body());
+    r.remote_address = std::move(client);
+    current_ = r.method + ' ' + r.path;
+
+    ++ctx_->in_flight;
+    counted_in_flight_ = true;
+    const std::uint64_t seq = ++last_seq_;
+    pending_.store(seq);
+    auto timeout = ctx_->options.request_timeout.count() > 0
+                       ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(ctx_->options.request_timeout)
+                       : std::chrono::duration_cast<std::chrono::steady_clock::duration>(no_request_timeout);
+    // The pending wait also keeps this session alive while the handler works: the
+    // responder only holds a weak reference.
+    request_timer_.expires_after(timeout);
+    request_timer_.async_wait(beast::bind_front_handler(&http_session::on_request_timeout, shared_from_this(), seq));
+
+    responder respond = [weak = weak_from_this(), gate = ctx_->gate, seq](response res) {
+      std::shared_lock lock(gate->mutex);
+      if (!gate->open) return;
+      auto self = weak.lock();
+      if (!self || !self->claim(seq)) return;
+      net::post(self->stream_.get_executor(),
+                [self, res = std::move(res)]() mutable { self->on_response(std::move(res)); });
+    };
+
+    try {
+      ctx_->on_request(std::move(r), std::move(respond));
+    } catch (const std::exception& e) {
+      spdlog::error("http handler failed on {}: {}", current_, e.what());
+      if (claim(seq)) on_response(problem(500, "internal", "Internal Server Error", "the server failed to answer"));
+    } catch (...) {
+      spdlog::error("http handler failed on {}: unknown exception", current_);
+      if (claim(seq)) on_response(problem(500, "internal", "Internal Server Error", "the server failed to answer"));
+    }
+  }
+
+  std::string client_address(const bh::request<bh::string_body>& req) const {
+    if (!ctx_->options.trust_forwarded_for) return remote_address_;
+    auto forwarded = std_view(req["X-Forwarded-For"]);
+    // The proxy appends the peer it saw; earlier entries are whatever the client claimed.
+    auto comma = forwarded.rfind(',');
+    auto last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+    while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+    while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+    return last.empty() ? remote_address_ : std::string(last);
+  }
+
+  void on_read_error(beast::error_code ec) {
+    // The client closed between requests: the normal end of a keep-alive connection.
+    if (ec == bh::error::end_of_stream) return do_close(false);
+    keep_alive_ = false;
+    head_ = false;
+    version_ = 11;
+    if (ec == bh::error::body_limit) {
+      return send(problem(413, "payload_too_large", "Payload Too Large",
+                          "the body exceeds " + std::to_string(ctx_->options.body_limit) + " bytes"),
+                  true, true);
+    }
+    if (ec == bh::error::header_limit) {
+      return send(problem(431, "headers_too_large", "Request Header Fields Too Large",
+                          "the headers exceed " + std::to_string(ctx_->options.header_limit) + " bytes"),
+                  true, true);
+    }
+    if (is_parse_error(ec) && ec != bh::error::partial_message) {
+      fail(ec, "parse");
+      return send(problem(400, "bad_request", "Bad Request", "the request is not valid HTTP/1.1"), true, true);
+    }
+    fail(ec, "read");
+    close_socket();
+  }
+
+  // Exactly one of the handler's answer, the 500 for its exception and the 503 for
+  // its silence wins; whoever takes `seq` out of pending_ answers.
+  bool claim(std::uint64_t seq) { return pending_.compare_exchange_strong(seq, 0); }
+
+  void on_request_timeout(std::uint64_t seq, beast::error_code ec) {
+    if (ec == net::error::operation_aborted || !claim(seq)) return;
+    spdlog::warn("http handler did not answer {} within {} ms", current_, ctx_->options.request_timeout.count());
+    on_response(problem(503, "unavailable", "Service Unavailable", "the request was not answered in time"));
+  }
+
+  void on_response(response res) {
+    request_timer_.cancel();
+    send(std::move(res), false, false);
+  }
+
+  // `close`: end the connection after this answer; `linger`: drain what the client
+  // still sends first (error answers sent before the request was fully read).
+  void send(response res, bool close, bool linger) {
+    const bool keep_alive = keep_alive_ && !close && !ctx_->stopping;
+    res_ = {};
+    res_.version(version_);
+    res_.result(static_cast<unsigned>(res.status));
+    res_.set(bh::field::server, beast_view(server_name));
+    res_.set(bh::field::date, beast_view(http_date()));
+    if (!res.content_type.empty()) res_.set(bh::field::content_type, res.content_type);
+    std::string_view declared_length;
+    for (const auto& [name, value] : res.headers) {
+      if (beast::iequals(name, "content-length")) {
+        declared_length = value;
+        continue;
+      }
+      res_.insert(name, value);
+    }
+    res_.keep_alive(keep_alive);
+    const bool bodiless_status = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+    if (!bodiless_status) {
+      if (head_) {
+        res_.set(bh::field::content_length,
+                 declared_length.empty() ? std::to_string(res.body.size()) : std::string(declared_length));
+      } else {
+        res_.body() = std::move(res.body);
+        res_.content_length(res_.body().size());
+      }
+    }
+    phase_ = phase::writing;
+    stream_.expires_after(ctx_->options.read_timeout);
+    bh::async_write(stream_, res_,
+                    beast::bind_front_handler(&http_session::on_write, shared_from_this(), !keep_alive, linger));
+  }
+
+  void on_write(bool close, bool linger, beast::error_code ec, std::size_t) {
+    if (counted_in_flight_) {
+      counted_in_flight_ = false;
+      ctx_->count_down(ctx_->in_flight);
+    }
+    if (ec) {
+      fail(ec, "write");
+      return close_socket();
+    }
+    if (close) return do_close(linger);
+    do_read();
+  }
+
+  void do_close(bool linger) {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (!linger || ctx_->stopping) return close_socket();
+    phase_ = phase::lingering;
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(linger_limit);
+    do_linger();
+  }
+
+  void do_linger() {
+    stream_.async_read_some(buffer_.prepare(read_chunk),
+                            beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+  }
+
+  void on_linger(beast::error_code ec, std::size_t) {
+    if (ec) return close_socket();  // EOF, timeout or reset: all mean done
+    do_linger();
+  }
+
+  void on_stop() {
+    // Mid-exchange sessions close after writing their answer (send and do_read
+    // check `stopping`); waiting ones have nothing to lose.
+    if (phase_ == phase::reading || phase_ == phase::lingering) close_socket();
+  }
+
+  void close_socket() {
+    if (phase_ == phase::closed) return;
+    phase_ = phase::closed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+    if (counted_connection_) {
+      counted_connection_ = false;
+      ctx_->count_down(ctx_->connections);
+    }
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;  // lives as long as the connection: no allocation per request
+  std::shared_ptr<session_context> ctx_;
+  std::optional<bh::request_parser<bh::string_body>> parser_;  // fresh per request, as Beast requires
+  bh::response<bh::string_body> res_;  // must outlive async_write
+  net::steady_timer request_timer_;
+  std::string remote_address_;
+  std::string current_;  // "METHOD path" of the request being handled, for failure logs
+  phase phase_ = phase::reading;
+  bool first_request_ = true;
+  bool head_ = false;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  bool counted_in_flight_ = false;
+  bool counted_connection_ = true;
+  std::uint64_t last_seq_ = 0;
+  std::atomic<std::uint64_t> pending_{0};  // seq of the request awaiting its answer, 0 when none
+};
+
+void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+}
+
+void stop_sessions(session_context& ctx) {
+  std::vector<std::shared_ptr<http_session>> live;
+  {
+    std::lock_guard lock(ctx.sessions_mutex);
+    live.reserve(ctx.sessions.size());
+    for (auto& entry : ctx.sessions) {
+      if (auto session = entry.second.lock()) live.push_back(std::move(session));
+    }
+  }
+  // Released outside the lock: a last reference runs the destructor, which takes it.
+  for (auto& session : live) session->stop();
+}
+
+}  // namespace http

@@ -1,0 +1,96 @@
+#pragma once
+
+// Rows as the persistence layer stores them. Plain std types only: the lead's
+// code maps domain types to and from these, so this layer never sees CAF or
+// the domain. Ids are canonical UUID text, JSON columns are JSON text, and
+// every timestamp is int64 milliseconds since the Unix epoch (UTC).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace persistence {
+
+struct stored_event {
+  std::string order_id;
+  std::int64_t seq = 0;
+  std::string type;
+  std::string payload_json;
+  std::int64_t recorded_at_ms = 0;
+};
+
+struct order_row {
+  std::string id;
+  std::string number;
+  std::string status;
+  std::string customer_ref;
+  std::string payment_method;
+  std::int64_t total_cents = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+  std::int64_t version = 0;
+  std::string view_json;
+};
+
+// name, email and shipping_json come back empty when the column is NULL
+// (e.g. after erasure); an empty shipping_json is stored as NULL.
+struct customer_row {
+  std::string ref;
+  std::string name;
+  std::string email;
+  std::string shipping_json;
+  std::int64_t created_at_ms = 0;
+};
+
+struct idempotency_row {
+  std::string key;
+  std::string fingerprint;
+  std::string order_id;
+  std::int64_t created_at_ms = 0;
+};
+
+struct product_row {
+  std::string sku;
+  std::string name;
+  std::string description;
+  std::int64_t price_cents = 0;
+  std::string image_url;
+  int stock = 0;
+  int position = 0;
+};
+
+// One decision of one order: its new events (consecutive seqs, all of
+// read_model.id) and everything that must commit with them or not at all.
+struct append_item {
+  std::vector<stored_event> events;
+  order_row read_model;
+  std::optional<customer_row> customer;
+  std::optional<idempotency_row> idempotency;
+};
+
+enum class append_outcome {
+  committed,
+  // Another writer holds one of the item's seqs or its idempotency key:
+  // nothing of the item was written; reload the order and decide again.
+  conflict,
+};
+
+// Empty strings count as absent (an empty `q=` is no search).
+struct order_filter {
+  std::optional<std::string> status;
+  // An order number (exact or prefix, case-insensitive) or a customer email
+  // (exact, case-insensitive).
+  std::optional<std::string> query;
+  int limit = 50;  // clamped to 1..max_page_size
+  std::optional<std::string> cursor;  // opaque, from the previous page
+};
+
+inline constexpr int max_page_size = 500;
+
+struct order_page {
+  std::vector<order_row> rows;
+  std::optional<std::string> next_cursor;  // absent on the last page
+};
+
+}  // namespace persistence

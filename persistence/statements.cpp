@@ -1,0 +1,301 @@
+#include "persistence/statements.hpp"
+
+// Conventions used throughout:
+// - Timestamps cross the wire as int64 milliseconds since the epoch:
+//   in:  timestamptz 'epoch' + ms * interval '1 millisecond'   (exact, no float)
+//   out: floor(extract(epoch from ts) * 1000)::bigint          (numeric in PG 14+, exact)
+// - Batches cross the wire as ONE json array parameter per table, unpacked
+//   with json_to_recordset, so a batch of any size costs the same number of
+//   round trips. `json`, not `jsonb`: the array is read once, so building a
+//   jsonb tree for it would be wasted work. Embedded documents (payload,
+//   view, shipping) travel as JSON strings and are cast ::jsonb here, which
+//   validates them (see json_rows.hpp).
+// - Multi-row writes insert in key order (ORDER BY the conflict key). Two
+//   batches touching the same keys then wait for each other in the same
+//   order and never deadlock; they see a conflict instead.
+
+namespace persistence::sql {
+
+// Returns the (item, seq) pairs that did NOT insert because another writer
+// already holds them. The common case (no conflict) returns no rows, and the
+// caller needs only the missing pairs: they mark the conflicting items and
+// tell which of their events this transaction did insert.
+const named_statement append_events{"append_events", R"sql(
+with input as (
+    select *
+    from json_to_recordset($1::json) as e(item int, order_id uuid, seq bigint, type text,
+                                          payload text, recorded_at_ms bigint)
+), inserted as (
+    insert into events (order_id, seq, type, payload, recorded_at)
+    select order_id, seq, type, payload::jsonb,
+           timestamptz 'epoch' + recorded_at_ms * interval '1 millisecond'
+    from input
+    order by order_id, seq
+    on conflict (order_id, seq) do nothing
+    returning order_id, seq
+)
+select i.item, i.seq
+from input i
+where not exists (select 1 from inserted x where x.order_id = i.order_id and x.seq = i.seq)
+)sql"};
+
+// Returns the items whose key did not insert (someone holds it already).
+// DO NOTHING rather than an error: one taken key must not abort the batch.
+const named_statement claim_idempotency_keys{"claim_idempotency_keys", R"sql(
+with input as (
+    select *
+    from json_to_recordset($1::json) as k(item int, key text, fingerprint text, order_id uuid,
+                                          created_at_ms bigint)
+), inserted as (
+    insert into idempotency_keys (key, fingerprint, order_id, created_at)
+    select key, fingerprint, order_id,
+           timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from input
+    order by key
+    on conflict (key) do nothing
+    returning key, order_id
+)
+select i.item
+from input i
+where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id)
+)sql"};
+
+// Of the keys that did not insert, the ones held by another order. This must
+// be a statement of its own: under READ COMMITTED it takes a fresh snapshot
+// and so sees a key that a concurrent transaction committed while
+// claim_idempotency_keys waited for it, which that statement's snapshot
+// could not.
+const named_statement foreign_idempotency_keys{"foreign_idempotency_keys", R"sql(
+select k.item
+from json_to_recordset($1::json) as k(item int, key text, order_id uuid)
+where not exists (select 1 from idempotency_keys s where s.key = k.key and s.order_id = k.order_id)
+)sql"};
+
+// Only ever given pairs this transaction inserted itself (see store.cpp).
+const named_statement delete_events{"delete_events", R"sql(
+delete from events e
+using json_to_recordset($1::json) as d(order_id uuid, seq bigint)
+where e.order_id = d.order_id and e.seq = d.seq
+)sql"};
+
+const named_statement delete_idempotency_keys{"delete_idempotency_keys", R"sql(
+delete from idempotency_keys k
+using json_to_recordset($1::json) as d(key text, order_id uuid)
+where k.key = d.key and k.order_id = d.order_id
+)sql"};
+
+// A customer ref is created once; a retry must not overwrite it.
+const named_statement insert_customers{"insert_customers", R"sql(
+insert into customers (ref, name, email, shipping, created_at)
+select ref, name, email, shipping::jsonb,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text,
+                                      created_at_ms bigint)
+order by ref
+on conflict (ref) do nothing
+)sql"};
+
+// The read model only moves forward: a row is replaced only by a higher
+// version, whatever order writers commit in. DISTINCT ON keeps the highest
+// version of an order appearing twice in one batch (and avoids "ON CONFLICT
+// DO UPDATE command cannot affect row a second time"). created_at is not
+// updated: it is the order's birth and the listing's paging key.
+const named_statement upsert_orders{"upsert_orders", R"sql(
+insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
+                         created_at, updated_at, version, view)
+select distinct on (r.id)
+       r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
+       timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
+       r.version, r.view::jsonb
+from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
+                                      payment_method text, total_cents bigint,
+                                      created_at_ms bigint, updated_at_ms bigint,
+                                      version bigint, view text)
+order by r.id, r.version desc
+on conflict (id) do update set
+    number = excluded.number,
+    status = excluded.status,
+    customer_ref = excluded.customer_ref,
+    payment_method = excluded.payment_method,
+    total_cents = excluded.total_cents,
+    updated_at = excluded.updated_at,
+    version = excluded.version,
+    view = excluded.view
+where o.version < excluded.version
+)sql"};
+
+const named_statement load_events{"load_events", R"sql(
+select order_id::text, seq, type, payload::text,
+       floor(extract(epoch from recorded_at) * 1000)::bigint
+from events
+where order_id = $1::uuid
+order by seq
+)sql"};
+
+#define ORDER_COLUMNS                                                         \
+  "o.id::text, o.number, o.status, o.customer_ref::text, o.payment_method, " \
+  "o.total_cents, floor(extract(epoch from o.created_at) * 1000)::bigint, "  \
+  "floor(extract(epoch from o.updated_at) * 1000)::bigint, o.version, o.view::text"
+
+const named_statement find_order{"find_order",
+                                 "select " ORDER_COLUMNS " from orders o where o.id = $1::uuid"};
+
+const named_statement find_order_by_number{
+    "find_order_by_number", "select " ORDER_COLUMNS " from orders o where o.number = $1"};
+
+// Keyset paging: a page starts strictly after the (created_at, id) of the
+// previous page's last row, which stays right while orders are added (no
+// duplicates, no gaps) and costs an index range scan at any depth. The
+// cursor is carried in microseconds so it compares exactly with the stored
+// value; the first page passes a point past every order (~year 192000).
+// Column 10 is that cursor value for the row. Four variants instead of one
+// statement full of `$n is null or ...`, so every filter can use its index
+// in a plan PostgreSQL may cache.
+//
+// A search is a UNION of two branches rather than `number like .. OR
+// customer_ref in (..)`: an OR across two indexes leaves PostgreSQL walking
+// the whole newest-first index (100 ms at 66k orders), while each branch
+// alone is an index lookup (by number prefix, by email -> customer_ref)
+// whose few matches are then sorted; each branch stops at the page size.
+// $like is an order-number prefix with LIKE's wildcards escaped; $email the
+// raw query.
+#define LIST_COLUMNS \
+  ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
+#define AFTER_CURSOR                                                   \
+  "(o.created_at, o.id) < "                                            \
+  "(timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid)"
+#define NEWEST_FIRST " order by o.created_at desc, o.id desc limit $3"
+#define SEARCH(status_condition, like, email)                                         \
+  "select * from ("                                                                   \
+  "(select " LIST_COLUMNS ", o.created_at as sort_at, o.id as sort_id from orders o " \
+  " where " AFTER_CURSOR status_condition                                             \
+  "   and lower(o.number) like lower(" like ") escape '\\'" NEWEST_FIRST ")"          \
+  " union "                                                                           \
+  "(select " LIST_COLUMNS ", o.created_at as sort_at, o.id as sort_id from orders o " \
+  " where " AFTER_CURSOR status_condition                                             \
+  "   and o.customer_ref in (select c.ref from customers c"                           \
+  "                          where lower(c.email) = lower(" email "))" NEWEST_FIRST ")" \
+  ") as matches order by sort_at desc, sort_id desc limit $3"
+
+const named_statement list_orders{
+    "list_orders", "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR NEWEST_FIRST};
+const named_statement list_orders_by_status{
+    "list_orders_by_status",
+    "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR " and o.status = $4" NEWEST_FIRST};
+const named_statement list_orders_by_query{"list_orders_by_query", SEARCH("", "$4", "$5")};
+const named_statement list_orders_by_status_and_query{
+    "list_orders_by_status_and_query", SEARCH(" and o.status = $4", "$5", "$6")};
+
+#undef SEARCH
+#undef NEWEST_FIRST
+#undef AFTER_CURSOR
+#undef LIST_COLUMNS
+#undef ORDER_COLUMNS
+
+const named_statement find_customer{"find_customer", R"sql(
+select ref::text, name, email, shipping::text,
+       floor(extract(epoch from created_at) * 1000)::bigint
+from customers
+where ref = $1::uuid
+)sql"};
+
+const named_statement load_products{"load_products", R"sql(
+select sku, name, description, price_cents, image_url, stock, position
+from products
+order by position, sku
+)sql"};
+
+const named_statement upsert_products{"upsert_products", R"sql(
+insert into products as p (sku, name, description, price_cents, image_url, stock, position,
+                           updated_at)
+select sku, name, description, price_cents, image_url, stock, position, now()
+from json_to_recordset($1::json) as r(sku text, name text, description text,
+                                      price_cents bigint, image_url text, stock int,
+                                      position int)
+order by sku
+on conflict (sku) do update set
+    name = excluded.name,
+    description = excluded.description,
+    price_cents = excluded.price_cents,
+    image_url = excluded.image_url,
+    stock = excluded.stock,
+    position = excluded.position,
+    updated_at = excluded.updated_at
+)sql"};
+
+const named_statement next_order_number_block{"next_order_number_block",
+                                              "select nextval('order_number_blocks')"};
+
+// Two statements, each in its own implicit transaction: after the insert
+// finds a concurrent node's row (waiting for it to commit), the select's
+// fresh snapshot sees that row.
+const named_statement insert_secret{"insert_secret", R"sql(
+insert into engine_secrets (name, value) values ($1, $2) on conflict (name) do nothing
+)sql"};
+
+const named_statement select_secret{"select_secret",
+                                    "select value from engine_secrets where name = $1"};
+
+const named_statement ping{"ping", "select 1"};
+
+const std::vector<const named_statement*>& store_statements() {
+  static const std::vector<const named_statement*> all{
+      &append_events,        &claim_idempotency_keys,
+      &foreign_idempotency_keys, &delete_events,
+      &delete_idempotency_keys,  &insert_customers,
+      &upsert_orders,        &load_events,
+      &find_order,           &find_order_by_number,
+      &list_orders,          &list_orders_by_status,
+      &list_orders_by_query, &list_orders_by_status_and_query,
+      &find_customer,        &load_products,
+      &upsert_products,      &next_order_number_block,
+      &insert_secret,        &select_secret,
+      &ping,
+  };
+  return all;
+}
+
+// `create table if not exists` and migration files may emit NOTICEs that
+// libpqxx would print to stderr on every start.
+const named_statement quiet_notices{"quiet_notices", "set client_min_messages = warning"};
+
+// Session-level, so it spans the per-file transactions; released explicitly
+// or when the connection closes (a crashed node cannot keep it).
+const named_statement lock_migrations{
+    "lock_migrations", "select pg_advisory_lock(hashtext('order_engine.migrations'))"};
+const named_statement unlock_migrations{
+    "unlock_migrations", "select pg_advisory_unlock(hashtext('order_engine.migrations'))"};
+
+const named_statement create_schema_migrations{"create_schema_migrations", R"sql(
+create table if not exists schema_migrations (
+    version    integer     primary key,
+    name       text        not null,
+    applied_at timestamptz not null default now()
+)
+)sql"};
+
+const named_statement applied_migrations{"applied_migrations",
+                                         "select version from schema_migrations order by version"};
+
+const named_statement record_migration{
+    "record_migration", "insert into schema_migrations (version, name) values ($1, $2)"};
+
+const std::vector<const named_statement*>& migration_statements() {
+  static const std::vector<const named_statement*> all{
+      &quiet_notices,      &lock_migrations, &unlock_migrations, &create_schema_migrations,
+      &applied_migrations, &record_migration,
+  };
+  return all;
+}
+
+std::string create_database(const std::string& quoted_name) {
+  return "create database " + quoted_name;
+}
+
+// WITH (FORCE) ends sessions a crashed test left behind (PostgreSQL 13+).
+std::string drop_database(const std::string& quoted_name) {
+  return "drop database if exists " + quoted_name + " with (force)";
+}
+
+}  // namespace persistence::sql

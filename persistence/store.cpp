@@ -1,0 +1,659 @@
+#include "persistence/store.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "persistence/json_rows.hpp"
+#include "persistence/statements.hpp"
+
+namespace persistence {
+
+namespace {
+
+// Ids are compared in C++ only to find items of the same order or the same
+// key inside one batch; PostgreSQL accepts upper-case UUIDs, so compare
+// case-insensitively.
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string text_or_empty(const pqxx::field& field) {
+  return field.is_null() ? std::string{} : field.as<std::string>();
+}
+
+std::int64_t int_or_zero(const pqxx::field& field) {
+  return field.is_null() ? 0 : field.as<std::int64_t>();
+}
+
+// Column order of ORDER_COLUMNS in statements.cpp.
+order_row read_order(const pqxx::row& row) {
+  order_row order;
+  order.id = row[0].as<std::string>();
+  order.number = row[1].as<std::string>();
+  order.status = row[2].as<std::string>();
+  order.customer_ref = row[3].as<std::string>();
+  order.payment_method = row[4].as<std::string>();
+  order.total_cents = row[5].as<std::int64_t>();
+  order.created_at_ms = row[6].as<std::int64_t>();
+  order.updated_at_ms = row[7].as<std::int64_t>();
+  order.version = row[8].as<std::int64_t>();
+  order.view_json = row[9].as<std::string>();
+  return order;
+}
+
+void validate(const append_item& item, std::size_t index) {
+  const auto fail = [index](const std::string& why) {
+    throw std::invalid_argument("append item " + std::to_string(index) + ": " + why);
+  };
+  if (item.events.empty())
+    fail("no events");
+  const auto order = lower(item.read_model.id);
+  const auto first_seq = item.events.front().seq;
+  if (first_seq < 1)
+    fail("seq must start at 1 or later");
+  for (std::size_t k = 0; k < item.events.size(); ++k) {
+    if (lower(item.events[k].order_id) != order)
+      fail("event of another order than read_model.id");
+    if (item.events[k].seq != first_seq + static_cast<std::int64_t>(k))
+      fail("seqs are not consecutive");
+  }
+  if (item.idempotency && lower(item.idempotency->order_id) != order)
+    fail("idempotency row of another order");
+  if (item.customer && lower(item.customer->ref) != lower(item.read_model.customer_ref))
+    fail("customer is not read_model.customer_ref");
+}
+
+// ---- keyset cursor -------------------------------------------------------
+// "<created_at in µs>_<id>": the exact sort key of the last row of a page.
+
+struct cursor_position {
+  std::int64_t created_at_us;
+  std::string id;
+};
+
+// Before every order, so the first page needs no special statement:
+// ~year 192000, still inside PostgreSQL's timestamptz range.
+const cursor_position start_of_listing{6'000'000'000'000'000, "ffffffff-ffff-ffff-ffff-ffffffffffff"};
+
+bool is_uuid(const std::string& text) {
+  if (text.size() != 36)
+    return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_position ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string encode_cursor(std::int64_t created_at_us, const std::string& id) {
+  return std::to_string(created_at_us) + "_" + id;
+}
+
+cursor_position decode_cursor(const std::string& cursor) {
+  const auto separator = cursor.find('_');
+  if (separator == std::string::npos)
+    throw invalid_cursor("malformed cursor");
+  cursor_position position;
+  const char* first = cursor.data();
+  const char* last = cursor.data() + separator;
+  const auto [end, error] = std::from_chars(first, last, position.created_at_us);
+  position.id = cursor.substr(separator + 1);
+  if (error != std::errc{} || end != last || separator == 0 || !is_uuid(position.id))
+    throw invalid_cursor("malformed cursor");
+  return position;
+}
+
+// An order-number prefix as a LIKE pattern: the query's own % and _ are
+// literal characters, not wildcards.
+std::string prefix_pattern(const std::string& query) {
+  std::string pattern;
+  for (char c : query) {
+    if (c == '\\' || c == '%' || c == '_')
+      pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+bool present(const std::optional<std::string>& text) { return text && !text->empty(); }
+
+// ---- group commit --------------------------------------------------------
+
+// What append_batch knows about each item while its statements run.
+class batch {
+ public:
+  explicit batch(const std::vector<append_item>& items)
+      : items_(items),
+        order_(items.size()),
+        conflict_(items.size(), false),
+        events_sent_(items.size(), false),
+        key_inserted_(items.size(), false),
+        seqs_not_inserted_(items.size()) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      validate(items[i], i);
+      order_[i] = lower(items[i].read_model.id);
+    }
+  }
+
+  std::size_t size() const { return items_.size(); }
+  const append_item& item(std::size_t i) const { return items_[i]; }
+  bool conflict(std::size_t i) const { return conflict_[i]; }
+  void mark_conflict(std::size_t i) { conflict_[i] = true; }
+
+  // Two items of this batch claiming one seq or one idempotency key cannot
+  // both commit, and the statements could not tell which of them a row
+  // belongs to: the later one conflicts before anything is sent.
+  void resolve_duplicates_within_batch() {
+    std::set<std::pair<std::string, std::int64_t>> claimed_seqs;
+    std::unordered_set<std::string> claimed_keys;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& it = items_[i];
+      bool taken = it.idempotency && claimed_keys.count(it.idempotency->key) > 0;
+      for (const auto& event : it.events)
+        taken = taken || claimed_seqs.count({order_[i], event.seq}) > 0;
+      if (taken) {
+        conflict_[i] = true;
+        continue;
+      }
+      for (const auto& event : it.events)
+        claimed_seqs.emplace(order_[i], event.seq);
+      if (it.idempotency)
+        claimed_keys.insert(it.idempotency->key);
+    }
+    propagate_conflicts();
+  }
+
+  // A later item of an order was decided on top of the earlier ones: when an
+  // earlier item conflicts, the later one must not commit either.
+  void propagate_conflicts() {
+    std::unordered_set<std::string> failed_orders;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        failed_orders.insert(order_[i]);
+      else if (failed_orders.count(order_[i]) > 0)
+        conflict_[i] = true;
+    }
+  }
+
+  std::string events_parameter() {
+    std::size_t bytes = 2;
+    for (std::size_t i = 0; i < size(); ++i)
+      if (!conflict_[i])
+        for (const auto& event : items_[i].events)
+          bytes += 160 + event.type.size() + event.payload_json.size() * 5 / 4;
+    json_rows rows;
+    rows.reserve(bytes);
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        continue;
+      events_sent_[i] = true;
+      for (const auto& event : items_[i].events) {
+        rows.begin_row();
+        rows.field("item", static_cast<std::int64_t>(i));
+        rows.field("order_id", event.order_id);
+        rows.field("seq", event.seq);
+        rows.field("type", event.type);
+        rows.json_text_field("payload", event.payload_json);
+        rows.field("recorded_at_ms", event.recorded_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  void event_not_inserted(std::size_t i, std::int64_t seq) {
+    conflict_[i] = true;
+    seqs_not_inserted_[i].insert(seq);
+  }
+
+  // Fills `sent` with the items whose key goes into claim_idempotency_keys.
+  std::string keys_parameter(std::vector<std::size_t>& sent) const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& key = items_[i].idempotency;
+      if (conflict_[i] || !key)
+        continue;
+      sent.push_back(i);
+      rows.begin_row();
+      rows.field("item", static_cast<std::int64_t>(i));
+      rows.field("key", key->key);
+      rows.field("fingerprint", key->fingerprint);
+      rows.field("order_id", key->order_id);
+      rows.field("created_at_ms", key->created_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  void key_inserted(std::size_t i) { key_inserted_[i] = true; }
+
+  std::string keys_to_check_parameter(const std::vector<std::size_t>& items) const {
+    json_rows rows;
+    for (auto i : items) {
+      rows.begin_row();
+      rows.field("item", static_cast<std::int64_t>(i));
+      rows.field("key", items_[i].idempotency->key);
+      rows.field("order_id", items_[i].idempotency->order_id);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  // Exactly the rows this transaction inserted for items that ended in
+  // conflict; never a row another writer holds.
+  std::string events_to_delete_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!conflict_[i] || !events_sent_[i])
+        continue;
+      for (const auto& event : items_[i].events) {
+        if (seqs_not_inserted_[i].count(event.seq) > 0)
+          continue;
+        rows.begin_row();
+        rows.field("order_id", event.order_id);
+        rows.field("seq", event.seq);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string keys_to_delete_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!conflict_[i] || !key_inserted_[i])
+        continue;
+      rows.begin_row();
+      rows.field("key", items_[i].idempotency->key);
+      rows.field("order_id", items_[i].idempotency->order_id);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::string customers_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& customer = items_[i].customer;
+      if (conflict_[i] || !customer)
+        continue;
+      rows.begin_row();
+      rows.field("ref", customer->ref);
+      rows.field("name", customer->name);
+      rows.field("email", customer->email);
+      rows.json_text_field("shipping", customer->shipping_json);
+      rows.field("created_at_ms", customer->created_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::string orders_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        continue;
+      const auto& order = items_[i].read_model;
+      rows.begin_row();
+      rows.field("id", order.id);
+      rows.field("number", order.number);
+      rows.field("status", order.status);
+      rows.field("customer_ref", order.customer_ref);
+      rows.field("payment_method", order.payment_method);
+      rows.field("total_cents", order.total_cents);
+      rows.field("created_at_ms", order.created_at_ms);
+      rows.field("updated_at_ms", order.updated_at_ms);
+      rows.field("version", order.version);
+      rows.json_text_field("view", order.view_json);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::vector<append_outcome> outcomes() const {
+    std::vector<append_outcome> result;
+    result.reserve(size());
+    for (bool c : conflict_)
+      result.push_back(c ? append_outcome::conflict : append_outcome::committed);
+    return result;
+  }
+
+ private:
+  const std::vector<append_item>& items_;
+  std::vector<std::string> order_;  // lower-cased read_model.id
+  std::vector<bool> conflict_;
+  std::vector<bool> events_sent_;   // took part in append_events
+  std::vector<bool> key_inserted_;  // its idempotency row is this transaction's
+  std::vector<std::set<std::int64_t>> seqs_not_inserted_;
+};
+
+bool is_empty_array(const std::string& parameter) { return parameter == "[]"; }
+
+}  // namespace
+
+// ---- connection ------------------------------------------------------------
+
+struct store::impl {
+  std::string url;
+  std::unique_ptr<pqxx::connection> conn;
+
+  pqxx::connection& connection() {
+    if (!conn)
+      connect();
+    return *conn;
+  }
+
+  // prepare_now: a statement PostgreSQL rejects (schema older than this
+  // build, typo) fails here, at start-up, not on the first order.
+  void connect() {
+    auto fresh = std::make_unique<pqxx::connection>(url);
+    for (const auto* statement : sql::store_statements()) {
+      fresh->prepare(statement->name, statement->text);
+      fresh->prepare_now(statement->name);
+    }
+    conn = std::move(fresh);
+  }
+
+  // A lost connection is replaced on the next call rather than repaired in
+  // place: a fresh one comes with freshly prepared statements.
+  template <class F>
+  auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
+    try {
+      return f(connection());
+    } catch (const pqxx::broken_connection&) {
+      conn.reset();
+      throw;
+    } catch (const pqxx::in_doubt_error&) {
+      conn.reset();
+      throw;
+    } catch (...) {
+      if (conn && !conn->is_open())
+        conn.reset();
+      throw;
+    }
+  }
+};
+
+store::store(const std::string& url) : impl_(std::make_unique<impl>()) {
+  impl_->url = url;
+  impl_->connect();
+}
+
+store::~store() = default;
+store::store(store&&) noexcept = default;
+store& store::operator=(store&&) noexcept = default;
+
+// ---- append_batch ------------------------------------------------------------
+//
+// One READ COMMITTED transaction for the whole batch and a fixed sequence of
+// statements, each taking all items at once as one json parameter, so a
+// batch of 1 and a batch of 500 cost the same round trips (at most 7 plus
+// BEGIN/COMMIT, the optional ones only on the conflict path):
+//
+// 1. append_events, ON CONFLICT DO NOTHING. The journal's primary key is the
+//    arbiter between writers (rule 1): a seq another writer holds (committed,
+//    or in flight and then committed: the insert waits for it) is reported,
+//    not raised, so one conflicting item does not abort the batch. Events go
+//    first because they are the claim; nothing else is worth writing for an
+//    item that lost it.
+// 2. claim_idempotency_keys, ON CONFLICT DO NOTHING, only for items that won
+//    their seqs; then, only if some key did not insert,
+//    foreign_idempotency_keys to tell "held by another order" (conflict)
+//    from "already ours" (fine). A second statement, because only a fresh
+//    READ COMMITTED snapshot is sure to see a key committed by a transaction
+//    that the first statement waited for. This runs before customers and
+//    the read model, so an item that loses its key has written nothing but
+//    events, which step 3 removes.
+// 3. delete_events / delete_idempotency_keys: the rows this transaction
+//    inserted for items that ended in conflict. A conflicting item thus
+//    leaves no trace, while the rows the other writer holds are untouched
+//    (we only delete pairs we know we inserted). Inserting and deleting
+//    beats a savepoint per item: constant statements again.
+// 4. insert_customers, DO NOTHING: a customer ref is written once.
+// 5. upsert_orders: only replaces a row of lower version, so a late or
+//    replayed writer never moves the read model backwards.
+//
+// Every multi-row statement writes in key order, so concurrent batches
+// (other nodes, or this node's other journal) queue behind each other
+// instead of deadlocking. Any other error throws and the transaction rolls
+// back: the caller fails the whole batch.
+std::vector<append_outcome> store::append_batch(const std::vector<append_item>& items) {
+  if (items.empty())
+    return {};
+  batch state{items};  // validates every item before touching the database
+  state.resolve_duplicates_within_batch();
+
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+
+    // 1. events
+    if (auto events = state.events_parameter(); !is_empty_array(events)) {
+      for (const auto& row : txn.exec_prepared(sql::append_events.name, events))
+        state.event_not_inserted(row[0].as<std::size_t>(), row[1].as<std::int64_t>());
+      state.propagate_conflicts();
+    }
+
+    // 2. idempotency keys
+    std::vector<std::size_t> key_items;
+    if (auto keys = state.keys_parameter(key_items); !is_empty_array(keys)) {
+      std::set<std::size_t> not_inserted;
+      for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
+        not_inserted.insert(row[0].as<std::size_t>());
+      for (auto i : key_items)
+        if (not_inserted.count(i) == 0)
+          state.key_inserted(i);
+      if (!not_inserted.empty()) {
+        const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
+        for (const auto& row : txn.exec_prepared(sql::foreign_idempotency_keys.name,
+                                                 state.keys_to_check_parameter(to_check)))
+          state.mark_conflict(row[0].as<std::size_t>());
+        state.propagate_conflicts();
+      }
+    }
+
+    // 3. undo what conflicting items wrote
+    if (auto events = state.events_to_delete_parameter(); !is_empty_array(events))
+      txn.exec_prepared(sql::delete_events.name, events);
+    if (auto keys = state.keys_to_delete_parameter(); !is_empty_array(keys))
+      txn.exec_prepared(sql::delete_idempotency_keys.name, keys);
+
+    // 4. customers, 5. read model
+    if (auto customers = state.customers_parameter(); !is_empty_array(customers))
+      txn.exec_prepared(sql::insert_customers.name, customers);
+    if (auto orders = state.orders_parameter(); !is_empty_array(orders))
+      txn.exec_prepared(sql::upsert_orders.name, orders);
+
+    txn.commit();
+    return state.outcomes();
+  });
+}
+
+// ---- reads -------------------------------------------------------------------
+
+std::vector<stored_event> store::load_events(const std::string& order_id) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    std::vector<stored_event> events;
+    const auto result = txn.exec_prepared(sql::load_events.name, order_id);
+    events.reserve(result.size());
+    for (const auto& row : result) {
+      stored_event event;
+      event.order_id = row[0].as<std::string>();
+      event.seq = row[1].as<std::int64_t>();
+      event.type = row[2].as<std::string>();
+      event.payload_json = row[3].as<std::string>();
+      event.recorded_at_ms = row[4].as<std::int64_t>();
+      events.push_back(std::move(event));
+    }
+    return events;
+  });
+}
+
+std::optional<order_row> store::find_order(const std::string& id) {
+  return impl_->run([&](pqxx::connection& conn) -> std::optional<order_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_order.name, id);
+    if (result.empty())
+      return std::nullopt;
+    return read_order(result[0]);
+  });
+}
+
+std::optional<order_row> store::find_order_by_number(const std::string& number) {
+  return impl_->run([&](pqxx::connection& conn) -> std::optional<order_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_order_by_number.name, number);
+    if (result.empty())
+      return std::nullopt;
+    return read_order(result[0]);
+  });
+}
+
+order_page store::list_orders(const order_filter& filter) {
+  const auto after = filter.cursor ? decode_cursor(*filter.cursor) : start_of_listing;
+  const int limit = std::clamp(filter.limit, 1, max_page_size);
+  // One row more than the page tells whether another page follows.
+  const int fetch = limit + 1;
+
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    pqxx::result result;
+    const bool by_status = present(filter.status);
+    const bool by_query = present(filter.query);
+    if (by_status && by_query)
+      result = txn.exec_prepared(sql::list_orders_by_status_and_query.name, after.created_at_us,
+                                 after.id, fetch, *filter.status, prefix_pattern(*filter.query),
+                                 *filter.query);
+    else if (by_status)
+      result = txn.exec_prepared(sql::list_orders_by_status.name, after.created_at_us, after.id,
+                                 fetch, *filter.status);
+    else if (by_query)
+      result = txn.exec_prepared(sql::list_orders_by_query.name, after.created_at_us, after.id,
+                                 fetch, prefix_pattern(*filter.query), *filter.query);
+    else
+      result = txn.exec_prepared(sql::list_orders.name, after.created_at_us, after.id, fetch);
+
+    order_page page;
+    const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
+    page.rows.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+      page.rows.push_back(read_order(result[static_cast<int>(i)]));
+    if (result.size() > rows) {
+      const auto& last = result[static_cast<int>(rows - 1)];
+      page.next_cursor = encode_cursor(last[10].as<std::int64_t>(), last[0].as<std::string>());
+    }
+    return page;
+  });
+}
+
+std::optional<customer_row> store::find_customer(const std::string& ref) {
+  return impl_->run([&](pqxx::connection& conn) -> std::optional<customer_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_customer.name, ref);
+    if (result.empty())
+      return std::nullopt;
+    const auto& row = result[0];
+    customer_row customer;
+    customer.ref = row[0].as<std::string>();
+    customer.name = text_or_empty(row[1]);
+    customer.email = text_or_empty(row[2]);
+    customer.shipping_json = text_or_empty(row[3]);
+    customer.created_at_ms = int_or_zero(row[4]);
+    return customer;
+  });
+}
+
+// ---- catalog -------------------------------------------------------------------
+
+std::vector<product_row> store::load_products() {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    std::vector<product_row> products;
+    const auto result = txn.exec_prepared(sql::load_products.name);
+    products.reserve(result.size());
+    for (const auto& row : result) {
+      product_row product;
+      product.sku = row[0].as<std::string>();
+      product.name = row[1].as<std::string>();
+      product.description = row[2].as<std::string>();
+      product.price_cents = row[3].as<std::int64_t>();
+      product.image_url = row[4].as<std::string>();
+      product.stock = row[5].as<int>();
+      product.position = row[6].as<int>();
+      products.push_back(std::move(product));
+    }
+    return products;
+  });
+}
+
+void store::upsert_products(const std::vector<product_row>& products) {
+  if (products.empty())
+    return;
+  // One row per sku (the last one given wins): ON CONFLICT DO UPDATE may not
+  // touch a row twice in one statement.
+  std::map<std::string, const product_row*> by_sku;
+  for (const auto& product : products)
+    by_sku[product.sku] = &product;
+  json_rows rows;
+  for (const auto& [sku, product] : by_sku) {
+    rows.begin_row();
+    rows.field("sku", product->sku);
+    rows.field("name", product->name);
+    rows.field("description", product->description);
+    rows.field("price_cents", product->price_cents);
+    rows.field("image_url", product->image_url);
+    rows.field("stock", static_cast<std::int64_t>(product->stock));
+    rows.field("position", static_cast<std::int64_t>(product->position));
+    rows.end_row();
+  }
+  impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    txn.exec_prepared(sql::upsert_products.name, rows.take());
+    txn.commit();
+  });
+}
+
+// ---- shared counters and secrets -----------------------------------------------
+
+std::int64_t store::next_order_number_block() {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    return txn.exec_prepared(sql::next_order_number_block.name)[0][0].as<std::int64_t>();
+  });
+}
+
+std::string store::secret(const std::string& name, const std::string& candidate) {
+  return impl_->run([&](pqxx::connection& conn) {
+    // nontransaction: each statement commits on its own, which the select
+    // needs to see a row a concurrent node committed first.
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::insert_secret.name, name, candidate);
+    return txn.exec_prepared(sql::select_secret.name, name)[0][0].as<std::string>();
+  });
+}
+
+bool store::ping() {
+  try {
+    impl_->run([&](pqxx::connection& conn) {
+      pqxx::nontransaction txn{conn};
+      txn.exec_prepared(sql::ping.name);
+    });
+    return true;
+  } catch (const std::exception&) {
+    impl_->conn.reset();
+    return false;
+  }
+}
+
+}  // namespace persistence

@@ -1,0 +1,199 @@
+#pragma once
+
+// The real order_engine binary, started on a free port against its own fresh
+// database, and a small blocking HTTP client to talk to it. Nothing is mocked.
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/test_database.hpp"
+
+extern char** environ;
+
+namespace e2e {
+
+using nlohmann::json;
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+
+struct reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  json data() const { return json::parse(body, nullptr, false); }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+inline int free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+  return acceptor.local_endpoint().port();
+}
+
+/// One request on a fresh connection.
+inline reply send(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {}) {
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  stream.expires_after(std::chrono::seconds{30});
+  stream.connect(asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target, 11};
+  req.set(beast::http::field::host, "127.0.0.1");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty()) {
+    if (!headers.count("Content-Type")) req.set(beast::http::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.prepare_payload();
+  beast::http::write(stream, req);
+  beast::flat_buffer buffer;
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  beast::http::read(stream, buffer, parser);
+  auto res = parser.release();
+  reply out;
+  out.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) {
+    std::string name{field.name_string()};
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = std::string{field.value()};
+  }
+  out.body = res.body();
+  beast::error_code ec;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  return out;
+}
+
+inline const std::string admin_token = "e2e-admin-token-0123456789abcdef";
+
+/// The engine as a child process. The database outlives restarts of the
+/// process, so a test can kill -9 it and start it again on the same data.
+class engine_process {
+ public:
+  explicit engine_process(std::map<std::string, std::string> extra_env = {})
+      : db_("e2e"), extra_env_(std::move(extra_env)) {
+    start();
+  }
+  ~engine_process() {
+    if (pid_ > 0) kill_hard();
+  }
+
+  void start() {
+    port_ = free_port();
+    std::map<std::string, std::string> env = {
+        {"ORDER_ENGINE_DATABASE_URL", db_.url()},
+        {"ORDER_ENGINE_HTTP_PORT", std::to_string(port_)},
+        {"ORDER_ENGINE_ADMIN_TOKEN", admin_token},
+        {"ORDER_ENGINE_CATALOG_SEED_FILE", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/demo-catalog.json"},
+        {"ORDER_ENGINE_WEB_ROOT", std::string{ORDER_ENGINE_SOURCE_DIR} + "/web"},
+        {"ORDER_ENGINE_LOG_LEVEL", "warn"},
+    };
+    for (const auto& [k, v] : extra_env_) env[k] = v;
+    std::vector<std::string> strings;
+    for (char** e = environ; *e; ++e)
+      if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
+    for (const auto& [k, v] : env) strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::string binary = ORDER_ENGINE_BINARY;
+    std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
+    std::string flag = "--config";
+    char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
+    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv, envp.data()) != 0)
+      throw std::runtime_error("cannot start " + binary);
+    wait_until_healthy();
+  }
+
+  /// SIGTERM and wait; returns the exit code.
+  int stop() {
+    ::kill(pid_, SIGTERM);
+    return wait_exit();
+  }
+
+  void kill_hard() {
+    ::kill(pid_, SIGKILL);
+    wait_exit();
+  }
+
+  int port() const { return port_; }
+  const test_support::test_database& database() const { return db_; }
+
+  reply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) const {
+    return send(port_, "GET", target, "", headers);
+  }
+  reply post(const std::string& target, const json& body, const std::map<std::string, std::string>& headers = {}) const {
+    return send(port_, "POST", target, body.dump(), headers);
+  }
+  reply admin_get(const std::string& target) const { return get(target, {{"Authorization", "Bearer " + admin_token}}); }
+  reply admin_command(const std::string& order_id, const json& command) const {
+    return post("/admin/api/orders/" + order_id + "/commands", command, {{"Authorization", "Bearer " + admin_token}});
+  }
+
+ private:
+  void wait_until_healthy() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("order_engine exited during start-up with status " + std::to_string(status));
+      }
+      try {
+        if (get("/healthz").status == 200) return;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    throw std::runtime_error("order_engine did not become healthy within 30 s");
+  }
+
+  int wait_exit() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  test_support::test_database db_;
+  std::map<std::string, std::string> extra_env_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2,
+                          const std::string& method = "XMR") {
+  return {{"items", {{{"sku", sku}, {"quantity", quantity}}}},
+          {"customer", {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}},
+          {"shipping",
+           {{"line1", "1 Euclid Ave"},
+            {"line2", ""},
+            {"city", "Cleveland"},
+            {"region", "OH"},
+            {"postal_code", "44115"},
+            {"country", "US"}}},
+          {"payment_method", method}};
+}
+
+inline std::map<std::string, std::string> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+}  // namespace e2e

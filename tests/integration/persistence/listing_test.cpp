@@ -1,0 +1,219 @@
+// The admin order list: newest first, keyset paged, filtered by status and
+// searched by order number prefix or customer email.
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+#include <set>
+#include <tuple>
+
+#include <gtest/gtest.h>
+
+#include "persistence_fixtures.hpp"
+
+namespace {
+
+using namespace persistence_fixtures;
+using persistence::append_item;
+using persistence::order_filter;
+using persistence::order_row;
+using persistence::store;
+
+struct placed {
+  std::string id;
+  std::string number;
+  std::string status;
+  std::string email;
+  std::int64_t created_at_ms;
+};
+
+class listing : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // 20 orders a second apart, plus 3 more in the same millisecond as one
+    // of them: the id must break those ties.
+    std::vector<append_item> batch;
+    for (int k = 0; k < 23; ++k) {
+      const std::int64_t created = t0_ms + 1000 * (k < 20 ? k : 10);
+      placed order{new_uuid(), "CCC-" + std::to_string(100100 + k), k % 3 == 0 ? "paid" : "pending",
+                   k == 7 ? "Ada.Lovelace@Example.com" : "buyer" + std::to_string(k) + "@example.com",
+                   created};
+      auto item = checkout_for(order.id, order.number, order.email, "", created);
+      item.read_model.status = order.status;
+      batch.push_back(item);
+      orders_.push_back(order);
+    }
+    store_.append_batch(batch);
+  }
+
+  // Newest first; ties on time by id, descending (uuid order is the order
+  // of their lower-case text).
+  std::vector<std::string> expected_ids(const std::function<bool(const placed&)>& keep) const {
+    std::vector<placed> kept;
+    std::copy_if(orders_.begin(), orders_.end(), std::back_inserter(kept), keep);
+    std::sort(kept.begin(), kept.end(), [](const placed& a, const placed& b) {
+      return std::tie(a.created_at_ms, a.id) > std::tie(b.created_at_ms, b.id);
+    });
+    std::vector<std::string> ids;
+    for (const auto& order : kept)
+      ids.push_back(order.id);
+    return ids;
+  }
+
+  // Follows next_cursor to the end, checking each page's size.
+  std::vector<std::string> all_pages(order_filter filter, std::size_t* pages = nullptr) {
+    std::vector<std::string> ids;
+    std::size_t count = 0;
+    for (;;) {
+      const auto page = store_.list_orders(filter);
+      ++count;
+      EXPECT_LE(page.rows.size(), static_cast<std::size_t>(filter.limit));
+      for (const auto& row : page.rows)
+        ids.push_back(row.id);
+      if (!page.next_cursor)
+        break;
+      EXPECT_EQ(page.rows.size(), static_cast<std::size_t>(filter.limit))
+          << "only the last page may be short";
+      filter.cursor = page.next_cursor;
+      if (count > 100) {
+        ADD_FAILURE() << "paging does not end";
+        break;
+      }
+    }
+    if (pages)
+      *pages = count;
+    return ids;
+  }
+
+  test_support::test_database db_{"listing"};
+  store store_{db_.url()};
+  std::vector<placed> orders_;
+};
+
+TEST_F(listing, pages_through_every_order_newest_first_without_duplicates_or_gaps) {
+  order_filter filter;
+  filter.limit = 7;
+  std::size_t pages = 0;
+  const auto ids = all_pages(filter, &pages);
+  EXPECT_EQ(ids, expected_ids([](const placed&) { return true; }));
+  EXPECT_EQ(pages, 4u);  // 7 + 7 + 7 + 2
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+}
+
+TEST_F(listing, a_page_that_ends_exactly_at_the_last_order_has_no_next_cursor) {
+  order_filter filter;
+  filter.limit = 23;
+  const auto page = store_.list_orders(filter);
+  EXPECT_EQ(page.rows.size(), 23u);
+  EXPECT_FALSE(page.next_cursor);
+}
+
+TEST_F(listing, rows_carry_the_read_model) {
+  order_filter filter;
+  filter.limit = 1;
+  const auto page = store_.list_orders(filter);
+  ASSERT_EQ(page.rows.size(), 1u);
+  const auto& newest = orders_[19];
+  EXPECT_EQ(page.rows[0].id, newest.id);
+  EXPECT_EQ(page.rows[0].number, newest.number);
+  EXPECT_EQ(page.rows[0].status, newest.status);
+  EXPECT_EQ(page.rows[0].created_at_ms, newest.created_at_ms);
+  EXPECT_EQ(page.rows[0].total_cents, 4599);
+}
+
+TEST_F(listing, orders_placed_while_paging_neither_repeat_nor_shift_older_pages) {
+  order_filter filter;
+  filter.limit = 5;
+  auto page = store_.list_orders(filter);
+  std::vector<std::string> ids;
+  for (const auto& row : page.rows)
+    ids.push_back(row.id);
+
+  // A new checkout lands at the top of the list between two page loads.
+  store_.append_batch({checkout_for(new_uuid(), "CCC-900000", "late@example.com", "",
+                                    t0_ms + 1'000'000)});
+
+  filter.cursor = page.next_cursor;
+  const auto rest = all_pages(filter);
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  EXPECT_EQ(ids, expected_ids([](const placed&) { return true; }));
+}
+
+TEST_F(listing, filters_by_status) {
+  order_filter filter;
+  filter.status = "paid";
+  filter.limit = 3;
+  const auto ids = all_pages(filter);
+  EXPECT_EQ(ids, expected_ids([](const placed& o) { return o.status == "paid"; }));
+  EXPECT_EQ(ids.size(), 8u);
+
+  filter.status = "shipped";
+  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+}
+
+TEST_F(listing, finds_orders_by_number_prefix_case_insensitively) {
+  order_filter filter;
+  filter.query = "ccc-10011";  // CCC-100110 .. CCC-100119
+  filter.limit = 4;
+  EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) {
+              return o.number.rfind("CCC-10011", 0) == 0;
+            }));
+
+  filter.query = "CCC-100105";
+  const auto exact = store_.list_orders(filter);
+  ASSERT_EQ(exact.rows.size(), 1u);
+  EXPECT_EQ(exact.rows[0].number, "CCC-100105");
+}
+
+TEST_F(listing, like_wildcards_in_the_query_are_plain_characters) {
+  order_filter filter;
+  filter.query = "%";
+  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  filter.query = "CCC-10010_";
+  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+}
+
+TEST_F(listing, finds_orders_by_exact_customer_email_case_insensitively) {
+  order_filter filter;
+  filter.query = "ada.lovelace@example.COM";
+  const auto page = store_.list_orders(filter);
+  ASSERT_EQ(page.rows.size(), 1u);
+  EXPECT_EQ(page.rows[0].id, orders_[7].id);
+
+  filter.query = "ada.lovelace";  // no partial email match
+  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+}
+
+TEST_F(listing, combines_status_and_query) {
+  order_filter filter;
+  filter.query = "CCC-1001";  // every order
+  filter.status = "pending";
+  filter.limit = 5;
+  EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) { return o.status == "pending"; }));
+
+  filter.query = "buyer3@example.com";  // k = 3 is paid
+  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  filter.status = "paid";
+  ASSERT_EQ(store_.list_orders(filter).rows.size(), 1u);
+}
+
+TEST_F(listing, empty_filters_mean_no_filter_and_the_limit_is_clamped) {
+  order_filter filter;
+  filter.status = "";
+  filter.query = "";
+  filter.limit = 0;
+  const auto page = store_.list_orders(filter);
+  EXPECT_EQ(page.rows.size(), 1u);
+  EXPECT_TRUE(page.next_cursor);
+}
+
+TEST_F(listing, refuses_a_cursor_it_did_not_issue) {
+  for (const char* bad : {"", "garbage", "123_not-a-uuid", "_9b2f2a4e-0c4f-4f7e-9d55-000000000000",
+                          "12x_9b2f2a4e-0c4f-4f7e-9d55-000000000000"}) {
+    order_filter filter;
+    filter.cursor = bad;
+    EXPECT_THROW(store_.list_orders(filter), persistence::invalid_cursor) << bad;
+  }
+}
+
+}  // namespace

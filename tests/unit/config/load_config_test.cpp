@@ -1,0 +1,438 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using config::config_error;
+using config::engine_config;
+using config::load_config;
+
+// A config file that exists for the duration of one test.
+class temp_file {
+ public:
+  explicit temp_file(const std::string& content) {
+    static std::atomic<int> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("ccc-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".toml"))
+                .string();
+    std::ofstream(path_) << content;
+  }
+  ~temp_file() { std::filesystem::remove(path_); }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+using env_map = std::map<std::string, std::string>;
+
+config::env_lookup env_of(env_map vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+engine_config load_text(const std::string& toml, env_map env = {}) {
+  temp_file file(toml);
+  return load_config(file.path(), env_of(std::move(env)));
+}
+
+// A complete, valid coin; tests append or replace fields after it.
+const std::string xmr_coin = R"(
+[payments.XMR]
+name = "Monero"
+decimals = 12
+quote_decimals = 6
+usd_rate = "162.35"
+address = "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge"
+uri_scheme = "monero"
+memo = true
+confirmations = 10
+)";
+
+// Loads and returns the error; fails the test when loading succeeds.
+config_error error_of(const std::string& toml, env_map env = {}) {
+  try {
+    load_text(toml, std::move(env));
+  } catch (const config_error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a config_error for:\n" << toml;
+  return config_error("", "", "");
+}
+
+// An operator reading the message must see which key and which value are wrong.
+void expect_names(const config_error& e, const std::string& key, const std::string& value) {
+  EXPECT_EQ(e.key(), key);
+  EXPECT_EQ(e.value(), value);
+  const std::string what = e.what();
+  EXPECT_NE(what.find(key), std::string::npos) << what;
+  EXPECT_NE(what.find("'" + value + "'"), std::string::npos) << what;
+  EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+}
+
+// ---------------------------------------------------------------- defaults and file values
+
+TEST(load_config, empty_file_gives_the_documented_defaults) {
+  const engine_config c = load_text("");
+  EXPECT_EQ(c.shop.name, "Cleveland Cartridge Co");
+  EXPECT_EQ(c.shop.public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(c.shop.support_email, "support@cleveland-cartridge.example");
+  EXPECT_EQ(c.http.host, "127.0.0.1");
+  EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.http.threads, 2);
+  EXPECT_EQ(c.http.body_limit, 65536u);
+  EXPECT_EQ(c.http.header_limit, 8192u);
+  EXPECT_EQ(c.http.read_timeout, 10s);
+  EXPECT_EQ(c.http.keep_alive_timeout, 60s);
+  EXPECT_EQ(c.http.request_timeout, 10s);
+  EXPECT_EQ(c.http.rate_limit, 0);
+  EXPECT_EQ(c.http.rate_burst, 0);
+  EXPECT_EQ(c.http.shutdown_grace, 10s);
+  EXPECT_EQ(c.database.url, "");
+  EXPECT_EQ(c.database.pool_size, 4);
+  EXPECT_EQ(c.database.journal_max_batch, 256);
+  EXPECT_EQ(c.admin.token, "");
+  EXPECT_EQ(c.actors.passivate_after, 2min);
+  EXPECT_EQ(c.actors.ask_timeout, 5s);
+  EXPECT_EQ(c.catalog.seed_file, "");
+  EXPECT_EQ(c.web.root, "web");
+  EXPECT_EQ(c.log.level, "info");
+  EXPECT_EQ(c.payments.quote_ttl, 30min);
+  EXPECT_TRUE(c.payments.coins.empty());
+}
+
+TEST(load_config, reads_every_kind_of_value_from_the_file) {
+  const engine_config c = load_text(R"(
+[shop]
+name = "Test Shop"
+public_url = "https://shop.example/"
+support_email = "help@shop.example"
+[http]
+host = "0.0.0.0"
+port = 9000
+threads = 4
+body_limit = 1024
+header_limit = 2048
+read_timeout = "500ms"
+keep_alive_timeout = "2m"
+request_timeout = "3s"
+rate_limit = 20
+rate_burst = 50
+shutdown_grace = "0"
+[database]
+url = "postgresql://app@db/ccc"
+pool_size = 8
+journal_max_batch = 64
+[admin]
+token = "s3cret"
+[actors]
+passivate_after = "1h"
+ask_timeout = "250ms"
+[catalog]
+seed_file = "catalog.json"
+[web]
+root = "/srv/web"
+[log]
+level = "debug"
+[payments]
+quote_ttl = "7d"
+)" + xmr_coin);
+  EXPECT_EQ(c.shop.name, "Test Shop");
+  EXPECT_EQ(c.shop.public_url, "https://shop.example") << "a trailing slash would double in links";
+  EXPECT_EQ(c.shop.support_email, "help@shop.example");
+  EXPECT_EQ(c.http.host, "0.0.0.0");
+  EXPECT_EQ(c.http.port, 9000);
+  EXPECT_EQ(c.http.threads, 4);
+  EXPECT_EQ(c.http.body_limit, 1024u);
+  EXPECT_EQ(c.http.header_limit, 2048u);
+  EXPECT_EQ(c.http.read_timeout, 500ms);
+  EXPECT_EQ(c.http.keep_alive_timeout, 2min);
+  EXPECT_EQ(c.http.request_timeout, 3s);
+  EXPECT_EQ(c.http.rate_limit, 20);
+  EXPECT_EQ(c.http.rate_burst, 50);
+  EXPECT_EQ(c.http.shutdown_grace, 0s);
+  EXPECT_EQ(c.database.url, "postgresql://app@db/ccc");
+  EXPECT_EQ(c.database.pool_size, 8);
+  EXPECT_EQ(c.database.journal_max_batch, 64);
+  EXPECT_EQ(c.admin.token, "s3cret");
+  EXPECT_EQ(c.actors.passivate_after, 1h);
+  EXPECT_EQ(c.actors.ask_timeout, 250ms);
+  EXPECT_EQ(c.catalog.seed_file, "catalog.json");
+  EXPECT_EQ(c.web.root, "/srv/web");
+  EXPECT_EQ(c.log.level, "debug");
+  EXPECT_EQ(c.payments.quote_ttl, 7 * 24h);
+  ASSERT_EQ(c.payments.coins.size(), 1u);
+  const config::coin_config& xmr = c.payments.coins[0];
+  EXPECT_EQ(xmr.code, "XMR");
+  EXPECT_EQ(xmr.name, "Monero");
+  EXPECT_EQ(xmr.decimals, 12);
+  EXPECT_EQ(xmr.quote_decimals, 6);
+  EXPECT_EQ(xmr.usd_rate_e8, 16'235'000'000);
+  EXPECT_EQ(xmr.address.substr(0, 6), "4AdUnd");
+  EXPECT_EQ(xmr.uri_scheme, "monero");
+  EXPECT_TRUE(xmr.memo);
+  EXPECT_EQ(xmr.confirmations, 10);
+}
+
+TEST(load_config, coins_keep_the_order_of_the_file_not_the_alphabet) {
+  const engine_config c = load_text(R"(
+[payments.XMR]
+name = "Monero"
+decimals = 12
+usd_rate = "162.35"
+address = "4xyz"
+uri_scheme = "monero"
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250"
+address = "bc1qxyz"
+uri_scheme = "bitcoin"
+[payments.USDC]
+name = "USD Coin"
+decimals = 6
+usd_rate = "1"
+address = "0xabc"
+uri_scheme = "ethereum"
+[payments.ETH]
+name = "Ether"
+decimals = 18
+usd_rate = "3412.5"
+address = "0xabc"
+uri_scheme = "ethereum"
+)");
+  ASSERT_EQ(c.payments.coins.size(), 4u);
+  EXPECT_EQ(c.payments.coins[0].code, "XMR");
+  EXPECT_EQ(c.payments.coins[1].code, "BTC");
+  EXPECT_EQ(c.payments.coins[2].code, "USDC");
+  EXPECT_EQ(c.payments.coins[3].code, "ETH");
+}
+
+TEST(load_config, optional_coin_fields_have_defaults) {
+  const engine_config c = load_text(R"(
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250.00"
+address = "bc1qxyz"
+uri_scheme = "bitcoin"
+)");
+  ASSERT_EQ(c.payments.coins.size(), 1u);
+  EXPECT_EQ(c.payments.coins[0].quote_decimals, 8) << "quote_decimals defaults to decimals";
+  EXPECT_FALSE(c.payments.coins[0].memo);
+  EXPECT_EQ(c.payments.coins[0].confirmations, 1);
+  EXPECT_EQ(c.payments.coins[0].usd_rate_e8, 9'725'000'000'000);
+}
+
+// ---------------------------------------------------------------- environment overrides
+
+TEST(load_config, env_overrides_an_int_from_the_file) {
+  const engine_config c = load_text("[http]\nport = 8081\n", {{"ORDER_ENGINE_HTTP_PORT", "9090"}});
+  EXPECT_EQ(c.http.port, 9090);
+}
+
+TEST(load_config, env_overrides_durations) {
+  const engine_config c = load_text("[payments]\nquote_ttl = \"30m\"\n",
+                                    {{"ORDER_ENGINE_PAYMENTS_QUOTE_TTL", "2s"},
+                                     {"ORDER_ENGINE_ACTORS_PASSIVATE_AFTER", "500ms"}});
+  EXPECT_EQ(c.payments.quote_ttl, 2s);
+  EXPECT_EQ(c.actors.passivate_after, 500ms);
+}
+
+TEST(load_config, env_overrides_strings_even_with_an_empty_value) {
+  const engine_config c = load_text("[database]\nurl = \"postgresql://file@db/ccc\"\n",
+                                    {{"ORDER_ENGINE_DATABASE_URL", ""},
+                                     {"ORDER_ENGINE_ADMIN_TOKEN", "from-env"},
+                                     {"ORDER_ENGINE_SHOP_PUBLIC_URL", "https://ccc.example"}});
+  EXPECT_EQ(c.database.url, "");
+  EXPECT_EQ(c.admin.token, "from-env");
+  EXPECT_EQ(c.shop.public_url, "https://ccc.example");
+}
+
+TEST(load_config, env_overrides_coin_fields) {
+  const engine_config c = load_text(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_USD_RATE", "170.5"},
+                                               {"ORDER_ENGINE_PAYMENTS_XMR_ADDRESS", "4envaddress"},
+                                               {"ORDER_ENGINE_PAYMENTS_XMR_MEMO", "false"},
+                                               {"ORDER_ENGINE_PAYMENTS_XMR_CONFIRMATIONS", "3"}});
+  ASSERT_EQ(c.payments.coins.size(), 1u);
+  EXPECT_EQ(c.payments.coins[0].usd_rate_e8, 17'050'000'000);
+  EXPECT_EQ(c.payments.coins[0].address, "4envaddress");
+  EXPECT_FALSE(c.payments.coins[0].memo);
+  EXPECT_EQ(c.payments.coins[0].confirmations, 3);
+}
+
+TEST(load_config, env_supplies_a_coin_field_the_file_leaves_out) {
+  // Keeps the receiving address out of the checked-in file.
+  const engine_config c = load_text(R"(
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250.00"
+uri_scheme = "bitcoin"
+)",
+                                    {{"ORDER_ENGINE_PAYMENTS_BTC_ADDRESS", "bc1qfromenv"}});
+  ASSERT_EQ(c.payments.coins.size(), 1u);
+  EXPECT_EQ(c.payments.coins[0].address, "bc1qfromenv");
+}
+
+TEST(load_config, env_wins_for_a_section_the_file_does_not_have) {
+  const engine_config c = load_text("", {{"ORDER_ENGINE_LOG_LEVEL", "warn"}, {"ORDER_ENGINE_HTTP_THREADS", "3"}});
+  EXPECT_EQ(c.log.level, "warn");
+  EXPECT_EQ(c.http.threads, 3);
+}
+
+// ---------------------------------------------------------------- bad values name key and value
+
+TEST(load_config_errors, non_numeric_port_from_env) {
+  const config_error e = error_of("", {{"ORDER_ENGINE_HTTP_PORT", "abc"}});
+  expect_names(e, "http.port", "abc");
+  const std::string what = e.what();
+  EXPECT_EQ(what.rfind("config: http.port = 'abc': expected a port number 1..65535", 0), 0u) << what;
+  EXPECT_NE(what.find("ORDER_ENGINE_HTTP_PORT"), std::string::npos) << what;
+}
+
+TEST(load_config_errors, port_out_of_range) {
+  expect_names(error_of("[http]\nport = 70000\n"), "http.port", "70000");
+  expect_names(error_of("[http]\nport = 0\n"), "http.port", "0");
+}
+
+TEST(load_config_errors, wrong_type_in_the_file) {
+  expect_names(error_of("[http]\nport = \"8080\"\n"), "http.port", "8080");
+  expect_names(error_of("[http]\nhost = 127\n"), "http.host", "127");
+  expect_names(error_of("[http]\nread_timeout = 10\n"), "http.read_timeout", "10");
+  expect_names(error_of(xmr_coin + "[payments.BTC]\nmemo = \"yes\"\n"), "payments.BTC.memo", "yes");
+}
+
+TEST(load_config_errors, negative_numbers) {
+  expect_names(error_of("[http]\nthreads = -1\n"), "http.threads", "-1");
+  expect_names(error_of("[http]\nbody_limit = -1\n"), "http.body_limit", "-1");
+  expect_names(error_of("", {{"ORDER_ENGINE_DATABASE_POOL_SIZE", "-3"}}), "database.pool_size", "-3");
+  expect_names(error_of("[http]\nrate_limit = -5\n"), "http.rate_limit", "-5");
+}
+
+TEST(load_config_errors, bad_durations) {
+  expect_names(error_of("[http]\nread_timeout = \"10 seconds\"\n"), "http.read_timeout", "10 seconds");
+  expect_names(error_of("", {{"ORDER_ENGINE_ACTORS_ASK_TIMEOUT", "-5s"}}), "actors.ask_timeout", "-5s");
+  expect_names(error_of("[payments]\nquote_ttl = \"1.5h\"\n"), "payments.quote_ttl", "1.5h");
+}
+
+TEST(load_config_errors, zero_is_refused_for_timeouts_but_allowed_for_the_shutdown_grace) {
+  expect_names(error_of("[http]\nrequest_timeout = \"0\"\n"), "http.request_timeout", "0");
+  EXPECT_EQ(load_text("[http]\nshutdown_grace = \"0\"\n").http.shutdown_grace, 0s);
+}
+
+TEST(load_config_errors, bad_rates) {
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_USD_RATE", "1e3"}}), "payments.XMR.usd_rate", "1e3");
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_USD_RATE", "0"}}), "payments.XMR.usd_rate", "0");
+  // A float in the file is refused: 162.35 is not exactly representable.
+  const config_error unquoted = error_of("[payments.XMR]\nusd_rate = 162.35\n");
+  expect_names(unquoted, "payments.XMR.usd_rate", "162.35");
+  EXPECT_NE(std::string(unquoted.what()).find("quoted"), std::string::npos) << unquoted.what();
+}
+
+TEST(load_config_errors, unknown_log_level) {
+  expect_names(error_of("[log]\nlevel = \"verbose\"\n"), "log.level", "verbose");
+}
+
+TEST(load_config_errors, decimals_outside_0_to_18) {
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_DECIMALS", "19"}}), "payments.XMR.decimals", "19");
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_DECIMALS", "-1"}}), "payments.XMR.decimals", "-1");
+}
+
+TEST(load_config_errors, quote_decimals_above_decimals) {
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_QUOTE_DECIMALS", "13"}}),
+               "payments.XMR.quote_decimals", "13");
+}
+
+TEST(load_config_errors, empty_or_missing_coin_address) {
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_ADDRESS", ""}}), "payments.XMR.address", "");
+  const config_error missing = error_of(R"(
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250.00"
+uri_scheme = "bitcoin"
+)");
+  expect_names(missing, "payments.BTC.address", "");
+  EXPECT_NE(std::string(missing.what()).find("required"), std::string::npos) << missing.what();
+}
+
+TEST(load_config_errors, public_url_must_be_http_or_https) {
+  expect_names(error_of("[shop]\npublic_url = \"ftp://shop.example\"\n"), "shop.public_url", "ftp://shop.example");
+  expect_names(error_of("[shop]\npublic_url = \"127.0.0.1:8080\"\n"), "shop.public_url", "127.0.0.1:8080");
+  expect_names(error_of("[shop]\npublic_url = \"http://\"\n"), "shop.public_url", "http://");
+}
+
+TEST(load_config_errors, support_email_must_look_like_an_address) {
+  expect_names(error_of("[shop]\nsupport_email = \"support\"\n"), "shop.support_email", "support");
+}
+
+TEST(load_config_errors, booleans_from_env_are_true_or_false) {
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_MEMO", "yes"}}), "payments.XMR.memo", "yes");
+}
+
+TEST(load_config_errors, a_multi_line_value_still_gives_a_one_line_message) {
+  const config_error e = error_of("", {{"ORDER_ENGINE_HTTP_PORT", "80\n80"}});
+  EXPECT_EQ(e.key(), "http.port");
+  EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+}
+
+// ---------------------------------------------------------------- typo safety
+
+TEST(load_config_errors, unknown_key_is_named) {
+  expect_names(error_of("[http]\nprot = 8080\n"), "http.prot", "8080");
+}
+
+TEST(load_config_errors, unknown_section_is_named) {
+  const config_error e = error_of("[htp]\nport = 8080\n");
+  EXPECT_EQ(e.key(), "htp");
+  EXPECT_NE(std::string(e.what()).find("unknown section"), std::string::npos) << e.what();
+}
+
+TEST(load_config_errors, unknown_coin_key_is_named) {
+  expect_names(error_of(xmr_coin + "adress = \"4abc\"\n"), "payments.XMR.adress", "4abc");
+}
+
+TEST(load_config_errors, a_scalar_in_payments_is_not_taken_for_a_coin) {
+  expect_names(error_of("[payments]\nquote_tll = \"30m\"\n"), "payments.quote_tll", "30m");
+}
+
+TEST(load_config_errors, coin_codes_are_upper_case) {
+  const config_error e = error_of("[payments.xmr]\nname = \"Monero\"\n");
+  EXPECT_EQ(e.key(), "payments.xmr");
+  EXPECT_NE(std::string(e.what()).find("upper-case"), std::string::npos) << e.what();
+}
+
+TEST(load_config_errors, missing_file_is_named) {
+  const std::string path = "/nonexistent/ccc/engine.toml";
+  try {
+    load_config(path, env_of({}));
+    FAIL() << "a missing file must not load";
+  } catch (const config_error& e) {
+    EXPECT_EQ(e.value(), path);
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST(load_config_errors, malformed_toml_names_file_and_line) {
+  const config_error e = error_of("[http]\nport = = 8080\n");
+  EXPECT_EQ(e.key(), "file");
+  EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+}
+
+}  // namespace

@@ -1,0 +1,174 @@
+// The files shipped in config/ and web/images/ are what a new operator runs first;
+// they must load and agree with the code.
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace {
+
+const std::filesystem::path source_dir = ORDER_ENGINE_SOURCE_DIR;
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+config::engine_config load_sample() {
+  return config::load_config((source_dir / "config/engine.toml").string(),
+                             [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+}
+
+TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
+  const config::engine_config sample = load_sample();
+  const config::engine_config defaults;
+  EXPECT_EQ(sample.shop.name, defaults.shop.name);
+  EXPECT_EQ(sample.shop.public_url, defaults.shop.public_url);
+  EXPECT_EQ(sample.shop.support_email, defaults.shop.support_email);
+  EXPECT_EQ(sample.http.host, defaults.http.host);
+  EXPECT_EQ(sample.http.port, defaults.http.port);
+  EXPECT_EQ(sample.http.threads, defaults.http.threads);
+  EXPECT_EQ(sample.http.body_limit, defaults.http.body_limit);
+  EXPECT_EQ(sample.http.header_limit, defaults.http.header_limit);
+  EXPECT_EQ(sample.http.read_timeout, defaults.http.read_timeout);
+  EXPECT_EQ(sample.http.keep_alive_timeout, defaults.http.keep_alive_timeout);
+  EXPECT_EQ(sample.http.request_timeout, defaults.http.request_timeout);
+  EXPECT_EQ(sample.http.rate_limit, defaults.http.rate_limit);
+  EXPECT_EQ(sample.http.rate_burst, defaults.http.rate_burst);
+  EXPECT_EQ(sample.http.shutdown_grace, defaults.http.shutdown_grace);
+  EXPECT_EQ(sample.database.url, defaults.database.url);
+  EXPECT_EQ(sample.database.pool_size, defaults.database.pool_size);
+  EXPECT_EQ(sample.database.journal_max_batch, defaults.database.journal_max_batch);
+  EXPECT_EQ(sample.admin.token, defaults.admin.token);
+  EXPECT_EQ(sample.actors.passivate_after, defaults.actors.passivate_after);
+  EXPECT_EQ(sample.actors.ask_timeout, defaults.actors.ask_timeout);
+  EXPECT_EQ(sample.catalog.seed_file, defaults.catalog.seed_file);
+  EXPECT_EQ(sample.web.root, defaults.web.root);
+  EXPECT_EQ(sample.log.level, defaults.log.level);
+  EXPECT_EQ(sample.payments.quote_ttl, defaults.payments.quote_ttl);
+}
+
+// Loading cannot tell a documented default from a missing line, so look at the text.
+TEST(engine_toml, lists_every_key) {
+  const std::string text = read_text(source_dir / "config/engine.toml");
+  const std::pair<const char*, std::vector<const char*>> sections[] = {
+      {"shop", {"name", "public_url", "support_email"}},
+      {"http",
+       {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "keep_alive_timeout",
+        "request_timeout", "rate_limit", "rate_burst", "shutdown_grace"}},
+      {"database", {"url", "pool_size", "journal_max_batch"}},
+      {"admin", {"token"}},
+      {"actors", {"passivate_after", "ask_timeout"}},
+      {"catalog", {"seed_file"}},
+      {"web", {"root"}},
+      {"log", {"level"}},
+      {"payments", {"quote_ttl"}},
+  };
+  for (const auto& [section, keys] : sections) {
+    const std::size_t start = text.find(std::string("\n[") + section + "]\n");
+    ASSERT_NE(start, std::string::npos) << "[" << section << "]";
+    const std::size_t end = text.find("\n[", start + 1);
+    const std::string body = text.substr(start, end - start);
+    for (const char* key : keys) {
+      EXPECT_NE(body.find(std::string("\n") + key + " = "), std::string::npos) << section << "." << key;
+    }
+  }
+}
+
+bool is_hex(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+TEST(engine_toml, offers_the_four_demo_coins_in_order) {
+  const auto coins = load_sample().payments.coins;
+  ASSERT_EQ(coins.size(), 4u);
+
+  EXPECT_EQ(coins[0].code, "XMR");
+  EXPECT_EQ(coins[0].name, "Monero");
+  EXPECT_EQ(coins[0].decimals, 12);
+  EXPECT_EQ(coins[0].quote_decimals, 6);
+  EXPECT_EQ(coins[0].usd_rate_e8, 16'235'000'000);
+  EXPECT_EQ(coins[0].uri_scheme, "monero");
+  EXPECT_TRUE(coins[0].memo);
+  EXPECT_EQ(coins[0].confirmations, 10);
+  EXPECT_EQ(coins[0].address.size(), 95u);
+  EXPECT_EQ(coins[0].address.front(), '4');
+
+  EXPECT_EQ(coins[1].code, "BTC");
+  EXPECT_EQ(coins[1].name, "Bitcoin");
+  EXPECT_EQ(coins[1].decimals, 8);
+  EXPECT_EQ(coins[1].quote_decimals, 8);
+  EXPECT_EQ(coins[1].usd_rate_e8, 9'725'000'000'000);
+  EXPECT_EQ(coins[1].uri_scheme, "bitcoin");
+  EXPECT_FALSE(coins[1].memo);
+  EXPECT_EQ(coins[1].confirmations, 2);
+  EXPECT_EQ(coins[1].address.rfind("bc1q", 0), 0u);
+
+  EXPECT_EQ(coins[2].code, "ETH");
+  EXPECT_EQ(coins[2].name, "Ether");
+  EXPECT_EQ(coins[2].decimals, 18);
+  EXPECT_EQ(coins[2].quote_decimals, 6);
+  EXPECT_EQ(coins[2].usd_rate_e8, 341'250'000'000);
+  EXPECT_EQ(coins[2].uri_scheme, "ethereum");
+  EXPECT_FALSE(coins[2].memo);
+  EXPECT_EQ(coins[2].confirmations, 12);
+
+  EXPECT_EQ(coins[3].code, "USDC");
+  EXPECT_EQ(coins[3].name, "USD Coin on Ethereum");
+  EXPECT_EQ(coins[3].decimals, 6);
+  EXPECT_EQ(coins[3].quote_decimals, 2);
+  EXPECT_EQ(coins[3].usd_rate_e8, 100'000'000);
+  EXPECT_EQ(coins[3].uri_scheme, "ethereum");
+  EXPECT_FALSE(coins[3].memo);
+  EXPECT_EQ(coins[3].confirmations, 12);
+
+  for (const auto& coin : {coins[2], coins[3]}) {
+    EXPECT_EQ(coin.address.size(), 42u) << coin.code;
+    EXPECT_EQ(coin.address.rfind("0x", 0), 0u) << coin.code;
+    EXPECT_TRUE(is_hex(coin.address.substr(2))) << coin.code;
+  }
+}
+
+TEST(demo_catalog, has_twelve_sellable_products_with_images) {
+  const nlohmann::json catalog = nlohmann::json::parse(read_text(source_dir / "config/demo-catalog.json"));
+  ASSERT_TRUE(catalog.is_array());
+  EXPECT_EQ(catalog.size(), 12u);
+
+  std::set<std::string> skus;
+  std::set<std::string> brands;
+  int out_of_stock = 0;
+  for (const auto& product : catalog) {
+    const std::string sku = product.at("sku").get<std::string>();
+    EXPECT_TRUE(skus.insert(sku).second) << "duplicate sku " << sku;
+    brands.insert(sku.substr(0, sku.find('-')));
+    EXPECT_FALSE(product.at("name").get<std::string>().empty()) << sku;
+    EXPECT_GE(product.at("description").get<std::string>().size(), 40u) << sku;
+    EXPECT_GT(product.at("price_cents").get<long long>(), 0) << sku;
+    const long long stock = product.at("stock").get<long long>();
+    EXPECT_GE(stock, 0) << sku;
+    if (stock == 0) ++out_of_stock;
+
+    const std::string image_url = product.at("image_url").get<std::string>();
+    ASSERT_EQ(image_url.rfind("/images/", 0), 0u) << sku;
+    const std::filesystem::path image = source_dir / "web" / image_url.substr(1);
+    ASSERT_TRUE(std::filesystem::is_regular_file(image)) << image;
+    EXPECT_LT(std::filesystem::file_size(image), 3072u) << image;
+    const std::string svg = read_text(image);
+    EXPECT_NE(svg.find("<svg"), std::string::npos) << image;
+    EXPECT_NE(svg.find("<title>"), std::string::npos) << image;
+  }
+  EXPECT_EQ(out_of_stock, 1) << "the storefront needs one sold-out product to show";
+  EXPECT_EQ(brands, (std::set<std::string>{"BROTHER", "CANON", "EPSON", "HP"}));
+}
+
+}  // namespace

@@ -1,0 +1,251 @@
+// Checkout: prices from the catalog, integer totals, shipping policy, and a named
+// field for every problem in what the customer sent.
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <functional>
+
+#include "order_fixtures.hpp"
+
+namespace domain_test {
+namespace {
+
+checkout_input valid_input() {
+  checkout_input in;
+  in.items = {{"HP-64XL-BLK", 2}, {"CANON-PG245", 1}};
+  in.customer = {"Ada Lovelace", "ada@example.com"};
+  in.shipping = {"1 Euclid Ave", "", "Cleveland", "OH", "44115", "US"};
+  in.payment_method = "XMR";
+  return in;
+}
+
+result<priced_checkout> price(const checkout_input& in, const catalog& c = shop_catalog()) {
+  static const std::vector<payment_method> methods = all_methods();
+  return price_checkout(c, methods, shipping_policy{}, in);
+}
+
+TEST(checkout, prices_every_line_from_the_catalog) {
+  const auto priced = price(valid_input());
+  ASSERT_TRUE(priced) << priced.error().field << ": " << priced.error().detail;
+  ASSERT_EQ(priced->lines.size(), 2u);
+  EXPECT_EQ(priced->lines[0].item.value(), "HP-64XL-BLK");
+  EXPECT_EQ(priced->lines[0].name, "HP 64XL Black");
+  EXPECT_EQ(priced->lines[0].count, quantity{2});
+  EXPECT_EQ(priced->lines[0].unit_price, cents{3499});
+  EXPECT_EQ(priced->lines[0].line_total, cents{6998});
+  EXPECT_EQ(priced->lines[1].item.value(), "CANON-PG245");
+  EXPECT_EQ(priced->lines[1].unit_price, cents{1999});
+  EXPECT_EQ(priced->lines[1].line_total, cents{1999});
+  EXPECT_EQ(priced->subtotal, cents{8997});
+  EXPECT_EQ(priced->shipping, cents{0});
+  EXPECT_EQ(priced->total, cents{8997});
+  ASSERT_NE(priced->method, nullptr);
+  EXPECT_EQ(priced->method->code, "XMR");
+}
+
+TEST(checkout, follows_a_price_change_in_the_catalog) {
+  catalog repriced{{make_product("HP-64XL-BLK", "HP 64XL Black", 2999, 5),
+                    make_product("CANON-PG245", "Canon PG-245", 1999, 5)}};
+  const auto priced = price(valid_input(), repriced);
+  ASSERT_TRUE(priced);
+  EXPECT_EQ(priced->lines[0].unit_price, cents{2999});
+  EXPECT_EQ(priced->subtotal, cents{2 * 2999 + 1999});
+}
+
+TEST(checkout, totals_are_exact_integer_cents_at_the_largest_order) {
+  std::vector<product> many;
+  checkout_input in = valid_input();
+  in.items.clear();
+  for (std::size_t i = 0; i < max_lines; ++i) {
+    const std::string id = "SKU-" + std::to_string(i);
+    many.push_back(make_product(id, "Item " + std::to_string(i), 99'999 + static_cast<std::int64_t>(i), 1000));
+    in.items.push_back({id, max_quantity});
+  }
+  const auto priced = price(in, catalog{many});
+  ASSERT_TRUE(priced) << priced.error().detail;
+  std::int64_t expected = 0;
+  for (std::size_t i = 0; i < max_lines; ++i) expected += (99'999 + static_cast<std::int64_t>(i)) * 99;
+  EXPECT_EQ(priced->subtotal, cents{expected});
+  EXPECT_EQ(priced->total, cents{expected});
+}
+
+// ---- shipping policy ------------------------------------------------------------
+
+TEST(shipping_policy, is_free_from_fifty_dollars) {
+  checkout_input in = valid_input();
+  in.items = {{"EPSON-202", 2}};  // exactly $50.00
+  const auto priced = price(in);
+  ASSERT_TRUE(priced);
+  EXPECT_EQ(priced->subtotal, cents{5000});
+  EXPECT_EQ(priced->shipping, cents{0});
+  EXPECT_EQ(priced->total, cents{5000});
+}
+
+TEST(shipping_policy, costs_five_ninety_nine_below_fifty_dollars) {
+  checkout_input in = valid_input();
+  in.items = {{"BROTHER-TN760", 1}};  // $49.99
+  const auto priced = price(in);
+  ASSERT_TRUE(priced);
+  EXPECT_EQ(priced->subtotal, cents{4999});
+  EXPECT_EQ(priced->shipping, cents{599});
+  EXPECT_EQ(priced->total, cents{5598});
+
+  in.items = {{"CANON-PG245", 1}};
+  const auto small = price(in);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->total, cents{1999 + 599});
+}
+
+TEST(shipping_policy, follows_the_configured_policy) {
+  checkout_input in = valid_input();
+  in.items = {{"EPSON-202", 2}};  // $50.00
+  const std::vector<payment_method> methods = all_methods();
+  const auto priced = price_checkout(shop_catalog(), methods, shipping_policy{cents{850}, cents{7500}}, in);
+  ASSERT_TRUE(priced);
+  EXPECT_EQ(priced->shipping, cents{850});
+  EXPECT_EQ(priced->total, cents{5850});
+}
+
+// ---- every refusal names its field ------------------------------------------------
+
+struct bad_input {
+  const char* what;
+  std::function<void(checkout_input&)> change;
+  error_code code;
+  const char* field;
+};
+
+class checkout_refuses : public ::testing::TestWithParam<bad_input> {};
+
+TEST_P(checkout_refuses, naming_the_offending_field) {
+  checkout_input in = valid_input();
+  GetParam().change(in);
+  const auto priced = price(in);
+  ASSERT_FALSE(priced) << "accepted: " << GetParam().what;
+  EXPECT_EQ(priced.error().code, GetParam().code) << to_string(priced.error().code) << ": " << priced.error().detail;
+  EXPECT_EQ(priced.error().field, GetParam().field);
+  EXPECT_FALSE(priced.error().detail.empty());
+}
+
+const bad_input bad_inputs[] = {
+    {"no items", [](checkout_input& in) { in.items.clear(); }, error_code::validation, "items"},
+    {"too many lines",
+     [](checkout_input& in) { in.items.assign(max_lines + 1, {"HP-64XL-BLK", 1}); }, error_code::validation, "items"},
+    {"unknown sku", [](checkout_input& in) { in.items[1].sku = "NOT-A-CARTRIDGE"; }, error_code::validation,
+     "items[1].sku"},
+    {"empty sku", [](checkout_input& in) { in.items[0].sku = ""; }, error_code::validation, "items[0].sku"},
+    {"sku in the wrong case", [](checkout_input& in) { in.items[0].sku = "hp-64xl-blk"; }, error_code::validation,
+     "items[0].sku"},
+    {"quantity 0", [](checkout_input& in) { in.items[0].quantity = 0; }, error_code::validation, "items[0].quantity"},
+    {"quantity 100", [](checkout_input& in) { in.items[1].quantity = 100; }, error_code::validation,
+     "items[1].quantity"},
+    {"negative quantity", [](checkout_input& in) { in.items[0].quantity = -2; }, error_code::validation,
+     "items[0].quantity"},
+    {"quantity beyond int", [](checkout_input& in) { in.items[0].quantity = 4'294'967'298; }, error_code::validation,
+     "items[0].quantity"},
+    {"duplicate sku", [](checkout_input& in) { in.items.push_back({"HP-64XL-BLK", 1}); }, error_code::validation,
+     "items[2].sku"},
+    {"out of stock", [](checkout_input& in) { in.items[1] = {"HP-FUSER", 1}; }, error_code::out_of_stock,
+     "items[1].sku"},
+    {"missing name", [](checkout_input& in) { in.customer.name = ""; }, error_code::validation, "customer.name"},
+    {"blank name", [](checkout_input& in) { in.customer.name = " \t "; }, error_code::validation, "customer.name"},
+    {"missing email", [](checkout_input& in) { in.customer.email = ""; }, error_code::validation, "customer.email"},
+    {"email without @", [](checkout_input& in) { in.customer.email = "ada.example.com"; }, error_code::validation,
+     "customer.email"},
+    {"email without domain", [](checkout_input& in) { in.customer.email = "ada@"; }, error_code::validation,
+     "customer.email"},
+    {"email without local part", [](checkout_input& in) { in.customer.email = "@example.com"; },
+     error_code::validation, "customer.email"},
+    {"email without dot in domain", [](checkout_input& in) { in.customer.email = "ada@localhost"; },
+     error_code::validation, "customer.email"},
+    {"email with two @", [](checkout_input& in) { in.customer.email = "ada@lovelace@example.com"; },
+     error_code::validation, "customer.email"},
+    {"email with a space", [](checkout_input& in) { in.customer.email = "ada lovelace@example.com"; },
+     error_code::validation, "customer.email"},
+    {"email with a header injection", [](checkout_input& in) { in.customer.email = "ada@example.com\r\nBcc:eve"; },
+     error_code::validation, "customer.email"},
+    {"email ending in a dot", [](checkout_input& in) { in.customer.email = "ada@example."; }, error_code::validation,
+     "customer.email"},
+    {"missing line1", [](checkout_input& in) { in.shipping.line1 = ""; }, error_code::validation, "shipping.line1"},
+    {"missing city", [](checkout_input& in) { in.shipping.city = " "; }, error_code::validation, "shipping.city"},
+    {"missing postal code", [](checkout_input& in) { in.shipping.postal_code = ""; }, error_code::validation,
+     "shipping.postal_code"},
+    {"missing country", [](checkout_input& in) { in.shipping.country = ""; }, error_code::validation,
+     "shipping.country"},
+    {"three-letter country", [](checkout_input& in) { in.shipping.country = "USA"; }, error_code::validation,
+     "shipping.country"},
+    {"lower-case country", [](checkout_input& in) { in.shipping.country = "us"; }, error_code::validation,
+     "shipping.country"},
+    {"digit in country", [](checkout_input& in) { in.shipping.country = "U1"; }, error_code::validation,
+     "shipping.country"},
+    {"US without state", [](checkout_input& in) { in.shipping.region = ""; }, error_code::validation,
+     "shipping.region"},
+    {"Canada without province",
+     [](checkout_input& in) {
+       in.shipping.country = "CA";
+       in.shipping.region = " ";
+     },
+     error_code::validation, "shipping.region"},
+    {"overlong line2", [](checkout_input& in) { in.shipping.line2 = std::string(201, 'x'); }, error_code::validation,
+     "shipping.line2"},
+    {"overlong name", [](checkout_input& in) { in.customer.name = std::string(201, 'x'); }, error_code::validation,
+     "customer.name"},
+    {"unknown payment method", [](checkout_input& in) { in.payment_method = "DOGE"; }, error_code::validation,
+     "payment_method"},
+    {"no payment method", [](checkout_input& in) { in.payment_method = ""; }, error_code::validation,
+     "payment_method"},
+    {"payment method in the wrong case", [](checkout_input& in) { in.payment_method = "xmr"; },
+     error_code::validation, "payment_method"},
+};
+
+INSTANTIATE_TEST_SUITE_P(every_rule, checkout_refuses, ::testing::ValuesIn(bad_inputs),
+                         [](const ::testing::TestParamInfo<bad_input>& info) {
+                           std::string name;
+                           for (const char* c = info.param.what; *c; ++c)
+                             name.push_back(std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_');
+                           return name;
+                         });
+
+TEST(checkout, accepts_what_the_rules_allow) {
+  for (const auto& change : std::vector<std::function<void(checkout_input&)>>{
+           [](checkout_input& in) { in.items[0].quantity = 99; },
+           [](checkout_input& in) { in.items[0].quantity = 1; },
+           [](checkout_input& in) { in.shipping.line2 = "Apt 4"; },
+           [](checkout_input& in) {  // no state needed outside the US and Canada
+             in.shipping.country = "DE";
+             in.shipping.region = "";
+           },
+           [](checkout_input& in) { in.customer.email = "ada+ink@mail.example.co.uk"; },
+           [](checkout_input& in) { in.payment_method = "USDC"; },
+       }) {
+    checkout_input in = valid_input();
+    change(in);
+    const auto priced = price(in);
+    EXPECT_TRUE(priced) << priced.error().field << ": " << priced.error().detail;
+  }
+}
+
+TEST(checkout, reports_the_first_problem_in_the_items_before_the_customer) {
+  checkout_input in = valid_input();
+  in.items[0].quantity = 0;
+  in.customer.email = "nope";
+  const auto priced = price(in);
+  ASSERT_FALSE(priced);
+  EXPECT_EQ(priced.error().field, "items[0].quantity");
+}
+
+TEST(catalog, finds_products_by_exact_sku_and_keeps_display_order) {
+  const catalog c = shop_catalog();
+  ASSERT_NE(c.find("EPSON-202"), nullptr);
+  EXPECT_EQ(c.find("EPSON-202")->price, cents{2500});
+  EXPECT_EQ(c.find("epson-202"), nullptr);
+  EXPECT_EQ(c.find(""), nullptr);
+  ASSERT_EQ(c.products().size(), 5u);
+  EXPECT_EQ(c.products().front().id.value(), "HP-64XL-BLK");
+  EXPECT_FALSE(c.find("HP-FUSER")->in_stock());
+  EXPECT_TRUE(c.find("BROTHER-TN760")->in_stock());
+}
+
+}  // namespace
+}  // namespace domain_test

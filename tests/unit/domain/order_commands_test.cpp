@@ -1,0 +1,364 @@
+// The rules inside each command: amounts, idempotent retries, dates, ratings, reasons.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/order_json.hpp"
+#include "order_fixtures.hpp"
+
+namespace domain_test {
+namespace {
+
+using events = std::vector<order_event>;
+
+template <class Event>
+const Event& only_event(const result<events>& decided) {
+  static const Event none{};
+  if (!decided) {
+    ADD_FAILURE() << "refused: " << to_string(decided.error().code) << " " << decided.error().field << ": "
+                  << decided.error().detail;
+    return none;
+  }
+  if (decided.value().size() != 1 || !std::holds_alternative<Event>(decided.value().front())) {
+    ADD_FAILURE() << "expected exactly one event of the asked type, got " << decided.value().size();
+    return none;
+  }
+  return std::get<Event>(decided.value().front());
+}
+
+void expect_refused(const result<events>& decided, error_code code, const std::string& field) {
+  ASSERT_FALSE(decided) << "expected a refusal, got " << decided.value().size() << " event(s)";
+  EXPECT_EQ(decided.error().code, code) << to_string(decided.error().code) << ": " << decided.error().detail;
+  EXPECT_EQ(decided.error().field, field);
+  EXPECT_FALSE(decided.error().detail.empty());
+}
+
+// ---- place_order -----------------------------------------------------------------
+
+TEST(place_order, records_what_checkout_priced) {
+  const place_order c = sample_place();
+  const order o = run(order{}, c);
+  EXPECT_TRUE(o.exists());
+  EXPECT_EQ(o.version, 1);
+  EXPECT_EQ(o.id, c.id);
+  EXPECT_EQ(o.number.value(), "CCC-000123");
+  EXPECT_EQ(o.status, order_status::pending);
+  ASSERT_EQ(o.lines.size(), 1u);
+  EXPECT_EQ(o.lines[0].item.value(), "HP-64XL-BLK");
+  EXPECT_EQ(o.lines[0].count, quantity{2});
+  EXPECT_EQ(o.total, cents{6998});
+  EXPECT_EQ(o.quote.amount, sample_quote_amount());
+  EXPECT_EQ(o.created_at, t0());
+  ASSERT_EQ(o.timeline.size(), 1u);
+  EXPECT_EQ(o.timeline[0].status, order_status::pending);
+}
+
+TEST(place_order, retried_with_the_same_request_changes_nothing_in_any_status) {
+  for (auto s : all_statuses()) {
+    const order o = order_in(s);
+    auto decided = decide(o, sample_place());
+    ASSERT_TRUE(decided) << to_string(s) << ": " << decided.error().detail;
+    EXPECT_TRUE(decided.value().empty()) << to_string(s);
+  }
+}
+
+TEST(place_order, same_key_with_a_different_request_is_an_idempotency_conflict) {
+  for (auto s : all_statuses()) {
+    const order o = order_in(s);
+    auto decided = decide(o, sample_place(sample_id(), "fp-of-another-basket"));
+    ASSERT_FALSE(decided) << to_string(s);
+    EXPECT_EQ(decided.error().code, error_code::idempotency_conflict) << to_string(s);
+  }
+}
+
+// ---- verify_payment ----------------------------------------------------------------
+
+TEST(verify_payment, exact_amount_pays_the_order_with_nothing_to_refund) {
+  const order o = order_in(order_status::pending);
+  auto decided = decide(o, verify_payment{"tx-1", sample_quote_amount(), minutes_after_t0(15)});
+  const auto& e = only_event<payment_verified>(decided);
+  EXPECT_EQ(e.tx_id, "tx-1");
+  EXPECT_EQ(e.received, sample_quote_amount());
+  EXPECT_EQ(e.refund_due, atomic_amount{0});
+
+  const order paid = domain::apply(o, decided.value().front());
+  EXPECT_EQ(paid.status, order_status::paid);
+  ASSERT_TRUE(paid.payment);
+  EXPECT_EQ(paid.payment->tx_id, "tx-1");
+  EXPECT_EQ(paid.payment->received, sample_quote_amount());
+  EXPECT_EQ(paid.payment->refund_due, atomic_amount{0});
+  EXPECT_EQ(paid.payment->at, minutes_after_t0(15));
+  EXPECT_EQ(customer_view(paid)["payment"]["state"], "paid");
+}
+
+TEST(verify_payment, overpayment_pays_the_order_and_flags_the_excess_for_refund) {
+  const order o = order_in(order_status::pending);
+  const atomic_amount received{431'045'000'000ULL + 5'000'000'000ULL};  // 0.005 XMR too much
+  auto decided = decide(o, verify_payment{"tx-over", received, minutes_after_t0(15)});
+  const auto& e = only_event<payment_verified>(decided);
+  EXPECT_EQ(e.received, received);
+  EXPECT_EQ(e.refund_due, atomic_amount{5'000'000'000ULL});
+
+  const order paid = domain::apply(o, decided.value().front());
+  EXPECT_EQ(paid.status, order_status::paid);
+  const auto view = customer_view(paid);
+  EXPECT_EQ(view["payment"]["state"], "overpaid");
+  EXPECT_EQ(view["payment"]["refund_due_atomic"], "5000000000");
+}
+
+TEST(verify_payment, short_payment_is_an_amount_mismatch_and_changes_nothing) {
+  const order o = order_in(order_status::pending);
+  for (auto received : {atomic_amount{431'044'999'999ULL}, atomic_amount{0}, atomic_amount{1}}) {
+    auto decided = decide(o, verify_payment{"tx-short", received, minutes_after_t0(15)});
+    ASSERT_FALSE(decided) << received.to_string();
+    EXPECT_EQ(decided.error().code, error_code::amount_mismatch);
+    // The admin contacting the customer needs both amounts.
+    EXPECT_NE(decided.error().detail.find(received.to_string()), std::string::npos) << decided.error().detail;
+    EXPECT_NE(decided.error().detail.find("431045000000"), std::string::npos) << decided.error().detail;
+  }
+}
+
+TEST(verify_payment, needs_a_transaction_id) {
+  const order o = order_in(order_status::pending);
+  expect_refused(decide(o, verify_payment{"", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
+  expect_refused(decide(o, verify_payment{"  \t", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
+  expect_refused(decide(o, verify_payment{std::string(201, 'a'), sample_quote_amount(), t0()}),
+                 error_code::validation, "tx_id");
+}
+
+TEST(verify_payment, a_paid_order_cannot_be_paid_twice) {
+  const order paid = order_in(order_status::paid);
+  expect_refused(decide(paid, verify_payment{"tx-2", sample_quote_amount(), minutes_after_t0(90)}),
+                 error_code::invalid_transition, "");
+}
+
+// ---- claim_payment -----------------------------------------------------------------
+
+TEST(claim_payment, records_the_customers_transaction_and_stays_pending) {
+  const order o = order_in(order_status::pending);
+  const order claimed = run(o, claim_payment{"tx-9", minutes_after_t0(3)});
+  EXPECT_EQ(claimed.status, order_status::pending);
+  EXPECT_EQ(claimed.claimed_tx_ids, std::vector<std::string>{"tx-9"});
+}
+
+TEST(claim_payment, the_same_transaction_claimed_twice_produces_no_event) {
+  const order claimed = run(order_in(order_status::pending), claim_payment{"tx-9", minutes_after_t0(3)});
+  auto again = decide(claimed, claim_payment{"tx-9", minutes_after_t0(4)});
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again.value().empty());
+  // A second, different transaction (a top-up) is recorded.
+  const order topped = run(claimed, claim_payment{"tx-10", minutes_after_t0(5)});
+  EXPECT_EQ(topped.claimed_tx_ids, (std::vector<std::string>{"tx-9", "tx-10"}));
+}
+
+TEST(claim_payment, needs_a_transaction_id) {
+  expect_refused(decide(order_in(order_status::pending), claim_payment{" ", t0()}), error_code::validation, "tx_id");
+}
+
+// ---- ship --------------------------------------------------------------------------
+
+TEST(ship_order, records_carrier_tracking_and_estimated_delivery) {
+  const order o = order_in(order_status::processing);
+  auto decided = decide(o, ship_order{"FedEx", "449044304137821", "2026-12-03", minutes_after_t0(200)});
+  const auto& e = only_event<order_shipped>(decided);
+  EXPECT_EQ(e.carrier, "FedEx");
+  EXPECT_EQ(e.tracking_number, "449044304137821");
+  EXPECT_EQ(e.estimated_delivery, "2026-12-03");
+  EXPECT_EQ(e.tracking_url, "https://www.fedex.com/fedextrack/?trknbr=449044304137821");
+
+  const order shipped = domain::apply(o, decided.value().front());
+  ASSERT_TRUE(shipped.shipped);
+  EXPECT_EQ(shipped.shipped->tracking_number, "449044304137821");
+  EXPECT_EQ(shipped.shipped->estimated_delivery, "2026-12-03");
+  EXPECT_EQ(shipped.shipped->tracking_url, e.tracking_url);
+}
+
+TEST(ship_order, rejects_an_estimated_delivery_that_is_not_a_real_date) {
+  const order o = order_in(order_status::processing);
+  for (const char* bad : {"2026-02-30", "tomorrow", "", "2026-13-01", "2026-12-1", "12/01/2026",
+                          "2026-12-01T00:00:00Z", "2027-02-29"}) {
+    SCOPED_TRACE(bad);
+    expect_refused(decide(o, ship_order{"UPS", "1Z999", bad, t0()}), error_code::validation, "estimated_delivery");
+  }
+  EXPECT_TRUE(decide(o, ship_order{"UPS", "1Z999", "2028-02-29", t0()})) << "a leap day is a date";
+}
+
+TEST(ship_order, needs_a_carrier_and_a_tracking_number) {
+  const order o = order_in(order_status::processing);
+  expect_refused(decide(o, ship_order{"", "1Z999", "2026-12-01", t0()}), error_code::validation, "carrier");
+  expect_refused(decide(o, ship_order{"UPS", " ", "2026-12-01", t0()}), error_code::validation, "tracking_number");
+}
+
+TEST(tracking_url, links_each_known_carrier_to_its_own_tracking_page) {
+  EXPECT_EQ(tracking_url("UPS", "1Z999AA10123456784"), "https://www.ups.com/track?tracknum=1Z999AA10123456784");
+  EXPECT_EQ(tracking_url("USPS", "9400111899223197428490"),
+            "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428490");
+  EXPECT_EQ(tracking_url("FedEx", "449044304137821"), "https://www.fedex.com/fedextrack/?trknbr=449044304137821");
+  EXPECT_EQ(tracking_url("DHL", "1234567890"), "https://www.dhl.com/us-en/home/tracking.html?tracking-id=1234567890");
+}
+
+TEST(tracking_url, ignores_the_case_the_admin_typed_the_carrier_in) {
+  EXPECT_EQ(tracking_url("ups", "1Z9"), tracking_url("UPS", "1Z9"));
+  EXPECT_EQ(tracking_url("Fedex", "44"), tracking_url("FedEx", "44"));
+  EXPECT_EQ(tracking_url("dhl", "12"), tracking_url("DHL", "12"));
+}
+
+TEST(tracking_url, is_empty_for_a_carrier_it_does_not_know) {
+  EXPECT_EQ(tracking_url("Pony Express", "123"), "");
+  EXPECT_EQ(tracking_url("", "123"), "");
+  const order shipped = run(order_in(order_status::processing), sample_ship("Local courier"));
+  ASSERT_TRUE(shipped.shipped);
+  EXPECT_EQ(shipped.shipped->tracking_url, "");
+}
+
+TEST(tracking_url, keeps_a_hostile_tracking_number_from_changing_the_link) {
+  const std::string url = tracking_url("UPS", "1Z 999&x=<script>");
+  EXPECT_EQ(url, "https://www.ups.com/track?tracknum=1Z999xscript");
+}
+
+// ---- mark_delivered, cancel ---------------------------------------------------------
+
+TEST(mark_delivered, moves_a_shipped_order_to_delivered_and_keeps_the_shipment) {
+  const order delivered = run(order_in(order_status::shipped), mark_delivered{minutes_after_t0(5000)});
+  EXPECT_EQ(delivered.status, order_status::delivered);
+  ASSERT_TRUE(delivered.shipped);
+  EXPECT_EQ(delivered.shipped->carrier, "UPS");
+}
+
+TEST(cancel_order, customer_may_cancel_a_pending_order_without_giving_a_reason) {
+  const order o = run(order_in(order_status::pending), cancel_order{"", actor_role::customer, minutes_after_t0(2)});
+  EXPECT_EQ(o.status, order_status::cancelled);
+  ASSERT_TRUE(o.cancel_reason);
+  EXPECT_FALSE(o.cancel_reason->empty()) << "the timeline still says why";
+}
+
+TEST(cancel_order, customer_reason_is_kept) {
+  const order o =
+      run(order_in(order_status::pending), cancel_order{"ordered the wrong colour", actor_role::customer, t0()});
+  EXPECT_EQ(o.cancel_reason, std::optional<std::string>{"ordered the wrong colour"});
+}
+
+TEST(cancel_order, customer_cannot_cancel_once_paid) {
+  for (auto s : {order_status::paid, order_status::processing, order_status::shipped, order_status::delivered})
+    expect_refused(decide(order_in(s), cancel_order{"too late", actor_role::customer, t0()}),
+                   error_code::invalid_transition, "");
+}
+
+TEST(cancel_order, admin_must_give_a_reason) {
+  for (auto s : {order_status::pending, order_status::paid, order_status::processing}) {
+    SCOPED_TRACE(to_string(s));
+    expect_refused(decide(order_in(s), cancel_order{"", actor_role::admin, t0()}), error_code::validation, "reason");
+    expect_refused(decide(order_in(s), cancel_order{" \n ", actor_role::admin, t0()}), error_code::validation,
+                   "reason");
+  }
+}
+
+TEST(cancel_order, admin_reason_is_on_the_order_and_its_timeline) {
+  const order o = run(order_in(order_status::paid), cancel_order{"address undeliverable", actor_role::admin, t0()});
+  EXPECT_EQ(o.status, order_status::cancelled);
+  EXPECT_EQ(o.cancel_reason, std::optional<std::string>{"address undeliverable"});
+  EXPECT_NE(o.timeline.back().note.find("address undeliverable"), std::string::npos);
+  EXPECT_EQ(customer_view(o)["cancel_reason"], "address undeliverable");
+}
+
+TEST(cancel_order, reason_has_a_length_limit) {
+  expect_refused(decide(order_in(order_status::paid), cancel_order{std::string(2001, 'r'), actor_role::admin, t0()}),
+                 error_code::validation, "reason");
+  EXPECT_TRUE(decide(order_in(order_status::paid), cancel_order{std::string(2000, 'r'), actor_role::admin, t0()}));
+}
+
+TEST(cancel_order, the_expiry_timer_cannot_cancel_an_order_paid_meanwhile) {
+  for (auto s : {order_status::paid, order_status::processing, order_status::shipped})
+    expect_refused(decide(order_in(s), cancel_order{"payment window expired", actor_role::system, t0()}),
+                   error_code::invalid_transition, "");
+}
+
+// ---- notes, messages -----------------------------------------------------------------
+
+TEST(add_note, is_kept_in_order_without_touching_status_or_timeline) {
+  order o = order_in(order_status::processing);
+  const auto timeline = o.timeline.size();
+  o = run(o, add_note{"printer model confirmed", minutes_after_t0(70)});
+  o = run(o, add_note{"packed with extra padding", minutes_after_t0(71)});
+  EXPECT_EQ(o.notes, (std::vector<std::string>{"printer model confirmed", "packed with extra padding"}));
+  EXPECT_EQ(o.status, order_status::processing);
+  EXPECT_EQ(o.timeline.size(), timeline);
+}
+
+TEST(add_note, must_have_text_within_the_limit) {
+  const order o = order_in(order_status::shipped);
+  expect_refused(decide(o, add_note{"", t0()}), error_code::validation, "text");
+  expect_refused(decide(o, add_note{"   ", t0()}), error_code::validation, "text");
+  expect_refused(decide(o, add_note{std::string(max_note_length + 1, 'n'), t0()}), error_code::validation, "text");
+  EXPECT_TRUE(decide(o, add_note{std::string(max_note_length, 'n'), t0()}));
+}
+
+TEST(contact_customer, must_have_a_message) {
+  expect_refused(decide(order_in(order_status::pending), contact_customer{"", t0()}), error_code::validation,
+                 "message");
+}
+
+// ---- review --------------------------------------------------------------------------
+
+TEST(leave_review, is_recorded_on_a_delivered_order) {
+  const order o = run(order_in(order_status::delivered), leave_review{4, "Good value", minutes_after_t0(9000)});
+  ASSERT_TRUE(o.customer_review);
+  EXPECT_EQ(o.customer_review->rating, 4);
+  EXPECT_EQ(o.customer_review->text, "Good value");
+  EXPECT_EQ(o.status, order_status::delivered);
+  EXPECT_EQ(customer_view(o)["review"]["rating"], 4);
+}
+
+TEST(leave_review, rating_must_be_one_to_five) {
+  const order o = order_in(order_status::delivered);
+  for (int bad : {0, 6, -1, 100}) {
+    SCOPED_TRACE(bad);
+    expect_refused(decide(o, leave_review{bad, "", t0()}), error_code::validation, "rating");
+  }
+  EXPECT_TRUE(decide(o, leave_review{1, "", t0()}));
+  EXPECT_TRUE(decide(o, leave_review{5, "", t0()}));
+}
+
+TEST(leave_review, text_has_a_length_limit) {
+  expect_refused(decide(order_in(order_status::delivered), leave_review{5, std::string(2001, 'x'), t0()}),
+                 error_code::validation, "text");
+}
+
+TEST(leave_review, only_one_review_per_order) {
+  const order reviewed = run(order_in(order_status::delivered), leave_review{5, "Great", minutes_after_t0(9000)});
+  auto second = decide(reviewed, leave_review{1, "Changed my mind", minutes_after_t0(9001)});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, error_code::invalid_transition);
+  EXPECT_EQ(reviewed.customer_review->rating, 5);
+}
+
+// ---- an order that does not exist -------------------------------------------------------
+
+TEST(absent_order, every_command_but_place_is_not_found) {
+  const order none{};
+  EXPECT_FALSE(none.exists());
+  for (const order_command& c : std::vector<order_command>{
+           claim_payment{"tx", t0()}, verify_payment{"tx", atomic_amount{1}, t0()}, start_processing{t0()},
+           sample_ship(), mark_delivered{t0()}, cancel_order{"r", actor_role::customer, t0()}, add_note{"n", t0()},
+           contact_customer{"m", t0()}, leave_review{5, "", t0()}}) {
+    auto decided = decide(none, c);
+    ASSERT_FALSE(decided);
+    EXPECT_EQ(decided.error().code, error_code::not_found);
+  }
+}
+
+TEST(error_codes, have_the_stable_names_http_maps) {
+  EXPECT_STREQ(to_string(error_code::validation), "validation");
+  EXPECT_STREQ(to_string(error_code::out_of_stock), "out_of_stock");
+  EXPECT_STREQ(to_string(error_code::not_found), "not_found");
+  EXPECT_STREQ(to_string(error_code::invalid_transition), "invalid_transition");
+  EXPECT_STREQ(to_string(error_code::amount_mismatch), "amount_mismatch");
+  EXPECT_STREQ(to_string(error_code::idempotency_conflict), "idempotency_conflict");
+  EXPECT_STREQ(to_string(error_code::conflict), "conflict");
+  EXPECT_STREQ(to_string(error_code::unavailable), "unavailable");
+  EXPECT_STREQ(to_string(error_code::internal), "internal");
+}
+
+}  // namespace
+}  // namespace domain_test

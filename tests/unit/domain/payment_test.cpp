@@ -1,0 +1,147 @@
+// Quotes: USD -> exact atomic units, rounded up, never below the price; payment URIs.
+//
+// Expected values were computed by hand with exact fractions, e.g. for XMR:
+//   $69.98 / $162.35 = 6998 / 16235 XMR = 0.431044040653... XMR
+//   = 431044040653.07... piconero, rounded up to 6 decimals -> 0.431045 XMR = 431045000000.
+
+#include <gtest/gtest.h>
+
+#include "domain/money.hpp"
+#include "order_fixtures.hpp"
+
+namespace domain_test {
+namespace {
+
+using rep = atomic_amount::rep;
+
+constexpr rep e(int n) {
+  rep r = 1;
+  while (n-- > 0) r *= 10;
+  return r;
+}
+
+TEST(quote_amount, xmr_example_from_the_issue) {
+  const atomic_amount a = quote_amount(xmr(), cents{6998});
+  EXPECT_EQ(a.to_string(), "431045000000");
+  EXPECT_EQ(a, atomic_amount{431'045'000'000ULL});
+  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.amount_display, "0.431045 XMR");
+}
+
+TEST(quote_amount, does_not_round_an_exact_amount) {
+  EXPECT_EQ(quote_amount(xmr(), cents{16235}), atomic_amount{e(12)});  // $162.35 = 1 XMR
+  EXPECT_EQ(quote_amount(usdc(), cents{6998}), atomic_amount{69'980'000});
+  EXPECT_EQ(quote_amount(usdc(), cents{1}), atomic_amount{10'000});
+}
+
+TEST(quote_amount, rounds_up_by_one_step_when_a_hair_over) {
+  // $162.36 = 1.0000615953... XMR -> 1.000062 XMR
+  EXPECT_EQ(quote_amount(xmr(), cents{16236}), atomic_amount{1'000'062'000'000ULL});
+  // one cent of XMR is 0.0000615953 XMR -> 0.000062 XMR, never 0
+  EXPECT_EQ(quote_amount(xmr(), cents{1}), atomic_amount{62'000'000ULL});
+}
+
+TEST(quote_amount, bitcoin_in_satoshi) {
+  // 6998 / 97123.45 BTC = 0.000720527... BTC = 72052.7... sat -> 72053 sat
+  const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.amount, atomic_amount{72'053});
+  EXPECT_EQ(q.amount_display, "0.00072053 BTC");
+}
+
+TEST(quote_amount, ether_beyond_64_bits_stays_exact) {
+  // $9,999,999.99 / $3,456.78 = 2892.865611927863503... ETH -> 2892.865612 ETH
+  const atomic_amount a = quote_amount(eth(), cents{999'999'999});
+  EXPECT_EQ(a.to_string(), "2892865612000000000000");
+  EXPECT_GT(a.value(), static_cast<rep>(UINT64_MAX)) << "the point of this test is a value above 64 bits";
+  const auto q = make_quote(eth(), cents{999'999'999}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.amount_display, "2892.865612 ETH");
+}
+
+TEST(quote_amount, ether_at_full_precision_is_exact_to_the_wei) {
+  payment_method m = eth();
+  m.quote_decimals = 18;
+  // 999999999 * 10^24 / 345678000000 = 2892865611927863503028.6... wei -> rounded up
+  const atomic_amount a = quote_amount(m, cents{999'999'999});
+  // a * rate >= cents * 10^24 and (a - 1) * rate < cents * 10^24
+  const rep needed = static_cast<rep>(999'999'999) * e(24);
+  EXPECT_GE(a.value() * 345'678'000'000ULL, needed);
+  EXPECT_LT((a.value() - 1) * 345'678'000'000ULL, needed);
+  EXPECT_EQ(a.to_string(), "2892865611927863503029");
+}
+
+// The defining property, checked for many prices, rates and precisions with exact
+// 128-bit arithmetic: the quote pays at least the price, is a whole number of
+// quote steps, and is the smallest such amount.
+TEST(quote_amount, is_the_smallest_step_multiple_that_covers_the_price) {
+  struct coin { int decimals, quote_decimals; };
+  const coin coins[] = {{12, 6}, {12, 12}, {8, 8}, {8, 5}, {18, 6}, {18, 18}, {6, 6}, {6, 2}, {0, 0}};
+  const std::int64_t rates[] = {1, 99'999'999, 100'000'000, 16'235'000'000, 9'712'345'000'000, 345'678'000'000,
+                                123'456'789'012'345};
+  const std::int64_t prices[] = {1, 99, 599, 4999, 5000, 6998, 123'457, 999'999'999};
+  for (const auto& c : coins)
+    for (auto rate : rates)
+      for (auto price : prices) {
+        payment_method m;
+        m.code = "T";
+        m.decimals = c.decimals;
+        m.quote_decimals = c.quote_decimals;
+        m.usd_rate_e8 = rate;
+        const rep a = quote_amount(m, cents{price}).value();
+        const rep step = e(c.decimals - c.quote_decimals);
+        // value in USD x 1e8 x 10^decimals: amount * rate vs price(cents) * 1e6 * 10^decimals
+        const rep needed = static_cast<rep>(price) * e(6) * e(c.decimals);
+        SCOPED_TRACE(testing::Message() << "decimals " << c.decimals << "/" << c.quote_decimals << " rate " << rate
+                                        << " price " << price);
+        EXPECT_EQ(a % step, 0u);
+        EXPECT_GE(a * static_cast<rep>(rate), needed) << "quote below the price";
+        EXPECT_LT((a - step) * static_cast<rep>(rate), needed) << "quote more than one step above the price";
+      }
+}
+
+// ---- make_quote: display, memo, URI, expiry -------------------------------------------
+
+TEST(make_quote, monero_uri_has_the_amount_and_the_order_number) {
+  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.method, "XMR");
+  EXPECT_EQ(q.address, xmr().address);
+  EXPECT_EQ(q.memo, std::optional<std::string>{"CCC-000123"});
+  EXPECT_EQ(q.uri, "monero:" + xmr().address + "?tx_amount=0.431045&tx_description=CCC-000123");
+}
+
+TEST(make_quote, bitcoin_uri_is_bip21_with_the_amount_in_btc) {
+  const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.memo, std::nullopt) << "BTC is configured without a memo";
+  EXPECT_EQ(q.uri, "bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.00072053");
+}
+
+TEST(make_quote, ether_uri_carries_the_value_in_wei) {
+  const auto q = make_quote(eth(), cents{999'999'999}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.uri, "ethereum:0x52908400098527886E0F7030069857D2E4169EE7?value=2892865612000000000000");
+}
+
+TEST(make_quote, erc20_token_uri_calls_transfer_with_a_uint256_amount) {
+  const auto q = make_quote(usdc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.amount, atomic_amount{69'980'000});
+  EXPECT_EQ(q.amount_display, "69.980000 USDC");
+  EXPECT_EQ(q.uri,
+            "ethereum:0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48/transfer"
+            "?address=0x8617E340B3D01FA5F11F306F4090FD50E238070D&uint256=69980000");
+}
+
+TEST(make_quote, expires_ttl_after_now) {
+  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{45});
+  EXPECT_EQ(q.expires_at, t0() + std::chrono::minutes{45});
+  EXPECT_EQ(to_unix_ms(q.expires_at) - to_unix_ms(t0()), 45 * 60 * 1000);
+}
+
+TEST(find_method, finds_by_exact_code) {
+  const auto methods = all_methods();
+  ASSERT_NE(find_method(methods, "ETH"), nullptr);
+  EXPECT_EQ(find_method(methods, "ETH")->decimals, 18);
+  EXPECT_EQ(find_method(methods, "eth"), nullptr);
+  EXPECT_EQ(find_method(methods, "DOGE"), nullptr);
+  EXPECT_EQ(find_method({}, "XMR"), nullptr);
+}
+
+}  // namespace
+}  // namespace domain_test
