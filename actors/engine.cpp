@@ -32,7 +32,7 @@ std::vector<domain::payment_method> payment_methods_from(const config::payments_
     m.usd_rate_e8 = c.usd_rate_e8;
     m.address = c.address;
     m.uri_scheme = c.uri_scheme;
-//    m.token_contract = c.token_contract;  // TOKEN_CONTRACT_PENDING
+    m.token_contract = c.token_contract;
     m.memo = c.memo;
     m.confirmations = c.confirmations;
     out.push_back(std::move(m));

@@ -404,6 +404,13 @@ const std::vector<coin_field>& coin_schema() {
       {{"usd_rate", [](c& coin, s v) { coin.usd_rate_e8 = rate_of(v); }}, true},
       {{"address", [](c& coin, s v) { coin.address = address_of(v); }}, true},
       {{"uri_scheme", [](c& coin, s v) { coin.uri_scheme = uri_scheme_of(v); }}, true},
+      {{"token_contract",
+        [](c& coin, s v) {
+          coin.token_contract = any_string(v);
+          if (coin.token_contract.find_first_of(" \t\r\n") != std::string::npos)
+            v.fail("expected a contract address without spaces");
+        }},
+       false},
       {{"memo", [](c& coin, s v) { coin.memo = boolean(v); }}, false},
       {{"confirmations",
         [](c& coin, s v) { coin.confirmations = int(integer_in(v, 0, 10'000, "a confirmation count")); }},

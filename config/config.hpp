@@ -28,6 +28,7 @@ struct coin_config {
   std::int64_t usd_rate_e8 = 0;  // USD per whole coin times 1e8, exact ("162.35" -> 16235000000)
   std::string address;         // receiving address shown to the customer
   std::string uri_scheme;      // payment URI scheme: "monero", "bitcoin", "ethereum"
+  std::string token_contract;  // ERC-20 contract of a token (USDC); empty for a chain's native coin
   bool memo = false;           // the order reference travels with the payment (payment id / memo)
   int confirmations = 1;       // confirmations before a payment counts as received
 };

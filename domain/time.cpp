@@ -64,7 +64,7 @@ std::string format_rfc3339(timestamp t) {
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[32];
+  char buf[48];  // room for any 64-bit year, so nothing is ever cut
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(y), m, d, static_cast<long long>(rest / 3'600'000),
                 static_cast<long long>(rest / 60'000 % 60), static_cast<long long>(rest / 1000 % 60),

@@ -240,7 +240,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   std::string client_address(const bh::request<bh::string_body>& req) const {
     if (!ctx_->options.trust_forwarded_for) return remote_address_;
-    auto forwarded = std_view(req["X-Forwarded-For"]);
+    std::string_view forwarded;
+    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) forwarded = std_view(it->value());
     // The proxy appends the peer it saw; earlier entries are whatever the client claimed.
     auto comma = forwarded.rfind(',');
     auto last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);

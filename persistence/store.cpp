@@ -147,8 +147,6 @@ class batch {
   }
 
   std::size_t size() const { return items_.size(); }
-  const append_item& item(std::size_t i) const { return items_[i]; }
-  bool conflict(std::size_t i) const { return conflict_[i]; }
   void mark_conflict(std::size_t i) { conflict_[i] = true; }
 
   // Two items of this batch claiming one seq or one idempotency key cannot

@@ -101,7 +101,7 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
 TEST_F(journal, text_that_needs_escaping_survives_the_batch_encoding) {
   const auto order = new_uuid();
   auto item = checkout_for(order, "CCC-000102", "o'neil\"quote\\@example.com", "");
-  item.customer->name = "Zoë \"Z\" O'Neil\\\n\t😀";
+  item.customer->name = "Zoë \"Z\" O'Neil\\\n\t😀\x01\x1f";
   item.events[0].payload_json = R"({"text":"line\nbreak \"quoted\" back\\slash ünï"})";
 
   ASSERT_EQ(store_.append_batch({item}), std::vector<append_outcome>{committed});

@@ -131,6 +131,9 @@ TEST(engine_toml, offers_the_four_demo_coins_in_order) {
   EXPECT_EQ(coins[3].uri_scheme, "ethereum");
   EXPECT_FALSE(coins[3].memo);
   EXPECT_EQ(coins[3].confirmations, 12);
+  // USDC is a token: its payment link goes through the contract; native ETH has none.
+  EXPECT_EQ(coins[3].token_contract, "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+  EXPECT_TRUE(coins[2].token_contract.empty());
 
   for (const auto& coin : {coins[2], coins[3]}) {
     EXPECT_EQ(coin.address.size(), 42u) << coin.code;

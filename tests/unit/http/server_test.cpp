@@ -198,6 +198,35 @@ TEST(server, connection_close_is_honoured) {
   EXPECT_TRUE(c.closed_by_server());
 }
 
+TEST(server, a_request_not_finished_within_read_timeout_is_closed_without_an_answer) {
+  auto options = test_options();
+  options.read_timeout = 200ms;
+  std::atomic<int> calls{0};
+  http::server srv(options, [&](http::request, http::responder respond) {
+    ++calls;
+    respond(text("should not happen"));
+  });
+  srv.start();
+  client c(srv.port());
+  ASSERT_FALSE(c.send_raw("GET / HTTP/1.1\r\nHost: x\r\n"));  // and then nothing
+  boost::system::error_code ec;
+  EXPECT_FALSE(c.read(false, &ec));
+  EXPECT_TRUE(ec == bh::error::end_of_stream || ec == boost::asio::error::connection_reset) << ec.message();
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(server, an_idle_keep_alive_connection_is_closed_after_keep_alive_timeout) {
+  auto options = test_options();
+  options.keep_alive_timeout = 200ms;
+  http::server srv(options, [](http::request, http::responder respond) { respond(text("ok")); });
+  srv.start();
+  client c(srv.port());
+  EXPECT_EQ(c.get("/").body(), "ok");
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_GE(std::chrono::steady_clock::now() - before, 150ms);
+}
+
 TEST(server, body_over_the_limit_gets_413_without_calling_the_handler) {
   std::atomic<int> calls{0};
   http::server srv(test_options(), [&](http::request, http::responder respond) {
