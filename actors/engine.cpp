@@ -118,7 +118,8 @@ struct engine::impl {
     auto dir = directory;
     const auto url = config.database.url;
     const auto pool = static_cast<std::size_t>(config.database.pool_size);
-    journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch), 2, ask_timeout()};
+    journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
+                            static_cast<std::size_t>(config.database.journal_writers), ask_timeout()};
     order_registry_options registry{config.actors.passivate_after, ask_timeout()};
     const auto timeout = ask_timeout();
     std::vector<supervision::child_spec> children{

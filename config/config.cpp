@@ -356,6 +356,8 @@ const std::vector<section>& schema() {
             [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
            {"journal_max_batch",
             [](c& e, s v) { e.database.journal_max_batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
+           {"journal_writers",
+            [](c& e, s v) { e.database.journal_writers = int(integer_in(v, 1, 64, "a number of connections")); }},
        }},
       {"admin",
        {

@@ -57,6 +57,7 @@ struct database_config {
   std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
   int pool_size = 4;
   int journal_max_batch = 256;  // appends per group-commit transaction
+  int journal_writers = 2;      // group-commit transactions in flight at once, one connection each
 };
 
 struct admin_config {

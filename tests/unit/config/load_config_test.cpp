@@ -106,6 +106,7 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.database.url, "");
   EXPECT_EQ(c.database.pool_size, 4);
   EXPECT_EQ(c.database.journal_max_batch, 256);
+  EXPECT_EQ(c.database.journal_writers, 2);
   EXPECT_EQ(c.admin.token, "");
   EXPECT_EQ(c.actors.passivate_after, 2min);
   EXPECT_EQ(c.actors.ask_timeout, 5s);
@@ -138,6 +139,7 @@ shutdown_grace = "0"
 url = "postgresql://app@db/ccc"
 pool_size = 8
 journal_max_batch = 64
+journal_writers = 3
 [admin]
 token = "s3cret"
 [actors]
@@ -169,6 +171,7 @@ quote_ttl = "7d"
   EXPECT_EQ(c.database.url, "postgresql://app@db/ccc");
   EXPECT_EQ(c.database.pool_size, 8);
   EXPECT_EQ(c.database.journal_max_batch, 64);
+  EXPECT_EQ(c.database.journal_writers, 3);
   EXPECT_EQ(c.admin.token, "s3cret");
   EXPECT_EQ(c.actors.passivate_after, 1h);
   EXPECT_EQ(c.actors.ask_timeout, 250ms);

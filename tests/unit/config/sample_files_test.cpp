@@ -49,6 +49,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.database.url, defaults.database.url);
   EXPECT_EQ(sample.database.pool_size, defaults.database.pool_size);
   EXPECT_EQ(sample.database.journal_max_batch, defaults.database.journal_max_batch);
+  EXPECT_EQ(sample.database.journal_writers, defaults.database.journal_writers);
   EXPECT_EQ(sample.admin.token, defaults.admin.token);
   EXPECT_EQ(sample.actors.passivate_after, defaults.actors.passivate_after);
   EXPECT_EQ(sample.actors.ask_timeout, defaults.actors.ask_timeout);
@@ -66,7 +67,7 @@ TEST(engine_toml, lists_every_key) {
       {"http",
        {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "keep_alive_timeout",
         "request_timeout", "rate_limit", "rate_burst", "shutdown_grace"}},
-      {"database", {"url", "pool_size", "journal_max_batch"}},
+      {"database", {"url", "pool_size", "journal_max_batch", "journal_writers"}},
       {"admin", {"token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
       {"catalog", {"seed_file"}},
