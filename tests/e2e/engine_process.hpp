@@ -13,6 +13,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -124,8 +127,17 @@ class engine_process {
 
   /// SIGTERM and wait; returns the exit code.
   int stop() {
-    ::kill(pid_, SIGTERM);
+    signal_term();
     return wait_exit();
+  }
+
+  void signal_term() const { ::kill(pid_, SIGTERM); }
+
+  int wait_exit() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
   void kill_hard() {
@@ -165,18 +177,51 @@ class engine_process {
     throw std::runtime_error("order_engine did not become healthy within 30 s");
   }
 
-  int wait_exit() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
   test_support::test_database db_;
   std::map<std::string, std::string> extra_env_;
   pid_t pid_ = -1;
   int port_ = 0;
 };
+
+struct finished_run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+/// Runs the engine binary to completion (for start-up failures), with the
+/// given environment on top of the current one, and captures what it printed.
+inline finished_run run_to_exit(const std::map<std::string, std::string>& env_overrides) {
+  char path[] = "/tmp/ccc-e2e-output.XXXXXX";
+  const int fd = mkstemp(path);
+  std::vector<std::string> strings;
+  for (char** e = environ; *e; ++e)
+    if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
+  for (const auto& [k, v] : env_overrides) strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string binary = ORDER_ENGINE_BINARY;
+  std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
+  std::string flag = "--config";
+  char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fd, 1);
+  posix_spawn_file_actions_adddup2(&actions, fd, 2);
+  pid_t pid = -1;
+  finished_run out;
+  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data()) == 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fd);
+  std::ifstream in{path};
+  out.output.assign(std::istreambuf_iterator<char>{in}, {});
+  std::remove(path);
+  return out;
+}
 
 inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2,
                           const std::string& method = "XMR") {
