@@ -229,7 +229,6 @@ void engine::place_order(http::checkout_request request, http::callback<http::pl
        done, fail](std::string& number) mutable {
         const domain::order_number num{number};
         req.customer = customer;
-        req.customer->ref = customer.ref;
         req.command = domain::place_order{req.id,         num,
                                           domain::customer_ref{customer.ref},
                                           priced.lines,   priced.subtotal,

@@ -26,8 +26,6 @@ struct context {
   store_actor store;
 };
 
-void handle(self_ptr self, std::shared_ptr<const context> ctx, order_request req, promise rp, int attempt);
-
 /// Loads the order's events and continues with `then`; other messages wait
 /// (await) so that no command is decided on a stale state.
 template <class F>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "domain/overloaded.hpp"
 #include "domain/time.hpp"
 
 namespace domain {
@@ -36,13 +37,6 @@ const char* to_string(actor_role r) noexcept {
 }
 
 namespace {
-
-template <class... Fs>
-struct overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overloaded(Fs...) -> overloaded<Fs...>;
 
 using events = std::vector<order_event>;
 

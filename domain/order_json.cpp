@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/overloaded.hpp"
 #include "domain/time.hpp"
 
 namespace domain {
@@ -13,13 +14,6 @@ namespace domain {
 using nlohmann::json;
 
 namespace {
-
-template <class... Fs>
-struct overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overloaded(Fs...) -> overloaded<Fs...>;
 
 json encode_lines(const std::vector<order_line>& lines) {
   json out = json::array();

@@ -84,6 +84,31 @@ inline reply send(int port, const std::string& method, const std::string& target
   return out;
 }
 
+/// Starts the engine binary with `env_overrides` on top of this process's
+/// environment (minus any ORDER_ENGINE_* of ours) and the sample config.
+inline pid_t spawn_engine(const std::map<std::string, std::string>& env_overrides,
+                          const posix_spawn_file_actions_t* actions = nullptr) {
+  std::vector<std::string> strings;
+  for (char** e = environ; *e; ++e)
+    if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
+  for (const auto& [k, v] : env_overrides) strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string binary = ORDER_ENGINE_BINARY;
+  std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
+  std::string flag = "--config";
+  char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
+  pid_t pid = -1;
+  if (posix_spawn(&pid, binary.c_str(), actions, nullptr, argv, envp.data()) != 0)
+    throw std::runtime_error("cannot start " + binary);
+  return pid;
+}
+
+inline int exit_code_of(int wait_status) {
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
 inline const std::string admin_token = "e2e-admin-token-0123456789abcdef";
 
 /// The engine as a child process. The database outlives restarts of the
@@ -109,19 +134,7 @@ class engine_process {
         {"ORDER_ENGINE_LOG_LEVEL", "warn"},
     };
     for (const auto& [k, v] : extra_env_) env[k] = v;
-    std::vector<std::string> strings;
-    for (char** e = environ; *e; ++e)
-      if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
-    for (const auto& [k, v] : env) strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::string binary = ORDER_ENGINE_BINARY;
-    std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
-    std::string flag = "--config";
-    char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
-    if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, argv, envp.data()) != 0)
-      throw std::runtime_error("cannot start " + binary);
+    pid_ = spawn_engine(env);
     wait_until_healthy();
   }
 
@@ -137,7 +150,7 @@ class engine_process {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_of(status);
   }
 
   void kill_hard() {
@@ -193,28 +206,15 @@ struct finished_run {
 inline finished_run run_to_exit(const std::map<std::string, std::string>& env_overrides) {
   char path[] = "/tmp/ccc-e2e-output.XXXXXX";
   const int fd = mkstemp(path);
-  std::vector<std::string> strings;
-  for (char** e = environ; *e; ++e)
-    if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
-  for (const auto& [k, v] : env_overrides) strings.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::string binary = ORDER_ENGINE_BINARY;
-  std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
-  std::string flag = "--config";
-  char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fd, 1);
   posix_spawn_file_actions_adddup2(&actions, fd, 2);
-  pid_t pid = -1;
   finished_run out;
-  if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, envp.data()) == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  const pid_t pid = spawn_engine(env_overrides, &actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  out.exit_code = exit_code_of(status);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fd);
   std::ifstream in{path};
