@@ -2,6 +2,7 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -32,12 +33,24 @@ void start_from(self_ptr self, std::size_t first) {
       c.status.state = "failed";
       c.status.last_error = e.what();
       spdlog::error("supervisor: {} could not start: {}", c.spec.name, e.what());
+      // Those after it were stopped above (or never started) and depend on
+      // it: the report must not call them running.
+      for (std::size_t j = i + 1; j < children.size(); ++j) {
+        children[j].status.state = "failed";
+        children[j].status.last_error = "not started: " + c.spec.name + " could not start";
+      }
       return;
     }
   }
 }
 
 }  // namespace
+
+supervisor_state::~supervisor_state() {
+  // Children go down with their supervisor: nothing keeps running unwatched.
+  for (auto& c : children)
+    if (c.handle) caf::anon_send_exit(c.handle, caf::exit_reason::user_shutdown);
+}
 
 actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vector<child_spec> specs,
                                                         restart_policy policy) {
@@ -55,7 +68,8 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
     if (it == children.end()) return;
     auto& c = *it;
     c.handle = nullptr;
-    c.status.last_error = to_string(msg.reason);
+    // Service actors are meant to run forever: even a normal exit is restarted.
+    c.status.last_error = msg.reason ? to_string(msg.reason) : "exited normally";
     const auto now = std::chrono::steady_clock::now();
     auto& recent = c.recent_restarts;
     recent.erase(std::remove_if(recent.begin(), recent.end(),
@@ -76,11 +90,6 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
                   backoff.count());
     self->delayed_send(self, backoff, actors::restart_atom::value, c.spec.name);
   });
-  // Children go down with their supervisor: nothing keeps running unwatched.
-  self->attach_functor([self] {
-    for (auto& c : self->state.children)
-      if (c.handle) self->send_exit(c.handle, caf::exit_reason::user_shutdown);
-  });
   start_from(self, 0);
   return {
       [self](actors::status_atom) {
@@ -95,7 +104,10 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
       [self](actors::restart_atom, const std::string& name) {
         auto& children = self->state.children;
         auto it = std::find_if(children.begin(), children.end(), [&](const auto& c) { return c.spec.name == name; });
-        if (it != children.end()) start_from(self, static_cast<std::size_t>(it - children.begin()));
+        // An earlier child's restart may have brought this one back already
+        // (rest-for-one): a running child is not restarted twice.
+        if (it != children.end() && !it->handle)
+          start_from(self, static_cast<std::size_t>(it - children.begin()));
       },
   };
 }

@@ -36,6 +36,14 @@ struct supervisor_state {
   std::vector<child> children;
   restart_policy policy;
   static inline const char* name = "supervisor";
+
+  supervisor_state() = default;
+  supervisor_state(const supervisor_state&) = delete;
+  supervisor_state& operator=(const supervisor_state&) = delete;
+  /// Stops the children still running: children go down with their
+  /// supervisor. Here and not in an attached functor, because CAF destroys
+  /// the state (on_exit) before it runs the functors attached to the actor.
+  ~supervisor_state();
 };
 
 /// Rest-for-one: children start in order and each may depend on the ones
