@@ -17,6 +17,7 @@
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/store_pool.hpp"
+#include "actors/timer_scheduler.hpp"
 #include "supervision/supervisor.hpp"
 
 namespace actors {
@@ -59,6 +60,7 @@ struct services {
   journal_actor journal;
   number_allocator_actor numbers;
   order_registry_actor registry;
+  timer_scheduler_actor timers;
 };
 
 class service_directory {
@@ -120,7 +122,11 @@ struct engine::impl {
     const auto pool = static_cast<std::size_t>(config.database.pool_size);
     journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
                             static_cast<std::size_t>(config.database.journal_writers), ask_timeout()};
-    order_registry_options registry{config.actors.passivate_after, ask_timeout()};
+    const domain::timer_policy timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
+                                            config.timers.review_request_after};
+    order_registry_options registry{config.actors.passivate_after, ask_timeout(), timer_policy};
+    timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch, config.timers.lease,
+                                      ask_timeout()};
     const auto timeout = ask_timeout();
     std::vector<supervision::child_spec> children{
         {"store", [&sys, dir, url, pool] {
@@ -142,6 +148,12 @@ struct engine::impl {
            auto s = dir->get();
            auto h = sys.spawn(order_registry_impl, registry, s.journal, s.store);
            dir->update([&](services& x) { x.registry = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"timer_scheduler", [&sys, dir, scheduler] {
+           auto s = dir->get();
+           auto h = sys.spawn(timer_scheduler_impl, scheduler, s.store, s.registry);
+           dir->update([&](services& x) { x.timers = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
     };
@@ -333,13 +345,22 @@ void engine::system_status(std::function<void(std::string)> done) {
                                            {"crashed", r.crashed}};
               self_impl->ask(
                   s.journal,
-                  [report, done](journal_stats& j) {
+                  [self_impl, s, report, done, on_error](journal_stats& j) {
                     (*report)["journal"] = {{"queued", j.queued},
                                             {"batches", j.batches},
                                             {"appends", j.appends},
                                             {"conflicts", j.conflicts},
                                             {"largest_batch", j.largest_batch}};
-                    done(report->dump());
+                    self_impl->ask(
+                        s.timers,
+                        [report, done](timer_stats& t) {
+                          (*report)["timers"] = {{"claimed", t.claimed},
+                                                 {"delivered", t.delivered},
+                                                 {"failed", t.failed},
+                                                 {"in_flight", t.in_flight}};
+                          done(report->dump());
+                        },
+                        on_error, status_atom::value);
                   },
                   on_error, status_atom::value);
             },

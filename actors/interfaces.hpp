@@ -52,8 +52,18 @@ using store_actor = caf::typed_actor<
     caf::replies_to<customer_atom, std::string>::with<std::optional<persistence::customer_row>>,
     // a fresh block of 100 order numbers
     caf::replies_to<block_atom>::with<std::int64_t>,
+    // lease up to N due timers for the given milliseconds
+    caf::replies_to<claim_atom, int, std::int64_t>::with<std::vector<persistence::due_timer>>,
+    // a delivered timer is done (deleted unless it was set again meanwhile)
+    caf::replies_to<release_atom, persistence::due_timer>::with<bool>,
     // the database answers
     caf::replies_to<ping_atom>::with<bool>>;
+
+/// Delivers due timers to their orders (DESIGN rule 3).
+using timer_scheduler_actor = caf::typed_actor<
+    // periodic: claim due timers and deliver them as fire_timer commands
+    caf::reacts_to<tick_atom>,
+    caf::replies_to<status_atom>::with<timer_stats>>;
 
 /// Hands out order numbers from blocks reserved in the database.
 using number_allocator_actor = caf::typed_actor<

@@ -50,6 +50,13 @@ struct registry_stats {
   std::uint64_t crashed = 0;
 };
 
+struct timer_stats {
+  std::uint64_t claimed = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;  // left to their lease: delivered again later
+  std::size_t in_flight = 0;
+};
+
 struct journal_stats {
   std::uint64_t batches = 0;
   std::uint64_t appends = 0;
@@ -72,6 +79,9 @@ using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using prefetch_atom = caf::atom_constant<caf::atom("prefetch")>;
+using claim_atom = caf::atom_constant<caf::atom("claim")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
 
 }  // namespace actors
 
@@ -80,6 +90,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::health_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::order_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_item)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_outcome)
@@ -89,3 +100,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::stored_event>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_filter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<persistence::customer_row>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::due_timer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::due_timer>)

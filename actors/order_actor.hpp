@@ -3,6 +3,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/interfaces.hpp"
+#include "domain/follow_ups.hpp"
 
 namespace actors {
 
@@ -19,6 +20,7 @@ struct order_actor_options {
   // exist after all, the append conflicts and the actor reloads (rule 1).
   bool assume_new = false;
   std::chrono::milliseconds ask_timeout{5000};
+  domain::timer_policy timers;
 };
 
 order_actor::behavior_type order_actor_impl(order_actor::stateful_pointer<order_state> self, domain::order_id id,

@@ -8,7 +8,8 @@
 namespace actors {
 
 persistence::append_item make_append_item(const domain::order& before, const std::vector<domain::order_event>& events,
-                                          const domain::order& after, domain::timestamp recorded_at) {
+                                          const domain::order& after, domain::timestamp recorded_at,
+                                          const domain::timer_policy& timers) {
   persistence::append_item item;
   std::int64_t seq = before.version;
   for (const auto& e : events)
@@ -25,6 +26,15 @@ persistence::append_item make_append_item(const domain::order& before, const std
   row.updated_at_ms = domain::to_unix_ms(after.updated_at);
   row.version = after.version;
   row.view_json = domain::customer_view(after).dump();
+  const auto follow_ups = domain::follow_ups_of(events, timers);
+  for (const auto& t : follow_ups.timers_set)
+    item.timers_set.push_back({domain::to_string(t.kind), domain::to_unix_ms(t.due)});
+  for (const auto& kind : follow_ups.timers_cleared) item.timers_cleared.push_back(domain::to_string(kind));
+  for (const auto& mail : follow_ups.emails) {
+    nlohmann::json payload = nlohmann::json::object();
+    if (!mail.message.empty()) payload["message"] = mail.message;
+    item.outbox.push_back({domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at)});
+  }
   return item;
 }
 

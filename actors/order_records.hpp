@@ -6,13 +6,17 @@
 #include <optional>
 #include <vector>
 
+#include "domain/follow_ups.hpp"
 #include "domain/order.hpp"
 #include "persistence/rows.hpp"
 
 namespace actors {
 
+/// The rows one decision commits: its events, the read model, and the timers
+/// and emails that follow from the events (domain::follow_ups_of).
 persistence::append_item make_append_item(const domain::order& before, const std::vector<domain::order_event>& events,
-                                          const domain::order& after, domain::timestamp recorded_at);
+                                          const domain::order& after, domain::timestamp recorded_at,
+                                          const domain::timer_policy& timers);
 
 /// Rebuilds an order from its stored events. Throws std::runtime_error on an
 /// event it cannot read: a corrupt journal must stop this order loudly, never

@@ -18,7 +18,7 @@ order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume
     return it->second.handle;
   }
   auto handle = self->spawn<caf::linked>(order_actor_impl, id,
-                                            order_actor_options{assume_new, options.ask_timeout}, journal, store);
+                                            order_actor_options{assume_new, options.ask_timeout, options.timers}, journal, store);
   live.emplace(id.value(), order_registry_state::entry{handle, now});
   ++self->state.stats.spawned;
   return handle;

@@ -14,6 +14,7 @@ namespace actors {
 struct order_registry_options {
   std::chrono::milliseconds passivate_after{std::chrono::minutes{2}};
   std::chrono::milliseconds ask_timeout{5000};
+  domain::timer_policy timers;
 };
 
 struct order_registry_state {

@@ -52,6 +52,17 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
         return with_store(
             [&](persistence::store& s) -> caf::result<std::int64_t> { return s.next_order_number_block(); });
       },
+      [with_store](claim_atom, int limit, std::int64_t lease_ms) -> caf::result<std::vector<persistence::due_timer>> {
+        return with_store([&](persistence::store& s) -> caf::result<std::vector<persistence::due_timer>> {
+          return s.claim_due_timers(limit, std::chrono::milliseconds{lease_ms});
+        });
+      },
+      [with_store](release_atom, const persistence::due_timer& timer) -> caf::result<bool> {
+        return with_store([&](persistence::store& s) -> caf::result<bool> {
+          s.release_timer(timer);
+          return true;
+        });
+      },
       [store, url](ping_atom) -> caf::result<bool> {
         try {
           if (!*store) *store = std::make_unique<persistence::store>(url);
@@ -77,6 +88,8 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       [self, pick](list_atom a, persistence::order_filter& f) { return self->delegate(pick(), a, std::move(f)); },
       [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](block_atom a) { return self->delegate(pick(), a); },
+      [self, pick](claim_atom a, int limit, std::int64_t lease) { return self->delegate(pick(), a, limit, lease); },
+      [self, pick](release_atom a, persistence::due_timer& t) { return self->delegate(pick(), a, std::move(t)); },
       [self, pick](ping_atom a) { return self->delegate(pick(), a); },
   };
 }

@@ -368,6 +368,17 @@ const std::vector<section>& schema() {
            {"passivate_after", [](c& e, s v) { e.actors.passivate_after = duration_of(v, false); }},
            {"ask_timeout", [](c& e, s v) { e.actors.ask_timeout = duration_of(v, false); }},
        }},
+      {"timers",
+       {
+           {"payment_reminder_after",
+            [](c& e, s v) { e.timers.payment_reminder_after = duration_of(v, false); }},
+           {"cancel_unpaid_after", [](c& e, s v) { e.timers.cancel_unpaid_after = duration_of(v, true); }},
+           {"review_request_after",
+            [](c& e, s v) { e.timers.review_request_after = duration_of(v, false); }},
+           {"poll_interval", [](c& e, s v) { e.timers.poll_interval = duration_of(v, false); }},
+           {"batch", [](c& e, s v) { e.timers.batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
+           {"lease", [](c& e, s v) { e.timers.lease = duration_of(v, false); }},
+       }},
       {"catalog",
        {
            {"seed_file", [](c& e, s v) { e.catalog.seed_file = any_string(v); }},

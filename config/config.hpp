@@ -69,6 +69,15 @@ struct actors_config {
   duration ask_timeout = std::chrono::seconds{5};
 };
 
+struct timers_config {
+  duration payment_reminder_after = std::chrono::hours{24};      // still pending: reminder email, once
+  duration cancel_unpaid_after = std::chrono::hours{24 * 7};     // still pending: cancelled; 0 = never
+  duration review_request_after = std::chrono::hours{24 * 7};    // after delivery: review request, once
+  duration poll_interval = std::chrono::seconds{1};               // how often the scheduler looks for due timers
+  int batch = 500;                                                // timers claimed per look
+  duration lease = std::chrono::minutes{1};                       // a claimed timer is re-delivered after this if unanswered
+};
+
 struct catalog_config {
   std::string seed_file;  // JSON products upserted at start-up; empty = none
 };
@@ -92,6 +101,7 @@ struct engine_config {
   database_config database;
   admin_config admin;
   actors_config actors;
+  timers_config timers;
   catalog_config catalog;
   web_config web;
   log_config log;

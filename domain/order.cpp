@@ -36,6 +36,21 @@ const char* to_string(actor_role r) noexcept {
   return "unknown";
 }
 
+const char* to_string(timer_kind k) noexcept {
+  switch (k) {
+    case timer_kind::payment_reminder: return "payment_reminder";
+    case timer_kind::unpaid_expiry: return "unpaid_expiry";
+    case timer_kind::review_request: return "review_request";
+  }
+  return "unknown";
+}
+
+std::optional<timer_kind> parse_timer_kind(std::string_view s) {
+  for (auto k : {timer_kind::payment_reminder, timer_kind::unpaid_expiry, timer_kind::review_request})
+    if (s == to_string(k)) return k;
+  return std::nullopt;
+}
+
 namespace {
 
 using events = std::vector<order_event>;
@@ -127,6 +142,25 @@ result<events> decide_review(const order& o, const leave_review& c) {
   return events{review_left{c.rating, c.text, c.at}};
 }
 
+/// A timer that comes due re-checks the order: anything that made it moot
+/// (payment, cancellation, a review) means no events.
+result<events> decide_timer(const order& o, const fire_timer& c) {
+  switch (c.kind) {
+    case timer_kind::payment_reminder:
+      if (o.status == order_status::pending && !o.reminder_sent) return events{payment_reminder_sent{c.at}};
+      return events{};
+    case timer_kind::unpaid_expiry:
+      if (o.status == order_status::pending)
+        return events{order_cancelled{"not paid in time", actor_role::system, c.at}};
+      return events{};
+    case timer_kind::review_request:
+      if (o.status == order_status::delivered && !o.customer_review && !o.review_requested)
+        return events{review_requested{c.at}};
+      return events{};
+  }
+  return events{};
+}
+
 }  // namespace
 
 result<std::vector<order_event>> decide(const order& o, const order_command& command) {
@@ -156,6 +190,7 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
             return events{customer_contacted{c.message, c.at}};
           },
           [&](const leave_review& c) { return decide_review(o, c); },
+          [&](const fire_timer& c) { return decide_timer(o, c); },
       },
       command);
 }
@@ -194,11 +229,14 @@ order apply(order o, const order_event& event) {
                  [&](const order_delivered&) { enter(order_status::delivered, "Delivered"); },
                  [&](const order_cancelled& e) {
                    o.cancel_reason = e.reason;
+                   o.cancelled_by = e.by;
                    enter(order_status::cancelled, "Cancelled: " + e.reason);
                  },
                  [&](const note_added& e) { o.notes.push_back(e.text); },
                  [&](const customer_contacted&) {},
                  [&](const review_left& e) { o.customer_review = review{e.rating, e.text, e.at}; },
+                 [&](const payment_reminder_sent&) { o.reminder_sent = true; },
+                 [&](const review_requested&) { o.review_requested = true; },
              },
              event);
   return o;
@@ -226,6 +264,8 @@ const char* event_type(const order_event& event) noexcept {
                         [](const note_added&) { return "note_added"; },
                         [](const customer_contacted&) { return "customer_contacted"; },
                         [](const review_left&) { return "review_left"; },
+                        [](const payment_reminder_sent&) { return "payment_reminder_sent"; },
+                        [](const review_requested&) { return "review_requested"; },
                     },
                     event);
 }

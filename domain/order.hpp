@@ -45,8 +45,17 @@ struct add_note { std::string text; timestamp at; };
 struct contact_customer { std::string message; timestamp at; };
 struct leave_review { int rating = 0; std::string text; timestamp at; };
 
+/// The follow-ups an order schedules for itself (DESIGN rule 3).
+enum class timer_kind { payment_reminder, unpaid_expiry, review_request };
+const char* to_string(timer_kind) noexcept;
+std::optional<timer_kind> parse_timer_kind(std::string_view);
+
+/// A durable timer came due. The order re-checks its state: a reminder for an
+/// order paid in the meantime does nothing.
+struct fire_timer { timer_kind kind = timer_kind::payment_reminder; timestamp at; };
+
 using order_command = std::variant<place_order, claim_payment, verify_payment, start_processing, ship_order,
-                                   mark_delivered, cancel_order, add_note, contact_customer, leave_review>;
+                                   mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -77,9 +86,12 @@ struct order_cancelled { std::string reason; actor_role by = actor_role::admin; 
 struct note_added { std::string text; timestamp at; };
 struct customer_contacted { std::string message; timestamp at; };
 struct review_left { int rating = 0; std::string text; timestamp at; };
+struct payment_reminder_sent { timestamp at; };
+struct review_requested { timestamp at; };
 
 using order_event = std::variant<order_placed, payment_claimed, payment_verified, processing_started, order_shipped,
-                                 order_delivered, order_cancelled, note_added, customer_contacted, review_left>;
+                                 order_delivered, order_cancelled, note_added, customer_contacted, review_left,
+                                 payment_reminder_sent, review_requested>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...
@@ -124,6 +136,9 @@ struct order {
   std::optional<shipment> shipped;
   std::optional<review> customer_review;
   std::optional<std::string> cancel_reason;
+  std::optional<actor_role> cancelled_by;
+  bool reminder_sent = false;
+  bool review_requested = false;
   std::vector<timeline_entry> timeline;
   std::vector<std::string> notes;
   timestamp created_at, updated_at;

@@ -127,6 +127,8 @@ json encode_event(const order_event& event) {
           [](const note_added& e) -> json { return {{"text", e.text}}; },
           [](const customer_contacted& e) -> json { return {{"message", e.message}}; },
           [](const review_left& e) -> json { return {{"rating", e.rating}, {"text", e.text}}; },
+          [](const payment_reminder_sent&) -> json { return json::object(); },
+          [](const review_requested&) -> json { return json::object(); },
       },
       event);
   j["at"] = format_rfc3339(event_time(event));
@@ -164,6 +166,8 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "note_added") return note_added{p.at("text").get<std::string>(), at};
     if (type == "customer_contacted") return customer_contacted{p.at("message").get<std::string>(), at};
     if (type == "review_left") return review_left{int_at(p, "rating"), p.at("text").get<std::string>(), at};
+    if (type == "payment_reminder_sent") return payment_reminder_sent{at};
+    if (type == "review_requested") return review_requested{at};
   } catch (const std::exception&) {
     return std::nullopt;
   }

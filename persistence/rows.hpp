@@ -60,6 +60,26 @@ struct product_row {
   int position = 0;
 };
 
+// A timer the decision sets (or moves): due at `due_at_ms`.
+struct timer_row {
+  std::string kind;
+  std::int64_t due_at_ms = 0;
+};
+
+// An email the decision owes; rendered and sent later by the mailer.
+struct outbox_row {
+  std::string kind;
+  std::string payload_json = "{}";  // no personal data
+  std::int64_t created_at_ms = 0;
+};
+
+// A timer claimed by claim_due_timers, to be delivered to its order.
+struct due_timer {
+  std::string order_id;
+  std::string kind;
+  std::int64_t due_at_ms = 0;
+};
+
 // One decision of one order: its new events (consecutive seqs, all of
 // read_model.id) and everything that must commit with them or not at all.
 struct append_item {
@@ -67,6 +87,9 @@ struct append_item {
   order_row read_model;
   std::optional<customer_row> customer;
   std::optional<idempotency_row> idempotency;
+  std::vector<timer_row> timers_set;          // upserted: a later due time replaces an earlier one
+  std::vector<std::string> timers_cleared;    // kinds the decision made moot
+  std::vector<outbox_row> outbox;
 };
 
 enum class append_outcome {

@@ -125,6 +125,55 @@ on conflict (id) do update set
 where o.version < excluded.version
 )sql"};
 
+// Timers and emails a decision wants, written with its events (rules 2, 3).
+// Clearing runs before setting; one decision never does both to one kind.
+const named_statement clear_timers{"clear_timers", R"sql(
+delete from timers t
+using json_to_recordset($1::json) as r(order_id uuid, kind text)
+where t.order_id = r.order_id and t.kind = r.kind
+)sql"};
+
+// A timer set again (say, a new reminder) replaces the old one and drops any
+// lease on it: the new due time is a new timer.
+const named_statement set_timers{"set_timers", R"sql(
+insert into timers as t (order_id, kind, due_at)
+select order_id, kind, timestamptz 'epoch' + due_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, kind text, due_at_ms bigint)
+order by order_id, kind
+on conflict (order_id, kind) do update set
+    due_at = excluded.due_at,
+    claimed_until = null
+)sql"};
+
+const named_statement insert_outbox{"insert_outbox", R"sql(
+insert into outbox (order_id, kind, payload, created_at, next_attempt_at)
+select order_id, kind, payload::jsonb,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, kind text, payload text, created_at_ms bigint)
+)sql"};
+
+// $1 limit, $2 lease in milliseconds. Due by the database's clock, so nodes
+// with skewed clocks agree on what is due.
+const named_statement claim_due_timers{"claim_due_timers", R"sql(
+update timers t
+set claimed_until = now() + $2::bigint * interval '1 millisecond'
+from (select order_id, kind
+      from timers
+      where due_at <= now() and (claimed_until is null or claimed_until < now())
+      order by due_at
+      limit $1
+      for update skip locked) due
+where t.order_id = due.order_id and t.kind = due.kind
+returning t.order_id::text, t.kind, floor(extract(epoch from t.due_at) * 1000)::bigint
+)sql"};
+
+const named_statement release_timer{"release_timer", R"sql(
+delete from timers
+where order_id = $1::uuid and kind = $2
+  and due_at = timestamptz 'epoch' + $3::bigint * interval '1 millisecond'
+)sql"};
+
 const named_statement load_events{"load_events", R"sql(
 select order_id::text, seq, type, payload::text,
        floor(extract(epoch from recorded_at) * 1000)::bigint
@@ -251,7 +300,9 @@ const std::vector<const named_statement*>& store_statements() {
       &find_customer,        &load_products,
       &upsert_products,      &next_order_number_block,
       &insert_secret,        &select_secret,
-      &ping,
+      &ping,                 &clear_timers,
+      &set_timers,           &insert_outbox,
+      &claim_due_timers,     &release_timer,
   };
   return all;
 }

@@ -319,6 +319,54 @@ class batch {
     return rows.take();
   }
 
+  std::string timers_cleared_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        continue;
+      for (const auto& kind : items_[i].timers_cleared) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", kind);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string timers_set_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        continue;
+      for (const auto& timer : items_[i].timers_set) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", timer.kind);
+        rows.field("due_at_ms", timer.due_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string outbox_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        continue;
+      for (const auto& mail : items_[i].outbox) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", mail.kind);
+        rows.json_text_field("payload", mail.payload_json);
+        rows.field("created_at_ms", mail.created_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
   std::vector<append_outcome> outcomes() const {
     std::vector<append_outcome> result;
     result.reserve(size());
@@ -421,6 +469,9 @@ store& store::operator=(store&&) noexcept = default;
 // 4. insert_customers, DO NOTHING: a customer ref is written once.
 // 5. upsert_orders: only replaces a row of lower version, so a late or
 //    replayed writer never moves the read model backwards.
+// 6. clear_timers / set_timers: the timers the decisions made moot or want
+//    (rule 3), so a timer exists exactly when its decision committed.
+// 7. insert_outbox: the emails the decisions owe (rule 2).
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -471,6 +522,14 @@ std::vector<append_outcome> store::append_batch(const std::vector<append_item>& 
       txn.exec_prepared(sql::insert_customers.name, customers);
     if (auto orders = state.orders_parameter(); !is_empty_array(orders))
       txn.exec_prepared(sql::upsert_orders.name, orders);
+
+    // 6. timers the decisions made moot or set, 7. emails they owe
+    if (auto cleared = state.timers_cleared_parameter(); !is_empty_array(cleared))
+      txn.exec_prepared(sql::clear_timers.name, cleared);
+    if (auto set = state.timers_set_parameter(); !is_empty_array(set))
+      txn.exec_prepared(sql::set_timers.name, set);
+    if (auto outbox = state.outbox_parameter(); !is_empty_array(outbox))
+      txn.exec_prepared(sql::insert_outbox.name, outbox);
 
     txn.commit();
     return state.outcomes();
@@ -628,6 +687,25 @@ std::int64_t store::next_order_number_block() {
   return impl_->run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     return txn.exec_prepared(sql::next_order_number_block.name)[0][0].as<std::int64_t>();
+  });
+}
+
+std::vector<due_timer> store::claim_due_timers(int limit, std::chrono::milliseconds lease) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    std::vector<due_timer> due;
+    for (const auto& row : txn.exec_prepared(sql::claim_due_timers.name, limit,
+                                             static_cast<std::int64_t>(lease.count())))
+      due.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
+    txn.commit();
+    return due;
+  });
+}
+
+void store::release_timer(const due_timer& timer) {
+  impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::release_timer.name, timer.order_id, timer.kind, timer.due_at_ms);
   });
 }
 

@@ -3,6 +3,7 @@
 // The engine's only door to PostgreSQL: one connection and the named prepared
 // statements of persistence/statements.cpp. libpqxx stays in store.cpp.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -64,6 +65,14 @@ class store {
   // Block b covers order numbers (b-1)*100+1 .. b*100; no two calls, on any
   // node, get the same block.
   std::int64_t next_order_number_block();
+
+  // Durable timers (DESIGN rule 3). Claims up to `limit` due timers that no
+  // live lease holds, leasing them for `lease`; FOR UPDATE SKIP LOCKED lets
+  // several nodes claim side by side without waiting for each other.
+  std::vector<due_timer> claim_due_timers(int limit, std::chrono::milliseconds lease);
+  // Deletes a delivered timer that turned out moot, unless it has been set
+  // again meanwhile (its due time moved).
+  void release_timer(const due_timer& timer);
   // Get-or-create: stores `candidate` if `name` has no value yet and returns
   // the stored value, so every node ends up with the same one.
   std::string secret(const std::string& name, const std::string& candidate);

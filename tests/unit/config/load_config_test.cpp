@@ -109,6 +109,9 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.database.journal_writers, 2);
   EXPECT_EQ(c.admin.token, "");
   EXPECT_EQ(c.actors.passivate_after, 2min);
+  EXPECT_EQ(c.timers.payment_reminder_after, 24h);
+  EXPECT_EQ(c.timers.cancel_unpaid_after, 7 * 24h);
+  EXPECT_EQ(c.timers.review_request_after, 7 * 24h);
   EXPECT_EQ(c.actors.ask_timeout, 5s);
   EXPECT_EQ(c.catalog.seed_file, "");
   EXPECT_EQ(c.web.root, "web");
@@ -439,3 +442,15 @@ TEST(load_config_errors, malformed_toml_names_file_and_line) {
 }
 
 }  // namespace
+
+TEST(load_config, timers_take_second_long_durations_and_zero_turns_the_expiry_off) {
+  const engine_config c = load_text("", {{"ORDER_ENGINE_TIMERS_PAYMENT_REMINDER_AFTER", "2s"},
+                                         {"ORDER_ENGINE_TIMERS_CANCEL_UNPAID_AFTER", "0"},
+                                         {"ORDER_ENGINE_TIMERS_REVIEW_REQUEST_AFTER", "3s"},
+                                         {"ORDER_ENGINE_TIMERS_POLL_INTERVAL", "100ms"}});
+  EXPECT_EQ(c.timers.payment_reminder_after, 2s);
+  EXPECT_EQ(c.timers.cancel_unpaid_after, 0s);
+  EXPECT_EQ(c.timers.review_request_after, 3s);
+  EXPECT_EQ(c.timers.poll_interval, 100ms);
+  EXPECT_THROW(load_text("", {{"ORDER_ENGINE_TIMERS_PAYMENT_REMINDER_AFTER", "0"}}), config_error);
+}

@@ -53,6 +53,12 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.admin.token, defaults.admin.token);
   EXPECT_EQ(sample.actors.passivate_after, defaults.actors.passivate_after);
   EXPECT_EQ(sample.actors.ask_timeout, defaults.actors.ask_timeout);
+  EXPECT_EQ(sample.timers.payment_reminder_after, defaults.timers.payment_reminder_after);
+  EXPECT_EQ(sample.timers.cancel_unpaid_after, defaults.timers.cancel_unpaid_after);
+  EXPECT_EQ(sample.timers.review_request_after, defaults.timers.review_request_after);
+  EXPECT_EQ(sample.timers.poll_interval, defaults.timers.poll_interval);
+  EXPECT_EQ(sample.timers.batch, defaults.timers.batch);
+  EXPECT_EQ(sample.timers.lease, defaults.timers.lease);
   EXPECT_EQ(sample.catalog.seed_file, defaults.catalog.seed_file);
   EXPECT_EQ(sample.web.root, defaults.web.root);
   EXPECT_EQ(sample.log.level, defaults.log.level);
@@ -70,6 +76,9 @@ TEST(engine_toml, lists_every_key) {
       {"database", {"url", "pool_size", "journal_max_batch", "journal_writers"}},
       {"admin", {"token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
+      {"timers",
+       {"payment_reminder_after", "cancel_unpaid_after", "review_request_after", "poll_interval", "batch",
+        "lease"}},
       {"catalog", {"seed_file"}},
       {"web", {"root"}},
       {"log", {"level"}},

@@ -39,6 +39,8 @@ std::vector<order_event> one_of_each_event() {
       note_added{"called the customer; ships Monday", minutes_after_t0(2)},
       customer_contacted{"You paid 0.4 XMR of 0.431045 XMR; please send the rest.", minutes_after_t0(3)},
       review_left{4, "Works in my OfficeJet 🖨️", minutes_after_t0(13000)},
+      payment_reminder_sent{minutes_after_t0(1440)},
+      review_requested{minutes_after_t0(23000)},
   };
 }
 

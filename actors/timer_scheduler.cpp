@@ -1,0 +1,112 @@
+#include "actors/timer_scheduler.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "actors/errors.hpp"
+
+namespace actors {
+namespace {
+
+using self_ptr = timer_scheduler_actor::stateful_pointer<timer_scheduler_state>;
+
+domain::timestamp now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+/// Whether the timer is done with: the order answered (it decided), or the
+/// answer can never change (no such order, a corrupt one). Only a passing
+/// failure (timeout, database away) leaves the timer to its lease.
+bool settled(const caf::error& err) {
+  const auto code = to_domain_error(err).code;
+  return code != domain::error_code::unavailable && code != domain::error_code::conflict;
+}
+
+void poll(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
+          const order_registry_actor& registry);
+
+void deliver(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
+             const order_registry_actor& registry, std::vector<persistence::due_timer> due) {
+  const bool full_batch = static_cast<int>(due.size()) >= options.batch;
+  auto remaining = std::make_shared<std::size_t>(due.size());
+  auto one_done = [self, options, store, registry, full_batch, remaining] {
+    --self->state.stats.in_flight;
+    if (--*remaining > 0) return;
+    self->state.polling = false;
+    // A full batch means more are probably due: look again at once.
+    if (full_batch) poll(self, options, store, registry);
+  };
+  if (due.empty()) {
+    self->state.polling = false;
+    return;
+  }
+  for (auto& timer : due) {
+    auto kind = domain::parse_timer_kind(timer.kind);
+    ++self->state.stats.in_flight;
+    if (!kind) {  // written by a newer version of the engine: leave it be
+      spdlog::warn("timers: unknown kind '{}' for order {}", timer.kind, timer.order_id);
+      one_done();
+      continue;
+    }
+    order_request req{domain::order_id{timer.order_id}, domain::fire_timer{*kind, now()}, std::nullopt, std::nullopt};
+    auto release = [self, store, options, timer] {
+      self->request(store, options.ask_timeout, release_atom::value, timer)
+          .then([](bool) {}, [](caf::error& e) { spdlog::warn("timers: release failed: {}", to_string(e)); });
+    };
+    self->request(registry, options.ask_timeout, std::move(req))
+        .then(
+            [self, release, one_done](order_reply&) {
+              ++self->state.stats.delivered;
+              release();
+              one_done();
+            },
+            [self, release, one_done, timer](caf::error& err) {
+              if (settled(err)) {
+                ++self->state.stats.delivered;
+                release();
+              } else {
+                ++self->state.stats.failed;
+                spdlog::warn("timers: {} for order {} not delivered ({}); retried after its lease", timer.kind,
+                             timer.order_id, to_string(err));
+              }
+              one_done();
+            });
+  }
+}
+
+/// One look for due timers; a look already running is not doubled (its end
+/// starts the next one when the batch was full).
+void poll(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
+          const order_registry_actor& registry) {
+  if (self->state.polling) return;
+  self->state.polling = true;
+  self->request(store, options.ask_timeout, claim_atom::value, options.batch,
+                static_cast<std::int64_t>(options.lease.count()))
+      .then(
+          [self, options, store, registry](std::vector<persistence::due_timer>& due) {
+            self->state.stats.claimed += due.size();
+            deliver(self, options, store, registry, std::move(due));
+          },
+          [self](caf::error& err) {
+            self->state.polling = false;
+            spdlog::warn("timers: could not claim due timers: {}", to_string(err));
+          });
+}
+
+}  // namespace
+
+timer_scheduler_actor::behavior_type timer_scheduler_impl(self_ptr self, timer_scheduler_options options,
+                                                          store_actor store, order_registry_actor registry) {
+  self->delayed_send(self, options.poll_interval, tick_atom::value);
+  return {
+      [self, options, store, registry](tick_atom) {
+        self->delayed_send(self, options.poll_interval, tick_atom::value);
+        poll(self, options, store, registry);
+      },
+      [self](status_atom) { return self->state.stats; },
+  };
+}
+
+}  // namespace actors

@@ -1,0 +1,51 @@
+#pragma once
+
+// What an order owes the world after a decision: the timers it sets or makes
+// moot, and the emails it must send. Derived from the decision's events, so
+// that the journal writes them in the same transaction (DESIGN rules 2, 3).
+
+#include <string>
+#include <vector>
+
+#include "domain/order.hpp"
+
+namespace domain {
+
+struct timer_policy {
+  duration payment_reminder_after = std::chrono::hours{24};
+  duration cancel_unpaid_after = std::chrono::hours{24 * 7};  // zero: never cancel for non-payment
+  duration review_request_after = std::chrono::hours{24 * 7};
+};
+
+enum class email_kind {
+  order_confirmation,  // customer
+  new_order_admin,     // admin
+  payment_received,    // customer
+  shipping,            // customer
+  payment_reminder,    // customer
+  order_cancelled,     // customer
+  review_request,      // customer
+  contact_customer,    // customer: the admin's message
+};
+const char* to_string(email_kind) noexcept;
+
+struct email_owed {
+  email_kind kind;
+  std::string message;  // contact_customer only: the admin's words
+};
+
+struct timer_set {
+  timer_kind kind;
+  timestamp due;
+};
+
+struct follow_ups {
+  std::vector<timer_set> timers_set;
+  std::vector<timer_kind> timers_cleared;
+  std::vector<email_owed> emails;
+};
+
+/// In event order; a later event overrides an earlier one's timer change.
+follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_policy& policy);
+
+}  // namespace domain
