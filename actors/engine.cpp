@@ -17,6 +17,7 @@
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/store_pool.hpp"
+#include "actors/mailer.hpp"
 #include "actors/timer_scheduler.hpp"
 #include "supervision/supervisor.hpp"
 
@@ -61,6 +62,7 @@ struct services {
   number_allocator_actor numbers;
   order_registry_actor registry;
   timer_scheduler_actor timers;
+  mailer_actor mailer;
 };
 
 class service_directory {
@@ -125,6 +127,8 @@ struct engine::impl {
     const domain::timer_policy timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
                                             config.timers.review_request_after};
     order_registry_options registry{config.actors.passivate_after, ask_timeout(), timer_policy};
+    mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time, config.mail.templates_dir,
+                          config.database.url};
     timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch, config.timers.lease,
                                       ask_timeout()};
     const auto timeout = ask_timeout();
@@ -154,6 +158,11 @@ struct engine::impl {
            auto s = dir->get();
            auto h = sys.spawn(timer_scheduler_impl, scheduler, s.store, s.registry);
            dir->update([&](services& x) { x.timers = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"mailer", [&sys, dir, mailer, keys = keys] {
+           auto h = sys.spawn<caf::detached>(mailer_impl, mailer, keys);
+           dir->update([&](services& x) { x.mailer = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
     };
@@ -302,6 +311,19 @@ void engine::admin_order(domain::order_id id, http::callback<http::admin_order_d
             fail, customer_atom::value, ref);
       },
       fail, get_atom::value, id);
+}
+
+void engine::dead_mail(http::callback<std::vector<persistence::outbox_entry>> done) {
+  impl_->ask(
+      impl_->directory->get().store,
+      [done](std::vector<persistence::outbox_entry>& dead) { done(std::move(dead)); },
+      [done](const caf::error& e) { done(failure<std::vector<persistence::outbox_entry>>(e)); }, dead_atom::value, 200);
+}
+
+void engine::retry_mail(std::int64_t id, http::callback<bool> done) {
+  impl_->ask(
+      impl_->directory->get().store, [done](bool retried) { done(retried); },
+      [done](const caf::error& e) { done(failure<bool>(e)); }, retry_atom::value, id);
 }
 
 void engine::check_readiness(std::function<void(http::readiness)> done) {

@@ -35,6 +35,8 @@ class engine final : public http::order_service {
   bool token_matches(const domain::order_id& id, std::string_view token) const override;
   void list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) override;
   void admin_order(domain::order_id id, http::callback<http::admin_order_details> done) override;
+  void dead_mail(http::callback<std::vector<persistence::outbox_entry>> done) override;
+  void retry_mail(std::int64_t id, http::callback<bool> done) override;
   void check_readiness(std::function<void(http::readiness)> done) override;
   void system_status(std::function<void(std::string)> done) override;
 

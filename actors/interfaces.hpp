@@ -56,8 +56,18 @@ using store_actor = caf::typed_actor<
     caf::replies_to<claim_atom, int, std::int64_t>::with<std::vector<persistence::due_timer>>,
     // a delivered timer is done (deleted unless it was set again meanwhile)
     caf::replies_to<release_atom, persistence::due_timer>::with<bool>,
+    // dead mail for the admin, newest first
+    caf::replies_to<dead_atom, int>::with<std::vector<persistence::outbox_entry>>,
+    // send a dead message again; false if it is not dead
+    caf::replies_to<retry_atom, std::int64_t>::with<bool>,
     // the database answers
     caf::replies_to<ping_atom>::with<bool>>;
+
+/// Detached: delivers the email outbox (DESIGN rule 2).
+using mailer_actor = caf::typed_actor<
+    // periodic: claim due messages, render, send, settle
+    caf::reacts_to<tick_atom>,
+    caf::replies_to<status_atom>::with<mailer_stats>>;
 
 /// Delivers due timers to their orders (DESIGN rule 3).
 using timer_scheduler_actor = caf::typed_actor<

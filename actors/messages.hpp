@@ -57,6 +57,12 @@ struct timer_stats {
   std::size_t in_flight = 0;
 };
 
+struct mailer_stats {
+  std::uint64_t sent = 0;
+  std::uint64_t failed = 0;  // attempts that failed (retried later unless dead)
+  std::uint64_t dead = 0;
+};
+
 struct journal_stats {
   std::uint64_t batches = 0;
   std::uint64_t appends = 0;
@@ -82,6 +88,8 @@ using prefetch_atom = caf::atom_constant<caf::atom("prefetch")>;
 using claim_atom = caf::atom_constant<caf::atom("claim")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using dead_atom = caf::atom_constant<caf::atom("dead")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 }  // namespace actors
 
@@ -91,6 +99,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::health_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::mailer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::outbox_entry>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::order_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_item)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_outcome)

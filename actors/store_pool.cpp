@@ -63,6 +63,14 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
           return true;
         });
       },
+      [with_store](dead_atom, int limit) -> caf::result<std::vector<persistence::outbox_entry>> {
+        return with_store([&](persistence::store& s) -> caf::result<std::vector<persistence::outbox_entry>> {
+          return s.dead_mail(limit);
+        });
+      },
+      [with_store](retry_atom, std::int64_t id) -> caf::result<bool> {
+        return with_store([&](persistence::store& s) -> caf::result<bool> { return s.retry_mail(id); });
+      },
       [store, url](ping_atom) -> caf::result<bool> {
         try {
           if (!*store) *store = std::make_unique<persistence::store>(url);
@@ -90,6 +98,8 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       [self, pick](block_atom a) { return self->delegate(pick(), a); },
       [self, pick](claim_atom a, int limit, std::int64_t lease) { return self->delegate(pick(), a, limit, lease); },
       [self, pick](release_atom a, persistence::due_timer& t) { return self->delegate(pick(), a, std::move(t)); },
+      [self, pick](dead_atom a, int limit) { return self->delegate(pick(), a, limit); },
+      [self, pick](retry_atom a, std::int64_t id) { return self->delegate(pick(), a, id); },
       [self, pick](ping_atom a) { return self->delegate(pick(), a); },
   };
 }

@@ -22,3 +22,9 @@ add_library(CAF::io UNKNOWN IMPORTED)
 set_target_properties(CAF::io PROPERTIES
   IMPORTED_LOCATION ${CAF_IO_LIBRARY}
   INTERFACE_LINK_LIBRARIES CAF::core)
+
+# Mail. Debian's libcurl4-openssl-dev ships only a pkg-config file; CMake's FindCURL
+# module reads it and defines CURL::libcurl. libmstch-dev ships a CMake config with
+# mstch::mstch (a static library; its header needs Boost.Variant, header-only).
+find_package(CURL REQUIRED)
+find_package(mstch REQUIRED)

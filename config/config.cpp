@@ -379,6 +379,34 @@ const std::vector<section>& schema() {
            {"batch", [](c& e, s v) { e.timers.batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
            {"lease", [](c& e, s v) { e.timers.lease = duration_of(v, false); }},
        }},
+      {"mail",
+       {
+           {"smtp_url",
+            [](c& e, s v) {
+              e.mail.smtp_url = any_string(v);
+              const auto& u = e.mail.smtp_url;
+              if (!u.empty() && u.rfind("smtp://", 0) != 0 && u.rfind("smtps://", 0) != 0)
+                v.fail("expected smtp://host:port or smtps://host:port, or \"\" for the file drop");
+            }},
+           {"username", [](c& e, s v) { e.mail.username = any_string(v); }},
+           {"password", [](c& e, s v) { e.mail.password = any_string(v); }},
+           {"starttls", [](c& e, s v) { e.mail.starttls = boolean(v); }},
+           {"timeout", [](c& e, s v) { e.mail.timeout = duration_of(v, false); }},
+           {"from", [](c& e, s v) { e.mail.from = non_empty_string(v); }},
+           {"admin_address", [](c& e, s v) { e.mail.admin_address = email_of(v); }},
+           {"drop_dir", [](c& e, s v) { e.mail.drop_dir = non_empty_string(v); }},
+           {"templates_dir", [](c& e, s v) { e.mail.templates_dir = non_empty_string(v); }},
+           {"max_attempts", [](c& e, s v) { e.mail.max_attempts = int(integer_in(v, 1, 1000, "a number of attempts")); }},
+           {"retry_after", [](c& e, s v) { e.mail.retry_after = duration_of(v, false); }},
+           {"retry_max", [](c& e, s v) { e.mail.retry_max = duration_of(v, false); }},
+           {"poll_interval", [](c& e, s v) { e.mail.poll_interval = duration_of(v, false); }},
+           {"batch", [](c& e, s v) { e.mail.batch = int(integer_in(v, 1, 10'000, "a batch size")); }},
+           {"lease", [](c& e, s v) { e.mail.lease = duration_of(v, false); }},
+       }},
+      {"fulfillment",
+       {
+           {"processing_time", [](c& e, s v) { e.fulfillment.processing_time = duration_of(v, true); }},
+       }},
       {"catalog",
        {
            {"seed_file", [](c& e, s v) { e.catalog.seed_file = any_string(v); }},

@@ -78,6 +78,28 @@ struct timers_config {
   duration lease = std::chrono::minutes{1};                       // a claimed timer is re-delivered after this if unanswered
 };
 
+struct mail_config {
+  std::string smtp_url;  // smtp://host:port or smtps://; "" = write .eml files to drop_dir instead
+  std::string username;  // AUTH when set
+  std::string password;
+  bool starttls = false;  // require STARTTLS on smtp://
+  duration timeout = std::chrono::seconds{10};
+  std::string from = "Cleveland Cartridge Co <orders@cleveland-cartridge.example>";
+  std::string admin_address = "owner@cleveland-cartridge.example";  // gets the new-order emails
+  std::string drop_dir = "var/mail";
+  std::string templates_dir = "config/templates";  // <kind>.subject/.txt/.html.mustache
+  int max_attempts = 8;                                  // then the message is dead (listed for the admin)
+  duration retry_after = std::chrono::seconds{30};       // first retry; doubles per attempt
+  duration retry_max = std::chrono::hours{1};
+  duration poll_interval = std::chrono::seconds{1};
+  int batch = 50;
+  duration lease = std::chrono::minutes{5};              // a claimed message not settled by then is retried
+};
+
+struct fulfillment_config {
+  duration processing_time = std::chrono::hours{48};  // paid -> shipped, for the estimated ship date
+};
+
 struct catalog_config {
   std::string seed_file;  // JSON products upserted at start-up; empty = none
 };
@@ -102,6 +124,8 @@ struct engine_config {
   admin_config admin;
   actors_config actors;
   timers_config timers;
+  mail_config mail;
+  fulfillment_config fulfillment;
   catalog_config catalog;
   web_config web;
   log_config log;

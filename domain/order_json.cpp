@@ -207,6 +207,7 @@ json customer_view(const order& o) {
                       {"text", o.customer_review->text},
                       {"at", format_rfc3339(o.customer_review->at)}};
   if (o.cancel_reason) view["cancel_reason"] = *o.cancel_reason;
+  if (o.cancelled_by) view["cancelled_by"] = to_string(*o.cancelled_by);
   return view;
 }
 

@@ -288,6 +288,34 @@ class api {
         respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
       });
     });
+    routes_.add("GET", "/admin/api/mail/dead", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      service_.dead_mail([respond](domain::result<std::vector<persistence::outbox_entry>> r) {
+        if (!r) return respond(error_response(r.error()));
+        json out = json::array();
+        for (const auto& m : *r)
+          out.push_back({{"id", m.id},
+                         {"order_id", m.order_id},
+                         {"kind", m.kind},
+                         {"attempts", m.attempts},
+                         {"last_error", m.last_error},
+                         {"created_at", domain::format_rfc3339(domain::from_unix_ms(m.created_at_ms))}});
+        respond(json_response(200, {{"messages", out}}));
+      });
+    });
+    routes_.add("POST", "/admin/api/mail/{id}/retry", [this](request req, route_params params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      const std::string text{params.get("id")};
+      char* end = nullptr;
+      const long long id = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || id <= 0) return respond(problem(404, "not_found", "Not found", "no such message"));
+      spdlog::info("audit: admin from {} retries mail #{}", req.remote_address, id);
+      service_.retry_mail(id, [respond, id](domain::result<bool> r) {
+        if (!r) return respond(error_response(r.error()));
+        if (!*r) return respond(problem(404, "not_found", "Not found", "no dead message with this id"));
+        respond(json_response(200, {{"id", id}, {"status", "pending"}}));
+      });
+    });
     routes_.add("GET", "/admin/api/system", [this](request req, route_params, responder respond) {
       if (!admin_allowed(req, respond)) return;
       service_.system_status([respond](std::string body) {

@@ -59,6 +59,11 @@ class order_service {
   virtual void list_orders(persistence::order_filter filter, callback<persistence::order_page> done) = 0;
   virtual void admin_order(domain::order_id id, callback<admin_order_details> done) = 0;
 
+  /// Emails that could not be delivered after every attempt, newest first.
+  virtual void dead_mail(callback<std::vector<persistence::outbox_entry>> done) = 0;
+  /// Sends a dead email again (fresh attempts); false if it is not dead.
+  virtual void retry_mail(std::int64_t id, callback<bool> done) = 0;
+
   virtual void check_readiness(std::function<void(readiness)> done) = 0;
   /// The supervision tree, live actors, queues: `GET /admin/api/system`.
   virtual void system_status(std::function<void(std::string json)> done) = 0;

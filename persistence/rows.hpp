@@ -80,6 +80,18 @@ struct due_timer {
   std::int64_t due_at_ms = 0;
 };
 
+// An outbox message claimed for delivery, or listed for the admin.
+struct outbox_entry {
+  std::int64_t id = 0;
+  std::string order_id;
+  std::string kind;
+  std::string payload_json;
+  int attempts = 0;                // failed deliveries so far
+  std::string status;              // pending, sent, dead
+  std::string last_error;
+  std::int64_t created_at_ms = 0;
+};
+
 // One decision of one order: its new events (consecutive seqs, all of
 // read_model.id) and everything that must commit with them or not at all.
 struct append_item {

@@ -168,6 +168,49 @@ where t.order_id = due.order_id and t.kind = due.kind
 returning t.order_id::text, t.kind, floor(extract(epoch from t.due_at) * 1000)::bigint
 )sql"};
 
+// The mailer's side of the outbox: claim with a lease like the timers, then
+// settle each message as sent, or failed with the next attempt's time (or dead).
+#define OUTBOX_COLUMNS                                                                           \
+  "o.id, o.order_id::text, o.kind, o.payload::text, o.attempts, o.status, coalesce(o.last_error, ''), " \
+  "floor(extract(epoch from o.created_at) * 1000)::bigint"
+const named_statement claim_outbox{"claim_outbox", "update outbox o"
+                                                   " set claimed_until = now() + $2::bigint * interval '1 millisecond'"
+                                                   " from (select id from outbox"
+                                                   "       where status = 'pending' and next_attempt_at <= now()"
+                                                   "         and (claimed_until is null or claimed_until < now())"
+                                                   "       order by next_attempt_at, id limit $1"
+                                                   "       for update skip locked) due"
+                                                   " where o.id = due.id"
+                                                   " returning " OUTBOX_COLUMNS};
+
+const named_statement outbox_sent{"outbox_sent", R"sql(
+update outbox set status = 'sent', sent_at = now(), claimed_until = null, last_error = null
+where id = $1
+)sql"};
+
+// $2 error, $3 wait before the next attempt in ms, $4 max attempts.
+const named_statement outbox_failed{"outbox_failed", R"sql(
+update outbox
+set attempts = attempts + 1,
+    last_error = $2,
+    claimed_until = null,
+    next_attempt_at = now() + $3::bigint * interval '1 millisecond',
+    status = case when attempts + 1 >= $4 then 'dead' else 'pending' end
+where id = $1
+returning status
+)sql"};
+
+const named_statement dead_outbox{"dead_outbox",
+                                  "select " OUTBOX_COLUMNS " from outbox o where o.status = 'dead'"
+                                  " order by o.created_at desc, o.id desc limit $1"};
+
+// The admin sends a dead message again: a fresh set of attempts, at once.
+const named_statement retry_outbox{"retry_outbox", R"sql(
+update outbox set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
+where id = $1 and status = 'dead'
+)sql"};
+#undef OUTBOX_COLUMNS
+
 const named_statement release_timer{"release_timer", R"sql(
 delete from timers
 where order_id = $1::uuid and kind = $2
@@ -303,6 +346,9 @@ const std::vector<const named_statement*>& store_statements() {
       &ping,                 &clear_timers,
       &set_timers,           &insert_outbox,
       &claim_due_timers,     &release_timer,
+      &claim_outbox,         &outbox_sent,
+      &outbox_failed,        &dead_outbox,
+      &retry_outbox,
   };
   return all;
 }

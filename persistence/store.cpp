@@ -709,6 +709,67 @@ void store::release_timer(const due_timer& timer) {
   });
 }
 
+namespace {
+
+outbox_entry read_outbox(const pqxx::row& row) {
+  outbox_entry e;
+  e.id = row[0].as<std::int64_t>();
+  e.order_id = row[1].as<std::string>();
+  e.kind = row[2].as<std::string>();
+  e.payload_json = row[3].as<std::string>();
+  e.attempts = row[4].as<int>();
+  e.status = row[5].as<std::string>();
+  e.last_error = row[6].as<std::string>();
+  e.created_at_ms = row[7].as<std::int64_t>();
+  return e;
+}
+
+}  // namespace
+
+std::vector<outbox_entry> store::claim_outbox(int limit, std::chrono::milliseconds lease) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    std::vector<outbox_entry> claimed;
+    for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
+      claimed.push_back(read_outbox(row));
+    txn.commit();
+    return claimed;
+  });
+}
+
+void store::mark_sent(std::int64_t id) {
+  impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::outbox_sent.name, id);
+  });
+}
+
+bool store::mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in,
+                        int max_attempts) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::outbox_failed.name, id, error,
+                                          static_cast<std::int64_t>(retry_in.count()), max_attempts);
+    return !result.empty() && result[0][0].as<std::string>() == "dead";
+  });
+}
+
+std::vector<outbox_entry> store::dead_mail(int limit) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    std::vector<outbox_entry> dead;
+    for (const auto& row : txn.exec_prepared(sql::dead_outbox.name, limit)) dead.push_back(read_outbox(row));
+    return dead;
+  });
+}
+
+bool store::retry_mail(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    return txn.exec_prepared(sql::retry_outbox.name, id).affected_rows() == 1;
+  });
+}
+
 std::string store::secret(const std::string& name, const std::string& candidate) {
   return impl_->run([&](pqxx::connection& conn) {
     // nontransaction: each statement commits on its own, which the select

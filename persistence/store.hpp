@@ -73,6 +73,15 @@ class store {
   // Deletes a delivered timer that turned out moot, unless it has been set
   // again meanwhile (its due time moved).
   void release_timer(const due_timer& timer);
+
+  // The email outbox (DESIGN rule 2): claimed with a lease like the timers.
+  std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
+  void mark_sent(std::int64_t id);
+  // Records a failed attempt; returns true when the message is now dead.
+  bool mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in, int max_attempts);
+  std::vector<outbox_entry> dead_mail(int limit);
+  // A dead message goes back to pending with fresh attempts; false if it is not dead.
+  bool retry_mail(std::int64_t id);
   // Get-or-create: stores `candidate` if `name` has no value yet and returns
   // the stored value, so every node ends up with the same one.
   std::string secret(const std::string& name, const std::string& candidate);

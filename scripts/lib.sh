@@ -11,6 +11,7 @@ CCC_DEPENDENCIES=(
   libcaf-dev libboost-dev libboost-system-dev libpqxx-dev libspdlog-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev libssl-dev
   postgresql postgresql-contrib curl openssl
+  libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "actors/mail/renderer.hpp"
 #include "persistence/migrate.hpp"
 #include "persistence/store.hpp"
 
@@ -50,6 +51,9 @@ std::string random_secret() {
 }  // namespace
 
 boot_result bootstrap(const config::engine_config& config) {
+  // A broken or missing email template stops start-up here, with its file
+  // named, rather than the first customer's email.
+  mail::renderer{config.mail.templates_dir};
   const auto& url = config.database.url;
   const auto applied = persistence::migrate(url);
   if (!applied.empty()) spdlog::info("database: applied {} migration(s)", applied.size());

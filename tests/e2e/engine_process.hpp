@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -121,6 +122,8 @@ class engine_process {
   }
   ~engine_process() {
     if (pid_ > 0) kill_hard();
+    std::error_code ignored;
+    std::filesystem::remove_all(mail_drop_, ignored);
   }
 
   void start() {
@@ -132,6 +135,8 @@ class engine_process {
         {"ORDER_ENGINE_CATALOG_SEED_FILE", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/demo-catalog.json"},
         {"ORDER_ENGINE_WEB_ROOT", std::string{ORDER_ENGINE_SOURCE_DIR} + "/web"},
         {"ORDER_ENGINE_LOG_LEVEL", "warn"},
+        {"ORDER_ENGINE_MAIL_TEMPLATES_DIR", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/templates"},
+        {"ORDER_ENGINE_MAIL_DROP_DIR", mail_drop_.string()},
     };
     for (const auto& [k, v] : extra_env_) env[k] = v;
     pid_ = spawn_engine(env);
@@ -191,6 +196,8 @@ class engine_process {
   }
 
   test_support::test_database db_;
+  // Mail goes to a drop directory of this engine's own unless a test sets SMTP.
+  std::filesystem::path mail_drop_ = std::filesystem::temp_directory_path() / ("ccc-e2e-mail-" + db_.name());
   std::map<std::string, std::string> extra_env_;
   pid_t pid_ = -1;
   int port_ = 0;

@@ -319,7 +319,7 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   EXPECT_EQ(tree["supervisor"]["healthy"], true);
   std::set<std::string> children;
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
-  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "timer_scheduler"}));
+  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "timer_scheduler", "mailer"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
 }
 

@@ -17,7 +17,8 @@ namespace {
 std::map<std::string, std::string> valid_env() {
   return {{"ORDER_ENGINE_DATABASE_URL", "postgresql://nobody@/nothing?host=/nonexistent"},
           {"ORDER_ENGINE_ADMIN_TOKEN", admin_token},
-          {"ORDER_ENGINE_HTTP_PORT", std::to_string(free_port())}};
+          {"ORDER_ENGINE_HTTP_PORT", std::to_string(free_port())},
+          {"ORDER_ENGINE_MAIL_TEMPLATES_DIR", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/templates"}};
 }
 
 TEST(operations, a_bad_setting_stops_start_up_with_exit_2_naming_key_and_value) {
@@ -39,6 +40,15 @@ TEST(operations, an_unreachable_database_at_start_up_is_exit_3_with_a_message) {
   auto run = run_to_exit(valid_env());
   EXPECT_EQ(run.exit_code, 3) << run.output;
   EXPECT_NE(run.output.find("start-up failed"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("/nonexistent"), std::string::npos) << "names the database it tried: " << run.output;
+}
+
+TEST(operations, a_missing_email_template_stops_start_up_naming_the_file) {
+  auto env = valid_env();
+  env["ORDER_ENGINE_MAIL_TEMPLATES_DIR"] = "/nonexistent-templates";
+  auto run = run_to_exit(env);
+  EXPECT_EQ(run.exit_code, 3) << run.output;
+  EXPECT_NE(run.output.find("/nonexistent-templates/"), std::string::npos) << run.output;
 }
 
 /// Makes the engine's database refuse connections (and drops the open ones),

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -24,6 +25,8 @@ config::engine_config test_config(const std::string& url, const std::map<std::st
       {"ORDER_ENGINE_DATABASE_URL", url},
       {"ORDER_ENGINE_ADMIN_TOKEN", "integration-admin-token-0123456789"},
       {"ORDER_ENGINE_CATALOG_SEED_FILE", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/demo-catalog.json"},
+      {"ORDER_ENGINE_MAIL_TEMPLATES_DIR", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/templates"},
+      {"ORDER_ENGINE_MAIL_DROP_DIR", (std::filesystem::temp_directory_path() / "ccc-actor-tests-mail").string()},
   };
   for (const auto& [k, v] : overrides) env[k] = v;
   return config::load_config(std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml",

@@ -454,3 +454,18 @@ TEST(load_config, timers_take_second_long_durations_and_zero_turns_the_expiry_of
   EXPECT_EQ(c.timers.poll_interval, 100ms);
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_TIMERS_PAYMENT_REMINDER_AFTER", "0"}}), config_error);
 }
+
+TEST(load_config, mail_goes_to_a_file_drop_unless_an_smtp_url_is_set) {
+  const engine_config defaults = load_text("");
+  EXPECT_EQ(defaults.mail.smtp_url, "");
+  EXPECT_EQ(defaults.mail.drop_dir, "var/mail");
+  EXPECT_EQ(defaults.mail.max_attempts, 8);
+  const engine_config smtp = load_text("", {{"ORDER_ENGINE_MAIL_SMTP_URL", "smtp://127.0.0.1:2525"},
+                                            {"ORDER_ENGINE_MAIL_STARTTLS", "true"},
+                                            {"ORDER_ENGINE_MAIL_RETRY_AFTER", "200ms"}});
+  EXPECT_EQ(smtp.mail.smtp_url, "smtp://127.0.0.1:2525");
+  EXPECT_TRUE(smtp.mail.starttls);
+  EXPECT_EQ(smtp.mail.retry_after, 200ms);
+  EXPECT_THROW(load_text("", {{"ORDER_ENGINE_MAIL_SMTP_URL", "http://mail"}}), config_error);
+  EXPECT_THROW(load_text("", {{"ORDER_ENGINE_MAIL_ADMIN_ADDRESS", "nobody"}}), config_error);
+}

@@ -1,0 +1,143 @@
+#include "actors/mailer.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/errors.hpp"
+#include "actors/mail/mime.hpp"
+#include "actors/mail/renderer.hpp"
+#include "actors/mail/transport.hpp"
+#include "actors/mail_model.hpp"
+#include "persistence/store.hpp"
+
+namespace actors {
+namespace {
+
+std::unique_ptr<mail::transport> make_transport(const config::mail_config& c) {
+  if (c.smtp_url.empty()) {
+    spdlog::info("mail: no mail.smtp_url; writing messages as .eml files to {}", c.drop_dir);
+    return mail::make_file_drop_transport(c.drop_dir);
+  }
+  mail::smtp_options o;
+  o.url = c.smtp_url;
+  o.username = c.username;
+  o.password = c.password;
+  o.starttls = c.starttls;
+  o.timeout = c.timeout;
+  return mail::make_smtp_transport(o);
+}
+
+std::string mail_domain(const std::string& from) {
+  const auto address = mail::address_of(from);
+  const auto at = address.find('@');
+  return at == std::string::npos ? "localhost" : address.substr(at + 1);
+}
+
+struct mailer_core {
+  mailer_options options;
+  domain::access_keys keys;
+  mail::renderer renderer;
+  std::unique_ptr<mail::transport> transport;
+  std::unique_ptr<persistence::store> store;
+  mailer_stats stats;
+
+  persistence::store& db() {
+    if (!store) store = std::make_unique<persistence::store>(options.database_url);
+    return *store;
+  }
+
+  std::chrono::milliseconds backoff(int failed_attempts) const {
+    auto wait = options.mail.retry_after;
+    for (int i = 0; i < failed_attempts && wait < options.mail.retry_max; ++i) wait *= 2;
+    return std::min(wait, options.mail.retry_max);
+  }
+
+  mail::message compose(const persistence::outbox_entry& entry) {
+    auto order = db().find_order(entry.order_id);
+    if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
+    auto customer = db().find_customer(order->customer_ref);
+    if (!customer || customer->email.empty())
+      throw mail::send_error("the customer's details are gone (erased)", false);
+    const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
+    mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
+    const auto data = mail_data(*order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
+    const auto content = renderer.render(entry.kind, data);
+    mail::message m;
+    m.message_id = "<outbox-" + std::to_string(entry.id) + "." + entry.order_id + "@" + mail_domain(options.mail.from) + ">";
+    m.from = options.mail.from;
+    m.to = {entry.kind == "new_order_admin" ? options.mail.admin_address : customer->name + " <" + customer->email + ">"};
+    m.subject = content.subject;
+    m.text = content.text;
+    m.html = content.html;
+    return m;
+  }
+
+  void deliver(const persistence::outbox_entry& entry) {
+    try {
+      const auto m = compose(entry);
+      transport->send(m, mail::to_mime(m, std::chrono::time_point_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now())));
+      db().mark_sent(entry.id);
+      ++stats.sent;
+    } catch (const mail::send_error& e) {
+      // A permanent refusal (5xx, erased customer) will not get better: dead at once.
+      fail(entry, e.what(), e.transient() ? options.mail.max_attempts : entry.attempts + 1);
+    } catch (const std::exception& e) {
+      fail(entry, e.what(), options.mail.max_attempts);
+    }
+  }
+
+  void fail(const persistence::outbox_entry& entry, const std::string& error, int max_attempts) {
+    ++stats.failed;
+    // Not the customer's address: logs carry no personal data.
+    spdlog::warn("mail: {} #{} for order {} not delivered (attempt {}): {}", entry.kind, entry.id, entry.order_id,
+                 entry.attempts + 1, error);
+    try {
+      if (db().mark_failed(entry.id, error, backoff(entry.attempts), max_attempts)) {
+        ++stats.dead;
+        spdlog::error("mail: {} #{} for order {} is dead after {} attempt(s)", entry.kind, entry.id, entry.order_id,
+                      entry.attempts + 1);
+      }
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out and the message is tried again
+      spdlog::warn("mail: could not record the failure of #{}: {}", entry.id, e.what());
+    }
+  }
+
+  /// One look at the outbox; true when the batch was full (look again now).
+  bool run_once() {
+    std::vector<persistence::outbox_entry> due;
+    try {
+      due = db().claim_outbox(options.mail.batch, options.mail.lease);
+    } catch (const std::exception& e) {
+      store.reset();
+      spdlog::warn("mail: cannot read the outbox: {}", e.what());
+      return false;
+    }
+    for (const auto& entry : due) deliver(entry);
+    return static_cast<int>(due.size()) >= options.mail.batch;
+  }
+};
+
+}  // namespace
+
+mailer_actor::behavior_type mailer_impl(mailer_actor::pointer self, mailer_options options, domain::access_keys keys) {
+  // Templates are checked here, at start: a broken template stops start-up
+  // (through the supervisor), not the first customer's email.
+  auto core = std::make_shared<mailer_core>(
+      mailer_core{options, keys, mail::renderer{options.templates_dir}, make_transport(options.mail), nullptr, {}});
+  self->send(self, tick_atom::value);
+  return {
+      [self, core](tick_atom) {
+        if (core->run_once())
+          self->send(self, tick_atom::value);
+        else
+          self->delayed_send(self, core->options.mail.poll_interval, tick_atom::value);
+      },
+      [core](status_atom) { return core->stats; },
+  };
+}
+
+}  // namespace actors

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/interfaces.hpp"
+#include "config/config.hpp"
+#include "domain/access.hpp"
+
+namespace actors {
+
+struct mailer_options {
+  config::mail_config mail;
+  config::shop_config shop;
+  config::duration processing_time;
+  std::string templates_dir;
+  std::string database_url;
+};
+
+/// Delivers the outbox (DESIGN rule 2): claims due messages with a lease,
+/// renders each from the order's read model and the customer's row, sends it
+/// over SMTP (or to the file drop), and marks it sent, or failed with an
+/// exponential backoff until `mail.max_attempts` makes it dead. Detached: SMTP
+/// and the database block its own thread only. A crash between sending and
+/// marking sends the message again with the same Message-ID (at least once).
+mailer_actor::behavior_type mailer_impl(mailer_actor::pointer self, mailer_options options, domain::access_keys keys);
+
+}  // namespace actors
