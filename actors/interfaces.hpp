@@ -54,8 +54,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<block_atom>::with<std::int64_t>,
     // lease up to N due timers for the given milliseconds
     caf::replies_to<claim_atom, int, std::int64_t>::with<std::vector<persistence::due_timer>>,
-    // a delivered timer is done (deleted unless it was set again meanwhile)
-    caf::replies_to<release_atom, persistence::due_timer>::with<bool>,
+    // delivered timers are done (deleted unless set again meanwhile)
+    caf::replies_to<release_atom, std::vector<persistence::due_timer>>::with<bool>,
     // dead mail for the admin, newest first
     caf::replies_to<dead_atom, int>::with<std::vector<persistence::outbox_entry>>,
     // send a dead message again; false if it is not dead

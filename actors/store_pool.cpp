@@ -57,9 +57,9 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
           return s.claim_due_timers(limit, std::chrono::milliseconds{lease_ms});
         });
       },
-      [with_store](release_atom, const persistence::due_timer& timer) -> caf::result<bool> {
+      [with_store](release_atom, const std::vector<persistence::due_timer>& timers) -> caf::result<bool> {
         return with_store([&](persistence::store& s) -> caf::result<bool> {
-          s.release_timer(timer);
+          s.release_timers(timers);
           return true;
         });
       },
@@ -97,7 +97,9 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](block_atom a) { return self->delegate(pick(), a); },
       [self, pick](claim_atom a, int limit, std::int64_t lease) { return self->delegate(pick(), a, limit, lease); },
-      [self, pick](release_atom a, persistence::due_timer& t) { return self->delegate(pick(), a, std::move(t)); },
+      [self, pick](release_atom a, std::vector<persistence::due_timer>& t) {
+        return self->delegate(pick(), a, std::move(t));
+      },
       [self, pick](dead_atom a, int limit) { return self->delegate(pick(), a, limit); },
       [self, pick](retry_atom a, std::int64_t id) { return self->delegate(pick(), a, id); },
       [self, pick](ping_atom a) { return self->delegate(pick(), a); },

@@ -29,19 +29,31 @@ void poll(self_ptr self, const timer_scheduler_options& options, const store_act
 
 void deliver(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
              const order_registry_actor& registry, std::vector<persistence::due_timer> due) {
-  const bool full_batch = static_cast<int>(due.size()) >= options.batch;
-  auto remaining = std::make_shared<std::size_t>(due.size());
-  auto one_done = [self, options, store, registry, full_batch, remaining] {
-    --self->state.stats.in_flight;
-    if (--*remaining > 0) return;
-    self->state.polling = false;
-    // A full batch means more are probably due: look again at once.
-    if (full_batch) poll(self, options, store, registry);
-  };
   if (due.empty()) {
     self->state.polling = false;
     return;
   }
+  const bool full_batch = static_cast<int>(due.size()) >= options.batch;
+  // What this batch has settled, released in one statement once every order
+  // of the batch has answered.
+  struct batch_progress {
+    std::size_t remaining;
+    std::vector<persistence::due_timer> settled;
+  };
+  auto progress = std::make_shared<batch_progress>(batch_progress{due.size(), {}});
+  auto one_done = [self, options, store, registry, full_batch, progress] {
+    --self->state.stats.in_flight;
+    if (--progress->remaining > 0) return;
+    if (!progress->settled.empty())
+      self->request(store, options.ask_timeout, release_atom::value, std::move(progress->settled))
+          .then([](bool) {}, [](caf::error& e) {
+            // Not fatal: the leases run out and the orders answer again, a no-op.
+            spdlog::warn("timers: release failed: {}", to_string(e));
+          });
+    self->state.polling = false;
+    // A full batch means more are probably due: look again at once.
+    if (full_batch) poll(self, options, store, registry);
+  };
   for (auto& timer : due) {
     auto kind = domain::parse_timer_kind(timer.kind);
     ++self->state.stats.in_flight;
@@ -51,21 +63,17 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
       continue;
     }
     order_request req{domain::order_id{timer.order_id}, domain::fire_timer{*kind, now()}, std::nullopt, std::nullopt};
-    auto release = [self, store, options, timer] {
-      self->request(store, options.ask_timeout, release_atom::value, timer)
-          .then([](bool) {}, [](caf::error& e) { spdlog::warn("timers: release failed: {}", to_string(e)); });
-    };
     self->request(registry, options.ask_timeout, std::move(req))
         .then(
-            [self, release, one_done](order_reply&) {
+            [self, progress, one_done, timer](order_reply&) {
               ++self->state.stats.delivered;
-              release();
+              progress->settled.push_back(timer);
               one_done();
             },
-            [self, release, one_done, timer](caf::error& err) {
+            [self, progress, one_done, timer](caf::error& err) {
               if (settled(err)) {
                 ++self->state.stats.delivered;
-                release();
+                progress->settled.push_back(timer);
               } else {
                 ++self->state.stats.failed;
                 spdlog::warn("timers: {} for order {} not delivered ({}); retried after its lease", timer.kind,

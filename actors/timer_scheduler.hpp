@@ -10,7 +10,7 @@ namespace actors {
 
 struct timer_scheduler_options {
   std::chrono::milliseconds poll_interval{1000};
-  int batch = 500;
+  int batch = 2000;
   std::chrono::milliseconds lease{60000};
   std::chrono::milliseconds ask_timeout{5000};
 };

@@ -55,7 +55,7 @@ struct http_config {
 
 struct database_config {
   std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
-  int pool_size = 4;
+  int pool_size = 8;
   int journal_max_batch = 256;  // appends per group-commit transaction
   int journal_writers = 2;      // group-commit transactions in flight at once, one connection each
 };
@@ -74,7 +74,7 @@ struct timers_config {
   duration cancel_unpaid_after = std::chrono::hours{24 * 7};     // still pending: cancelled; 0 = never
   duration review_request_after = std::chrono::hours{24 * 7};    // after delivery: review request, once
   duration poll_interval = std::chrono::seconds{1};               // how often the scheduler looks for due timers
-  int batch = 500;                                                // timers claimed per look
+  int batch = 2000;                                               // timers claimed per look
   duration lease = std::chrono::minutes{1};                       // a claimed timer is re-delivered after this if unanswered
 };
 

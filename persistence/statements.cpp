@@ -211,10 +211,11 @@ where id = $1 and status = 'dead'
 )sql"};
 #undef OUTBOX_COLUMNS
 
-const named_statement release_timer{"release_timer", R"sql(
-delete from timers
-where order_id = $1::uuid and kind = $2
-  and due_at = timestamptz 'epoch' + $3::bigint * interval '1 millisecond'
+const named_statement release_timers{"release_timers", R"sql(
+delete from timers t
+using json_to_recordset($1::json) as r(order_id uuid, kind text, due_at_ms bigint)
+where t.order_id = r.order_id and t.kind = r.kind
+  and t.due_at = timestamptz 'epoch' + r.due_at_ms * interval '1 millisecond'
 )sql"};
 
 const named_statement load_events{"load_events", R"sql(
@@ -345,7 +346,7 @@ const std::vector<const named_statement*>& store_statements() {
       &insert_secret,        &select_secret,
       &ping,                 &clear_timers,
       &set_timers,           &insert_outbox,
-      &claim_due_timers,     &release_timer,
+      &claim_due_timers,     &release_timers,
       &claim_outbox,         &outbox_sent,
       &outbox_failed,        &dead_outbox,
       &retry_outbox,

@@ -27,7 +27,7 @@ extern const named_statement clear_timers;
 extern const named_statement set_timers;
 extern const named_statement insert_outbox;
 extern const named_statement claim_due_timers;
-extern const named_statement release_timer;
+extern const named_statement release_timers;
 extern const named_statement claim_outbox;
 extern const named_statement outbox_sent;
 extern const named_statement outbox_failed;

@@ -702,10 +702,20 @@ std::vector<due_timer> store::claim_due_timers(int limit, std::chrono::milliseco
   });
 }
 
-void store::release_timer(const due_timer& timer) {
+void store::release_timers(const std::vector<due_timer>& timers) {
+  if (timers.empty())
+    return;
+  json_rows rows;
+  for (const auto& t : timers) {
+    rows.begin_row();
+    rows.field("order_id", t.order_id);
+    rows.field("kind", t.kind);
+    rows.field("due_at_ms", t.due_at_ms);
+    rows.end_row();
+  }
   impl_->run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    txn.exec_prepared(sql::release_timer.name, timer.order_id, timer.kind, timer.due_at_ms);
+    txn.exec_prepared(sql::release_timers.name, rows.take());
   });
 }
 

@@ -70,9 +70,10 @@ class store {
   // live lease holds, leasing them for `lease`; FOR UPDATE SKIP LOCKED lets
   // several nodes claim side by side without waiting for each other.
   std::vector<due_timer> claim_due_timers(int limit, std::chrono::milliseconds lease);
-  // Deletes a delivered timer that turned out moot, unless it has been set
-  // again meanwhile (its due time moved).
-  void release_timer(const due_timer& timer);
+  // Deletes delivered timers, except any set again meanwhile (its due time
+  // moved). A timer whose decision committed is gone already; this removes
+  // the ones that turned out moot. One statement for the whole batch.
+  void release_timers(const std::vector<due_timer>& timers);
 
   // The email outbox (DESIGN rule 2): claimed with a lease like the timers.
   std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);

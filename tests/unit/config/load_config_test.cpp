@@ -104,7 +104,7 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.http.rate_burst, 0);
   EXPECT_EQ(c.http.shutdown_grace, 10s);
   EXPECT_EQ(c.database.url, "");
-  EXPECT_EQ(c.database.pool_size, 4);
+  EXPECT_EQ(c.database.pool_size, 8);
   EXPECT_EQ(c.database.journal_max_batch, 256);
   EXPECT_EQ(c.database.journal_writers, 2);
   EXPECT_EQ(c.admin.token, "");
@@ -140,7 +140,7 @@ rate_burst = 50
 shutdown_grace = "0"
 [database]
 url = "postgresql://app@db/ccc"
-pool_size = 8
+pool_size = 6
 journal_max_batch = 64
 journal_writers = 3
 [admin]
@@ -172,7 +172,7 @@ quote_ttl = "7d"
   EXPECT_EQ(c.http.rate_burst, 50);
   EXPECT_EQ(c.http.shutdown_grace, 0s);
   EXPECT_EQ(c.database.url, "postgresql://app@db/ccc");
-  EXPECT_EQ(c.database.pool_size, 8);
+  EXPECT_EQ(c.database.pool_size, 6);
   EXPECT_EQ(c.database.journal_max_batch, 64);
   EXPECT_EQ(c.database.journal_writers, 3);
   EXPECT_EQ(c.admin.token, "s3cret");
