@@ -11,6 +11,7 @@
 
 #include <mutex>
 
+#include "actors/clock.hpp"
 #include "actors/errors.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/journal.hpp"
@@ -48,10 +49,6 @@ std::string random_uuid() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
   return domain::format_uuid(bytes, 4);
-}
-
-domain::timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 /// The current handles of the supervised services. The supervisor replaces
@@ -133,34 +130,40 @@ struct engine::impl {
                                       ask_timeout()};
     const auto timeout = ask_timeout();
     std::vector<supervision::child_spec> children{
-        {"store", [&sys, dir, url, pool] {
+        {"store",
+         [&sys, dir, url, pool] {
            auto h = sys.spawn(store_router_impl, url, pool);
            dir->update([&](services& s) { s.store = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
-        {"journal", [&sys, dir, url, journal] {
+        {"journal",
+         [&sys, dir, url, journal] {
            auto h = sys.spawn(journal_impl, journal, url);
            dir->update([&](services& s) { s.journal = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
-        {"order_numbers", [&sys, dir, timeout] {
+        {"order_numbers",
+         [&sys, dir, timeout] {
            auto h = sys.spawn(number_allocator_impl, dir->get().store, timeout);
            dir->update([&](services& s) { s.numbers = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
-        {"order_registry", [&sys, dir, registry] {
+        {"order_registry",
+         [&sys, dir, registry] {
            auto s = dir->get();
            auto h = sys.spawn(order_registry_impl, registry, s.journal, s.store);
            dir->update([&](services& x) { x.registry = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
-        {"timer_scheduler", [&sys, dir, scheduler] {
+        {"timer_scheduler",
+         [&sys, dir, scheduler] {
            auto s = dir->get();
            auto h = sys.spawn(timer_scheduler_impl, scheduler, s.store, s.registry);
            dir->update([&](services& x) { x.timers = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
-        {"mailer", [&sys, dir, mailer, keys = keys] {
+        {"mailer",
+         [&sys, dir, mailer, keys = keys] {
            auto h = sys.spawn<caf::detached>(mailer_impl, mailer, keys);
            dir->update([&](services& x) { x.mailer = h; });
            return caf::actor_cast<caf::actor>(h);
@@ -195,7 +198,9 @@ engine::engine(const config::engine_config& config, domain::catalog products, do
   impl_->start();
 }
 
-engine::~engine() { stop(); }
+engine::~engine() {
+  stop();
+}
 
 void engine::stop() {
   if (!impl_ || !impl_->supervisor) return;
@@ -205,9 +210,13 @@ void engine::stop() {
   impl_->system.await_all_actors_done();
 }
 
-std::shared_ptr<const domain::catalog> engine::catalog() const { return impl_->products; }
+std::shared_ptr<const domain::catalog> engine::catalog() const {
+  return impl_->products;
+}
 
-const std::vector<domain::payment_method>& engine::payment_methods() const { return impl_->methods; }
+const std::vector<domain::payment_method>& engine::payment_methods() const {
+  return impl_->methods;
+}
 
 bool engine::token_matches(const domain::order_id& id, std::string_view token) const {
   return impl_->keys.token_matches(id, token);
@@ -219,7 +228,7 @@ void engine::place_order(http::checkout_request request, http::callback<http::pl
     done(priced.error());
     return;
   }
-  const auto at = now();
+  const auto at = wall_clock_now();
   const bool keyed = !request.idempotency_key.empty();
   const domain::order_id id =
       keyed ? impl_->keys.order_for_idempotency_key(request.idempotency_key) : domain::order_id{random_uuid()};
@@ -237,7 +246,8 @@ void engine::place_order(http::checkout_request request, http::callback<http::pl
                                          .dump(),
                                      domain::to_unix_ms(at)};
   if (keyed)
-    req.idempotency = persistence::idempotency_row{request.idempotency_key, fingerprint, id.value(), domain::to_unix_ms(at)};
+    req.idempotency =
+        persistence::idempotency_row{request.idempotency_key, fingerprint, id.value(), domain::to_unix_ms(at)};
   const domain::payment_method method = *priced->method;
   const auto ttl = impl_->config.payments.quote_ttl;
   const auto services = impl_->directory->get();
@@ -250,16 +260,22 @@ void engine::place_order(http::checkout_request request, http::callback<http::pl
        done, fail](std::string& number) mutable {
         const domain::order_number num{number};
         req.customer = customer;
-        req.command = domain::place_order{req.id,         num,
+        req.command = domain::place_order{req.id,
+                                          num,
                                           domain::customer_ref{customer.ref},
-                                          priced.lines,   priced.subtotal,
-                                          priced.shipping, priced.total,
+                                          priced.lines,
+                                          priced.subtotal,
+                                          priced.shipping,
+                                          priced.total,
                                           domain::make_quote(method, priced.total, num, at, ttl),
-                                          fingerprint,    at};
+                                          fingerprint,
+                                          at};
         self_impl->ask(
             services.registry,
-            [done, token](order_reply& reply) { done(http::placed_order{std::move(reply.order), token}); }, fail,
-            std::move(req));
+            [done, token](order_reply& reply) {
+              done(http::placed_order{std::move(reply.order), token});
+            },
+            fail, std::move(req));
       },
       fail, next_atom::value);
 }
@@ -271,7 +287,7 @@ void engine::get_order(domain::order_id id, http::callback<domain::order> done) 
 }
 
 void engine::execute(domain::order_id id, domain::order_command command, http::callback<domain::order> done) {
-  const auto at = now();
+  const auto at = wall_clock_now();
   std::visit([at](auto& c) { c.at = at; }, command);
   order_request req{std::move(id), std::move(command), std::nullopt, std::nullopt};
   impl_->ask(
@@ -315,8 +331,7 @@ void engine::admin_order(domain::order_id id, http::callback<http::admin_order_d
 
 void engine::dead_mail(http::callback<std::vector<persistence::outbox_entry>> done) {
   impl_->ask(
-      impl_->directory->get().store,
-      [done](std::vector<persistence::outbox_entry>& dead) { done(std::move(dead)); },
+      impl_->directory->get().store, [done](std::vector<persistence::outbox_entry>& dead) { done(std::move(dead)); },
       [done](const caf::error& e) { done(failure<std::vector<persistence::outbox_entry>>(e)); }, dead_atom::value, 200);
 }
 
@@ -335,10 +350,18 @@ void engine::check_readiness(std::function<void(http::readiness)> done) {
       [self_impl, supervisor, done](bool database) {
         self_impl->ask(
             supervisor,
-            [database, done](health_report& h) { done(http::readiness{database, h.healthy}); },
-            [database, done](const caf::error&) { done(http::readiness{database, false}); }, status_atom::value);
+            [database, done](health_report& h) {
+              done(http::readiness{database, h.healthy});
+            },
+            [database, done](const caf::error&) {
+              done(http::readiness{database, false});
+            },
+            status_atom::value);
       },
-      [done](const caf::error&) { done(http::readiness{false, false}); }, ping_atom::value);
+      [done](const caf::error&) {
+        done(http::readiness{false, false});
+      },
+      ping_atom::value);
 }
 
 void engine::system_status(std::function<void(std::string)> done) {

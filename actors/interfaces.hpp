@@ -38,9 +38,8 @@ using journal_actor = caf::typed_actor<
     caf::replies_to<status_atom>::with<journal_stats>>;
 
 /// Detached (blocking) writer behind the journal: one connection, one batch at a time.
-using journal_writer_actor = caf::typed_actor<
-    caf::replies_to<append_atom, std::vector<persistence::append_item>>::with<
-        std::vector<persistence::append_outcome>>>;
+using journal_writer_actor = caf::typed_actor<caf::replies_to<append_atom, std::vector<persistence::append_item>>::with<
+    std::vector<persistence::append_outcome>>>;
 
 /// Detached (blocking) reader; a pool of them sits behind one router.
 using store_actor = caf::typed_actor<
@@ -66,23 +65,19 @@ using store_actor = caf::typed_actor<
 /// Detached: delivers the email outbox (DESIGN rule 2).
 using mailer_actor = caf::typed_actor<
     // periodic: claim due messages, render, send, settle
-    caf::reacts_to<tick_atom>,
-    caf::replies_to<status_atom>::with<mailer_stats>>;
+    caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<mailer_stats>>;
 
 /// Delivers due timers to their orders (DESIGN rule 3).
 using timer_scheduler_actor = caf::typed_actor<
     // periodic: claim due timers and deliver them as fire_timer commands
-    caf::reacts_to<tick_atom>,
-    caf::replies_to<status_atom>::with<timer_stats>>;
+    caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<timer_stats>>;
 
 /// Hands out order numbers from blocks reserved in the database.
-using number_allocator_actor = caf::typed_actor<
-    caf::replies_to<next_atom>::with<std::string>,
-    caf::reacts_to<prefetch_atom>>;
+using number_allocator_actor =
+    caf::typed_actor<caf::replies_to<next_atom>::with<std::string>, caf::reacts_to<prefetch_atom>>;
 
 /// Restarts its children with backoff and reports their health.
-using supervisor_actor = caf::typed_actor<
-    caf::replies_to<status_atom>::with<health_report>,
-    caf::reacts_to<restart_atom, std::string>>;
+using supervisor_actor =
+    caf::typed_actor<caf::replies_to<status_atom>::with<health_report>, caf::reacts_to<restart_atom, std::string>>;
 
 }  // namespace actors

@@ -54,8 +54,7 @@ void flush(self_ptr self, const journal_options& options) {
 
 journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.writers, 1); ++i)
-    self->state.idle_writers.push_back(
-        self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url));
+    self->state.idle_writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         auto rp = self->make_response_promise<persistence::append_outcome>();
@@ -76,8 +75,9 @@ journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::po
   // down at start-up or restarts later costs failed requests, not the actor.
   auto store = std::make_shared<std::unique_ptr<persistence::store>>();
   return {
-      [store, url](append_atom,
-                   std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
+      [store, url](
+          append_atom,
+          std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
         try {
           if (!*store) *store = std::make_unique<persistence::store>(url);
           return (*store)->append_batch(batch);

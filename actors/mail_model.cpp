@@ -9,7 +9,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string usd(const json& cents) { return domain::format_usd(domain::cents{cents.get<std::int64_t>()}); }
+std::string usd(const json& cents) {
+  return domain::format_usd(domain::cents{cents.get<std::int64_t>()});
+}
 
 /// "2026-11-26 12:12 UTC": people read this, machines read the RFC 3339 original.
 std::string readable_time(const std::string& rfc3339) {
@@ -33,8 +35,8 @@ std::string business_days(config::duration d) {
 
 }  // namespace
 
-json mail_data(const persistence::order_row& row, const persistence::customer_row& customer,
-               const json& payload, const mail_context& ctx) {
+json mail_data(const persistence::order_row& row, const persistence::customer_row& customer, const json& payload,
+               const mail_context& ctx) {
   const json view = json::parse(row.view_json);
   json items = json::array();
   for (const auto& line : view.at("items"))
@@ -63,18 +65,20 @@ json mail_data(const persistence::order_row& row, const persistence::customer_ro
   if (view.contains("cancelled_by")) order["cancelled_by"] = view.at("cancelled_by");
 
   const std::string base = ctx.shop.public_url + "/orders/" + row.id;
-  json data = {{"shop", {{"name", ctx.shop.name}, {"support_email", ctx.shop.support_email}, {"public_url", ctx.shop.public_url}}},
-               {"customer", {{"name", customer.name}, {"email", customer.email}}},
-               {"order", order},
-               {"order_link", base + "?token=" + ctx.access_token},
-               {"admin_link", ctx.shop.public_url + "/admin/orders/" + row.id},
-               {"review_link", base + "?token=" + ctx.access_token + "#review"},
-               {"processing_time", business_days(ctx.processing_time)}};
+  json data = {
+      {"shop",
+       {{"name", ctx.shop.name}, {"support_email", ctx.shop.support_email}, {"public_url", ctx.shop.public_url}}},
+      {"customer", {{"name", customer.name}, {"email", customer.email}}},
+      {"order", order},
+      {"order_link", base + "?token=" + ctx.access_token},
+      {"admin_link", ctx.shop.public_url + "/admin/orders/" + row.id},
+      {"review_link", base + "?token=" + ctx.access_token + "#review"},
+      {"processing_time", business_days(ctx.processing_time)}};
   auto shipping = json::parse(customer.shipping_json.empty() ? "{}" : customer.shipping_json, nullptr, false);
   data["shipping_address"] = shipping.is_discarded() ? json::object() : shipping;
   const std::string paid_at = p.value("paid_at", "");
-  data["estimated_ship_date"] = date_after(paid_at.empty() ? view.at("updated_at").get<std::string>() : paid_at,
-                                           ctx.processing_time);
+  data["estimated_ship_date"] =
+      date_after(paid_at.empty() ? view.at("updated_at").get<std::string>() : paid_at, ctx.processing_time);
   if (payload.contains("message")) data["message"] = payload.at("message");
   return data;
 }

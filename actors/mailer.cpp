@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/clock.hpp"
 #include "actors/errors.hpp"
 #include "actors/mail/mime.hpp"
 #include "actors/mail/renderer.hpp"
@@ -58,16 +59,17 @@ struct mailer_core {
     auto order = db().find_order(entry.order_id);
     if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
     auto customer = db().find_customer(order->customer_ref);
-    if (!customer || customer->email.empty())
-      throw mail::send_error("the customer's details are gone (erased)", false);
+    if (!customer || customer->email.empty()) throw mail::send_error("the customer's details are gone (erased)", false);
     const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
     mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
     const auto data = mail_data(*order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
     const auto content = renderer.render(entry.kind, data);
     mail::message m;
-    m.message_id = "<outbox-" + std::to_string(entry.id) + "." + entry.order_id + "@" + mail_domain(options.mail.from) + ">";
+    m.message_id =
+        "<outbox-" + std::to_string(entry.id) + "." + entry.order_id + "@" + mail_domain(options.mail.from) + ">";
     m.from = options.mail.from;
-    m.to = {entry.kind == "new_order_admin" ? options.mail.admin_address : customer->name + " <" + customer->email + ">"};
+    m.to = {entry.kind == "new_order_admin" ? options.mail.admin_address
+                                            : customer->name + " <" + customer->email + ">"};
     m.subject = content.subject;
     m.text = content.text;
     m.html = content.html;
@@ -77,8 +79,7 @@ struct mailer_core {
   void deliver(const persistence::outbox_entry& entry) {
     try {
       const auto m = compose(entry);
-      transport->send(m, mail::to_mime(m, std::chrono::time_point_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now())));
+      transport->send(m, mail::to_mime(m, wall_clock_now()));
       db().mark_sent(entry.id);
       ++stats.sent;
     } catch (const mail::send_error& e) {

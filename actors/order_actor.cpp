@@ -40,8 +40,8 @@ void reload(self_ptr self, const std::shared_ptr<const context>& ctx, promise rp
               // stops (the registry counts the crash and the next request
               // tries again from its events) rather than decide on a guess.
               spdlog::error("{}", e.what());
-              rp.deliver(to_caf_error(domain::make_error(domain::error_code::internal,
-                                                         "the order's history could not be read")));
+              rp.deliver(to_caf_error(
+                  domain::make_error(domain::error_code::internal, "the order's history could not be read")));
               self->quit(caf::sec::runtime_error);
               return;
             }
@@ -49,8 +49,8 @@ void reload(self_ptr self, const std::shared_ptr<const context>& ctx, promise rp
             then();
           },
           [rp](caf::error& err) mutable {
-            rp.deliver(to_caf_error(domain::make_error(domain::error_code::unavailable,
-                                                       "the order could not be loaded; please retry")));
+            rp.deliver(to_caf_error(
+                domain::make_error(domain::error_code::unavailable, "the order could not be loaded; please retry")));
           });
 }
 
@@ -96,8 +96,8 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
             // The batch may or may not have committed: resync before the next command.
             self->state.in_sync = false;
             spdlog::warn("order {}: journal append failed: {}", self->state.order.id.value(), to_string(err));
-            rp.deliver(to_caf_error(domain::make_error(domain::error_code::unavailable,
-                                                       "the order could not be saved; please retry")));
+            rp.deliver(to_caf_error(
+                domain::make_error(domain::error_code::unavailable, "the order could not be saved; please retry")));
           });
 }
 
@@ -106,9 +106,8 @@ void handle(self_ptr self, std::shared_ptr<const context> ctx, order_request req
     decide_and_append(self, std::move(ctx), std::move(req), rp, attempt);
     return;
   }
-  reload(self, ctx, rp, [self, ctx, req, rp, attempt]() mutable {
-    decide_and_append(self, ctx, std::move(req), rp, attempt);
-  });
+  reload(self, ctx, rp,
+         [self, ctx, req, rp, attempt]() mutable { decide_and_append(self, ctx, std::move(req), rp, attempt); });
 }
 
 }  // namespace

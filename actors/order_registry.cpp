@@ -17,8 +17,8 @@ order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume
     it->second.last_used = now;
     return it->second.handle;
   }
-  auto handle = self->spawn<caf::linked>(order_actor_impl, id,
-                                            order_actor_options{assume_new, options.ask_timeout, options.timers}, journal, store);
+  auto handle = self->spawn<caf::linked>(
+      order_actor_impl, id, order_actor_options{assume_new, options.ask_timeout, options.timers}, journal, store);
   live.emplace(id.value(), order_registry_state::entry{handle, now});
   ++self->state.stats.spawned;
   return handle;

@@ -42,8 +42,7 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
         return with_store(
             [&](persistence::store& s) -> caf::result<persistence::order_page> { return s.list_orders(filter); });
       },
-      [with_store](customer_atom,
-                   const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
+      [with_store](customer_atom, const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
         return with_store([&](persistence::store& s) -> caf::result<std::optional<persistence::customer_row>> {
           return s.find_customer(ref);
         });

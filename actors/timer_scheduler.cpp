@@ -5,16 +5,13 @@
 
 #include <memory>
 
+#include "actors/clock.hpp"
 #include "actors/errors.hpp"
 
 namespace actors {
 namespace {
 
 using self_ptr = timer_scheduler_actor::stateful_pointer<timer_scheduler_state>;
-
-domain::timestamp now() {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 /// Whether the timer is done with: the order answered (it decided), or the
 /// answer can never change (no such order, a corrupt one). Only a passing
@@ -46,10 +43,11 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
     if (--progress->remaining > 0) return;
     if (!progress->settled.empty())
       self->request(store, options.ask_timeout, release_atom::value, std::move(progress->settled))
-          .then([](bool) {}, [](caf::error& e) {
-            // Not fatal: the leases run out and the orders answer again, a no-op.
-            spdlog::warn("timers: release failed: {}", to_string(e));
-          });
+          .then([](bool) {},
+                [](caf::error& e) {
+                  // Not fatal: the leases run out and the orders answer again, a no-op.
+                  spdlog::warn("timers: release failed: {}", to_string(e));
+                });
     self->state.polling = false;
     // A full batch means more are probably due: look again at once.
     if (full_batch) poll(self, options, store, registry);
@@ -62,7 +60,8 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
       one_done();
       continue;
     }
-    order_request req{domain::order_id{timer.order_id}, domain::fire_timer{*kind, now()}, std::nullopt, std::nullopt};
+    order_request req{domain::order_id{timer.order_id}, domain::fire_timer{*kind, wall_clock_now()}, std::nullopt,
+                      std::nullopt};
     self->request(registry, options.ask_timeout, std::move(req))
         .then(
             [self, progress, one_done, timer](order_reply&) {

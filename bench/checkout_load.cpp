@@ -118,9 +118,12 @@ int main(int argc, char** argv) {
   double seconds = 10, warmup = 2;
   std::vector<int> levels = {1, 8, 32};
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--port")) port = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--warmup")) warmup = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--port"))
+      port = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds"))
+      seconds = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--warmup"))
+      warmup = std::atof(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--concurrency")) {
       levels.clear();
       std::stringstream list{argv[i + 1]};
@@ -132,11 +135,12 @@ int main(int argc, char** argv) {
   for (int concurrency : levels) {
     asio::io_context io;
     stats s;
-    auto stop_at = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                            std::chrono::duration<double>(warmup + seconds));
+    auto stop_at = clock_type::now() +
+                   std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds));
     for (int i = 0; i < concurrency; ++i) std::make_shared<client>(io, server, s, stop_at)->start();
     // Measure only after the warm-up, so connection set-up and cold caches do not count.
-    asio::steady_timer warm{io, std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup))};
+    asio::steady_timer warm{io,
+                            std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup))};
     clock_type::time_point measured_from;
     warm.async_wait([&](beast::error_code) {
       s.measuring = true;

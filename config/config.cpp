@@ -114,8 +114,7 @@ std::optional<std::int64_t> parse_rate_e8(std::string_view text) {
   constexpr std::size_t max_fraction_digits = 8;
   const std::size_t dot = text.find('.');
   const std::string_view whole = text.substr(0, dot);
-  const std::string_view fraction =
-      dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  const std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   if (!all_digits(whole)) return std::nullopt;
   if (dot != std::string_view::npos && !all_digits(fraction)) return std::nullopt;
   if (fraction.size() > max_fraction_digits) return std::nullopt;
@@ -166,12 +165,8 @@ std::string render(const toml::node& node) {
 // One key's value as found in the environment or in the file.
 class setting {
  public:
-  setting(std::string key, const toml::node* node, std::optional<std::string> env_value,
-          std::string env_name)
-      : key_(std::move(key)),
-        node_(node),
-        env_value_(std::move(env_value)),
-        env_name_(std::move(env_name)) {}
+  setting(std::string key, const toml::node* node, std::optional<std::string> env_value, std::string env_name)
+      : key_(std::move(key)), node_(node), env_value_(std::move(env_value)), env_name_(std::move(env_name)) {}
 
   std::string shown() const { return env_value_ ? *env_value_ : render(*node_); }
 
@@ -298,8 +293,7 @@ std::string uri_scheme_of(const setting& s) {
   const bool valid = !scheme.empty() && std::islower(static_cast<unsigned char>(scheme[0])) &&
                      std::all_of(scheme.begin(), scheme.end(), [](char c) {
                        return std::islower(static_cast<unsigned char>(c)) ||
-                              std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' ||
-                              c == '.';
+                              std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
                      });
   if (!valid) s.fail("expected a lower-case URI scheme like \"bitcoin\"");
   return scheme;
@@ -345,15 +339,13 @@ const std::vector<section>& schema() {
            {"request_timeout", [](c& e, s v) { e.http.request_timeout = duration_of(v, false); }},
            {"rate_limit",
             [](c& e, s v) { e.http.rate_limit = int(integer_in(v, 0, 1'000'000, "requests per second")); }},
-           {"rate_burst",
-            [](c& e, s v) { e.http.rate_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+           {"rate_burst", [](c& e, s v) { e.http.rate_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
            {"shutdown_grace", [](c& e, s v) { e.http.shutdown_grace = duration_of(v, true); }},
        }},
       {"database",
        {
            {"url", [](c& e, s v) { e.database.url = any_string(v); }},
-           {"pool_size",
-            [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
+           {"pool_size", [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
            {"journal_max_batch",
             [](c& e, s v) { e.database.journal_max_batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
            {"journal_writers",
@@ -370,11 +362,9 @@ const std::vector<section>& schema() {
        }},
       {"timers",
        {
-           {"payment_reminder_after",
-            [](c& e, s v) { e.timers.payment_reminder_after = duration_of(v, false); }},
+           {"payment_reminder_after", [](c& e, s v) { e.timers.payment_reminder_after = duration_of(v, false); }},
            {"cancel_unpaid_after", [](c& e, s v) { e.timers.cancel_unpaid_after = duration_of(v, true); }},
-           {"review_request_after",
-            [](c& e, s v) { e.timers.review_request_after = duration_of(v, false); }},
+           {"review_request_after", [](c& e, s v) { e.timers.review_request_after = duration_of(v, false); }},
            {"poll_interval", [](c& e, s v) { e.timers.poll_interval = duration_of(v, false); }},
            {"batch", [](c& e, s v) { e.timers.batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
            {"lease", [](c& e, s v) { e.timers.lease = duration_of(v, false); }},
@@ -396,7 +386,8 @@ const std::vector<section>& schema() {
            {"admin_address", [](c& e, s v) { e.mail.admin_address = email_of(v); }},
            {"drop_dir", [](c& e, s v) { e.mail.drop_dir = non_empty_string(v); }},
            {"templates_dir", [](c& e, s v) { e.mail.templates_dir = non_empty_string(v); }},
-           {"max_attempts", [](c& e, s v) { e.mail.max_attempts = int(integer_in(v, 1, 1000, "a number of attempts")); }},
+           {"max_attempts",
+            [](c& e, s v) { e.mail.max_attempts = int(integer_in(v, 1, 1000, "a number of attempts")); }},
            {"retry_after", [](c& e, s v) { e.mail.retry_after = duration_of(v, false); }},
            {"retry_max", [](c& e, s v) { e.mail.retry_max = duration_of(v, false); }},
            {"poll_interval", [](c& e, s v) { e.mail.poll_interval = duration_of(v, false); }},
@@ -437,8 +428,7 @@ const std::vector<coin_field>& coin_schema() {
   using s = const setting&;
   static const std::vector<coin_field> fields{
       {{"name", [](c& coin, s v) { coin.name = non_empty_string(v); }}, true},
-      {{"decimals", [](c& coin, s v) { coin.decimals = int(integer_in(v, 0, 18, "a number of decimals")); }},
-       true},
+      {{"decimals", [](c& coin, s v) { coin.decimals = int(integer_in(v, 0, 18, "a number of decimals")); }}, true},
       {{"quote_decimals",
         [](c& coin, s v) { coin.quote_decimals = int(integer_in(v, 0, 18, "a number of decimals")); }},
        false},
@@ -474,8 +464,7 @@ bool has_field(const Fields& fields, std::string_view name) {
 
 bool is_coin_code(std::string_view code) {
   return code.size() >= 2 && code.size() <= 10 &&
-         std::all_of(code.begin(), code.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+         std::all_of(code.begin(), code.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
 // ---------------------------------------------------------------- loading
@@ -493,8 +482,8 @@ toml::table parse_file(const std::string& path) {
   } catch (const toml::parse_error& e) {
     const auto& at = e.source().begin;
     throw config_error("file", path,
-                       "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) +
-                           ": " + std::string(e.description()));
+                       "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ": " +
+                           std::string(e.description()));
   }
 }
 
@@ -515,8 +504,7 @@ void reject_unknown_keys(const toml::table& root) {
         throw config_error(full, render(value), "unknown key (a coin is a [payments.CODE] table)");
       }
       if (!is_coin_code(key.str())) {
-        throw config_error(full, std::string(key.str()),
-                           "expected a coin code of 2..10 upper-case letters or digits");
+        throw config_error(full, std::string(key.str()), "expected a coin code of 2..10 upper-case letters or digits");
       }
       for (const auto& [coin_key, coin_value] : *coin) {
         const bool known = std::any_of(coin_schema().begin(), coin_schema().end(),

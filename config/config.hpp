@@ -21,16 +21,16 @@ namespace config {
 using duration = std::chrono::milliseconds;
 
 struct coin_config {
-  std::string code;            // table name in the file: "XMR"
-  std::string name;            // "Monero"
-  int decimals = 0;            // atomic units per coin = 10^decimals (XMR 12, BTC 8, ETH 18)
-  int quote_decimals = 0;      // digits a quoted amount is rounded to; <= decimals
+  std::string code;              // table name in the file: "XMR"
+  std::string name;              // "Monero"
+  int decimals = 0;              // atomic units per coin = 10^decimals (XMR 12, BTC 8, ETH 18)
+  int quote_decimals = 0;        // digits a quoted amount is rounded to; <= decimals
   std::int64_t usd_rate_e8 = 0;  // USD per whole coin times 1e8, exact ("162.35" -> 16235000000)
-  std::string address;         // receiving address shown to the customer
-  std::string uri_scheme;      // payment URI scheme: "monero", "bitcoin", "ethereum"
-  std::string token_contract;  // ERC-20 contract of a token (USDC); empty for a chain's native coin
-  bool memo = false;           // the order reference travels with the payment (payment id / memo)
-  int confirmations = 1;       // confirmations before a payment counts as received
+  std::string address;           // receiving address shown to the customer
+  std::string uri_scheme;        // payment URI scheme: "monero", "bitcoin", "ethereum"
+  std::string token_contract;    // ERC-20 contract of a token (USDC); empty for a chain's native coin
+  bool memo = false;             // the order reference travels with the payment (payment id / memo)
+  int confirmations = 1;         // confirmations before a payment counts as received
 };
 
 struct shop_config {
@@ -70,12 +70,12 @@ struct actors_config {
 };
 
 struct timers_config {
-  duration payment_reminder_after = std::chrono::hours{24};      // still pending: reminder email, once
-  duration cancel_unpaid_after = std::chrono::hours{24 * 7};     // still pending: cancelled; 0 = never
-  duration review_request_after = std::chrono::hours{24 * 7};    // after delivery: review request, once
-  duration poll_interval = std::chrono::seconds{1};               // how often the scheduler looks for due timers
-  int batch = 2000;                                               // timers claimed per look
-  duration lease = std::chrono::minutes{1};                       // a claimed timer is re-delivered after this if unanswered
+  duration payment_reminder_after = std::chrono::hours{24};    // still pending: reminder email, once
+  duration cancel_unpaid_after = std::chrono::hours{24 * 7};   // still pending: cancelled; 0 = never
+  duration review_request_after = std::chrono::hours{24 * 7};  // after delivery: review request, once
+  duration poll_interval = std::chrono::seconds{1};            // how often the scheduler looks for due timers
+  int batch = 2000;                                            // timers claimed per look
+  duration lease = std::chrono::minutes{1};  // a claimed timer is re-delivered after this if unanswered
 };
 
 struct mail_config {
@@ -87,13 +87,13 @@ struct mail_config {
   std::string from = "Cleveland Cartridge Co <orders@cleveland-cartridge.example>";
   std::string admin_address = "owner@cleveland-cartridge.example";  // gets the new-order emails
   std::string drop_dir = "var/mail";
-  std::string templates_dir = "config/templates";  // <kind>.subject/.txt/.html.mustache
-  int max_attempts = 8;                                  // then the message is dead (listed for the admin)
-  duration retry_after = std::chrono::seconds{30};       // first retry; doubles per attempt
+  std::string templates_dir = "config/templates";   // <kind>.subject/.txt/.html.mustache
+  int max_attempts = 8;                             // then the message is dead (listed for the admin)
+  duration retry_after = std::chrono::seconds{30};  // first retry; doubles per attempt
   duration retry_max = std::chrono::hours{1};
   duration poll_interval = std::chrono::seconds{1};
   int batch = 50;
-  duration lease = std::chrono::minutes{5};              // a claimed message not settled by then is retried
+  duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
 };
 
 struct fulfillment_config {
@@ -113,8 +113,8 @@ struct log_config {
 };
 
 struct payments_config {
-  duration quote_ttl = std::chrono::minutes{30};      // how long a quoted crypto amount is honoured
-  std::vector<coin_config> coins;  // in the file's order
+  duration quote_ttl = std::chrono::minutes{30};  // how long a quoted crypto amount is honoured
+  std::vector<coin_config> coins;                 // in the file's order
 };
 
 struct engine_config {

@@ -13,7 +13,9 @@ std::string item_field(std::size_t i, const char* name) {
   return "items[" + std::to_string(i) + "]." + name;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 std::optional<domain_error> required_text(const std::string& value, const char* field, const char* label) {
   if (blank(value)) return make_error(error_code::validation, std::string{label} + " is required", field);
@@ -29,7 +31,8 @@ std::optional<domain_error> validate_address(const shipping_address& a) {
   if (auto e = required_text(a.city, "shipping.city", "City")) return e;
   if (auto e = required_text(a.postal_code, "shipping.postal_code", "ZIP / postal code")) return e;
   const auto& c = a.country;
-  if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) || !std::isupper(static_cast<unsigned char>(c[1])))
+  if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) ||
+      !std::isupper(static_cast<unsigned char>(c[1])))
     return make_error(error_code::validation, "Country must be a two-letter ISO 3166 code such as US",
                       "shipping.country");
   if ((c == "US" || c == "CA") && blank(a.region))
@@ -68,8 +71,7 @@ result<priced_checkout> price_checkout(const catalog& products, const std::vecto
       return make_error(error_code::validation, "'" + item.sku + "' is listed twice", item_field(i, "sku"));
     if (item.quantity < 1 || item.quantity > max_quantity)
       return make_error(error_code::validation, "Quantity must be between 1 and 99", item_field(i, "quantity"));
-    if (!p->in_stock())
-      return make_error(error_code::out_of_stock, p->name + " is out of stock", item_field(i, "sku"));
+    if (!p->in_stock()) return make_error(error_code::out_of_stock, p->name + " is out of stock", item_field(i, "sku"));
     const quantity q{static_cast<int>(item.quantity)};
     out.lines.push_back(order_line{p->id, p->name, q, p->price, p->price * q});
     out.subtotal = out.subtotal + p->price * q;

@@ -8,15 +8,15 @@ namespace domain {
 
 /// Stable codes; `http/` maps each to one problem+json type and status.
 enum class error_code : unsigned char {
-  validation = 1,         // 422, names the field
-  out_of_stock,           // 422, names the item
-  not_found,              // 404
-  invalid_transition,     // 409
-  amount_mismatch,        // 422
-  idempotency_conflict,   // 422
-  conflict,               // 409: a concurrent writer won, retry
-  unavailable,            // 503: a dependency (database) is down
-  internal,               // 500
+  validation = 1,        // 422, names the field
+  out_of_stock,          // 422, names the item
+  not_found,             // 404
+  invalid_transition,    // 409
+  amount_mismatch,       // 422
+  idempotency_conflict,  // 422
+  conflict,              // 409: a concurrent writer won, retry
+  unavailable,           // 503: a dependency (database) is down
+  internal,              // 500
 };
 
 const char* to_string(error_code) noexcept;

@@ -8,14 +8,22 @@ namespace domain {
 
 const char* to_string(email_kind k) noexcept {
   switch (k) {
-    case email_kind::order_confirmation: return "order_confirmation";
-    case email_kind::new_order_admin: return "new_order_admin";
-    case email_kind::payment_received: return "payment_received";
-    case email_kind::shipping: return "shipping";
-    case email_kind::payment_reminder: return "payment_reminder";
-    case email_kind::order_cancelled: return "order_cancelled";
-    case email_kind::review_request: return "review_request";
-    case email_kind::contact_customer: return "contact_customer";
+    case email_kind::order_confirmation:
+      return "order_confirmation";
+    case email_kind::new_order_admin:
+      return "new_order_admin";
+    case email_kind::payment_received:
+      return "payment_received";
+    case email_kind::shipping:
+      return "shipping";
+    case email_kind::payment_reminder:
+      return "payment_reminder";
+    case email_kind::order_cancelled:
+      return "order_cancelled";
+    case email_kind::review_request:
+      return "review_request";
+    case email_kind::contact_customer:
+      return "contact_customer";
   }
   return "unknown";
 }
@@ -50,42 +58,41 @@ class plan {
 follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_policy& policy) {
   plan p;
   for (const auto& event : events) {
-    std::visit(overloaded{
-                   [&](const order_placed& e) {
-                     p.set(timer_kind::payment_reminder, e.at + policy.payment_reminder_after);
-                     if (policy.cancel_unpaid_after.count() > 0)
-                       p.set(timer_kind::unpaid_expiry, e.at + policy.cancel_unpaid_after);
-                     p.email(email_kind::order_confirmation);
-                     p.email(email_kind::new_order_admin);
-                   },
-                   [&](const payment_verified&) {
-                     p.clear(timer_kind::payment_reminder);
-                     p.clear(timer_kind::unpaid_expiry);
-                     p.email(email_kind::payment_received);
-                   },
-                   [&](const order_shipped&) { p.email(email_kind::shipping); },
-                   [&](const order_delivered& e) {
-                     p.set(timer_kind::review_request, e.at + policy.review_request_after);
-                   },
-                   [&](const order_cancelled&) {
-                     p.clear(timer_kind::payment_reminder);
-                     p.clear(timer_kind::unpaid_expiry);
-                     p.clear(timer_kind::review_request);
-                     p.email(email_kind::order_cancelled);
-                   },
-                   [&](const customer_contacted& e) { p.email(email_kind::contact_customer, e.message); },
-                   [&](const review_left&) { p.clear(timer_kind::review_request); },
-                   [&](const payment_reminder_sent&) {
-                     p.clear(timer_kind::payment_reminder);
-                     p.email(email_kind::payment_reminder);
-                   },
-                   [&](const review_requested&) {
-                     p.clear(timer_kind::review_request);
-                     p.email(email_kind::review_request);
-                   },
-                   [](const auto&) {},
-               },
-               event);
+    std::visit(
+        overloaded{
+            [&](const order_placed& e) {
+              p.set(timer_kind::payment_reminder, e.at + policy.payment_reminder_after);
+              if (policy.cancel_unpaid_after.count() > 0)
+                p.set(timer_kind::unpaid_expiry, e.at + policy.cancel_unpaid_after);
+              p.email(email_kind::order_confirmation);
+              p.email(email_kind::new_order_admin);
+            },
+            [&](const payment_verified&) {
+              p.clear(timer_kind::payment_reminder);
+              p.clear(timer_kind::unpaid_expiry);
+              p.email(email_kind::payment_received);
+            },
+            [&](const order_shipped&) { p.email(email_kind::shipping); },
+            [&](const order_delivered& e) { p.set(timer_kind::review_request, e.at + policy.review_request_after); },
+            [&](const order_cancelled&) {
+              p.clear(timer_kind::payment_reminder);
+              p.clear(timer_kind::unpaid_expiry);
+              p.clear(timer_kind::review_request);
+              p.email(email_kind::order_cancelled);
+            },
+            [&](const customer_contacted& e) { p.email(email_kind::contact_customer, e.message); },
+            [&](const review_left&) { p.clear(timer_kind::review_request); },
+            [&](const payment_reminder_sent&) {
+              p.clear(timer_kind::payment_reminder);
+              p.email(email_kind::payment_reminder);
+            },
+            [&](const review_requested&) {
+              p.clear(timer_kind::review_request);
+              p.email(email_kind::review_request);
+            },
+            [](const auto&) {},
+        },
+        event);
   }
   return std::move(p).result();
 }

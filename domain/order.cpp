@@ -10,12 +10,18 @@ namespace domain {
 
 const char* to_string(order_status s) noexcept {
   switch (s) {
-    case order_status::pending: return "pending";
-    case order_status::paid: return "paid";
-    case order_status::processing: return "processing";
-    case order_status::shipped: return "shipped";
-    case order_status::delivered: return "delivered";
-    case order_status::cancelled: return "cancelled";
+    case order_status::pending:
+      return "pending";
+    case order_status::paid:
+      return "paid";
+    case order_status::processing:
+      return "processing";
+    case order_status::shipped:
+      return "shipped";
+    case order_status::delivered:
+      return "delivered";
+    case order_status::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -29,18 +35,24 @@ std::optional<order_status> parse_status(std::string_view s) {
 
 const char* to_string(actor_role r) noexcept {
   switch (r) {
-    case actor_role::customer: return "customer";
-    case actor_role::admin: return "admin";
-    case actor_role::system: return "system";
+    case actor_role::customer:
+      return "customer";
+    case actor_role::admin:
+      return "admin";
+    case actor_role::system:
+      return "system";
   }
   return "unknown";
 }
 
 const char* to_string(timer_kind k) noexcept {
   switch (k) {
-    case timer_kind::payment_reminder: return "payment_reminder";
-    case timer_kind::unpaid_expiry: return "unpaid_expiry";
-    case timer_kind::review_request: return "review_request";
+    case timer_kind::payment_reminder:
+      return "payment_reminder";
+    case timer_kind::unpaid_expiry:
+      return "unpaid_expiry";
+    case timer_kind::review_request:
+      return "review_request";
   }
   return "unknown";
 }
@@ -60,7 +72,9 @@ domain_error not_allowed(const order& o, const char* what) {
                     std::string{"cannot "} + what + " an order that is " + to_string(o.status));
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 std::optional<domain_error> bounded_text(const std::string& text, const char* field, const char* label,
                                          std::size_t max = max_note_length) {
@@ -99,8 +113,7 @@ result<events> decide_verify(const order& o, const verify_payment& c) {
 result<events> decide_claim(const order& o, const claim_payment& c) {
   if (o.status != order_status::pending) return not_allowed(o, "claim a payment for");
   if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
-  if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), c.tx_id) != o.claimed_tx_ids.end())
-    return events{};
+  if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), c.tx_id) != o.claimed_tx_ids.end()) return events{};
   return events{payment_claimed{c.tx_id, c.at}};
 }
 
@@ -133,8 +146,7 @@ result<events> decide_cancel(const order& o, const cancel_order& c) {
 
 result<events> decide_review(const order& o, const leave_review& c) {
   if (o.status != order_status::delivered) return not_allowed(o, "review");
-  if (o.customer_review)
-    return make_error(error_code::invalid_transition, "this order has already been reviewed");
+  if (o.customer_review) return make_error(error_code::invalid_transition, "this order has already been reviewed");
   if (c.rating < 1 || c.rating > 5)
     return make_error(error_code::validation, "Rating must be between 1 and 5", "rating");
   if (c.text.size() > max_note_length)
@@ -166,33 +178,32 @@ result<events> decide_timer(const order& o, const fire_timer& c) {
 result<std::vector<order_event>> decide(const order& o, const order_command& command) {
   if (!o.exists() && !std::holds_alternative<place_order>(command))
     return make_error(error_code::not_found, "no such order");
-  return std::visit(
-      overloaded{
-          [&](const place_order& c) { return decide_place(o, c); },
-          [&](const claim_payment& c) { return decide_claim(o, c); },
-          [&](const verify_payment& c) { return decide_verify(o, c); },
-          [&](const start_processing& c) -> result<events> {
-            if (o.status != order_status::paid) return not_allowed(o, "start processing");
-            return events{processing_started{c.at}};
-          },
-          [&](const ship_order& c) { return decide_ship(o, c); },
-          [&](const mark_delivered& c) -> result<events> {
-            if (o.status != order_status::shipped) return not_allowed(o, "mark as delivered");
-            return events{order_delivered{c.at}};
-          },
-          [&](const cancel_order& c) { return decide_cancel(o, c); },
-          [&](const add_note& c) -> result<events> {
-            if (auto e = bounded_text(c.text, "text", "Note")) return *e;
-            return events{note_added{c.text, c.at}};
-          },
-          [&](const contact_customer& c) -> result<events> {
-            if (auto e = bounded_text(c.message, "message", "Message")) return *e;
-            return events{customer_contacted{c.message, c.at}};
-          },
-          [&](const leave_review& c) { return decide_review(o, c); },
-          [&](const fire_timer& c) { return decide_timer(o, c); },
-      },
-      command);
+  return std::visit(overloaded{
+                        [&](const place_order& c) { return decide_place(o, c); },
+                        [&](const claim_payment& c) { return decide_claim(o, c); },
+                        [&](const verify_payment& c) { return decide_verify(o, c); },
+                        [&](const start_processing& c) -> result<events> {
+                          if (o.status != order_status::paid) return not_allowed(o, "start processing");
+                          return events{processing_started{c.at}};
+                        },
+                        [&](const ship_order& c) { return decide_ship(o, c); },
+                        [&](const mark_delivered& c) -> result<events> {
+                          if (o.status != order_status::shipped) return not_allowed(o, "mark as delivered");
+                          return events{order_delivered{c.at}};
+                        },
+                        [&](const cancel_order& c) { return decide_cancel(o, c); },
+                        [&](const add_note& c) -> result<events> {
+                          if (auto e = bounded_text(c.text, "text", "Note")) return *e;
+                          return events{note_added{c.text, c.at}};
+                        },
+                        [&](const contact_customer& c) -> result<events> {
+                          if (auto e = bounded_text(c.message, "message", "Message")) return *e;
+                          return events{customer_contacted{c.message, c.at}};
+                        },
+                        [&](const leave_review& c) { return decide_review(o, c); },
+                        [&](const fire_timer& c) { return decide_timer(o, c); },
+                    },
+                    command);
 }
 
 order apply(order o, const order_event& event) {
@@ -234,7 +245,9 @@ order apply(order o, const order_event& event) {
                  },
                  [&](const note_added& e) { o.notes.push_back(e.text); },
                  [&](const customer_contacted&) {},
-                 [&](const review_left& e) { o.customer_review = review{e.rating, e.text, e.at}; },
+                 [&](const review_left& e) {
+                   o.customer_review = review{e.rating, e.text, e.at};
+                 },
                  [&](const payment_reminder_sent&) { o.reminder_sent = true; },
                  [&](const review_requested&) { o.review_requested = true; },
              },

@@ -32,18 +32,43 @@ struct place_order {
   std::string checkout_fingerprint;  // keyed hash of the request, for idempotent retries
   timestamp at;
 };
-struct claim_payment { std::string tx_id; timestamp at; };
-struct verify_payment { std::string tx_id; atomic_amount amount; timestamp at; };
-struct start_processing { timestamp at; };
+struct claim_payment {
+  std::string tx_id;
+  timestamp at;
+};
+struct verify_payment {
+  std::string tx_id;
+  atomic_amount amount;
+  timestamp at;
+};
+struct start_processing {
+  timestamp at;
+};
 struct ship_order {
   std::string carrier, tracking_number, estimated_delivery;  // date "YYYY-MM-DD"
   timestamp at;
 };
-struct mark_delivered { timestamp at; };
-struct cancel_order { std::string reason; actor_role by = actor_role::admin; timestamp at; };
-struct add_note { std::string text; timestamp at; };
-struct contact_customer { std::string message; timestamp at; };
-struct leave_review { int rating = 0; std::string text; timestamp at; };
+struct mark_delivered {
+  timestamp at;
+};
+struct cancel_order {
+  std::string reason;
+  actor_role by = actor_role::admin;
+  timestamp at;
+};
+struct add_note {
+  std::string text;
+  timestamp at;
+};
+struct contact_customer {
+  std::string message;
+  timestamp at;
+};
+struct leave_review {
+  int rating = 0;
+  std::string text;
+  timestamp at;
+};
 
 /// The follow-ups an order schedules for itself (DESIGN rule 3).
 enum class timer_kind { payment_reminder, unpaid_expiry, review_request };
@@ -52,7 +77,10 @@ std::optional<timer_kind> parse_timer_kind(std::string_view);
 
 /// A durable timer came due. The order re-checks its state: a reminder for an
 /// order paid in the meantime does nothing.
-struct fire_timer { timer_kind kind = timer_kind::payment_reminder; timestamp at; };
+struct fire_timer {
+  timer_kind kind = timer_kind::payment_reminder;
+  timestamp at;
+};
 
 using order_command = std::variant<place_order, claim_payment, verify_payment, start_processing, ship_order,
                                    mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer>;
@@ -69,29 +97,54 @@ struct order_placed {
   std::string checkout_fingerprint;
   timestamp at;
 };
-struct payment_claimed { std::string tx_id; timestamp at; };
+struct payment_claimed {
+  std::string tx_id;
+  timestamp at;
+};
 struct payment_verified {
   std::string tx_id;
   atomic_amount received;
   atomic_amount refund_due;  // received - quoted when overpaid, else 0
   timestamp at;
 };
-struct processing_started { timestamp at; };
+struct processing_started {
+  timestamp at;
+};
 struct order_shipped {
   std::string carrier, tracking_number, tracking_url, estimated_delivery;
   timestamp at;
 };
-struct order_delivered { timestamp at; };
-struct order_cancelled { std::string reason; actor_role by = actor_role::admin; timestamp at; };
-struct note_added { std::string text; timestamp at; };
-struct customer_contacted { std::string message; timestamp at; };
-struct review_left { int rating = 0; std::string text; timestamp at; };
-struct payment_reminder_sent { timestamp at; };
-struct review_requested { timestamp at; };
+struct order_delivered {
+  timestamp at;
+};
+struct order_cancelled {
+  std::string reason;
+  actor_role by = actor_role::admin;
+  timestamp at;
+};
+struct note_added {
+  std::string text;
+  timestamp at;
+};
+struct customer_contacted {
+  std::string message;
+  timestamp at;
+};
+struct review_left {
+  int rating = 0;
+  std::string text;
+  timestamp at;
+};
+struct payment_reminder_sent {
+  timestamp at;
+};
+struct review_requested {
+  timestamp at;
+};
 
-using order_event = std::variant<order_placed, payment_claimed, payment_verified, processing_started, order_shipped,
-                                 order_delivered, order_cancelled, note_added, customer_contacted, review_left,
-                                 payment_reminder_sent, review_requested>;
+using order_event =
+    std::variant<order_placed, payment_claimed, payment_verified, processing_started, order_shipped, order_delivered,
+                 order_cancelled, note_added, customer_contacted, review_left, payment_reminder_sent, review_requested>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...

@@ -96,41 +96,50 @@ std::optional<actor_role> parse_role(const std::string& s) {
 }  // namespace
 
 json encode_event(const order_event& event) {
-  json j = std::visit(
-      overloaded{
-          [](const order_placed& e) -> json {
-            return {{"id", e.id.value()},
-                    {"number", e.number.value()},
-                    {"customer_ref", e.customer.value()},
-                    {"items", encode_lines(e.lines)},
-                    {"subtotal_cents", e.subtotal.value},
-                    {"shipping_cents", e.shipping.value},
-                    {"total_cents", e.total.value},
-                    {"quote", encode_quote(e.quote)},
-                    {"checkout_fingerprint", e.checkout_fingerprint}};
-          },
-          [](const payment_claimed& e) -> json { return {{"tx_id", e.tx_id}}; },
-          [](const payment_verified& e) -> json {
-            return {{"tx_id", e.tx_id},
-                    {"received_atomic", e.received.to_string()},
-                    {"refund_due_atomic", e.refund_due.to_string()}};
-          },
-          [](const processing_started&) -> json { return json::object(); },
-          [](const order_shipped& e) -> json {
-            return {{"carrier", e.carrier},
-                    {"tracking_number", e.tracking_number},
-                    {"tracking_url", e.tracking_url},
-                    {"estimated_delivery", e.estimated_delivery}};
-          },
-          [](const order_delivered&) -> json { return json::object(); },
-          [](const order_cancelled& e) -> json { return {{"reason", e.reason}, {"by", to_string(e.by)}}; },
-          [](const note_added& e) -> json { return {{"text", e.text}}; },
-          [](const customer_contacted& e) -> json { return {{"message", e.message}}; },
-          [](const review_left& e) -> json { return {{"rating", e.rating}, {"text", e.text}}; },
-          [](const payment_reminder_sent&) -> json { return json::object(); },
-          [](const review_requested&) -> json { return json::object(); },
-      },
-      event);
+  json j = std::visit(overloaded{
+                          [](const order_placed& e) -> json {
+                            return {{"id", e.id.value()},
+                                    {"number", e.number.value()},
+                                    {"customer_ref", e.customer.value()},
+                                    {"items", encode_lines(e.lines)},
+                                    {"subtotal_cents", e.subtotal.value},
+                                    {"shipping_cents", e.shipping.value},
+                                    {"total_cents", e.total.value},
+                                    {"quote", encode_quote(e.quote)},
+                                    {"checkout_fingerprint", e.checkout_fingerprint}};
+                          },
+                          [](const payment_claimed& e) -> json {
+                            return {{"tx_id", e.tx_id}};
+                          },
+                          [](const payment_verified& e) -> json {
+                            return {{"tx_id", e.tx_id},
+                                    {"received_atomic", e.received.to_string()},
+                                    {"refund_due_atomic", e.refund_due.to_string()}};
+                          },
+                          [](const processing_started&) -> json { return json::object(); },
+                          [](const order_shipped& e) -> json {
+                            return {{"carrier", e.carrier},
+                                    {"tracking_number", e.tracking_number},
+                                    {"tracking_url", e.tracking_url},
+                                    {"estimated_delivery", e.estimated_delivery}};
+                          },
+                          [](const order_delivered&) -> json { return json::object(); },
+                          [](const order_cancelled& e) -> json {
+                            return {{"reason", e.reason}, {"by", to_string(e.by)}};
+                          },
+                          [](const note_added& e) -> json {
+                            return {{"text", e.text}};
+                          },
+                          [](const customer_contacted& e) -> json {
+                            return {{"message", e.message}};
+                          },
+                          [](const review_left& e) -> json {
+                            return {{"rating", e.rating}, {"text", e.text}};
+                          },
+                          [](const payment_reminder_sent&) -> json { return json::object(); },
+                          [](const review_requested&) -> json { return json::object(); },
+                      },
+                      event);
   j["at"] = format_rfc3339(event_time(event));
   return j;
 }

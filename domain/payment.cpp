@@ -40,8 +40,8 @@ std::string payment_uri(const payment_method& m, atomic_amount amount, const std
 
 }  // namespace
 
-payment_quote make_quote(const payment_method& method, cents total, const order_number& number,
-                         timestamp now, duration ttl) {
+payment_quote make_quote(const payment_method& method, cents total, const order_number& number, timestamp now,
+                         duration ttl) {
   payment_quote q;
   q.method = method.code;
   q.address = method.address;

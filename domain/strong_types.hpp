@@ -25,7 +25,7 @@ class strong {
   T value_{};
 };
 
-using order_id = strong<struct order_id_tag, std::string>;        // canonical lower-case UUID
+using order_id = strong<struct order_id_tag, std::string>;          // canonical lower-case UUID
 using customer_ref = strong<struct customer_ref_tag, std::string>;  // opaque UUID, no PII
 using sku = strong<struct sku_tag, std::string>;
 using order_number = strong<struct order_number_tag, std::string>;  // "CCC-000123"
@@ -49,7 +49,9 @@ struct quantity {
   friend constexpr bool operator==(quantity a, quantity b) { return a.value == b.value; }
 };
 
-constexpr cents operator*(cents price, quantity q) { return cents{price.value * q.value}; }
+constexpr cents operator*(cents price, quantity q) {
+  return cents{price.value * q.value};
+}
 
 /// A crypto amount in the coin's smallest unit (piconero, satoshi, wei).
 /// 128 bits: an order of a few thousand dollars in wei overflows 64 bits.
@@ -79,7 +81,11 @@ class atomic_amount {
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 using duration = std::chrono::milliseconds;
 
-inline timestamp from_unix_ms(std::int64_t ms) { return timestamp{duration{ms}}; }
-inline std::int64_t to_unix_ms(timestamp t) { return t.time_since_epoch().count(); }
+inline timestamp from_unix_ms(std::int64_t ms) {
+  return timestamp{duration{ms}};
+}
+inline std::int64_t to_unix_ms(timestamp t) {
+  return t.time_since_epoch().count();
+}
 
 }  // namespace domain

@@ -46,9 +46,9 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
 }
 
 bool read_date(std::string_view text, int& y, int& m, int& d) {
-  return text.size() >= 10 && read_digits(text, 0, 4, y) && text[4] == '-' &&
-         read_digits(text, 5, 2, m) && text[7] == '-' && read_digits(text, 8, 2, d) && m >= 1 &&
-         m <= 12 && d >= 1 && static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
+  return text.size() >= 10 && read_digits(text, 0, 4, y) && text[4] == '-' && read_digits(text, 5, 2, m) &&
+         text[7] == '-' && read_digits(text, 8, 2, d) && m >= 1 && m <= 12 && d >= 1 &&
+         static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
 }
 
 }  // namespace
@@ -65,10 +65,9 @@ std::string format_rfc3339(timestamp t) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   char buf[48];  // room for any 64-bit year, so nothing is ever cut
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rest / 3'600'000),
-                static_cast<long long>(rest / 60'000 % 60), static_cast<long long>(rest / 1000 % 60),
-                static_cast<long long>(rest % 1000));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+                static_cast<long long>(rest / 3'600'000), static_cast<long long>(rest / 60'000 % 60),
+                static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
   return buf;
 }
 
@@ -76,8 +75,8 @@ std::optional<timestamp> parse_rfc3339(std::string_view text) {
   int y, mo, d, h, mi, s;
   if (!read_date(text, y, mo, d)) return std::nullopt;
   if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')) return std::nullopt;
-  if (!read_digits(text, 11, 2, h) || text[13] != ':' || !read_digits(text, 14, 2, mi) ||
-      text[16] != ':' || !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 60)
+  if (!read_digits(text, 11, 2, h) || text[13] != ':' || !read_digits(text, 14, 2, mi) || text[16] != ':' ||
+      !read_digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 60)
     return std::nullopt;
   std::size_t pos = 19;
   std::int64_t millis = 0;

@@ -14,8 +14,8 @@
 
 namespace http {
 
-using nlohmann::json;
 using domain::error_code;
+using nlohmann::json;
 
 namespace {
 
@@ -24,27 +24,41 @@ int status_of(error_code code) {
     case error_code::validation:
     case error_code::out_of_stock:
     case error_code::amount_mismatch:
-    case error_code::idempotency_conflict: return 422;
-    case error_code::not_found: return 404;
+    case error_code::idempotency_conflict:
+      return 422;
+    case error_code::not_found:
+      return 404;
     case error_code::invalid_transition:
-    case error_code::conflict: return 409;
-    case error_code::unavailable: return 503;
-    case error_code::internal: return 500;
+    case error_code::conflict:
+      return 409;
+    case error_code::unavailable:
+      return 503;
+    case error_code::internal:
+      return 500;
   }
   return 500;
 }
 
 const char* title_of(error_code code) {
   switch (code) {
-    case error_code::validation: return "The request is not valid";
-    case error_code::out_of_stock: return "An item is out of stock";
-    case error_code::not_found: return "Not found";
-    case error_code::invalid_transition: return "The order's status does not allow this";
-    case error_code::amount_mismatch: return "The amount does not match the quote";
-    case error_code::idempotency_conflict: return "Idempotency-Key reused with a different request";
-    case error_code::conflict: return "Concurrent change, retry";
-    case error_code::unavailable: return "Temporarily unavailable";
-    case error_code::internal: return "Internal error";
+    case error_code::validation:
+      return "The request is not valid";
+    case error_code::out_of_stock:
+      return "An item is out of stock";
+    case error_code::not_found:
+      return "Not found";
+    case error_code::invalid_transition:
+      return "The order's status does not allow this";
+    case error_code::amount_mismatch:
+      return "The amount does not match the quote";
+    case error_code::idempotency_conflict:
+      return "Idempotency-Key reused with a different request";
+    case error_code::conflict:
+      return "Concurrent change, retry";
+    case error_code::unavailable:
+      return "Temporarily unavailable";
+    case error_code::internal:
+      return "Internal error";
   }
   return "Internal error";
 }
@@ -55,14 +69,17 @@ response error_response(const domain::domain_error& e) {
   return problem(status_of(e.code), domain::to_string(e.code), title_of(e.code), e.detail, std::move(extra));
 }
 
-response not_found() { return problem(404, "not_found", "Not found", "no such order"); }
+response not_found() {
+  return problem(404, "not_found", "Not found", "no such order");
+}
 
 /// Parses a JSON body; an empty body is JSON null (for bodies that are optional).
 std::optional<json> parse_body(const request& req, responder& respond) {
   if (req.body.empty()) return json(nullptr);
   auto body = json::parse(req.body, nullptr, false);
   if (body.is_discarded()) {
-    respond(problem(400, "malformed_json", "The body is not valid JSON", "the request body could not be parsed as JSON"));
+    respond(
+        problem(400, "malformed_json", "The body is not valid JSON", "the request body could not be parsed as JSON"));
     return std::nullopt;
   }
   return body;
@@ -78,7 +95,7 @@ std::string bearer_token(const request& req) {
 }
 
 json product_json(const domain::product& p) {
-  return {{"sku", p.id.value()},         {"name", p.name},       {"description", p.description},
+  return {{"sku", p.id.value()},          {"name", p.name},           {"description", p.description},
           {"price_cents", p.price.value}, {"image_url", p.image_url}, {"in_stock", p.in_stock()}};
 }
 
@@ -147,9 +164,8 @@ class api {
                        {"verification", m.verification}});
       respond(json_response(200, out));
     });
-    routes_.add("POST", "/api/orders", [this](request req, route_params, responder respond) {
-      checkout(std::move(req), std::move(respond));
-    });
+    routes_.add("POST", "/api/orders",
+                [this](request req, route_params, responder respond) { checkout(std::move(req), std::move(respond)); });
     routes_.add("GET", "/api/orders/{id}", [this](request req, route_params params, responder respond) {
       auto id = customer_order_id(req, params);
       if (!id) return respond(not_found());
@@ -220,8 +236,8 @@ class api {
     if (!expected.empty() && token.size() == expected.size() &&
         CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0)
       return true;
-    auto res = problem(401, "unauthorized", "Admin token required",
-                       "send the admin token as Authorization: Bearer <token>");
+    auto res =
+        problem(401, "unauthorized", "Admin token required", "send the admin token as Authorization: Bearer <token>");
     res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"admin\"");
     respond(std::move(res));
     return false;
@@ -263,8 +279,8 @@ class api {
                             {"created_at", domain::format_rfc3339(domain::from_unix_ms(row.created_at_ms))},
                             {"updated_at", domain::format_rfc3339(domain::from_unix_ms(row.updated_at_ms))}});
         }
-        respond(json_response(200, {{"orders", orders},
-                                    {"next_cursor", r->next_cursor ? json(*r->next_cursor) : json(nullptr)}}));
+        respond(json_response(
+            200, {{"orders", orders}, {"next_cursor", r->next_cursor ? json(*r->next_cursor) : json(nullptr)}}));
       });
     });
     routes_.add("GET", "/admin/api/orders/{id}", [this](request req, route_params params, responder respond) {
@@ -308,7 +324,8 @@ class api {
       const std::string text{params.get("id")};
       char* end = nullptr;
       const long long id = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || id <= 0) return respond(problem(404, "not_found", "Not found", "no such message"));
+      if (text.empty() || *end != '\0' || id <= 0)
+        return respond(problem(404, "not_found", "Not found", "no such message"));
       spdlog::info("audit: admin from {} retries mail #{}", req.remote_address, id);
       service_.retry_mail(id, [respond, id](domain::result<bool> r) {
         if (!r) return respond(error_response(r.error()));
@@ -335,9 +352,9 @@ class api {
     routes_.add("GET", "/readyz", [this](request, route_params, responder respond) {
       service_.check_readiness([respond](readiness r) {
         const bool ready = r.database && r.supervision;
-        respond(json_response(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"},
-                                                  {"database", r.database},
-                                                  {"supervision", r.supervision}}));
+        respond(json_response(
+            ready ? 200 : 503,
+            {{"status", ready ? "ready" : "not_ready"}, {"database", r.database}, {"supervision", r.supervision}}));
       });
     });
   }

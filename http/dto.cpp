@@ -4,9 +4,9 @@
 
 namespace http::dto {
 
-using nlohmann::json;
 using domain::error_code;
 using domain::make_error;
+using nlohmann::json;
 
 namespace {
 

@@ -68,7 +68,9 @@ listener::listener(net::io_context& ioc, std::shared_ptr<session_context> ctx)
   check();
 }
 
-void listener::run() { do_accept(); }
+void listener::run() {
+  do_accept();
+}
 
 void listener::stop() {
   auto closed = std::make_shared<std::promise<void>>();
@@ -86,10 +88,10 @@ void listener::stop() {
 
 void listener::do_accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                              tcp::socket socket) {
-    self->on_accept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+                           self->on_accept(ec, std::move(socket));
+                         });
 }
 
 void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {

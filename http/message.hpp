@@ -14,13 +14,13 @@
 namespace http {
 
 struct request {
-  std::string method;                               // as sent, e.g. "GET"
-  std::string target;                               // raw request target, e.g. "/api/orders/7?token=x"
-  std::string path;                                 // percent-decoded path without the query
-  std::map<std::string, std::string> query;         // percent-decoded; the first of repeated keys wins
-  std::map<std::string, std::string> headers;       // lower-case names; repeated headers joined by ", "
+  std::string method;                          // as sent, e.g. "GET"
+  std::string target;                          // raw request target, e.g. "/api/orders/7?token=x"
+  std::string path;                            // percent-decoded path without the query
+  std::map<std::string, std::string> query;    // percent-decoded; the first of repeated keys wins
+  std::map<std::string, std::string> headers;  // lower-case names; repeated headers joined by ", "
   std::string body;
-  std::string remote_address;                       // peer IP address of the connection
+  std::string remote_address;  // peer IP address of the connection
 
   /// The header's value, "" if absent. `name` in any case.
   std::string header(std::string_view name) const;

@@ -12,8 +12,7 @@ std::string dump(const nlohmann::json& body) {
 
 }  // namespace
 
-response problem(int status, std::string type, std::string title, std::string detail,
-                 nlohmann::json extra) {
+response problem(int status, std::string type, std::string title, std::string detail, nlohmann::json extra) {
   nlohmann::json body = nlohmann::json::object();
   body["type"] = std::move(type);
   body["title"] = std::move(title);

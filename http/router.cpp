@@ -132,8 +132,8 @@ void router::dispatch(request req, responder respond) const {
       (*m.handler)(std::move(req), std::move(m.params), std::move(respond));
       return;
     case route_match::outcome::method_not_allowed: {
-      auto res = problem(405, "method_not_allowed", "Method Not Allowed",
-                         req.method + " is not allowed on " + req.path, {{"allow", m.allow}});
+      auto res = problem(405, "method_not_allowed", "Method Not Allowed", req.method + " is not allowed on " + req.path,
+                         {{"allow", m.allow}});
       res.headers.emplace_back("Allow", m.allow);
       respond(std::move(res));
       return;

@@ -52,7 +52,9 @@ struct server::impl {
 server::server(server_options options, handler on_request)
     : impl_(std::make_unique<impl>(std::move(options), std::move(on_request))) {}
 
-server::~server() { shutdown(std::chrono::milliseconds{0}); }
+server::~server() {
+  shutdown(std::chrono::milliseconds{0});
+}
 
 void server::start() {
   std::lock_guard lock(impl_->lifecycle);
@@ -67,9 +69,13 @@ void server::start() {
   }
 }
 
-int server::port() const { return impl_->port; }
+int server::port() const {
+  return impl_->port;
+}
 
-std::size_t server::in_flight() const { return impl_->ctx->in_flight.load(); }
+std::size_t server::in_flight() const {
+  return impl_->ctx->in_flight.load();
+}
 
 void server::shutdown(std::chrono::milliseconds grace) {
   std::lock_guard lock(impl_->lifecycle);

@@ -15,15 +15,15 @@ namespace http {
 
 struct server_options {
   std::string host = "127.0.0.1";
-  int port = 8080;                    // 0 picks a free port, see server::port()
-  int threads = 2;                    // io threads
-  std::size_t body_limit = 65536;     // bytes; larger bodies get 413 payload_too_large
-  std::size_t header_limit = 8192;    // bytes; larger headers get 431 headers_too_large
+  int port = 8080;                                      // 0 picks a free port, see server::port()
+  int threads = 2;                                      // io threads
+  std::size_t body_limit = 65536;                       // bytes; larger bodies get 413 payload_too_large
+  std::size_t header_limit = 8192;                      // bytes; larger headers get 431 headers_too_large
   std::chrono::milliseconds read_timeout{10000};        // to read one whole request (and to write its answer)
   std::chrono::milliseconds keep_alive_timeout{60000};  // idle time allowed between requests
   std::chrono::milliseconds request_timeout{10000};     // for the handler to answer; then 503 unavailable
-  int rate_limit = 0;                 // requests per second per client IP, 0 = off
-  int rate_burst = 0;                 // 0 = 2 x rate_limit
+  int rate_limit = 0;                                   // requests per second per client IP, 0 = off
+  int rate_burst = 0;                                   // 0 = 2 x rate_limit
   // Behind our own reverse proxy (nginx) every peer is the proxy: take the client IP
   // (request::remote_address and the rate-limit key) from the last X-Forwarded-For
   // entry instead. Only for a port no one but the proxy can reach.

@@ -64,8 +64,12 @@ std::string peer_address(const tcp::socket& socket) {
 }
 
 // Beast 1.74 speaks boost::string_view.
-std::string_view std_view(beast::string_view text) { return {text.data(), text.size()}; }
-beast::string_view beast_view(std::string_view text) { return {text.data(), text.size()}; }
+std::string_view std_view(beast::string_view text) {
+  return {text.data(), text.size()};
+}
+beast::string_view beast_view(std::string_view text) {
+  return {text.data(), text.size()};
+}
 
 bool is_parse_error(const beast::error_code& ec) {
   return ec.category() == bh::make_error_code(bh::error::bad_target).category();
@@ -80,9 +84,9 @@ void lower_into(std::string& out, std::string_view text) {
 
 void fail(boost::system::error_code ec, const char* what) {
   // Clients going away or speaking nonsense are their problem, not a server failure.
-  if (is_parse_error(ec) || ec == net::error::operation_aborted || ec == beast::error::timeout || ec == bh::error::end_of_stream ||
-      ec == bh::error::partial_message || ec == net::error::eof || ec == net::error::connection_reset ||
-      ec == net::error::broken_pipe || ec == net::error::not_connected) {
+  if (is_parse_error(ec) || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+      ec == bh::error::end_of_stream || ec == bh::error::partial_message || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::not_connected) {
     spdlog::debug("http {}: {}", what, ec.message());
     return;
   }
@@ -128,7 +132,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
   }
 
-  void stop() { net::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this())); }
+  void stop() {
+    net::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this()));
+  }
 
  private:
   enum class phase { reading, handling, writing, lingering, closed };
@@ -177,7 +183,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (ctx_->limiter.enabled()) {
       auto verdict = ctx_->limiter.acquire(client);
       if (!verdict.allowed) {
-        auto res = problem(429, "rate_limited", "Too Many Requests", "too many requests from " + client + ", retry later");
+        auto res =
+            problem(429, "rate_limited", "Too Many Requests", "too many requests from " + client + ", retry later");
         res.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
         return send(std::move(res), false, false);
       }
@@ -379,7 +386,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   beast::flat_buffer buffer_;  // lives as long as the connection: no allocation per request
   std::shared_ptr<session_context> ctx_;
   std::optional<bh::request_parser<bh::string_body>> parser_;  // fresh per request, as Beast requires
-  bh::response<bh::string_body> res_;  // must outlive async_write
+  bh::response<bh::string_body> res_;                          // must outlive async_write
   net::steady_timer request_timer_;
   std::string remote_address_;
   std::string current_;  // "METHOD path" of the request being handled, for failure logs

@@ -20,7 +20,9 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-bool is_html(std::string_view mime) { return mime.substr(0, 9) == "text/html"; }
+bool is_html(std::string_view mime) {
+  return mime.substr(0, 9) == "text/html";
+}
 
 // The path must name something below root using plain segments only. Encoded
 // forms are checked too: the path arrives decoded once, so "%2e" here was "%252e"

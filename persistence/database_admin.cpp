@@ -42,8 +42,7 @@ std::string encode_path_segment(const std::string& text) {
 std::string quote_keyword_value(const std::string& text) {
   std::string out{"'"};
   for (char c : text) {
-    if (c == '\'' || c == '\\')
-      out.push_back('\\');
+    if (c == '\'' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
   out.push_back('\'');
@@ -61,14 +60,12 @@ void drop_database(const std::string& admin_url, const std::string& name) {
 }
 
 std::string url_with_database(const std::string& url, const std::string& name) {
-  if (!is_uri(url))
-    return url + " dbname=" + quote_keyword_value(name);  // libpq: the last keyword wins
+  if (!is_uri(url)) return url + " dbname=" + quote_keyword_value(name);  // libpq: the last keyword wins
   const auto authority = url.find("://") + 3;
   const auto query = url.find('?', authority);
   const auto authority_end = std::min(url.find('/', authority), query);
   std::string result = url.substr(0, authority_end) + "/" + encode_path_segment(name);
-  if (query != std::string::npos)
-    result += url.substr(query);
+  if (query != std::string::npos) result += url.substr(query);
   return result;
 }
 

@@ -9,11 +9,21 @@ void append_escaped(std::string& out, std::string_view text) {
   out.push_back('"');
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -31,18 +41,18 @@ void append_escaped(std::string& out, std::string_view text) {
 }  // namespace
 
 void json_rows::begin_row() {
-  if (rows_ > 0)
-    out_.push_back(',');
+  if (rows_ > 0) out_.push_back(',');
   out_.push_back('{');
   first_field_ = true;
   ++rows_;
 }
 
-void json_rows::end_row() { out_.push_back('}'); }
+void json_rows::end_row() {
+  out_.push_back('}');
+}
 
 void json_rows::key(std::string_view key) {
-  if (!first_field_)
-    out_.push_back(',');
+  if (!first_field_) out_.push_back(',');
   first_field_ = false;
   out_.push_back('"');
   out_.append(key);  // keys are our own identifiers, never user text

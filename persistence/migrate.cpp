@@ -24,17 +24,14 @@ struct migration_file {
 };
 
 std::vector<migration_file> find_migrations(const std::filesystem::path& dir) {
-  if (!std::filesystem::is_directory(dir))
-    throw std::runtime_error("migrations directory not found: " + dir.string());
+  if (!std::filesystem::is_directory(dir)) throw std::runtime_error("migrations directory not found: " + dir.string());
   static const std::regex pattern{R"(^(\d+)_(.+)\.sql$)"};
   std::map<int, migration_file> by_version;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file())
-      continue;
+    if (!entry.is_regular_file()) continue;
     const auto file_name = entry.path().filename().string();
     std::smatch match;
-    if (!std::regex_match(file_name, match, pattern))
-      continue;
+    if (!std::regex_match(file_name, match, pattern)) continue;
     const int version = std::stoi(match[1].str());
     migration_file file{version, match[2].str(), entry.path()};
     // Two files claiming one version would make the order depend on the
@@ -44,15 +41,13 @@ std::vector<migration_file> find_migrations(const std::filesystem::path& dir) {
                                it->second.path.filename().string() + " and " + file_name);
   }
   std::vector<migration_file> files;
-  for (auto& [version, file] : by_version)
-    files.push_back(std::move(file));
+  for (auto& [version, file] : by_version) files.push_back(std::move(file));
   return files;
 }
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in{path, std::ios::binary};
-  if (!in)
-    throw std::runtime_error("cannot read migration " + path.string());
+  if (!in) throw std::runtime_error("cannot read migration " + path.string());
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -67,21 +62,17 @@ std::vector<int> apply_pending(pqxx::connection& conn, const std::vector<migrati
   std::set<int> applied;
   {
     pqxx::nontransaction txn{conn};
-    for (const auto& row : txn.exec_prepared(sql::applied_migrations.name))
-      applied.insert(row[0].as<int>());
+    for (const auto& row : txn.exec_prepared(sql::applied_migrations.name)) applied.insert(row[0].as<int>());
   }
   for (int version : applied) {
-    const bool known = std::any_of(files.begin(), files.end(),
-                                   [&](const migration_file& f) { return f.version == version; });
-    if (!known)
-      spdlog::warn("database has migration {} that this build does not know (newer node?)",
-                   version);
+    const bool known =
+        std::any_of(files.begin(), files.end(), [&](const migration_file& f) { return f.version == version; });
+    if (!known) spdlog::warn("database has migration {} that this build does not know (newer node?)", version);
   }
 
   std::vector<int> newly_applied;
   for (const auto& file : files) {
-    if (applied.count(file.version) > 0)
-      continue;
+    if (applied.count(file.version) > 0) continue;
     const std::string text = read_file(file.path);
     // The file and its record commit together: a failed file leaves no trace
     // and is retried on the next start.
@@ -89,8 +80,7 @@ std::vector<int> apply_pending(pqxx::connection& conn, const std::vector<migrati
     try {
       txn.exec(text);
     } catch (const std::exception& e) {
-      throw std::runtime_error("migration " + file.path.filename().string() +
-                               " failed: " + e.what());
+      throw std::runtime_error("migration " + file.path.filename().string() + " failed: " + e.what());
     }
     txn.exec_prepared(sql::record_migration.name, file.version, file.name);
     txn.commit();
@@ -106,8 +96,7 @@ std::vector<int> migrate(const std::string& url, const std::filesystem::path& di
   const auto files = find_migrations(dir);
   pqxx::connection conn{url};
   // Prepared lazily (not prepare_now): schema_migrations may not exist yet.
-  for (const auto* statement : sql::migration_statements())
-    conn.prepare(statement->name, statement->text);
+  for (const auto* statement : sql::migration_statements()) conn.prepare(statement->name, statement->text);
   {
     pqxx::nontransaction txn{conn};
     txn.exec_prepared(sql::quiet_notices.name);

@@ -86,8 +86,8 @@ struct outbox_entry {
   std::string order_id;
   std::string kind;
   std::string payload_json;
-  int attempts = 0;                // failed deliveries so far
-  std::string status;              // pending, sent, dead
+  int attempts = 0;    // failed deliveries so far
+  std::string status;  // pending, sent, dead
   std::string last_error;
   std::int64_t created_at_ms = 0;
 };
@@ -99,8 +99,8 @@ struct append_item {
   order_row read_model;
   std::optional<customer_row> customer;
   std::optional<idempotency_row> idempotency;
-  std::vector<timer_row> timers_set;          // upserted: a later due time replaces an earlier one
-  std::vector<std::string> timers_cleared;    // kinds the decision made moot
+  std::vector<timer_row> timers_set;        // upserted: a later due time replaces an earlier one
+  std::vector<std::string> timers_cleared;  // kinds the decision made moot
   std::vector<outbox_row> outbox;
 };
 
@@ -117,7 +117,7 @@ struct order_filter {
   // An order number (exact or prefix, case-insensitive) or a customer email
   // (exact, case-insensitive).
   std::optional<std::string> query;
-  int limit = 50;  // clamped to 1..max_page_size
+  int limit = 50;                     // clamped to 1..max_page_size
   std::optional<std::string> cursor;  // opaque, from the previous page
 };
 

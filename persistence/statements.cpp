@@ -170,18 +170,19 @@ returning t.order_id::text, t.kind, floor(extract(epoch from t.due_at) * 1000)::
 
 // The mailer's side of the outbox: claim with a lease like the timers, then
 // settle each message as sent, or failed with the next attempt's time (or dead).
-#define OUTBOX_COLUMNS                                                                           \
+#define OUTBOX_COLUMNS                                                                                  \
   "o.id, o.order_id::text, o.kind, o.payload::text, o.attempts, o.status, coalesce(o.last_error, ''), " \
   "floor(extract(epoch from o.created_at) * 1000)::bigint"
-const named_statement claim_outbox{"claim_outbox", "update outbox o"
-                                                   " set claimed_until = now() + $2::bigint * interval '1 millisecond'"
-                                                   " from (select id from outbox"
-                                                   "       where status = 'pending' and next_attempt_at <= now()"
-                                                   "         and (claimed_until is null or claimed_until < now())"
-                                                   "       order by next_attempt_at, id limit $1"
-                                                   "       for update skip locked) due"
-                                                   " where o.id = due.id"
-                                                   " returning " OUTBOX_COLUMNS};
+const named_statement claim_outbox{"claim_outbox",
+                                   "update outbox o"
+                                   " set claimed_until = now() + $2::bigint * interval '1 millisecond'"
+                                   " from (select id from outbox"
+                                   "       where status = 'pending' and next_attempt_at <= now()"
+                                   "         and (claimed_until is null or claimed_until < now())"
+                                   "       order by next_attempt_at, id limit $1"
+                                   "       for update skip locked) due"
+                                   " where o.id = due.id"
+                                   " returning " OUTBOX_COLUMNS};
 
 const named_statement outbox_sent{"outbox_sent", R"sql(
 update outbox set status = 'sent', sent_at = now(), claimed_until = null, last_error = null
@@ -200,9 +201,9 @@ where id = $1
 returning status
 )sql"};
 
-const named_statement dead_outbox{"dead_outbox",
-                                  "select " OUTBOX_COLUMNS " from outbox o where o.status = 'dead'"
-                                  " order by o.created_at desc, o.id desc limit $1"};
+const named_statement dead_outbox{"dead_outbox", "select " OUTBOX_COLUMNS
+                                                 " from outbox o where o.status = 'dead'"
+                                                 " order by o.created_at desc, o.id desc limit $1"};
 
 // The admin sends a dead message again: a fresh set of attempts, at once.
 const named_statement retry_outbox{"retry_outbox", R"sql(
@@ -226,16 +227,15 @@ where order_id = $1::uuid
 order by seq
 )sql"};
 
-#define ORDER_COLUMNS                                                         \
+#define ORDER_COLUMNS                                                        \
   "o.id::text, o.number, o.status, o.customer_ref::text, o.payment_method, " \
   "o.total_cents, floor(extract(epoch from o.created_at) * 1000)::bigint, "  \
   "floor(extract(epoch from o.updated_at) * 1000)::bigint, o.version, o.view::text"
 
-const named_statement find_order{"find_order",
-                                 "select " ORDER_COLUMNS " from orders o where o.id = $1::uuid"};
+const named_statement find_order{"find_order", "select " ORDER_COLUMNS " from orders o where o.id = $1::uuid"};
 
-const named_statement find_order_by_number{
-    "find_order_by_number", "select " ORDER_COLUMNS " from orders o where o.number = $1"};
+const named_statement find_order_by_number{"find_order_by_number",
+                                           "select " ORDER_COLUMNS " from orders o where o.number = $1"};
 
 // Keyset paging: a page starts strictly after the (created_at, id) of the
 // previous page's last row, which stays right while orders are added (no
@@ -253,32 +253,34 @@ const named_statement find_order_by_number{
 // whose few matches are then sorted; each branch stops at the page size.
 // $like is an order-number prefix with LIKE's wildcards escaped; $email the
 // raw query.
-#define LIST_COLUMNS \
-  ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
-#define AFTER_CURSOR                                                   \
-  "(o.created_at, o.id) < "                                            \
+#define LIST_COLUMNS ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
+#define AFTER_CURSOR        \
+  "(o.created_at, o.id) < " \
   "(timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid)"
 #define NEWEST_FIRST " order by o.created_at desc, o.id desc limit $3"
-#define SEARCH(status_condition, like, email)                                         \
-  "select * from ("                                                                   \
-  "(select " LIST_COLUMNS ", o.created_at as sort_at, o.id as sort_id from orders o " \
-  " where " AFTER_CURSOR status_condition                                             \
-  "   and lower(o.number) like lower(" like ") escape '\\'" NEWEST_FIRST ")"          \
-  " union "                                                                           \
-  "(select " LIST_COLUMNS ", o.created_at as sort_at, o.id as sort_id from orders o " \
-  " where " AFTER_CURSOR status_condition                                             \
-  "   and o.customer_ref in (select c.ref from customers c"                           \
-  "                          where lower(c.email) = lower(" email "))" NEWEST_FIRST ")" \
+#define SEARCH(status_condition, like, email)                                                                    \
+  "select * from ("                                                                                              \
+  "(select " LIST_COLUMNS                                                                                        \
+  ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
+  " where " AFTER_CURSOR status_condition "   and lower(o.number) like lower(" like ") escape '\\'" NEWEST_FIRST \
+  ")"                                                                                                            \
+  " union "                                                                                                      \
+  "(select " LIST_COLUMNS                                                                                        \
+  ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
+  " where " AFTER_CURSOR status_condition                                                                        \
+  "   and o.customer_ref in (select c.ref from customers c"                                                      \
+  "                          where lower(c.email) = lower(" email "))" NEWEST_FIRST                              \
+  ")"                                                                                                            \
   ") as matches order by sort_at desc, sort_id desc limit $3"
 
-const named_statement list_orders{
-    "list_orders", "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR NEWEST_FIRST};
-const named_statement list_orders_by_status{
-    "list_orders_by_status",
-    "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR " and o.status = $4" NEWEST_FIRST};
+const named_statement list_orders{"list_orders",
+                                  "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR NEWEST_FIRST};
+const named_statement list_orders_by_status{"list_orders_by_status",
+                                            "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR
+                                            " and o.status = $4" NEWEST_FIRST};
 const named_statement list_orders_by_query{"list_orders_by_query", SEARCH("", "$4", "$5")};
-const named_statement list_orders_by_status_and_query{
-    "list_orders_by_status_and_query", SEARCH(" and o.status = $4", "$5", "$6")};
+const named_statement list_orders_by_status_and_query{"list_orders_by_status_and_query",
+                                                      SEARCH(" and o.status = $4", "$5", "$6")};
 
 #undef SEARCH
 #undef NEWEST_FIRST
@@ -317,8 +319,7 @@ on conflict (sku) do update set
     updated_at = excluded.updated_at
 )sql"};
 
-const named_statement next_order_number_block{"next_order_number_block",
-                                              "select nextval('order_number_blocks')"};
+const named_statement next_order_number_block{"next_order_number_block", "select nextval('order_number_blocks')"};
 
 // Two statements, each in its own implicit transaction: after the insert
 // finds a concurrent node's row (waiting for it to commit), the select's
@@ -327,28 +328,42 @@ const named_statement insert_secret{"insert_secret", R"sql(
 insert into engine_secrets (name, value) values ($1, $2) on conflict (name) do nothing
 )sql"};
 
-const named_statement select_secret{"select_secret",
-                                    "select value from engine_secrets where name = $1"};
+const named_statement select_secret{"select_secret", "select value from engine_secrets where name = $1"};
 
 const named_statement ping{"ping", "select 1"};
 
 const std::vector<const named_statement*>& store_statements() {
   static const std::vector<const named_statement*> all{
-      &append_events,        &claim_idempotency_keys,
-      &foreign_idempotency_keys, &delete_events,
-      &delete_idempotency_keys,  &insert_customers,
-      &upsert_orders,        &load_events,
-      &find_order,           &find_order_by_number,
-      &list_orders,          &list_orders_by_status,
-      &list_orders_by_query, &list_orders_by_status_and_query,
-      &find_customer,        &load_products,
-      &upsert_products,      &next_order_number_block,
-      &insert_secret,        &select_secret,
-      &ping,                 &clear_timers,
-      &set_timers,           &insert_outbox,
-      &claim_due_timers,     &release_timers,
-      &claim_outbox,         &outbox_sent,
-      &outbox_failed,        &dead_outbox,
+      &append_events,
+      &claim_idempotency_keys,
+      &foreign_idempotency_keys,
+      &delete_events,
+      &delete_idempotency_keys,
+      &insert_customers,
+      &upsert_orders,
+      &load_events,
+      &find_order,
+      &find_order_by_number,
+      &list_orders,
+      &list_orders_by_status,
+      &list_orders_by_query,
+      &list_orders_by_status_and_query,
+      &find_customer,
+      &load_products,
+      &upsert_products,
+      &next_order_number_block,
+      &insert_secret,
+      &select_secret,
+      &ping,
+      &clear_timers,
+      &set_timers,
+      &insert_outbox,
+      &claim_due_timers,
+      &release_timers,
+      &claim_outbox,
+      &outbox_sent,
+      &outbox_failed,
+      &dead_outbox,
       &retry_outbox,
   };
   return all;
@@ -360,10 +375,10 @@ const named_statement quiet_notices{"quiet_notices", "set client_min_messages = 
 
 // Session-level, so it spans the per-file transactions; released explicitly
 // or when the connection closes (a crashed node cannot keep it).
-const named_statement lock_migrations{
-    "lock_migrations", "select pg_advisory_lock(hashtext('order_engine.migrations'))"};
-const named_statement unlock_migrations{
-    "unlock_migrations", "select pg_advisory_unlock(hashtext('order_engine.migrations'))"};
+const named_statement lock_migrations{"lock_migrations",
+                                      "select pg_advisory_lock(hashtext('order_engine.migrations'))"};
+const named_statement unlock_migrations{"unlock_migrations",
+                                        "select pg_advisory_unlock(hashtext('order_engine.migrations'))"};
 
 const named_statement create_schema_migrations{"create_schema_migrations", R"sql(
 create table if not exists schema_migrations (
@@ -376,12 +391,12 @@ create table if not exists schema_migrations (
 const named_statement applied_migrations{"applied_migrations",
                                          "select version from schema_migrations order by version"};
 
-const named_statement record_migration{
-    "record_migration", "insert into schema_migrations (version, name) values ($1, $2)"};
+const named_statement record_migration{"record_migration",
+                                       "insert into schema_migrations (version, name) values ($1, $2)"};
 
 const std::vector<const named_statement*>& migration_statements() {
   static const std::vector<const named_statement*> all{
-      &quiet_notices,      &lock_migrations, &unlock_migrations, &create_schema_migrations,
+      &quiet_notices,      &lock_migrations,  &unlock_migrations, &create_schema_migrations,
       &applied_migrations, &record_migration,
   };
   return all;

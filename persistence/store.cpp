@@ -54,20 +54,15 @@ void validate(const append_item& item, std::size_t index) {
   const auto fail = [index](const std::string& why) {
     throw std::invalid_argument("append item " + std::to_string(index) + ": " + why);
   };
-  if (item.events.empty())
-    fail("no events");
+  if (item.events.empty()) fail("no events");
   const auto order = lower(item.read_model.id);
   const auto first_seq = item.events.front().seq;
-  if (first_seq < 1)
-    fail("seq must start at 1 or later");
+  if (first_seq < 1) fail("seq must start at 1 or later");
   for (std::size_t k = 0; k < item.events.size(); ++k) {
-    if (lower(item.events[k].order_id) != order)
-      fail("event of another order than read_model.id");
-    if (item.events[k].seq != first_seq + static_cast<std::int64_t>(k))
-      fail("seqs are not consecutive");
+    if (lower(item.events[k].order_id) != order) fail("event of another order than read_model.id");
+    if (item.events[k].seq != first_seq + static_cast<std::int64_t>(k)) fail("seqs are not consecutive");
   }
-  if (item.idempotency && lower(item.idempotency->order_id) != order)
-    fail("idempotency row of another order");
+  if (item.idempotency && lower(item.idempotency->order_id) != order) fail("idempotency row of another order");
   if (item.customer && lower(item.customer->ref) != lower(item.read_model.customer_ref))
     fail("customer is not read_model.customer_ref");
 }
@@ -85,12 +80,10 @@ struct cursor_position {
 const cursor_position start_of_listing{6'000'000'000'000'000, "ffffffff-ffff-ffff-ffff-ffffffffffff"};
 
 bool is_uuid(const std::string& text) {
-  if (text.size() != 36)
-    return false;
+  if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_position ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i])))
-      return false;
+    if (dash_position ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
 }
@@ -101,8 +94,7 @@ std::string encode_cursor(std::int64_t created_at_us, const std::string& id) {
 
 cursor_position decode_cursor(const std::string& cursor) {
   const auto separator = cursor.find('_');
-  if (separator == std::string::npos)
-    throw invalid_cursor("malformed cursor");
+  if (separator == std::string::npos) throw invalid_cursor("malformed cursor");
   cursor_position position;
   const char* first = cursor.data();
   const char* last = cursor.data() + separator;
@@ -118,15 +110,16 @@ cursor_position decode_cursor(const std::string& cursor) {
 std::string prefix_pattern(const std::string& query) {
   std::string pattern;
   for (char c : query) {
-    if (c == '\\' || c == '%' || c == '_')
-      pattern.push_back('\\');
+    if (c == '\\' || c == '%' || c == '_') pattern.push_back('\\');
     pattern.push_back(c);
   }
   pattern.push_back('%');
   return pattern;
 }
 
-bool present(const std::optional<std::string>& text) { return text && !text->empty(); }
+bool present(const std::optional<std::string>& text) {
+  return text && !text->empty();
+}
 
 // ---- group commit --------------------------------------------------------
 
@@ -158,16 +151,13 @@ class batch {
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& it = items_[i];
       bool taken = it.idempotency && claimed_keys.count(it.idempotency->key) > 0;
-      for (const auto& event : it.events)
-        taken = taken || claimed_seqs.count({order_[i], event.seq}) > 0;
+      for (const auto& event : it.events) taken = taken || claimed_seqs.count({order_[i], event.seq}) > 0;
       if (taken) {
         conflict_[i] = true;
         continue;
       }
-      for (const auto& event : it.events)
-        claimed_seqs.emplace(order_[i], event.seq);
-      if (it.idempotency)
-        claimed_keys.insert(it.idempotency->key);
+      for (const auto& event : it.events) claimed_seqs.emplace(order_[i], event.seq);
+      if (it.idempotency) claimed_keys.insert(it.idempotency->key);
     }
     propagate_conflicts();
   }
@@ -188,13 +178,11 @@ class batch {
     std::size_t bytes = 2;
     for (std::size_t i = 0; i < size(); ++i)
       if (!conflict_[i])
-        for (const auto& event : items_[i].events)
-          bytes += 160 + event.type.size() + event.payload_json.size() * 5 / 4;
+        for (const auto& event : items_[i].events) bytes += 160 + event.type.size() + event.payload_json.size() * 5 / 4;
     json_rows rows;
     rows.reserve(bytes);
     for (std::size_t i = 0; i < size(); ++i) {
-      if (conflict_[i])
-        continue;
+      if (conflict_[i]) continue;
       events_sent_[i] = true;
       for (const auto& event : items_[i].events) {
         rows.begin_row();
@@ -220,8 +208,7 @@ class batch {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& key = items_[i].idempotency;
-      if (conflict_[i] || !key)
-        continue;
+      if (conflict_[i] || !key) continue;
       sent.push_back(i);
       rows.begin_row();
       rows.field("item", static_cast<std::int64_t>(i));
@@ -253,11 +240,9 @@ class batch {
   std::string events_to_delete_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (!conflict_[i] || !events_sent_[i])
-        continue;
+      if (!conflict_[i] || !events_sent_[i]) continue;
       for (const auto& event : items_[i].events) {
-        if (seqs_not_inserted_[i].count(event.seq) > 0)
-          continue;
+        if (seqs_not_inserted_[i].count(event.seq) > 0) continue;
         rows.begin_row();
         rows.field("order_id", event.order_id);
         rows.field("seq", event.seq);
@@ -270,8 +255,7 @@ class batch {
   std::string keys_to_delete_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (!conflict_[i] || !key_inserted_[i])
-        continue;
+      if (!conflict_[i] || !key_inserted_[i]) continue;
       rows.begin_row();
       rows.field("key", items_[i].idempotency->key);
       rows.field("order_id", items_[i].idempotency->order_id);
@@ -284,8 +268,7 @@ class batch {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& customer = items_[i].customer;
-      if (conflict_[i] || !customer)
-        continue;
+      if (conflict_[i] || !customer) continue;
       rows.begin_row();
       rows.field("ref", customer->ref);
       rows.field("name", customer->name);
@@ -300,8 +283,7 @@ class batch {
   std::string orders_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (conflict_[i])
-        continue;
+      if (conflict_[i]) continue;
       const auto& order = items_[i].read_model;
       rows.begin_row();
       rows.field("id", order.id);
@@ -322,8 +304,7 @@ class batch {
   std::string timers_cleared_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (conflict_[i])
-        continue;
+      if (conflict_[i]) continue;
       for (const auto& kind : items_[i].timers_cleared) {
         rows.begin_row();
         rows.field("order_id", items_[i].read_model.id);
@@ -337,8 +318,7 @@ class batch {
   std::string timers_set_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (conflict_[i])
-        continue;
+      if (conflict_[i]) continue;
       for (const auto& timer : items_[i].timers_set) {
         rows.begin_row();
         rows.field("order_id", items_[i].read_model.id);
@@ -353,8 +333,7 @@ class batch {
   std::string outbox_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (conflict_[i])
-        continue;
+      if (conflict_[i]) continue;
       for (const auto& mail : items_[i].outbox) {
         rows.begin_row();
         rows.field("order_id", items_[i].read_model.id);
@@ -370,8 +349,7 @@ class batch {
   std::vector<append_outcome> outcomes() const {
     std::vector<append_outcome> result;
     result.reserve(size());
-    for (bool c : conflict_)
-      result.push_back(c ? append_outcome::conflict : append_outcome::committed);
+    for (bool c : conflict_) result.push_back(c ? append_outcome::conflict : append_outcome::committed);
     return result;
   }
 
@@ -384,7 +362,9 @@ class batch {
   std::vector<std::set<std::int64_t>> seqs_not_inserted_;
 };
 
-bool is_empty_array(const std::string& parameter) { return parameter == "[]"; }
+bool is_empty_array(const std::string& parameter) {
+  return parameter == "[]";
+}
 
 }  // namespace
 
@@ -395,8 +375,7 @@ struct store::impl {
   std::unique_ptr<pqxx::connection> conn;
 
   pqxx::connection& connection() {
-    if (!conn)
-      connect();
+    if (!conn) connect();
     return *conn;
   }
 
@@ -424,8 +403,7 @@ struct store::impl {
       conn.reset();
       throw;
     } catch (...) {
-      if (conn && !conn->is_open())
-        conn.reset();
+      if (conn && !conn->is_open()) conn.reset();
       throw;
     }
   }
@@ -478,8 +456,7 @@ store& store::operator=(store&&) noexcept = default;
 // instead of deadlocking. Any other error throws and the transaction rolls
 // back: the caller fails the whole batch.
 std::vector<append_outcome> store::append_batch(const std::vector<append_item>& items) {
-  if (items.empty())
-    return {};
+  if (items.empty()) return {};
   batch state{items};  // validates every item before touching the database
   state.resolve_duplicates_within_batch();
 
@@ -500,12 +477,11 @@ std::vector<append_outcome> store::append_batch(const std::vector<append_item>& 
       for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
         not_inserted.insert(row[0].as<std::size_t>());
       for (auto i : key_items)
-        if (not_inserted.count(i) == 0)
-          state.key_inserted(i);
+        if (not_inserted.count(i) == 0) state.key_inserted(i);
       if (!not_inserted.empty()) {
         const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
-        for (const auto& row : txn.exec_prepared(sql::foreign_idempotency_keys.name,
-                                                 state.keys_to_check_parameter(to_check)))
+        for (const auto& row :
+             txn.exec_prepared(sql::foreign_idempotency_keys.name, state.keys_to_check_parameter(to_check)))
           state.mark_conflict(row[0].as<std::size_t>());
         state.propagate_conflicts();
       }
@@ -526,8 +502,7 @@ std::vector<append_outcome> store::append_batch(const std::vector<append_item>& 
     // 6. timers the decisions made moot or set, 7. emails they owe
     if (auto cleared = state.timers_cleared_parameter(); !is_empty_array(cleared))
       txn.exec_prepared(sql::clear_timers.name, cleared);
-    if (auto set = state.timers_set_parameter(); !is_empty_array(set))
-      txn.exec_prepared(sql::set_timers.name, set);
+    if (auto set = state.timers_set_parameter(); !is_empty_array(set)) txn.exec_prepared(sql::set_timers.name, set);
     if (auto outbox = state.outbox_parameter(); !is_empty_array(outbox))
       txn.exec_prepared(sql::insert_outbox.name, outbox);
 
@@ -561,8 +536,7 @@ std::optional<order_row> store::find_order(const std::string& id) {
   return impl_->run([&](pqxx::connection& conn) -> std::optional<order_row> {
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::find_order.name, id);
-    if (result.empty())
-      return std::nullopt;
+    if (result.empty()) return std::nullopt;
     return read_order(result[0]);
   });
 }
@@ -571,8 +545,7 @@ std::optional<order_row> store::find_order_by_number(const std::string& number) 
   return impl_->run([&](pqxx::connection& conn) -> std::optional<order_row> {
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::find_order_by_number.name, number);
-    if (result.empty())
-      return std::nullopt;
+    if (result.empty()) return std::nullopt;
     return read_order(result[0]);
   });
 }
@@ -589,23 +562,20 @@ order_page store::list_orders(const order_filter& filter) {
     const bool by_status = present(filter.status);
     const bool by_query = present(filter.query);
     if (by_status && by_query)
-      result = txn.exec_prepared(sql::list_orders_by_status_and_query.name, after.created_at_us,
-                                 after.id, fetch, *filter.status, prefix_pattern(*filter.query),
-                                 *filter.query);
+      result = txn.exec_prepared(sql::list_orders_by_status_and_query.name, after.created_at_us, after.id, fetch,
+                                 *filter.status, prefix_pattern(*filter.query), *filter.query);
     else if (by_status)
-      result = txn.exec_prepared(sql::list_orders_by_status.name, after.created_at_us, after.id,
-                                 fetch, *filter.status);
+      result = txn.exec_prepared(sql::list_orders_by_status.name, after.created_at_us, after.id, fetch, *filter.status);
     else if (by_query)
-      result = txn.exec_prepared(sql::list_orders_by_query.name, after.created_at_us, after.id,
-                                 fetch, prefix_pattern(*filter.query), *filter.query);
+      result = txn.exec_prepared(sql::list_orders_by_query.name, after.created_at_us, after.id, fetch,
+                                 prefix_pattern(*filter.query), *filter.query);
     else
       result = txn.exec_prepared(sql::list_orders.name, after.created_at_us, after.id, fetch);
 
     order_page page;
     const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
     page.rows.reserve(rows);
-    for (std::size_t i = 0; i < rows; ++i)
-      page.rows.push_back(read_order(result[static_cast<int>(i)]));
+    for (std::size_t i = 0; i < rows; ++i) page.rows.push_back(read_order(result[static_cast<int>(i)]));
     if (result.size() > rows) {
       const auto& last = result[static_cast<int>(rows - 1)];
       page.next_cursor = encode_cursor(last[10].as<std::int64_t>(), last[0].as<std::string>());
@@ -618,8 +588,7 @@ std::optional<customer_row> store::find_customer(const std::string& ref) {
   return impl_->run([&](pqxx::connection& conn) -> std::optional<customer_row> {
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::find_customer.name, ref);
-    if (result.empty())
-      return std::nullopt;
+    if (result.empty()) return std::nullopt;
     const auto& row = result[0];
     customer_row customer;
     customer.ref = row[0].as<std::string>();
@@ -655,13 +624,11 @@ std::vector<product_row> store::load_products() {
 }
 
 void store::upsert_products(const std::vector<product_row>& products) {
-  if (products.empty())
-    return;
+  if (products.empty()) return;
   // One row per sku (the last one given wins): ON CONFLICT DO UPDATE may not
   // touch a row twice in one statement.
   std::map<std::string, const product_row*> by_sku;
-  for (const auto& product : products)
-    by_sku[product.sku] = &product;
+  for (const auto& product : products) by_sku[product.sku] = &product;
   json_rows rows;
   for (const auto& [sku, product] : by_sku) {
     rows.begin_row();
@@ -694,8 +661,8 @@ std::vector<due_timer> store::claim_due_timers(int limit, std::chrono::milliseco
   return impl_->run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
     std::vector<due_timer> due;
-    for (const auto& row : txn.exec_prepared(sql::claim_due_timers.name, limit,
-                                             static_cast<std::int64_t>(lease.count())))
+    for (const auto& row :
+         txn.exec_prepared(sql::claim_due_timers.name, limit, static_cast<std::int64_t>(lease.count())))
       due.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
     txn.commit();
     return due;
@@ -703,8 +670,7 @@ std::vector<due_timer> store::claim_due_timers(int limit, std::chrono::milliseco
 }
 
 void store::release_timers(const std::vector<due_timer>& timers) {
-  if (timers.empty())
-    return;
+  if (timers.empty()) return;
   json_rows rows;
   for (const auto& t : timers) {
     rows.begin_row();

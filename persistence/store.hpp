@@ -59,7 +59,7 @@ class store {
   order_page list_orders(const order_filter& filter);
   std::optional<customer_row> find_customer(const std::string& ref);
 
-  std::vector<product_row> load_products();  // by position, then sku
+  std::vector<product_row> load_products();                        // by position, then sku
   void upsert_products(const std::vector<product_row>& products);  // one transaction
 
   // Block b covers order numbers (b-1)*100+1 .. b*100; no two calls, on any

@@ -72,9 +72,9 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
     c.status.last_error = msg.reason ? to_string(msg.reason) : "exited normally";
     const auto now = std::chrono::steady_clock::now();
     auto& recent = c.recent_restarts;
-    recent.erase(std::remove_if(recent.begin(), recent.end(),
-                                [&](auto t) { return now - t > self->state.policy.window; }),
-                 recent.end());
+    recent.erase(
+        std::remove_if(recent.begin(), recent.end(), [&](auto t) { return now - t > self->state.policy.window; }),
+        recent.end());
     if (static_cast<int>(recent.size()) >= self->state.policy.max_restarts) {
       c.status.state = "failed";
       spdlog::critical("supervisor: {} failed {} times within {} ms; giving up ({})", c.spec.name, recent.size(),
@@ -106,8 +106,7 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
         auto it = std::find_if(children.begin(), children.end(), [&](const auto& c) { return c.spec.name == name; });
         // An earlier child's restart may have brought this one back already
         // (rest-for-one): a running child is not restarted twice.
-        if (it != children.end() && !it->handle)
-          start_from(self, static_cast<std::size_t>(it - children.begin()));
+        if (it != children.end() && !it->handle) start_from(self, static_cast<std::size_t>(it - children.begin()));
       },
   };
 }

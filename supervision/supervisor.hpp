@@ -20,9 +20,9 @@ struct child_spec {
 };
 
 struct restart_policy {
-  int max_restarts = 5;                                // within `window` ...
+  int max_restarts = 5;                                        // within `window` ...
   std::chrono::milliseconds window{std::chrono::seconds{60}};  // ... else the child is failed
-  std::chrono::milliseconds initial_backoff{100};      // doubles per recent restart
+  std::chrono::milliseconds initial_backoff{100};              // doubles per recent restart
   std::chrono::milliseconds max_backoff{std::chrono::seconds{10}};
 };
 

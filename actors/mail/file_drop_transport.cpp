@@ -54,8 +54,8 @@ class file_drop_transport final : public transport {
     const auto final_path = dir_ / file_drop_name(m.message_id);
     static std::atomic<std::uint64_t> counter{0};
     // A dot file: whoever watches the directory for *.eml never sees a half-written one.
-    const auto temp_path = dir_ / ("." + final_path.filename().string() + ".tmp-" +
-                                   std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)));
+    const auto temp_path = dir_ / ("." + final_path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                   std::to_string(counter.fetch_add(1)));
     write_file(temp_path, mime);
     if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
       const int error = errno;
@@ -101,8 +101,8 @@ std::string file_drop_name(const std::string& message_id) {
   if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
   std::string name;
   for (char c : id) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '.' || c == '-' || c == '_' || c == '@' || c == '+';
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '-' || c == '_' || c == '@' || c == '+';
     name += keep ? c : '_';
   }
   // No hidden files, no "." or "..".

@@ -21,7 +21,9 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool has_line_break(std::string_view s) {
+  return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
@@ -96,8 +98,7 @@ std::string encoded_words(std::string_view text, std::size_t used) {
     }
     first = false;
     // "=?UTF-8?B?" + "?=" take 12; base64 turns 3 bytes into 4 characters.
-    std::size_t bytes =
-        line + 12 < encoded_word_line_limit ? (encoded_word_line_limit - line - 12) / 4 * 3 : 0;
+    std::size_t bytes = line + 12 < encoded_word_line_limit ? (encoded_word_line_limit - line - 12) / 4 * 3 : 0;
     if (bytes < 4) {  // not even one character fits after what the line already holds
       out += "\r\n ";
       line = 1;
@@ -160,7 +161,9 @@ std::string unstructured_header(std::string_view name, std::string_view value) {
 }
 
 // RFC 5322 "specials": a display name holding one must be a quoted-string.
-bool has_specials(std::string_view s) { return s.find_first_of("()<>[]:;@\\,.\"") != std::string_view::npos; }
+bool has_specials(std::string_view s) {
+  return s.find_first_of("()<>[]:;@\\,.\"") != std::string_view::npos;
+}
 
 struct mailbox {
   std::string display_name;  // may be empty
@@ -258,9 +261,9 @@ std::string rfc5322_date(domain::timestamp t) {
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04lld %02d:%02d:%02d +0000", weekday, day,
-                months[month - 1], static_cast<long long>(year), static_cast<int>(of_day / 3600),
-                static_cast<int>(of_day / 60 % 60), static_cast<int>(of_day % 60));
+  std::snprintf(buffer, sizeof buffer, "%s, %02u %s %04lld %02d:%02d:%02d +0000", weekday, day, months[month - 1],
+                static_cast<long long>(year), static_cast<int>(of_day / 3600), static_cast<int>(of_day / 60 % 60),
+                static_cast<int>(of_day % 60));
   return buffer;
 }
 
@@ -316,10 +319,9 @@ std::uint64_t fnv1a(std::string_view s) {
 }
 
 void check_message_id(const std::string& id) {
-  const bool shaped = id.size() >= 5 && id.front() == '<' && id.back() == '>' &&
-                      id.find('@') != std::string::npos && id.find('@') > 1 && id.find('@') + 2 < id.size();
-  if (!shaped || has_line_break(id) || !is_ascii(id) ||
-      id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos ||
+  const bool shaped = id.size() >= 5 && id.front() == '<' && id.back() == '>' && id.find('@') != std::string::npos &&
+                      id.find('@') > 1 && id.find('@') + 2 < id.size();
+  if (!shaped || has_line_break(id) || !is_ascii(id) || id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos ||
       id.find_first_of("<>", 1) != id.size() - 1)
     throw std::invalid_argument("Message-ID is not of the form <left@right>: " + single_line(id));
 }
@@ -349,8 +351,7 @@ std::string to_mime(const message& m, domain::timestamp date) {
   to_header += crlf;
 
   char boundary_hash[17];
-  std::snprintf(boundary_hash, sizeof boundary_hash, "%016llx",
-                static_cast<unsigned long long>(fnv1a(m.message_id)));
+  std::snprintf(boundary_hash, sizeof boundary_hash, "%016llx", static_cast<unsigned long long>(fnv1a(m.message_id)));
   // Quoted-printable output never holds "=_", so this boundary cannot occur in a part.
   const std::string boundary = std::string{"=_ccc_alt_"} + boundary_hash;
 

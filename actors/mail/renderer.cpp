@@ -50,9 +50,8 @@ std::string html_escape(const std::string& s) {
 
 void install_escape_switch() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    mstch::config::escape = [](const std::string& s) { return escape_html ? html_escape(s) : s; };
-  });
+  std::call_once(once,
+                 [] { mstch::config::escape = [](const std::string& s) { return escape_html ? html_escape(s) : s; }; });
 }
 
 class escaping_scope {
@@ -93,8 +92,7 @@ void check_template(const std::filesystem::path& path, const std::string& text) 
     return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
   };
   auto fail = [&](std::size_t pos, const std::string& what) {
-    throw std::runtime_error("mail template " + path.string() + ", line " + std::to_string(line_at(pos)) +
-                             ": " + what);
+    throw std::runtime_error("mail template " + path.string() + ", line " + std::to_string(line_at(pos)) + ": " + what);
   };
   std::size_t pos = 0;
   while ((pos = text.find("{{", pos)) != std::string::npos) {
@@ -156,10 +154,9 @@ mstch::node to_node(const nlohmann::json& value) {
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned: {
       // mstch knows only int; anything wider is shown as written.
-      if (value.is_number_unsigned()
-              ? value.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<int>::max())
-              : (value.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
-                 value.get<std::int64_t>() <= std::numeric_limits<int>::max()))
+      if (value.is_number_unsigned() ? value.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<int>::max())
+                                     : (value.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                                        value.get<std::int64_t>() <= std::numeric_limits<int>::max()))
         return value.get<int>();
       return value.dump();
     }

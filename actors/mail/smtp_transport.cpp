@@ -18,8 +18,7 @@ namespace {
 void init_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("libcurl failed to initialise");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
   });
 }
 
@@ -48,8 +47,7 @@ int debug_callback(CURL*, curl_infotype type, char* data, size_t size, void* use
     auto end = text.find('\n');
     auto line = text.substr(0, end);
     while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
-    if (line.size() >= 3 && (line[0] == '4' || line[0] == '5') &&
-        std::isdigit(static_cast<unsigned char>(line[1])) &&
+    if (line.size() >= 3 && (line[0] == '4' || line[0] == '5') && std::isdigit(static_cast<unsigned char>(line[1])) &&
         std::isdigit(static_cast<unsigned char>(line[2])))
       log->last_error_reply = std::string{line};
     if (end == std::string_view::npos) break;
@@ -188,8 +186,7 @@ class smtp_transport final : public transport {
 std::unique_ptr<transport> make_smtp_transport(smtp_options options) {
   const auto& url = options.url;
   if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)
-    throw std::invalid_argument("mail SMTP URL must start with smtp:// or smtps://: " +
-                                without_credentials(url));
+    throw std::invalid_argument("mail SMTP URL must start with smtp:// or smtps://: " + without_credentials(url));
   if (options.timeout.count() <= 0) throw std::invalid_argument("mail SMTP timeout must be positive");
   init_curl_once();
   return std::make_unique<smtp_transport>(std::move(options));

@@ -19,8 +19,9 @@ TEST(durability, kill_9_loses_nothing_that_was_acknowledged) {
     orders.push_back({r.data()["id"], r.data()["access_token"], "pending"});
     if (i % 2 == 0) {
       auto amount = r.data()["payment"]["amount_atomic"];
-      auto v = engine.admin_command(orders.back().id,
-                                    {{"type", "verify_payment"}, {"tx_id", "tx" + std::to_string(i)}, {"amount_atomic", amount}});
+      auto v = engine.admin_command(
+          orders.back().id,
+          {{"type", "verify_payment"}, {"tx_id", "tx" + std::to_string(i)}, {"amount_atomic", amount}});
       ASSERT_EQ(v.status, 200) << v.body;
       orders.back().status = "paid";
     }
@@ -39,10 +40,11 @@ TEST(durability, kill_9_loses_nothing_that_was_acknowledged) {
   // And it goes on working where it stopped.
   auto next = engine.post("/api/orders", checkout_body());
   EXPECT_EQ(next.status, 201);
-  EXPECT_EQ(engine.admin_command(orders[0].id, {{"type", "ship"},
-                                                {"carrier", "USPS"},
-                                                {"tracking_number", "9400100000000000000000"},
-                                                {"estimated_delivery", "2026-12-05"}})
+  EXPECT_EQ(engine
+                .admin_command(orders[0].id, {{"type", "ship"},
+                                              {"carrier", "USPS"},
+                                              {"tracking_number", "9400100000000000000000"},
+                                              {"estimated_delivery", "2026-12-05"}})
                 .status,
             200);
 }

@@ -169,7 +169,8 @@ class engine_process {
   reply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) const {
     return send(port_, "GET", target, "", headers);
   }
-  reply post(const std::string& target, const json& body, const std::map<std::string, std::string>& headers = {}) const {
+  reply post(const std::string& target, const json& body,
+             const std::map<std::string, std::string>& headers = {}) const {
     return send(port_, "POST", target, body.dump(), headers);
   }
   reply admin_get(const std::string& target) const { return get(target, {{"Authorization", "Bearer " + admin_token}}); }
@@ -230,8 +231,7 @@ inline finished_run run_to_exit(const std::map<std::string, std::string>& env_ov
   return out;
 }
 
-inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2,
-                          const std::string& method = "XMR") {
+inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2, const std::string& method = "XMR") {
   return {{"items", {{{"sku", sku}, {"quantity", quantity}}}},
           {"customer", {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}},
           {"shipping",

@@ -97,8 +97,8 @@ TEST_F(lifecycle, checkout_prices_from_the_catalog_and_returns_instructions) {
   EXPECT_EQ(view["timeline"][0]["status"], "pending");
 
   // The email link form: ?token=
-  auto by_link = engine().get("/api/orders/" + order["id"].get<std::string>() + "?token=" +
-                              order["access_token"].get<std::string>());
+  auto by_link = engine().get("/api/orders/" + order["id"].get<std::string>() +
+                              "?token=" + order["access_token"].get<std::string>());
   EXPECT_EQ(by_link.status, 200);
 }
 
@@ -106,9 +106,8 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   auto order = place();
   const std::string id = order["id"];
   const std::string token = order["access_token"];
-  auto paid = command(order, {{"type", "verify_payment"},
-                              {"tx_id", "a1b2c3"},
-                              {"amount_atomic", order["payment"]["amount_atomic"]}});
+  auto paid = command(
+      order, {{"type", "verify_payment"}, {"tx_id", "a1b2c3"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   EXPECT_EQ(paid["status"], "paid");
   EXPECT_EQ(command(order, {{"type", "start_processing"}})["status"], "processing");
   auto shipped = command(order, {{"type", "ship"},
@@ -118,8 +117,8 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   EXPECT_EQ(shipped["status"], "shipped");
   EXPECT_EQ(command(order, {{"type", "mark_delivered"}})["status"], "delivered");
 
-  auto review = engine().post("/api/orders/" + id + "/review", {{"rating", 5}, {"text", "Prints like new."}},
-                              bearer(token));
+  auto review =
+      engine().post("/api/orders/" + id + "/review", {{"rating", 5}, {"text", "Prints like new."}}, bearer(token));
   ASSERT_EQ(review.status, 200) << review.body;
   EXPECT_EQ(review.data()["review"]["rating"], 5);
   auto again = engine().post("/api/orders/" + id + "/review", {{"rating", 4}, {"text", "x"}}, bearer(token));
@@ -143,8 +142,8 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   EXPECT_EQ(full["shipping"]["city"], "Cleveland");
   std::vector<std::string> types;
   for (const auto& e : full["events"]) types.push_back(e["type"]);
-  EXPECT_EQ(types, (std::vector<std::string>{"order_placed", "payment_verified", "processing_started",
-                                             "order_shipped", "order_delivered", "review_left"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"order_placed", "payment_verified", "processing_started", "order_shipped",
+                                             "order_delivered", "review_left"}));
   // Events carry no personal data (DESIGN rule 5).
   EXPECT_EQ(full["events"].dump().find("Lovelace"), std::string::npos);
   EXPECT_EQ(full["events"].dump().find("ada@example.com"), std::string::npos);
@@ -152,8 +151,9 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
 
 TEST_F(lifecycle, transitions_the_status_does_not_allow_are_409_and_change_nothing) {
   auto order = place();
-  auto r = command(order, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1"}, {"estimated_delivery", "2026-12-03"}},
-                   409);
+  auto r = command(
+      order, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1"}, {"estimated_delivery", "2026-12-03"}},
+      409);
   EXPECT_EQ(r["type"], "invalid_transition");
   command(order, {{"type", "mark_delivered"}}, 409);
   command(order, {{"type", "start_processing"}}, 409);
@@ -219,8 +219,8 @@ TEST_F(lifecycle, wrong_token_and_unknown_order_both_answer_404) {
 TEST_F(lifecycle, admin_endpoints_need_the_admin_token) {
   EXPECT_EQ(engine().get("/admin/api/orders").status, 401);
   EXPECT_EQ(engine().get("/admin/api/orders", bearer("wrong")).status, 401);
-  auto r = engine().post("/admin/api/orders/00000000-0000-4000-8000-000000000000/commands",
-                         {{"type", "start_processing"}});
+  auto r =
+      engine().post("/admin/api/orders/00000000-0000-4000-8000-000000000000/commands", {{"type", "start_processing"}});
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.data()["type"], "unauthorized");
   EXPECT_EQ(engine().admin_get("/admin/api/orders").status, 200);
@@ -247,7 +247,8 @@ TEST_F(lifecycle, every_invalid_checkout_names_its_field_and_writes_nothing) {
       {"no name", [](json& b) { b["customer"]["name"] = ""; }, 422, "validation", "customer.name"},
       {"no line1", [](json& b) { b["shipping"]["line1"] = ""; }, 422, "validation", "shipping.line1"},
       {"no city", [](json& b) { b["shipping"].erase("city"); }, 422, "validation", "shipping.city"},
-      {"no postal code", [](json& b) { b["shipping"]["postal_code"] = " "; }, 422, "validation", "shipping.postal_code"},
+      {"no postal code", [](json& b) { b["shipping"]["postal_code"] = " "; }, 422, "validation",
+       "shipping.postal_code"},
       {"bad country", [](json& b) { b["shipping"]["country"] = "USA"; }, 422, "validation", "shipping.country"},
       {"US without state", [](json& b) { b["shipping"]["region"] = ""; }, 422, "validation", "shipping.region"},
       {"unknown coin", [](json& b) { b["payment_method"] = "DOGE"; }, 422, "validation", "payment_method"},
@@ -319,7 +320,8 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   EXPECT_EQ(tree["supervisor"]["healthy"], true);
   std::set<std::string> children;
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
-  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "timer_scheduler", "mailer"}));
+  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "timer_scheduler",
+                                             "mailer"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
 }
 

@@ -78,7 +78,8 @@ TEST(mail, checkout_sends_the_customer_confirmation_and_the_admin_notice) {
     EXPECT_TRUE(contains(body, "support@cleveland-cartridge.example"));
   }
   // The order link in the email opens the customer's order.
-  const std::string link = "/orders/" + order["id"].get<std::string>() + "?token=" + order["access_token"].get<std::string>();
+  const std::string link =
+      "/orders/" + order["id"].get<std::string>() + "?token=" + order["access_token"].get<std::string>();
   EXPECT_TRUE(contains(confirmation.text, link));
   EXPECT_EQ(engine.get("/api" + link).status, 200);
 
@@ -95,10 +96,14 @@ TEST(mail, every_step_of_the_journey_sends_its_email_once) {
   engine_process engine{smtp_env(sink.url())};
   auto order = engine.post("/api/orders", checkout_body()).data();
   const std::string id = order["id"];
-  engine.admin_command(id, {{"type", "contact_customer"}, {"message", "Your payment of 0.4 XMR is short; please send <0.031045 XMR>."}});
-  engine.admin_command(id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+  engine.admin_command(
+      id, {{"type", "contact_customer"}, {"message", "Your payment of 0.4 XMR is short; please send <0.031045 XMR>."}});
+  engine.admin_command(
+      id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   engine.admin_command(id, {{"type", "start_processing"}});
-  engine.admin_command(id, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z999AA10123456784"},
+  engine.admin_command(id, {{"type", "ship"},
+                            {"carrier", "UPS"},
+                            {"tracking_number", "1Z999AA10123456784"},
                             {"estimated_delivery", "2026-12-03"}});
   auto other = engine.post("/api/orders", checkout_body()).data();
   engine.post("/api/orders/" + other["id"].get<std::string>() + "/cancel", {{"reason", "ordered twice"}},
@@ -159,8 +164,7 @@ TEST(mail, a_refused_address_becomes_dead_mail_the_admin_can_send_again) {
   sink.reset();
   sink = std::make_unique<mail_test::smtp_sink>(mail_test::smtp_sink::options{}, port);
   const auto id = dead[0]["id"].get<std::int64_t>();
-  auto retried = engine.post("/admin/api/mail/" + std::to_string(id) + "/retry", json::object(),
-                             bearer(admin_token));
+  auto retried = engine.post("/admin/api/mail/" + std::to_string(id) + "/retry", json::object(), bearer(admin_token));
   EXPECT_EQ(retried.status, 200) << retried.body;
   ASSERT_TRUE(eventually([&] { return sink->messages().size() == 1; }));
   EXPECT_EQ(inbox(*sink)[0].to, (std::vector<std::string>{"ada@example.com"}));
@@ -171,8 +175,8 @@ TEST(mail, a_refused_address_becomes_dead_mail_the_admin_can_send_again) {
 
 TEST(mail, without_an_smtp_server_messages_are_written_to_the_drop_directory) {
   mail_test::temp_dir drop;
-  engine_process engine{{{"ORDER_ENGINE_MAIL_DROP_DIR", drop.path().string()},
-                         {"ORDER_ENGINE_MAIL_POLL_INTERVAL", "100ms"}}};
+  engine_process engine{
+      {{"ORDER_ENGINE_MAIL_DROP_DIR", drop.path().string()}, {"ORDER_ENGINE_MAIL_POLL_INTERVAL", "100ms"}}};
   auto order = engine.post("/api/orders", checkout_body()).data();
   auto count = [&] {
     std::size_t n = 0;

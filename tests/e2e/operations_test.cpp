@@ -100,8 +100,8 @@ TEST(operations, readiness_follows_the_database_and_checkout_answers_503_meanwhi
   EXPECT_TRUE(eventually([&] { return engine.get("/readyz").status == 200; }));
   EXPECT_TRUE(eventually([&] { return engine.post("/api/orders", checkout_body()).status == 201; }));
   // The order placed before the outage is intact.
-  auto again = engine.get("/api/orders/" + placed.data()["id"].get<std::string>(),
-                          bearer(placed.data()["access_token"]));
+  auto again =
+      engine.get("/api/orders/" + placed.data()["id"].get<std::string>(), bearer(placed.data()["access_token"]));
   EXPECT_EQ(again.status, 200);
 }
 

@@ -73,15 +73,14 @@ TEST(timers, an_unpaid_order_gets_one_reminder_and_then_expires) {
   auto view = engine.get("/api/orders/" + id, bearer(order["access_token"])).data();
   EXPECT_EQ(view["status"], "pending");
 
-  ASSERT_TRUE(eventually([&] {
-    return engine.get("/api/orders/" + id, bearer(order["access_token"])).data()["status"] == "cancelled";
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return engine.get("/api/orders/" + id, bearer(order["access_token"])).data()["status"] == "cancelled"; }));
   view = engine.get("/api/orders/" + id, bearer(order["access_token"])).data();
   EXPECT_EQ(view["cancel_reason"], "not paid in time");
   EXPECT_EQ(count_events(engine, id, "payment_reminder_sent"), 1);  // once, not per poll
   EXPECT_TRUE(pending_timers(engine, id).empty());
-  EXPECT_EQ(outbox_kinds(engine, id), (std::vector<std::string>{"order_confirmation", "new_order_admin",
-                                                                "payment_reminder", "order_cancelled"}));
+  EXPECT_EQ(outbox_kinds(engine, id),
+            (std::vector<std::string>{"order_confirmation", "new_order_admin", "payment_reminder", "order_cancelled"}));
 }
 
 TEST(timers, payment_makes_the_reminder_and_the_expiry_moot_in_the_same_transaction) {
@@ -101,17 +100,20 @@ TEST(timers, delivery_brings_one_review_request_unless_reviewed_first) {
   engine_process engine{fast_timers("1h", "0", "1s")};
   auto deliver = [&](const json& order) {
     const std::string id = order["id"];
-    engine.admin_command(id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+    engine.admin_command(
+        id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
     engine.admin_command(id, {{"type", "start_processing"}});
-    engine.admin_command(id, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z"}, {"estimated_delivery", "2026-12-01"}});
+    engine.admin_command(
+        id, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z"}, {"estimated_delivery", "2026-12-01"}});
     ASSERT_EQ(engine.admin_command(id, {{"type", "mark_delivered"}}).status, 200);
   };
   auto asked = place(engine);
   auto reviewed = place(engine);
   deliver(asked);
   deliver(reviewed);
-  ASSERT_EQ(engine.post("/api/orders/" + reviewed["id"].get<std::string>() + "/review", {{"rating", 5}, {"text", "ok"}},
-                        bearer(reviewed["access_token"]))
+  ASSERT_EQ(engine
+                .post("/api/orders/" + reviewed["id"].get<std::string>() + "/review", {{"rating", 5}, {"text", "ok"}},
+                      bearer(reviewed["access_token"]))
                 .status,
             200);
   ASSERT_TRUE(eventually([&] { return count_events(engine, asked["id"], "review_requested") == 1; }));

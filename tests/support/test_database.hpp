@@ -30,10 +30,9 @@ inline constexpr const char* test_database_url_variable = "ORDER_ENGINE_TEST_DAT
 inline std::string admin_database_url() {
   const char* url = std::getenv(test_database_url_variable);
   if (url == nullptr || *url == '\0')
-    throw std::runtime_error(
-        std::string{test_database_url_variable} +
-        " is not set: integration tests need a PostgreSQL superuser URL to a throwaway cluster "
-        "(scripts/test starts one and sets it)");
+    throw std::runtime_error(std::string{test_database_url_variable} +
+                             " is not set: integration tests need a PostgreSQL superuser URL to a throwaway cluster "
+                             "(scripts/test starts one and sets it)");
   return url;
 }
 

@@ -98,8 +98,16 @@ TEST_F(engine_test, an_append_that_lost_the_race_reloads_and_retries) {
   theirs = domain::apply(theirs, foreign);
   persistence::append_item item;
   item.events.push_back({order.id.value(), 2, "note_added", domain::encode_event(foreign).dump(), 0});
-  item.read_model = {order.id.value(), order.number.value(), "pending", order.customer.value(), "BTC",
-                     order.total.value, 0, 0, 2, domain::customer_view(theirs).dump()};
+  item.read_model = {order.id.value(),
+                     order.number.value(),
+                     "pending",
+                     order.customer.value(),
+                     "BTC",
+                     order.total.value,
+                     0,
+                     0,
+                     2,
+                     domain::customer_view(theirs).dump()};
   ASSERT_EQ(other.append_batch({item})[0], persistence::append_outcome::committed);
 
   // This engine still believes the order is at version 1: its append of seq 2
@@ -209,12 +217,12 @@ TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
   // Once the journal is repaired, the order recovers on the next request.
   {
     pqxx::work w{conn};
-    w.exec_params("UPDATE events SET payload = $2::jsonb WHERE order_id = $1 AND seq = 1", broken.id.value(),
-                  domain::encode_event(domain::order_placed{broken.id, broken.number, broken.customer, broken.lines,
-                                                            broken.subtotal, broken.shipping, broken.total,
-                                                            broken.quote, broken.checkout_fingerprint,
-                                                            broken.created_at})
-                      .dump());
+    w.exec_params(
+        "UPDATE events SET payload = $2::jsonb WHERE order_id = $1 AND seq = 1", broken.id.value(),
+        domain::encode_event(domain::order_placed{broken.id, broken.number, broken.customer, broken.lines,
+                                                  broken.subtotal, broken.shipping, broken.total, broken.quote,
+                                                  broken.checkout_fingerprint, broken.created_at})
+            .dump());
     w.commit();
   }
   auto recovered = await<domain::order>([&](auto cb) { engine->get_order(broken.id, cb); });

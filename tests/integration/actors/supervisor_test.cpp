@@ -186,8 +186,7 @@ class supervisor_test : public ::testing::Test {
   bool answers_ping(const caf::actor& h) {
     bool ok = false;
     caf::scoped_actor self{sys_};
-    self->request(h, 5s, actors::ping_atom::value)
-        .receive([&](actors::ping_atom) { ok = true; }, [](caf::error&) {});
+    self->request(h, 5s, actors::ping_atom::value).receive([&](actors::ping_atom) { ok = true; }, [](caf::error&) {});
     return ok;
   }
 
@@ -302,9 +301,8 @@ TEST_F(supervisor_test, rest_for_one_restarts_the_dead_child_and_every_child_aft
   ASSERT_TRUE(registry_down) << "the old registry is still running";
   EXPECT_EQ(*registry_down, caf::error{caf::exit_reason::user_shutdown});
 
-  ASSERT_TRUE(eventually([&] {
-    return record("journal").starts() == 2 && record("registry").starts() == 2 && healthy();
-  }));
+  ASSERT_TRUE(
+      eventually([&] { return record("journal").starts() == 2 && record("registry").starts() == 2 && healthy(); }));
   EXPECT_EQ(record("store").starts(), 1);
   EXPECT_EQ(record("store").newest(), store);
   EXPECT_TRUE(answers_ping(store));
@@ -328,7 +326,8 @@ TEST_F(supervisor_test, backoff_doubles_with_each_recent_restart) {
     caf::anon_send_exit(record("journal").newest(), caf::exit_reason::kill);
     ASSERT_TRUE(eventually([&] {
       return record("journal").starts() == restart + 1 && state_of("journal") == "running";
-    })) << "restart " << restart;
+    })) << "restart "
+        << restart;
     EXPECT_GE(record("journal").started_at(restart) - killed_at, expected) << "restart " << restart;
   }
   EXPECT_EQ(child_status("journal").restarts, 3);
@@ -347,7 +346,8 @@ TEST_F(supervisor_test, backoff_is_capped_at_max_backoff) {
     caf::anon_send_exit(record("journal").newest(), caf::exit_reason::kill);
     ASSERT_TRUE(eventually([&] {
       return record("journal").starts() == restart + 1 && state_of("journal") == "running";
-    })) << "restart " << restart;
+    })) << "restart "
+        << restart;
     if (restart == 7) {
       EXPECT_LT(record("journal").started_at(restart) - killed_at, 3s);
     }
@@ -384,9 +384,8 @@ TEST_F(supervisor_test, a_child_that_exits_normally_is_restarted_like_a_crash) {
   auto reason = await_down(old);
   ASSERT_TRUE(reason);
   EXPECT_FALSE(*reason) << "the child exited normally";
-  ASSERT_TRUE(eventually([&] {
-    return record("order_numbers").starts() == 2 && state_of("order_numbers") == "running";
-  }));
+  ASSERT_TRUE(
+      eventually([&] { return record("order_numbers").starts() == 2 && state_of("order_numbers") == "running"; }));
   auto c = child_status("order_numbers");
   EXPECT_EQ(c.restarts, 1);
   EXPECT_EQ(c.last_error, "exited normally");

@@ -35,7 +35,9 @@ using nlohmann::json;
 // The Debian interpreter: it sees Debian's python3-aiosmtpd, a pyenv python may not.
 inline constexpr const char* python = "/usr/bin/python3";
 
-inline fs::path templates_dir() { return fs::path{ORDER_ENGINE_SOURCE_DIR} / "config" / "templates"; }
+inline fs::path templates_dir() {
+  return fs::path{ORDER_ENGINE_SOURCE_DIR} / "config" / "templates";
+}
 
 inline std::string read_text(const fs::path& path) {
   std::ifstream in{path, std::ios::binary};
@@ -277,8 +279,8 @@ class smtp_sink {
  public:
   struct options {
     std::map<std::string, std::string> rejects;  ///< recipient -> full reply, e.g. "550 ..."
-    bool starttls = false;       ///< offer STARTTLS, and require it before MAIL (aiosmtpd's default)
-    std::string user, password;  ///< AUTH (aiosmtpd offers it only after STARTTLS)
+    bool starttls = false;                       ///< offer STARTTLS, and require it before MAIL (aiosmtpd's default)
+    std::string user, password;                  ///< AUTH (aiosmtpd offers it only after STARTTLS)
   };
 
   smtp_sink() : smtp_sink(options{}) {}
@@ -336,17 +338,14 @@ class smtp_sink {
 
  private:
   void make_certificate() {
-    run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext",
-         "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", (dir_.path() / "key.pem").string(), "-out",
-         (dir_.path() / "cert.pem").string()});
+    run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout",
+         (dir_.path() / "key.pem").string(), "-out", (dir_.path() / "cert.pem").string()});
   }
 
   void start() {
-    std::vector<std::string> argv{python,     "-m",
-                                  "aiosmtpd", "-n",
-                                  "-l",       "127.0.0.1:" + std::to_string(port_),
-                                  "-c",       "ccc_mail_sink.Sink"};
+    std::vector<std::string> argv{
+        python, "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c", "ccc_mail_sink.Sink"};
     if (options_.starttls) {
       argv.insert(argv.end(), {"--tlscert", certificate(), "--tlskey", (dir_.path() / "key.pem").string()});
     }

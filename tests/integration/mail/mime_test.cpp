@@ -32,8 +32,7 @@ TEST(mime, a_mail_client_reads_sender_recipient_subject_and_both_parts) {
   const auto decoded = decode_mime(raw);
 
   // 7-bit clean: no relay needs 8BITMIME or SMTPUTF8 to carry it.
-  EXPECT_TRUE(
-      std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+  EXPECT_TRUE(std::all_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
 
   EXPECT_EQ(decoded["defects"], nlohmann::json::array());
   EXPECT_EQ(decoded["from_name"], "Cleveland Cartridge Co");
@@ -124,8 +123,7 @@ TEST(mime, display_names_with_commas_and_quotes_stay_one_recipient_each) {
   auto m = confirmation();
   m.to = {"Smith, John <john@example.com>", "\"Ann \\\"Inky\\\" Lee\" <ann@example.com>", "bare@example.com"};
   const auto decoded = decode_mime(mail::to_mime(m, thursday));
-  EXPECT_EQ(decoded["to"],
-            nlohmann::json::array({"john@example.com", "ann@example.com", "bare@example.com"}));
+  EXPECT_EQ(decoded["to"], nlohmann::json::array({"john@example.com", "ann@example.com", "bare@example.com"}));
   EXPECT_EQ(decoded["to_names"], nlohmann::json::array({"Smith, John", "Ann \"Inky\" Lee", ""}));
 }
 
@@ -140,9 +138,8 @@ TEST(mime, long_non_ascii_names_of_several_recipients_stay_within_the_line_limit
   EXPECT_EQ(decoded["from_name"], "Cleveland Cartridge Co — Tinte & Toner für Büro und Zuhause");
   EXPECT_EQ(decoded["to"],
             nlohmann::json::array({"zoe.mueller@example.com", "soren@example.com", "plain@example.com"}));
-  EXPECT_EQ(decoded["to_names"],
-            nlohmann::json::array({"Zoë Müller-Lüdenscheidt von und zu Überlingen am Bodensee",
-                                   "Ærøskøbing Søren Kierkegaard Ølstykke", ""}));
+  EXPECT_EQ(decoded["to_names"], nlohmann::json::array({"Zoë Müller-Lüdenscheidt von und zu Überlingen am Bodensee",
+                                                        "Ærøskøbing Søren Kierkegaard Ølstykke", ""}));
 }
 
 TEST(mime, the_same_message_and_date_give_the_same_bytes) {

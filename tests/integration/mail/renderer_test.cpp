@@ -87,9 +87,8 @@ TEST_F(templates, order_confirmation_has_items_totals_and_complete_payment_instr
     EXPECT_CONTAINS(*body, "$154.48");
     EXPECT_CONTAINS(*body, "Monero (XMR)");
     EXPECT_CONTAINS(*body, "0.912345678901 XMR");
-    EXPECT_CONTAINS(
-        *body,
-        "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge");
+    EXPECT_CONTAINS(*body,
+                    "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge");
     EXPECT_CONTAINS(*body, "CCC42");
     EXPECT_CONTAINS(*body, "monero:4AdUnd");
     EXPECT_CONTAINS(*body, "2026-11-27 11:16 UTC");
@@ -171,9 +170,8 @@ TEST_F(templates, payment_reminder_repeats_the_instructions_and_the_expiry) {
   EXPECT_CONTAINS(out.subject, "awaiting payment");
   for (const auto* body : {&out.text, &out.html}) {
     EXPECT_CONTAINS(*body, "0.912345678901 XMR");
-    EXPECT_CONTAINS(
-        *body,
-        "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge");
+    EXPECT_CONTAINS(*body,
+                    "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge");
     EXPECT_CONTAINS(*body, "CCC42");
     EXPECT_CONTAINS(*body, "2026-11-27 11:16 UTC");
   }
@@ -211,8 +209,7 @@ TEST_F(templates, contact_customer_carries_the_admins_message_verbatim_and_escap
   auto data = data_for("contact_customer");
   data["message"] = "You paid 0.9 XMR, 0.012345678901 XMR short.\n<script>alert('x')</script> & \"quotes\"";
   const auto out = renderer_.render("contact_customer", data);
-  EXPECT_CONTAINS(out.text,
-                  "You paid 0.9 XMR, 0.012345678901 XMR short.\n<script>alert('x')</script> & \"quotes\"");
+  EXPECT_CONTAINS(out.text, "You paid 0.9 XMR, 0.012345678901 XMR short.\n<script>alert('x')</script> & \"quotes\"");
   EXPECT_CONTAINS(out.html,
                   "You paid 0.9 XMR, 0.012345678901 XMR "
                   "short.\n&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;");
@@ -285,8 +282,7 @@ TEST_F(broken_templates, an_unclosed_section_fails_construction_naming_file_and_
 }
 
 TEST_F(broken_templates, a_mismatched_close_or_unterminated_tag_fails_construction) {
-  mail_test::write_text(dir_.path() / "shipping.txt.mustache",
-                        "{{#order.shipment}}{{carrier}}{{/order.items}}\n");
+  mail_test::write_text(dir_.path() / "shipping.txt.mustache", "{{#order.shipment}}{{carrier}}{{/order.items}}\n");
   EXPECT_CONTAINS(construction_error(), "shipping.txt.mustache");
 
   mail_test::write_text(dir_.path() / "shipping.txt.mustache", "Carrier: {{order.shipment.carrier\n");
@@ -296,8 +292,7 @@ TEST_F(broken_templates, a_mismatched_close_or_unterminated_tag_fails_constructi
 TEST(renderer_kinds, are_the_eight_emails_of_an_order) {
   EXPECT_EQ(mail::renderer::kinds(),
             (std::vector<std::string>{"order_confirmation", "new_order_admin", "payment_received", "shipping",
-                                      "payment_reminder", "order_cancelled", "review_request",
-                                      "contact_customer"}));
+                                      "payment_reminder", "order_cancelled", "review_request", "contact_customer"}));
 }
 
 }  // namespace

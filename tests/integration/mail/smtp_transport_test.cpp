@@ -108,8 +108,7 @@ TEST(smtp_transport, a_rendered_order_confirmation_arrives_with_its_payment_inst
   EXPECT_EQ(decoded["subject"], "Your Cleveland Cartridge Co order CCC-2026-000042: payment instructions");
   EXPECT_EQ(part(decoded, "text/plain"), rendered.text);
   EXPECT_EQ(part(decoded, "text/html"), rendered.html);
-  EXPECT_NE(part(decoded, "text/plain").find("Send exactly this amount:\n\n  0.912345678901 XMR\n"),
-            std::string::npos);
+  EXPECT_NE(part(decoded, "text/plain").find("Send exactly this amount:\n\n  0.912345678901 XMR\n"), std::string::npos);
   EXPECT_LE(decoded["longest_line"].get<int>(), 78);
 }
 
@@ -124,8 +123,7 @@ TEST(smtp_transport, nothing_listening_is_a_transient_failure) {
 
   EXPECT_TRUE(error.transient());
   EXPECT_EQ(error.smtp_code(), 0);
-  EXPECT_NE(std::string{error.what()}.find("127.0.0.1:" + std::to_string(port)), std::string::npos)
-      << error.what();
+  EXPECT_NE(std::string{error.what()}.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << error.what();
 }
 
 TEST(smtp_transport, mail_sent_after_the_server_comes_up_is_delivered_once) {
@@ -247,8 +245,7 @@ TEST(smtp_transport, a_wrong_password_is_a_permanent_failure) {
 
   EXPECT_FALSE(error.transient()) << error.what();
   EXPECT_EQ(error.smtp_code(), 535);
-  EXPECT_EQ(std::string{error.what()}.find("wrong"), std::string::npos)
-      << "the password leaked: " << error.what();
+  EXPECT_EQ(std::string{error.what()}.find("wrong"), std::string::npos) << "the password leaked: " << error.what();
   EXPECT_TRUE(server.messages().empty());
 }
 

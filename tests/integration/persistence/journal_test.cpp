@@ -63,8 +63,7 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
   EXPECT_EQ(events[0].order_id, order);
   EXPECT_EQ(events[0].seq, 1);
   EXPECT_EQ(events[0].type, "order_placed");
-  EXPECT_EQ(nlohmann::json::parse(events[0].payload_json),
-            nlohmann::json::parse(item.events[0].payload_json));
+  EXPECT_EQ(nlohmann::json::parse(events[0].payload_json), nlohmann::json::parse(item.events[0].payload_json));
   EXPECT_EQ(events[0].recorded_at_ms, item.events[0].recorded_at_ms);  // to the millisecond
 
   const auto row = store_.find_order(order);
@@ -124,8 +123,7 @@ TEST_F(journal, events_of_an_order_come_back_in_seq_order_across_appends) {
 
   const auto events = store_.load_events(order);
   ASSERT_EQ(events.size(), 5u);
-  for (std::size_t k = 0; k < events.size(); ++k)
-    EXPECT_EQ(events[k].seq, static_cast<std::int64_t>(k + 1));
+  for (std::size_t k = 0; k < events.size(); ++k) EXPECT_EQ(events[k].seq, static_cast<std::int64_t>(k + 1));
   EXPECT_EQ(store_.find_order(order)->version, 5);
 }
 
@@ -134,8 +132,7 @@ TEST_F(journal, a_batch_of_many_orders_commits_in_one_transaction) {
   std::vector<append_item> batch;
   for (int k = 0; k < orders; ++k)
     batch.push_back(checkout_for(new_uuid(), "CCC-" + std::to_string(200000 + k),
-                                 "buyer" + std::to_string(k) + "@example.com",
-                                 "batch-key-" + std::to_string(k)));
+                                 "buyer" + std::to_string(k) + "@example.com", "batch-key-" + std::to_string(k)));
 
   const auto outcomes = store_.append_batch(batch);
   EXPECT_EQ(outcomes, std::vector<append_outcome>(orders, committed));
@@ -164,13 +161,11 @@ TEST_F(journal, a_taken_seq_is_a_conflict_that_writes_nothing_while_the_rest_com
   const auto other = new_uuid();
   const auto bystander = checkout_for(other, "CCC-000106", "other@example.com", "key-other");
 
-  EXPECT_EQ(store_.append_batch({rival, bystander}),
-            (std::vector<append_outcome>{conflict, committed}));
+  EXPECT_EQ(store_.append_batch({rival, bystander}), (std::vector<append_outcome>{conflict, committed}));
 
   const auto events = store_.load_events(first);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(nlohmann::json::parse(events[0].payload_json),
-            nlohmann::json::parse(original.events[0].payload_json));
+  EXPECT_EQ(nlohmann::json::parse(events[0].payload_json), nlohmann::json::parse(original.events[0].payload_json));
   EXPECT_EQ(store_.find_order(first)->number, "CCC-000104");
   EXPECT_FALSE(store_.find_order_by_number("CCC-000105"));
   EXPECT_EQ(customers_with_ref(rival.read_model.customer_ref), 0);
@@ -210,15 +205,15 @@ TEST_F(journal, later_items_of_an_order_fall_with_an_earlier_conflicting_one) {
             std::vector<append_outcome>{committed});
 
   // Seq 2 is taken; seq 3 was decided on top of our seq 2.
-  EXPECT_EQ(store_.append_batch({item_for(order, 2, 1, "CCC-000108", customer),
-                                 item_for(order, 3, 1, "CCC-000108", customer)}),
+  EXPECT_EQ(store_.append_batch(
+                {item_for(order, 2, 1, "CCC-000108", customer), item_for(order, 3, 1, "CCC-000108", customer)}),
             (std::vector<append_outcome>{conflict, conflict}));
   EXPECT_EQ(side_.events_of(order), 2);
   EXPECT_EQ(store_.find_order(order)->version, 2);
 
   // Both free: both commit, and the read model ends at the later one.
-  EXPECT_EQ(store_.append_batch({item_for(order, 3, 1, "CCC-000108", customer),
-                                 item_for(order, 4, 2, "CCC-000108", customer)}),
+  EXPECT_EQ(store_.append_batch(
+                {item_for(order, 3, 1, "CCC-000108", customer), item_for(order, 4, 2, "CCC-000108", customer)}),
             (std::vector<append_outcome>{committed, committed}));
   EXPECT_EQ(side_.events_of(order), 5);
   EXPECT_EQ(store_.find_order(order)->version, 5);
@@ -232,8 +227,7 @@ TEST_F(journal, the_same_seq_twice_in_one_batch_commits_only_the_first) {
   auto second = item_for(order, 1, 1, "CCC-000109", customer);
   second.events[0].payload_json = R"({"which":"second"})";
 
-  EXPECT_EQ(store_.append_batch({first, second}),
-            (std::vector<append_outcome>{committed, conflict}));
+  EXPECT_EQ(store_.append_batch({first, second}), (std::vector<append_outcome>{committed, conflict}));
   const auto events = store_.load_events(order);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(events[0].payload_json)["which"], "first");
@@ -247,8 +241,7 @@ TEST_F(journal, an_idempotency_key_held_by_another_order_is_a_conflict) {
   const auto intruder = new_uuid();
   const auto intruding = checkout_for(intruder, "CCC-000111", "b@example.com", "shared");
   const auto bystander = new_uuid();
-  EXPECT_EQ(store_.append_batch(
-                {intruding, checkout_for(bystander, "CCC-000112", "c@example.com", "own-key")}),
+  EXPECT_EQ(store_.append_batch({intruding, checkout_for(bystander, "CCC-000112", "c@example.com", "own-key")}),
             (std::vector<append_outcome>{conflict, committed}));
 
   EXPECT_EQ(side_.events_of(intruder), 0);
@@ -278,8 +271,7 @@ TEST_F(journal, a_key_conflict_also_fails_later_items_of_that_order_and_drops_th
   const auto order = new_uuid();
   auto placing = checkout_for(order, "CCC-000116", "b@example.com", "taken");
   auto follow_up = item_for(order, 2, 1, "CCC-000116", placing.read_model.customer_ref);
-  EXPECT_EQ(store_.append_batch({placing, follow_up}),
-            (std::vector<append_outcome>{conflict, conflict}));
+  EXPECT_EQ(store_.append_batch({placing, follow_up}), (std::vector<append_outcome>{conflict, conflict}));
   EXPECT_EQ(side_.events_of(order), 0);
   EXPECT_EQ(orders_with_id(order), 0);
 }
@@ -289,9 +281,8 @@ TEST_F(journal, a_key_committed_by_a_concurrent_transaction_is_seen_as_taken) {
   pqxx::connection other_node{db_.url()};
   pqxx::work in_flight{other_node};
   const auto other_order = new_uuid();
-  in_flight.exec_params(
-      "insert into idempotency_keys (key, fingerprint, order_id) values ($1, 'fp', $2::uuid)",
-      std::string{"racing-key"}, other_order);
+  in_flight.exec_params("insert into idempotency_keys (key, fingerprint, order_id) values ($1, 'fp', $2::uuid)",
+                        std::string{"racing-key"}, other_order);
 
   const auto order = new_uuid();
   auto pending = std::async(std::launch::async, [&] {
@@ -317,8 +308,7 @@ TEST_F(journal, a_seq_held_by_a_concurrent_transaction_decides_on_its_outcome) {
         order);
 
     auto pending = std::async(std::launch::async, [&] {
-      return store_.append_batch({item_for(order, 1, 1, "CCC-00012" + std::to_string(other_commits),
-                                           customer)});
+      return store_.append_batch({item_for(order, 1, 1, "CCC-00012" + std::to_string(other_commits), customer)});
     });
     wait_for_lock_waiters(1);
     if (other_commits)
@@ -326,8 +316,7 @@ TEST_F(journal, a_seq_held_by_a_concurrent_transaction_decides_on_its_outcome) {
     else
       in_flight.abort();
 
-    EXPECT_EQ(pending.get(),
-              std::vector<append_outcome>{other_commits ? conflict : committed});
+    EXPECT_EQ(pending.get(), std::vector<append_outcome>{other_commits ? conflict : committed});
     EXPECT_EQ(orders_with_id(order), other_commits ? 0 : 1);
   }
 }
@@ -352,8 +341,7 @@ TEST_F(journal, the_read_model_never_goes_back_to_a_lower_version) {
   auto older_view = item_for(order, 7, 1, "CCC-000130", customer);
   older_view.read_model.version = 5;
   older_view.read_model.status = "cancelled";
-  ASSERT_EQ(store_.append_batch({newer, older_view}),
-            (std::vector<append_outcome>{committed, committed}));
+  ASSERT_EQ(store_.append_batch({newer, older_view}), (std::vector<append_outcome>{committed, committed}));
   const auto row = store_.find_order(order);
   EXPECT_EQ(row->version, 6);
   EXPECT_EQ(row->status, "paid");
@@ -415,8 +403,7 @@ TEST_F(journal, a_malformed_item_is_refused_before_anything_is_written) {
   const auto customer = new_uuid();
   auto gap = item_for(new_uuid(), 1, 2, "CCC-000140", customer);
   gap.events[1].seq = 3;
-  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000141", customer), gap}),
-               std::invalid_argument);
+  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000141", customer), gap}), std::invalid_argument);
 
   auto foreign_event = item_for(new_uuid(), 1, 1, "CCC-000142", customer);
   foreign_event.events[0].order_id = new_uuid();
@@ -436,8 +423,7 @@ TEST_F(journal, a_database_error_fails_the_whole_batch_and_the_store_recovers) {
   auto broken = item_for(new_uuid(), 1, 1, "CCC-000150", customer);
   broken.events[0].payload_json = "{not json";
 
-  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000151", customer), broken}),
-               pqxx::sql_error);
+  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000151", customer), broken}), pqxx::sql_error);
   EXPECT_EQ(side_.count("select count(*) from events"), 0);
   EXPECT_EQ(side_.count("select count(*) from orders"), 0);
 
@@ -445,6 +431,8 @@ TEST_F(journal, a_database_error_fails_the_whole_batch_and_the_store_recovers) {
             std::vector<append_outcome>{committed});
 }
 
-TEST_F(journal, an_empty_batch_is_a_no_op) { EXPECT_TRUE(store_.append_batch({}).empty()); }
+TEST_F(journal, an_empty_batch_is_a_no_op) {
+  EXPECT_TRUE(store_.append_batch({}).empty());
+}
 
 }  // namespace

@@ -36,8 +36,7 @@ class listing : public ::testing::Test {
     for (int k = 0; k < 23; ++k) {
       const std::int64_t created = t0_ms + 1000 * (k < 20 ? k : 10);
       placed order{new_uuid(), "CCC-" + std::to_string(100100 + k), k % 3 == 0 ? "paid" : "pending",
-                   k == 7 ? "Ada.Lovelace@Example.com" : "buyer" + std::to_string(k) + "@example.com",
-                   created};
+                   k == 7 ? "Ada.Lovelace@Example.com" : "buyer" + std::to_string(k) + "@example.com", created};
       auto item = checkout_for(order.id, order.number, order.email, "", created);
       item.read_model.status = order.status;
       batch.push_back(item);
@@ -55,8 +54,7 @@ class listing : public ::testing::Test {
       return std::tie(a.created_at_ms, a.id) > std::tie(b.created_at_ms, b.id);
     });
     std::vector<std::string> ids;
-    for (const auto& order : kept)
-      ids.push_back(order.id);
+    for (const auto& order : kept) ids.push_back(order.id);
     return ids;
   }
 
@@ -68,20 +66,16 @@ class listing : public ::testing::Test {
       const auto page = store_.list_orders(filter);
       ++count;
       EXPECT_LE(page.rows.size(), static_cast<std::size_t>(filter.limit));
-      for (const auto& row : page.rows)
-        ids.push_back(row.id);
-      if (!page.next_cursor)
-        break;
-      EXPECT_EQ(page.rows.size(), static_cast<std::size_t>(filter.limit))
-          << "only the last page may be short";
+      for (const auto& row : page.rows) ids.push_back(row.id);
+      if (!page.next_cursor) break;
+      EXPECT_EQ(page.rows.size(), static_cast<std::size_t>(filter.limit)) << "only the last page may be short";
       filter.cursor = page.next_cursor;
       if (count > 100) {
         ADD_FAILURE() << "paging does not end";
         break;
       }
     }
-    if (pages)
-      *pages = count;
+    if (pages) *pages = count;
     return ids;
   }
 
@@ -126,12 +120,10 @@ TEST_F(listing, orders_placed_while_paging_neither_repeat_nor_shift_older_pages)
   filter.limit = 5;
   auto page = store_.list_orders(filter);
   std::vector<std::string> ids;
-  for (const auto& row : page.rows)
-    ids.push_back(row.id);
+  for (const auto& row : page.rows) ids.push_back(row.id);
 
   // A new checkout lands at the top of the list between two page loads.
-  store_.append_batch({checkout_for(new_uuid(), "CCC-900000", "late@example.com", "",
-                                    t0_ms + 1'000'000)});
+  store_.append_batch({checkout_for(new_uuid(), "CCC-900000", "late@example.com", "", t0_ms + 1'000'000)});
 
   filter.cursor = page.next_cursor;
   const auto rest = all_pages(filter);
@@ -155,9 +147,7 @@ TEST_F(listing, finds_orders_by_number_prefix_case_insensitively) {
   order_filter filter;
   filter.query = "ccc-10011";  // CCC-100110 .. CCC-100119
   filter.limit = 4;
-  EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) {
-              return o.number.rfind("CCC-10011", 0) == 0;
-            }));
+  EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) { return o.number.rfind("CCC-10011", 0) == 0; }));
 
   filter.query = "CCC-100105";
   const auto exact = store_.list_orders(filter);

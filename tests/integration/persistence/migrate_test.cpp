@@ -23,8 +23,7 @@ std::vector<int> shipped_versions() {
   std::set<int> versions;
   for (const auto& entry : std::filesystem::directory_iterator(ORDER_ENGINE_MIGRATIONS_DIR)) {
     const auto name = entry.path().filename().string();
-    if (entry.path().extension() == ".sql" && !name.empty() && std::isdigit(name[0]))
-      versions.insert(std::stoi(name));
+    if (entry.path().extension() == ".sql" && !name.empty() && std::isdigit(name[0])) versions.insert(std::stoi(name));
   }
   return {versions.begin(), versions.end()};
 }
@@ -32,15 +31,12 @@ std::vector<int> shipped_versions() {
 class temp_dir {
  public:
   temp_dir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ccc-migrations-" + persistence_fixtures::new_uuid());
+    path_ = std::filesystem::temp_directory_path() / ("ccc-migrations-" + persistence_fixtures::new_uuid());
     std::filesystem::create_directories(path_);
   }
   ~temp_dir() { std::filesystem::remove_all(path_); }
   const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream{path_ / name} << text;
-  }
+  void write(const std::string& name, const std::string& text) const { std::ofstream{path_ / name} << text; }
 
  private:
   std::filesystem::path path_;
@@ -55,13 +51,10 @@ TEST(migrate, applies_every_shipped_migration_once_and_then_nothing) {
   EXPECT_EQ(persistence::migrate(db.url()), std::vector<int>{});
 
   probe side{db.url()};
-  EXPECT_EQ(side.count("select count(*) from schema_migrations"),
-            static_cast<std::int64_t>(expected.size()));
-  for (const char* table : {"events", "orders", "customers", "idempotency_keys", "products",
-                            "engine_secrets", "order_number_blocks"})
-    EXPECT_EQ(side.count("select count(*) from pg_class where relname = $1", std::string{table}),
-              1)
-        << table;
+  EXPECT_EQ(side.count("select count(*) from schema_migrations"), static_cast<std::int64_t>(expected.size()));
+  for (const char* table :
+       {"events", "orders", "customers", "idempotency_keys", "products", "engine_secrets", "order_number_blocks"})
+    EXPECT_EQ(side.count("select count(*) from pg_class where relname = $1", std::string{table}), 1) << table;
 }
 
 TEST(migrate, two_nodes_starting_at_once_apply_each_migration_exactly_once) {
@@ -101,8 +94,7 @@ TEST(migrate, a_failing_migration_leaves_no_trace_and_earlier_ones_stay) {
   test_database db{"migrate_fail", test_database::schema::empty};
   temp_dir dir;
   dir.write("001_first.sql", "create table first_table (id int primary key);");
-  dir.write("002_broken.sql",
-            "create table second_table (id int); insert into no_such_table values (1);");
+  dir.write("002_broken.sql", "create table second_table (id int); insert into no_such_table values (1);");
   dir.write("notes.txt", "not a migration");
 
   EXPECT_THROW(persistence::migrate(db.url(), dir.path()), std::runtime_error);

@@ -26,9 +26,9 @@ inline std::string new_uuid() {
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 1
   std::ostringstream out;
-  out << std::hex << std::setfill('0') << std::setw(8) << (hi >> 32) << '-' << std::setw(4)
-      << ((hi >> 16) & 0xffff) << '-' << std::setw(4) << (hi & 0xffff) << '-' << std::setw(4)
-      << (lo >> 48) << '-' << std::setw(12) << (lo & 0xffffffffffffULL);
+  out << std::hex << std::setfill('0') << std::setw(8) << (hi >> 32) << '-' << std::setw(4) << ((hi >> 16) & 0xffff)
+      << '-' << std::setw(4) << (hi & 0xffff) << '-' << std::setw(4) << (lo >> 48) << '-' << std::setw(12)
+      << (lo & 0xffffffffffffULL);
   return out.str();
 }
 
@@ -52,37 +52,30 @@ inline persistence::order_row order_row_for(const std::string& order_id, const s
 }
 
 // Events first_seq .. first_seq+count-1 of one order; read model at the last.
-inline persistence::append_item item_for(const std::string& order_id, std::int64_t first_seq,
-                                         int count, const std::string& number,
-                                         const std::string& customer_ref,
+inline persistence::append_item item_for(const std::string& order_id, std::int64_t first_seq, int count,
+                                         const std::string& number, const std::string& customer_ref,
                                          std::int64_t created_at_ms = t0_ms) {
   persistence::append_item item;
   for (int k = 0; k < count; ++k) {
     const std::int64_t seq = first_seq + k;
     item.events.push_back({order_id, seq, seq == 1 ? "order_placed" : "order_updated",
-                           R"({"seq":)" + std::to_string(seq) + R"(,"note":"from )" + number +
-                               R"("})",
+                           R"({"seq":)" + std::to_string(seq) + R"(,"note":"from )" + number + R"("})",
                            created_at_ms + seq});
   }
-  item.read_model = order_row_for(order_id, number, customer_ref, first_seq + count - 1,
-                                  created_at_ms);
+  item.read_model = order_row_for(order_id, number, customer_ref, first_seq + count - 1, created_at_ms);
   return item;
 }
 
 // A checkout: seq 1 with its customer and idempotency key.
-inline persistence::append_item checkout_for(const std::string& order_id,
-                                             const std::string& number,
-                                             const std::string& email,
-                                             const std::string& idempotency_key,
+inline persistence::append_item checkout_for(const std::string& order_id, const std::string& number,
+                                             const std::string& email, const std::string& idempotency_key,
                                              std::int64_t created_at_ms = t0_ms) {
   const auto customer_ref = new_uuid();
   auto item = item_for(order_id, 1, 1, number, customer_ref, created_at_ms);
   item.customer = persistence::customer_row{customer_ref, "Ada Lovelace", email,
-                                            R"({"line1":"1 Main St","city":"Cleveland"})",
-                                            created_at_ms};
+                                            R"({"line1":"1 Main St","city":"Cleveland"})", created_at_ms};
   if (!idempotency_key.empty())
-    item.idempotency =
-        persistence::idempotency_row{idempotency_key, "fp-" + number, order_id, created_at_ms};
+    item.idempotency = persistence::idempotency_row{idempotency_key, "fp-" + number, order_id, created_at_ms};
   return item;
 }
 

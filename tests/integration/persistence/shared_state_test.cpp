@@ -29,15 +29,13 @@ product_row product(const std::string& sku, std::int64_t price, int position) {
 
 std::vector<std::string> skus(const std::vector<product_row>& products) {
   std::vector<std::string> result;
-  for (const auto& p : products)
-    result.push_back(p.sku);
+  for (const auto& p : products) result.push_back(p.sku);
   return result;
 }
 
 TEST_F(shared_state, products_load_in_display_order_with_every_field) {
   EXPECT_TRUE(store_.load_products().empty());
-  store_.upsert_products({product("TN-B", 2999, 2), product("TN-A", 1999, 1),
-                          product("TN-C", 3999, 1)});
+  store_.upsert_products({product("TN-B", 2999, 2), product("TN-A", 1999, 1), product("TN-C", 3999, 1)});
 
   const auto loaded = store_.load_products();
   EXPECT_EQ(skus(loaded), (std::vector<std::string>{"TN-A", "TN-C", "TN-B"}));
@@ -73,12 +71,10 @@ TEST_F(shared_state, two_nodes_never_get_the_same_order_number_block) {
   store other_node{db_.url()};
   std::vector<std::int64_t> mine, theirs;
   auto a = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 50; ++i)
-      mine.push_back(store_.next_order_number_block());
+    for (int i = 0; i < 50; ++i) mine.push_back(store_.next_order_number_block());
   });
   auto b = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 50; ++i)
-      theirs.push_back(other_node.next_order_number_block());
+    for (int i = 0; i < 50; ++i) theirs.push_back(other_node.next_order_number_block());
   });
   a.get();
   b.get();
@@ -103,8 +99,7 @@ TEST_F(shared_state, the_first_secret_stored_is_the_one_every_node_gets) {
 TEST_F(shared_state, nodes_starting_at_once_agree_on_one_secret) {
   constexpr int nodes = 6;
   std::vector<std::unique_ptr<store>> stores;
-  for (int i = 0; i < nodes; ++i)
-    stores.push_back(std::make_unique<store>(db_.url()));
+  for (int i = 0; i < nodes; ++i) stores.push_back(std::make_unique<store>(db_.url()));
   std::promise<void> go;
   auto start = go.get_future().share();
   std::vector<std::future<std::string>> answers;
@@ -116,8 +111,7 @@ TEST_F(shared_state, nodes_starting_at_once_agree_on_one_secret) {
   go.set_value();
 
   std::set<std::string> values;
-  for (auto& answer : answers)
-    values.insert(answer.get());
+  for (auto& answer : answers) values.insert(answer.get());
   ASSERT_EQ(values.size(), 1u);
   EXPECT_EQ(values.begin()->rfind("candidate-", 0), 0u);
 }
@@ -146,11 +140,9 @@ TEST(url_with_database, replaces_only_the_database) {
   using persistence::url_with_database;
   EXPECT_EQ(url_with_database("postgresql://postgres@/postgres?host=/tmp/sock", "t_1"),
             "postgresql://postgres@/t_1?host=/tmp/sock");
-  EXPECT_EQ(url_with_database("postgresql://u:p@db.local:5433/engine", "t_2"),
-            "postgresql://u:p@db.local:5433/t_2");
+  EXPECT_EQ(url_with_database("postgresql://u:p@db.local:5433/engine", "t_2"), "postgresql://u:p@db.local:5433/t_2");
   EXPECT_EQ(url_with_database("postgres://db.local", "t_3"), "postgres://db.local/t_3");
-  EXPECT_EQ(url_with_database("host=/tmp/sock user=postgres", "t_4"),
-            "host=/tmp/sock user=postgres dbname='t_4'");
+  EXPECT_EQ(url_with_database("host=/tmp/sock user=postgres", "t_4"), "host=/tmp/sock user=postgres dbname='t_4'");
 }
 
 }  // namespace

@@ -253,9 +253,9 @@ TEST(load_config, env_overrides_an_int_from_the_file) {
 }
 
 TEST(load_config, env_overrides_durations) {
-  const engine_config c = load_text("[payments]\nquote_ttl = \"30m\"\n",
-                                    {{"ORDER_ENGINE_PAYMENTS_QUOTE_TTL", "2s"},
-                                     {"ORDER_ENGINE_ACTORS_PASSIVATE_AFTER", "500ms"}});
+  const engine_config c =
+      load_text("[payments]\nquote_ttl = \"30m\"\n",
+                {{"ORDER_ENGINE_PAYMENTS_QUOTE_TTL", "2s"}, {"ORDER_ENGINE_ACTORS_PASSIVATE_AFTER", "500ms"}});
   EXPECT_EQ(c.payments.quote_ttl, 2s);
   EXPECT_EQ(c.actors.passivate_after, 500ms);
 }
@@ -361,8 +361,8 @@ TEST(load_config_errors, decimals_outside_0_to_18) {
 }
 
 TEST(load_config_errors, quote_decimals_above_decimals) {
-  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_QUOTE_DECIMALS", "13"}}),
-               "payments.XMR.quote_decimals", "13");
+  expect_names(error_of(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_QUOTE_DECIMALS", "13"}}), "payments.XMR.quote_decimals",
+               "13");
 }
 
 TEST(load_config_errors, empty_or_missing_coin_address) {

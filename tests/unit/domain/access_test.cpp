@@ -70,7 +70,8 @@ TEST(idempotency_key, names_the_same_order_every_time) {
 
 TEST(idempotency_key, gives_a_canonical_uuid) {
   const access_keys keys{"engine-secret"};
-  for (const char* key : {"checkout-3f1c2b", "", "ü", "a very long key ................................................"}) {
+  for (const char* key :
+       {"checkout-3f1c2b", "", "ü", "a very long key ................................................"}) {
     const order_id id = keys.order_for_idempotency_key(key);
     EXPECT_TRUE(is_uuid(id.value())) << id.value();
     EXPECT_EQ(id.value()[14], '8') << "RFC 9562 version 8: " << id.value();

@@ -45,8 +45,8 @@ TEST(checkout, prices_every_line_from_the_catalog) {
 }
 
 TEST(checkout, follows_a_price_change_in_the_catalog) {
-  catalog repriced{{make_product("HP-64XL-BLK", "HP 64XL Black", 2999, 5),
-                    make_product("CANON-PG245", "Canon PG-245", 1999, 5)}};
+  catalog repriced{
+      {make_product("HP-64XL-BLK", "HP 64XL Black", 2999, 5), make_product("CANON-PG245", "Canon PG-245", 1999, 5)}};
   const auto priced = price(valid_input(), repriced);
   ASSERT_TRUE(priced);
   EXPECT_EQ(priced->lines[0].unit_price, cents{2999});
@@ -131,7 +131,10 @@ TEST_P(checkout_refuses, naming_the_offending_field) {
 const bad_input bad_inputs[] = {
     {"no items", [](checkout_input& in) { in.items.clear(); }, error_code::validation, "items"},
     {"too many lines",
-     [](checkout_input& in) { in.items.assign(max_lines + 1, {"HP-64XL-BLK", 1}); }, error_code::validation, "items"},
+     [](checkout_input& in) {
+       in.items.assign(max_lines + 1, {"HP-64XL-BLK", 1});
+     },
+     error_code::validation, "items"},
     {"unknown sku", [](checkout_input& in) { in.items[1].sku = "NOT-A-CARTRIDGE"; }, error_code::validation,
      "items[1].sku"},
     {"empty sku", [](checkout_input& in) { in.items[0].sku = ""; }, error_code::validation, "items[0].sku"},
@@ -144,10 +147,16 @@ const bad_input bad_inputs[] = {
      "items[0].quantity"},
     {"quantity beyond int", [](checkout_input& in) { in.items[0].quantity = 4'294'967'298; }, error_code::validation,
      "items[0].quantity"},
-    {"duplicate sku", [](checkout_input& in) { in.items.push_back({"HP-64XL-BLK", 1}); }, error_code::validation,
-     "items[2].sku"},
-    {"out of stock", [](checkout_input& in) { in.items[1] = {"HP-FUSER", 1}; }, error_code::out_of_stock,
-     "items[1].sku"},
+    {"duplicate sku",
+     [](checkout_input& in) {
+       in.items.push_back({"HP-64XL-BLK", 1});
+     },
+     error_code::validation, "items[2].sku"},
+    {"out of stock",
+     [](checkout_input& in) {
+       in.items[1] = {"HP-FUSER", 1};
+     },
+     error_code::out_of_stock, "items[1].sku"},
     {"missing name", [](checkout_input& in) { in.customer.name = ""; }, error_code::validation, "customer.name"},
     {"blank name", [](checkout_input& in) { in.customer.name = " \t "; }, error_code::validation, "customer.name"},
     {"missing email", [](checkout_input& in) { in.customer.email = ""; }, error_code::validation, "customer.email"},
@@ -155,8 +164,8 @@ const bad_input bad_inputs[] = {
      "customer.email"},
     {"email without domain", [](checkout_input& in) { in.customer.email = "ada@"; }, error_code::validation,
      "customer.email"},
-    {"email without local part", [](checkout_input& in) { in.customer.email = "@example.com"; },
-     error_code::validation, "customer.email"},
+    {"email without local part", [](checkout_input& in) { in.customer.email = "@example.com"; }, error_code::validation,
+     "customer.email"},
     {"email without dot in domain", [](checkout_input& in) { in.customer.email = "ada@localhost"; },
      error_code::validation, "customer.email"},
     {"email with two @", [](checkout_input& in) { in.customer.email = "ada@lovelace@example.com"; },
@@ -193,10 +202,9 @@ const bad_input bad_inputs[] = {
      "customer.name"},
     {"unknown payment method", [](checkout_input& in) { in.payment_method = "DOGE"; }, error_code::validation,
      "payment_method"},
-    {"no payment method", [](checkout_input& in) { in.payment_method = ""; }, error_code::validation,
+    {"no payment method", [](checkout_input& in) { in.payment_method = ""; }, error_code::validation, "payment_method"},
+    {"payment method in the wrong case", [](checkout_input& in) { in.payment_method = "xmr"; }, error_code::validation,
      "payment_method"},
-    {"payment method in the wrong case", [](checkout_input& in) { in.payment_method = "xmr"; },
-     error_code::validation, "payment_method"},
 };
 
 INSTANTIATE_TEST_SUITE_P(every_rule, checkout_refuses, ::testing::ValuesIn(bad_inputs),

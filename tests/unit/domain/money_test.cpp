@@ -58,8 +58,7 @@ TEST(parse_coin, reads_a_decimal_exactly) {
   EXPECT_EQ(parse_coin("42", 0), atomic_amount{42});
   // 0.1 has no exact binary floating-point form; here it must be exact.
   EXPECT_EQ(parse_coin("0.1", 18), atomic_amount{100'000'000'000'000'000ULL});
-  EXPECT_EQ(parse_coin("2892.865611927863503029", 18),
-            atomic_amount::parse("2892865611927863503029"));
+  EXPECT_EQ(parse_coin("2892.865611927863503029", 18), atomic_amount::parse("2892865611927863503029"));
 }
 
 TEST(parse_coin, round_trips_with_format_coin) {
@@ -78,8 +77,8 @@ TEST(parse_coin, rejects_more_decimals_than_the_coin_has) {
 }
 
 TEST(parse_coin, rejects_junk_and_negative_amounts) {
-  for (const char* junk : {"", ".", "1.", ".5", "abc", "1,5", "1e3", " 1", "1 ", "-1", "-0.5", "+1", "1.2.3",
-                           "0x10", "1_000", "١"}) {
+  for (const char* junk :
+       {"", ".", "1.", ".5", "abc", "1,5", "1e3", " 1", "1 ", "-1", "-0.5", "+1", "1.2.3", "0x10", "1_000", "١"}) {
     EXPECT_EQ(parse_coin(junk, 12), std::nullopt) << "'" << junk << "'";
   }
 }

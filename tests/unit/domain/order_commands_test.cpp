@@ -123,8 +123,8 @@ TEST(verify_payment, needs_a_transaction_id) {
   const order o = order_in(order_status::pending);
   expect_refused(decide(o, verify_payment{"", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
   expect_refused(decide(o, verify_payment{"  \t", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
-  expect_refused(decide(o, verify_payment{std::string(201, 'a'), sample_quote_amount(), t0()}),
-                 error_code::validation, "tx_id");
+  expect_refused(decide(o, verify_payment{std::string(201, 'a'), sample_quote_amount(), t0()}), error_code::validation,
+                 "tx_id");
 }
 
 TEST(verify_payment, a_paid_order_cannot_be_paid_twice) {
@@ -176,8 +176,8 @@ TEST(ship_order, records_carrier_tracking_and_estimated_delivery) {
 
 TEST(ship_order, rejects_an_estimated_delivery_that_is_not_a_real_date) {
   const order o = order_in(order_status::processing);
-  for (const char* bad : {"2026-02-30", "tomorrow", "", "2026-13-01", "2026-12-1", "12/01/2026",
-                          "2026-12-01T00:00:00Z", "2027-02-29"}) {
+  for (const char* bad :
+       {"2026-02-30", "tomorrow", "", "2026-13-01", "2026-12-1", "12/01/2026", "2026-12-01T00:00:00Z", "2027-02-29"}) {
     SCOPED_TRACE(bad);
     expect_refused(decide(o, ship_order{"UPS", "1Z999", bad, t0()}), error_code::validation, "estimated_delivery");
   }

@@ -19,8 +19,12 @@ namespace domain_test {
 using namespace domain;
 
 // 2026-11-26T11:16:46.123Z
-inline timestamp t0() { return from_unix_ms(1'795'691'806'123); }
-inline timestamp minutes_after_t0(int minutes) { return t0() + std::chrono::minutes{minutes}; }
+inline timestamp t0() {
+  return from_unix_ms(1'795'691'806'123);
+}
+inline timestamp minutes_after_t0(int minutes) {
+  return t0() + std::chrono::minutes{minutes};
+}
 
 inline payment_method xmr() {
   payment_method m;
@@ -76,7 +80,9 @@ inline payment_method usdc() {
   return m;
 }
 
-inline std::vector<payment_method> all_methods() { return {xmr(), btc(), eth(), usdc()}; }
+inline std::vector<payment_method> all_methods() {
+  return {xmr(), btc(), eth(), usdc()};
+}
 
 inline product make_product(const std::string& id, const std::string& name, std::int64_t price_cents, int stock) {
   return product{sku{id}, name, name + " cartridge", cents{price_cents}, "/img/" + id + ".jpg", stock};
@@ -84,8 +90,7 @@ inline product make_product(const std::string& id, const std::string& name, std:
 
 inline catalog shop_catalog() {
   return catalog{{
-      make_product("HP-64XL-BLK", "HP 64XL Black", 3499, 40),
-      make_product("CANON-PG245", "Canon PG-245", 1999, 12),
+      make_product("HP-64XL-BLK", "HP 64XL Black", 3499, 40), make_product("CANON-PG245", "Canon PG-245", 1999, 12),
       make_product("EPSON-202", "Epson 202 Cyan", 2500, 7),
       make_product("BROTHER-TN760", "Brother TN-760 Toner", 4999, 3),
       make_product("HP-FUSER", "HP Fuser Kit", 18999, 0),  // sold out
@@ -115,12 +120,14 @@ inline place_order sample_place(const order_id& id = sample_id(), std::string fi
 
 /// The event that placing `c` records.
 inline order_placed placed_event(const place_order& c) {
-  return order_placed{c.id,    c.number, c.customer, c.lines, c.subtotal, c.shipping,
-                      c.total, c.quote,  c.checkout_fingerprint, c.at};
+  return order_placed{
+      c.id, c.number, c.customer, c.lines, c.subtotal, c.shipping, c.total, c.quote, c.checkout_fingerprint, c.at};
 }
 
 /// The exact quote of sample_place: 0.431045 XMR.
-inline atomic_amount sample_quote_amount() { return atomic_amount{431'045'000'000ULL}; }
+inline atomic_amount sample_quote_amount() {
+  return atomic_amount{431'045'000'000ULL};
+}
 
 inline ship_order sample_ship(std::string carrier = "UPS", timestamp at = minutes_after_t0(300)) {
   return ship_order{std::move(carrier), "1Z999AA10123456784", "2026-12-01", at};
@@ -143,8 +150,7 @@ inline order run(order state, const order_command& command) {
 inline order order_in(order_status status) {
   order o = run(order{}, sample_place());
   if (status == order_status::pending) return o;
-  if (status == order_status::cancelled)
-    return run(o, cancel_order{"", actor_role::customer, minutes_after_t0(5)});
+  if (status == order_status::cancelled) return run(o, cancel_order{"", actor_role::customer, minutes_after_t0(5)});
   o = run(o, verify_payment{"tx-abc", sample_quote_amount(), minutes_after_t0(20)});
   if (status == order_status::paid) return o;
   o = run(o, start_processing{minutes_after_t0(60)});
@@ -155,9 +161,8 @@ inline order order_in(order_status status) {
 }
 
 inline const std::vector<order_status>& all_statuses() {
-  static const std::vector<order_status> s{order_status::pending,   order_status::paid,
-                                           order_status::processing, order_status::shipped,
-                                           order_status::delivered, order_status::cancelled};
+  static const std::vector<order_status> s{order_status::pending, order_status::paid,      order_status::processing,
+                                           order_status::shipped, order_status::delivered, order_status::cancelled};
   return s;
 }
 

@@ -284,8 +284,8 @@ TEST(customer_view, carries_no_access_token_and_no_personal_data) {
       EXPECT_NE(k, "checkout_fingerprint");
     }
     EXPECT_EQ(text.find(keys.token_for(o.id)), std::string::npos);
-    for (const char* personal : {"Ada", "Lovelace", "ada.lovelace@example.com", "Euclid", "Suite 42", "44115",
-                                 "Cleveland"})
+    for (const char* personal :
+         {"Ada", "Lovelace", "ada.lovelace@example.com", "Euclid", "Suite 42", "44115", "Cleveland"})
       EXPECT_EQ(text.find(personal), std::string::npos) << personal << " leaked into " << text;
     EXPECT_EQ(text.find(o.customer.value()), std::string::npos) << "customer reference leaked";
     EXPECT_EQ(text.find(o.checkout_fingerprint), std::string::npos) << "fingerprint leaked";
@@ -295,8 +295,9 @@ TEST(customer_view, carries_no_access_token_and_no_personal_data) {
 TEST(event_codec, journal_payloads_carry_no_personal_data) {
   const order o = order_placed_by_ada(order_status::delivered);
   ASSERT_TRUE(o.exists());
-  const order_event placed = order_placed{o.id,       o.number, o.customer, o.lines, o.subtotal,
-                                          o.shipping, o.total,  o.quote,    o.checkout_fingerprint, o.created_at};
+  const order_event placed = order_placed{
+      o.id,        o.number, o.customer, o.lines, o.subtotal, o.shipping, o.total, o.quote, o.checkout_fingerprint,
+      o.created_at};
   const std::string text = encode_event(placed).dump();
   for (const char* personal : {"Ada", "Lovelace", "ada.lovelace@example.com", "Euclid", "44115", "Cleveland"})
     EXPECT_EQ(text.find(personal), std::string::npos) << personal;

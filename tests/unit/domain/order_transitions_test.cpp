@@ -29,27 +29,39 @@ enum class cmd {
 };
 
 const std::vector<cmd>& all_commands() {
-  static const std::vector<cmd> c{cmd::place_same_request, cmd::claim_payment,   cmd::verify_payment,
-                                  cmd::start_processing,   cmd::ship,            cmd::mark_delivered,
-                                  cmd::cancel_by_customer, cmd::cancel_by_admin, cmd::cancel_by_system,
-                                  cmd::add_note,           cmd::contact_customer, cmd::leave_review};
+  static const std::vector<cmd> c{
+      cmd::place_same_request, cmd::claim_payment,      cmd::verify_payment,  cmd::start_processing, cmd::ship,
+      cmd::mark_delivered,     cmd::cancel_by_customer, cmd::cancel_by_admin, cmd::cancel_by_system, cmd::add_note,
+      cmd::contact_customer,   cmd::leave_review};
   return c;
 }
 
 const char* name_of(cmd c) {
   switch (c) {
-    case cmd::place_same_request: return "place_order";
-    case cmd::claim_payment: return "claim_payment";
-    case cmd::verify_payment: return "verify_payment";
-    case cmd::start_processing: return "start_processing";
-    case cmd::ship: return "ship";
-    case cmd::mark_delivered: return "mark_delivered";
-    case cmd::cancel_by_customer: return "cancel_by_customer";
-    case cmd::cancel_by_admin: return "cancel_by_admin";
-    case cmd::cancel_by_system: return "cancel_by_system";
-    case cmd::add_note: return "add_note";
-    case cmd::contact_customer: return "contact_customer";
-    case cmd::leave_review: return "leave_review";
+    case cmd::place_same_request:
+      return "place_order";
+    case cmd::claim_payment:
+      return "claim_payment";
+    case cmd::verify_payment:
+      return "verify_payment";
+    case cmd::start_processing:
+      return "start_processing";
+    case cmd::ship:
+      return "ship";
+    case cmd::mark_delivered:
+      return "mark_delivered";
+    case cmd::cancel_by_customer:
+      return "cancel_by_customer";
+    case cmd::cancel_by_admin:
+      return "cancel_by_admin";
+    case cmd::cancel_by_system:
+      return "cancel_by_system";
+    case cmd::add_note:
+      return "add_note";
+    case cmd::contact_customer:
+      return "contact_customer";
+    case cmd::leave_review:
+      return "leave_review";
   }
   return "?";
 }
@@ -58,18 +70,30 @@ const timestamp later = minutes_after_t0(30 * 24 * 60);
 
 order_command make_command(cmd c) {
   switch (c) {
-    case cmd::place_same_request: return sample_place();
-    case cmd::claim_payment: return claim_payment{"tx-claimed-by-customer", later};
-    case cmd::verify_payment: return verify_payment{"tx-seen-in-wallet", sample_quote_amount(), later};
-    case cmd::start_processing: return start_processing{later};
-    case cmd::ship: return sample_ship("USPS", later);
-    case cmd::mark_delivered: return mark_delivered{later};
-    case cmd::cancel_by_customer: return cancel_order{"changed my mind", actor_role::customer, later};
-    case cmd::cancel_by_admin: return cancel_order{"customer asked by phone", actor_role::admin, later};
-    case cmd::cancel_by_system: return cancel_order{"payment window expired", actor_role::system, later};
-    case cmd::add_note: return add_note{"customer asked for gift wrap", later};
-    case cmd::contact_customer: return contact_customer{"your payment was short by 0.01 XMR", later};
-    case cmd::leave_review: return leave_review{5, "Prints like new", later};
+    case cmd::place_same_request:
+      return sample_place();
+    case cmd::claim_payment:
+      return claim_payment{"tx-claimed-by-customer", later};
+    case cmd::verify_payment:
+      return verify_payment{"tx-seen-in-wallet", sample_quote_amount(), later};
+    case cmd::start_processing:
+      return start_processing{later};
+    case cmd::ship:
+      return sample_ship("USPS", later);
+    case cmd::mark_delivered:
+      return mark_delivered{later};
+    case cmd::cancel_by_customer:
+      return cancel_order{"changed my mind", actor_role::customer, later};
+    case cmd::cancel_by_admin:
+      return cancel_order{"customer asked by phone", actor_role::admin, later};
+    case cmd::cancel_by_system:
+      return cancel_order{"payment window expired", actor_role::system, later};
+    case cmd::add_note:
+      return add_note{"customer asked for gift wrap", later};
+    case cmd::contact_customer:
+      return contact_customer{"your payment was short by 0.01 XMR", later};
+    case cmd::leave_review:
+      return leave_review{5, "Prints like new", later};
   }
   return add_note{};
 }
@@ -81,8 +105,12 @@ struct outcome {
   error_code code = error_code::internal;  // when kind == refused
 };
 
-outcome moves_to(const char* type, order_status next) { return {outcome::event, type, next, {}}; }
-outcome refused(error_code code) { return {outcome::refused, "", {}, code}; }
+outcome moves_to(const char* type, order_status next) {
+  return {outcome::event, type, next, {}};
+}
+outcome refused(error_code code) {
+  return {outcome::refused, "", {}, code};
+}
 
 // The lifecycle, written out: these and nothing else move an order.
 const std::map<std::pair<order_status, cmd>, outcome>& transitions() {

@@ -73,10 +73,12 @@ TEST(quote_amount, ether_at_full_precision_is_exact_to_the_wei) {
 // 128-bit arithmetic: the quote pays at least the price, is a whole number of
 // quote steps, and is the smallest such amount.
 TEST(quote_amount, is_the_smallest_step_multiple_that_covers_the_price) {
-  struct coin { int decimals, quote_decimals; };
+  struct coin {
+    int decimals, quote_decimals;
+  };
   const coin coins[] = {{12, 6}, {12, 12}, {8, 8}, {8, 5}, {18, 6}, {18, 18}, {6, 6}, {6, 2}, {0, 0}};
-  const std::int64_t rates[] = {1, 99'999'999, 100'000'000, 16'235'000'000, 9'712'345'000'000, 345'678'000'000,
-                                123'456'789'012'345};
+  const std::int64_t rates[] = {
+      1, 99'999'999, 100'000'000, 16'235'000'000, 9'712'345'000'000, 345'678'000'000, 123'456'789'012'345};
   const std::int64_t prices[] = {1, 99, 599, 4999, 5000, 6998, 123'457, 999'999'999};
   for (const auto& c : coins)
     for (auto rate : rates)

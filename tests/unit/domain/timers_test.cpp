@@ -47,8 +47,7 @@ TEST(follow_ups, payment_clears_both_unpaid_timers_in_the_same_decision) {
   auto o = order_in(order_status::pending);
   auto f = follow_ups_of(decided(o, verify_payment{"tx", sample_quote_amount(), minutes_after_t0(30)}), policy);
   EXPECT_TRUE(f.timers_set.empty());
-  EXPECT_EQ(f.timers_cleared,
-            (std::vector<timer_kind>{timer_kind::payment_reminder, timer_kind::unpaid_expiry}));
+  EXPECT_EQ(f.timers_cleared, (std::vector<timer_kind>{timer_kind::payment_reminder, timer_kind::unpaid_expiry}));
   EXPECT_EQ(kinds(f), (std::vector<email_kind>{email_kind::payment_received}));
 }
 
@@ -70,10 +69,11 @@ TEST(follow_ups, every_customer_facing_step_owes_its_email) {
   EXPECT_TRUE(follow_ups_of(decided(paid, start_processing{minutes_after_t0(60)}), policy).emails.empty());
   EXPECT_EQ(kinds(follow_ups_of(decided(processing, sample_ship()), policy)),
             (std::vector<email_kind>{email_kind::shipping}));
-  auto cancelled = follow_ups_of(decided(paid, cancel_order{"out of stock", actor_role::admin, minutes_after_t0(70)}),
-                                 policy);
+  auto cancelled =
+      follow_ups_of(decided(paid, cancel_order{"out of stock", actor_role::admin, minutes_after_t0(70)}), policy);
   EXPECT_EQ(kinds(cancelled), (std::vector<email_kind>{email_kind::order_cancelled}));
-  auto contact = follow_ups_of(decided(paid, contact_customer{"Please check your address", minutes_after_t0(71)}), policy);
+  auto contact =
+      follow_ups_of(decided(paid, contact_customer{"Please check your address", minutes_after_t0(71)}), policy);
   ASSERT_EQ(contact.emails.size(), 1u);
   EXPECT_EQ(contact.emails[0].kind, email_kind::contact_customer);
   EXPECT_EQ(contact.emails[0].message, "Please check your address");
@@ -104,8 +104,8 @@ TEST(fire_timer, an_unpaid_order_expires_into_cancelled_by_the_system) {
   EXPECT_EQ(*expired.cancelled_by, actor_role::system);
   EXPECT_EQ(expired.cancel_reason, "not paid in time");
   // Paid in the meantime: nothing happens.
-  EXPECT_TRUE(decided(order_in(order_status::paid), fire_timer{timer_kind::unpaid_expiry, minutes_after_t0(10080)})
-                  .empty());
+  EXPECT_TRUE(
+      decided(order_in(order_status::paid), fire_timer{timer_kind::unpaid_expiry, minutes_after_t0(10080)}).empty());
 }
 
 TEST(fire_timer, the_review_request_needs_a_delivered_order_without_a_review) {

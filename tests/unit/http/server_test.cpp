@@ -41,7 +41,9 @@ http::server_options test_options() {
   return o;
 }
 
-nlohmann::json json_of(const http_test::reply& res) { return nlohmann::json::parse(res.body()); }
+nlohmann::json json_of(const http_test::reply& res) {
+  return nlohmann::json::parse(res.body());
+}
 
 std::string problem_type(const http_test::reply& res) {
   EXPECT_EQ(res[bh::field::content_type], "application/problem+json");
@@ -322,7 +324,8 @@ TEST(server, behind_a_trusted_proxy_the_forwarded_client_is_limited_alone) {
 }
 
 TEST(server, forwarded_for_is_ignored_unless_trusted) {
-  http::server srv(test_options(), [](http::request req, http::responder respond) { respond(text(req.remote_address)); });
+  http::server srv(test_options(),
+                   [](http::request req, http::responder respond) { respond(text(req.remote_address)); });
   srv.start();
   client c(srv.port());
   EXPECT_EQ(c.request(bh::verb::get, "/", {}, {{"X-Forwarded-For", "203.0.113.9"}}).body(), "127.0.0.1");

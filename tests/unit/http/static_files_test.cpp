@@ -112,9 +112,9 @@ TEST_F(static_files, nothing_outside_the_root_is_served) {
       "/..\\secret.txt",
       "\\..\\secret.txt",
       std::string("/index.html\0/../../secret.txt", 29),
-      "/leak.txt",            // symlink to a file outside
-      "/up/secret.txt",       // symlinked directory outside
-      "/.env",                // dot-files are never part of the site
+      "/leak.txt",       // symlink to a file outside
+      "/up/secret.txt",  // symlinked directory outside
+      "/.env",           // dot-files are never part of the site
       "/./index.html",
       "..",
       "/..",
