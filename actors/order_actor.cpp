@@ -48,7 +48,9 @@ void reload(self_ptr self, const std::shared_ptr<const context>& ctx, promise rp
             self->state.in_sync = true;
             then();
           },
-          [rp](caf::error& err) mutable {
+          [self, rp](caf::error& err) mutable {
+            // Whatever the state held is not known to be current any more.
+            self->state.in_sync = false;
             rp.deliver(to_caf_error(
                 domain::make_error(domain::error_code::unavailable, "the order could not be loaded; please retry")));
           });
