@@ -73,6 +73,13 @@ response not_found() {
   return problem(404, "not_found", "Not found", "no such order");
 }
 
+/// Answers with the order as its customer sees it, or the problem.
+callback<domain::order> reply_with_order(responder respond) {
+  return [respond](domain::result<domain::order> r) {
+    respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
+  };
+}
+
 /// Parses a JSON body; an empty body is JSON null (for bodies that are optional).
 std::optional<json> parse_body(const request& req, responder& respond) {
   if (req.body.empty()) return json(nullptr);
@@ -169,9 +176,7 @@ class api {
     routes_.add("GET", "/api/orders/{id}", [this](request req, route_params params, responder respond) {
       auto id = customer_order_id(req, params);
       if (!id) return respond(not_found());
-      service_.get_order(*id, [respond](domain::result<domain::order> r) {
-        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
-      });
+      service_.get_order(*id, reply_with_order(respond));
     });
     customer_command("/api/orders/{id}/cancel", dto::customer_cancel);
     customer_command("/api/orders/{id}/payment-claim", dto::payment_claim);
@@ -222,9 +227,7 @@ class api {
       if (!body) return;
       auto command = parse(*body);
       if (!command) return respond(error_response(command.error()));
-      service_.execute(*id, std::move(command.value()), [respond](domain::result<domain::order> r) {
-        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
-      });
+      service_.execute(*id, std::move(command.value()), reply_with_order(respond));
     });
   }
 
@@ -300,9 +303,7 @@ class api {
       auto command = dto::admin_command(*body);
       if (!command) return respond(error_response(command.error()));
       spdlog::info("audit: admin from {} runs {} on order {}", req.remote_address, body->value("type", ""), id);
-      service_.execute(domain::order_id{id}, std::move(command.value()), [respond](domain::result<domain::order> r) {
-        respond(r ? json_response(200, domain::customer_view(r.value())) : error_response(r.error()));
-      });
+      service_.execute(domain::order_id{id}, std::move(command.value()), reply_with_order(respond));
     });
     routes_.add("GET", "/admin/api/mail/dead", [this](request req, route_params, responder respond) {
       if (!admin_allowed(req, respond)) return;

@@ -231,6 +231,18 @@ inline finished_run run_to_exit(const std::map<std::string, std::string>& env_ov
   return out;
 }
 
+/// Polls `condition` until it holds or `limit` passes; for effects that happen
+/// in the background (timers, mail, readiness).
+template <class F>
+bool eventually(F condition, std::chrono::seconds limit = std::chrono::seconds{20}) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  return false;
+}
+
 inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2, const std::string& method = "XMR") {
   return {{"items", {{{"sku", sku}, {"quantity", quantity}}}},
           {"customer", {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}},

@@ -22,16 +22,6 @@ std::map<std::string, std::string> smtp_env(const std::string& url) {
           {"ORDER_ENGINE_MAIL_RETRY_MAX", "400ms"}};
 }
 
-template <class F>
-bool eventually(F condition, std::chrono::seconds limit = std::chrono::seconds{20}) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  return false;
-}
-
 struct mail {
   std::vector<std::string> to;
   std::string subject, text, html;

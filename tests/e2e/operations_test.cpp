@@ -73,16 +73,6 @@ class database_outage {
   bool allowed_ = true;
 };
 
-template <class F>
-bool eventually(F condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  return false;
-}
-
 TEST(operations, readiness_follows_the_database_and_checkout_answers_503_meanwhile) {
   engine_process engine;
   ASSERT_EQ(engine.get("/readyz").status, 200);

@@ -12,6 +12,9 @@ using namespace e2e;
 
 namespace {
 
+// Timers are due within seconds here; give each effect 15 s at most.
+constexpr std::chrono::seconds timer_deadline{15};
+
 std::map<std::string, std::string> fast_timers(const std::string& reminder, const std::string& expiry,
                                                const std::string& review) {
   return {{"ORDER_ENGINE_TIMERS_PAYMENT_REMINDER_AFTER", reminder},
@@ -46,16 +49,6 @@ std::vector<std::string> outbox_kinds(const engine_process& engine, const std::s
   return kinds;
 }
 
-template <class F>
-bool eventually(F condition, std::chrono::seconds limit = std::chrono::seconds{15}) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  return false;
-}
-
 json place(const engine_process& engine) {
   auto r = engine.post("/api/orders", checkout_body());
   EXPECT_EQ(r.status, 201) << r.body;
@@ -69,12 +62,13 @@ TEST(timers, an_unpaid_order_gets_one_reminder_and_then_expires) {
   EXPECT_EQ(pending_timers(engine, id), (std::vector<std::string>{"payment_reminder", "unpaid_expiry"}));
   EXPECT_EQ(outbox_kinds(engine, id), (std::vector<std::string>{"order_confirmation", "new_order_admin"}));
 
-  ASSERT_TRUE(eventually([&] { return count_events(engine, id, "payment_reminder_sent") == 1; }));
+  ASSERT_TRUE(eventually([&] { return count_events(engine, id, "payment_reminder_sent") == 1; }, timer_deadline));
   auto view = engine.get("/api/orders/" + id, bearer(order["access_token"])).data();
   EXPECT_EQ(view["status"], "pending");
 
   ASSERT_TRUE(eventually(
-      [&] { return engine.get("/api/orders/" + id, bearer(order["access_token"])).data()["status"] == "cancelled"; }));
+      [&] { return engine.get("/api/orders/" + id, bearer(order["access_token"])).data()["status"] == "cancelled"; },
+      timer_deadline));
   view = engine.get("/api/orders/" + id, bearer(order["access_token"])).data();
   EXPECT_EQ(view["cancel_reason"], "not paid in time");
   EXPECT_EQ(count_events(engine, id, "payment_reminder_sent"), 1);  // once, not per poll
@@ -116,7 +110,7 @@ TEST(timers, delivery_brings_one_review_request_unless_reviewed_first) {
                       bearer(reviewed["access_token"]))
                 .status,
             200);
-  ASSERT_TRUE(eventually([&] { return count_events(engine, asked["id"], "review_requested") == 1; }));
+  ASSERT_TRUE(eventually([&] { return count_events(engine, asked["id"], "review_requested") == 1; }, timer_deadline));
   std::this_thread::sleep_for(std::chrono::milliseconds{1500});
   EXPECT_EQ(count_events(engine, asked["id"], "review_requested"), 1);
   EXPECT_EQ(count_events(engine, reviewed["id"], "review_requested"), 0);
@@ -132,7 +126,7 @@ TEST(timers, a_timer_due_while_the_engine_is_dead_fires_exactly_once_after_resta
   engine.kill_hard();  // before the reminder is due
   std::this_thread::sleep_for(std::chrono::milliseconds{2500});
   engine.start();
-  ASSERT_TRUE(eventually([&] { return count_events(engine, id, "payment_reminder_sent") == 1; }));
+  ASSERT_TRUE(eventually([&] { return count_events(engine, id, "payment_reminder_sent") == 1; }, timer_deadline));
   std::this_thread::sleep_for(std::chrono::milliseconds{1000});
   EXPECT_EQ(count_events(engine, id, "payment_reminder_sent"), 1);
   EXPECT_TRUE(pending_timers(engine, id).empty());
