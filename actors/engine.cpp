@@ -17,9 +17,11 @@
 #include "actors/journal.hpp"
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
+#include "actors/payment_matcher.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/mailer.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "domain/wallet_csv.hpp"
 #include "supervision/supervisor.hpp"
 
 namespace actors {
@@ -58,6 +60,7 @@ struct services {
   journal_actor journal;
   number_allocator_actor numbers;
   order_registry_actor registry;
+  payment_matcher_actor matcher;
   timer_scheduler_actor timers;
   mailer_actor mailer;
 };
@@ -128,6 +131,10 @@ struct engine::impl {
                           config.database.url};
     timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch, config.timers.lease,
                                       ask_timeout()};
+    payment_matcher_options matcher{config.database.url, {}, config.payments.tolerance_bp, ask_timeout()};
+    for (const auto& coin : config.payments.coins)
+      matcher.policies[coin.code] =
+          domain::matching_policy{coin.confirmations, config.payments.tolerance_bp, config.payments.quote_ttl};
     const auto timeout = ask_timeout();
     std::vector<supervision::child_spec> children{
         {"store",
@@ -153,6 +160,12 @@ struct engine::impl {
            auto s = dir->get();
            auto h = sys.spawn(order_registry_impl, registry, s.journal, s.store);
            dir->update([&](services& x) { x.registry = h; });
+           return caf::actor_cast<caf::actor>(h);
+         }},
+        {"payment_matcher",
+         [&sys, dir, matcher] {
+           auto h = sys.spawn<caf::detached>(payment_matcher_impl, matcher, dir->get().registry);
+           dir->update([&](services& x) { x.matcher = h; });
            return caf::actor_cast<caf::actor>(h);
          }},
         {"timer_scheduler",
@@ -182,11 +195,15 @@ struct engine::impl {
   /// the error) to the callbacks. The caller's thread never waits.
   template <class Handle, class OnValue, class OnError, class... Ts>
   void ask(Handle target, OnValue on_value, OnError on_error, Ts... xs) {
+    ask_within(ask_timeout(), target, on_value, on_error, xs...);
+  }
+
+  template <class Handle, class OnValue, class OnError, class... Ts>
+  void ask_within(std::chrono::milliseconds timeout, Handle target, OnValue on_value, OnError on_error, Ts... xs) {
     if (!target) {
       on_error(caf::make_error(caf::sec::invalid_argument));
       return;
     }
-    const auto timeout = ask_timeout();
     system.spawn([=](caf::event_based_actor* self) mutable {
       self->request(target, timeout, xs...).then(on_value, [on_error](caf::error& e) mutable { on_error(e); });
     });
@@ -289,10 +306,136 @@ void engine::get_order(domain::order_id id, http::callback<domain::order> done) 
 void engine::execute(domain::order_id id, domain::order_command command, http::callback<domain::order> done) {
   const auto at = wall_clock_now();
   std::visit([at](auto& c) { c.at = at; }, command);
+  if (auto* requote = std::get_if<domain::requote_order>(&command)) {
+    requote->methods = impl_->methods;
+    requote->ttl = impl_->config.payments.quote_ttl;
+  }
+  auto on_reply = [done](order_reply& r) { done(std::move(r.order)); };
+  auto on_error = [done](const caf::error& e) { done(failure<domain::order>(e)); };
+  // The admin's payment goes through the matcher, which counts a tx id once across orders.
+  if (auto* verify = std::get_if<domain::verify_payment>(&command)) {
+    impl_->ask(impl_->directory->get().matcher, on_reply, on_error, verify_atom::value, std::move(id), *verify);
+    return;
+  }
   order_request req{std::move(id), std::move(command), std::nullopt, std::nullopt};
+  impl_->ask(impl_->directory->get().registry, on_reply, on_error, std::move(req));
+}
+
+void engine::payment_exceptions(std::string status, http::callback<std::vector<persistence::exception_row>> done) {
+  using rows = std::vector<persistence::exception_row>;
   impl_->ask(
-      impl_->directory->get().registry, [done](order_reply& r) { done(std::move(r.order)); },
-      [done](const caf::error& e) { done(failure<domain::order>(e)); }, std::move(req));
+      impl_->directory->get().matcher, [done](rows& r) { done(std::move(r)); },
+      [done](const caf::error& e) { done(failure<rows>(e)); }, list_atom::value, std::move(status));
+}
+
+void engine::assign_exception(std::int64_t id, domain::order_id order, std::string by,
+                              http::callback<persistence::exception_row> done) {
+  impl_->ask(
+      impl_->directory->get().matcher, [done](persistence::exception_row& r) { done(std::move(r)); },
+      [done](const caf::error& e) { done(failure<persistence::exception_row>(e)); }, assign_atom::value, id,
+      std::move(order), std::move(by));
+}
+
+void engine::dismiss_exception(std::int64_t id, std::string reason, std::string by,
+                               http::callback<persistence::exception_row> done) {
+  impl_->ask(
+      impl_->directory->get().matcher, [done](persistence::exception_row& r) { done(std::move(r)); },
+      [done](const caf::error& e) { done(failure<persistence::exception_row>(e)); }, dismiss_atom::value, id,
+      std::move(reason), std::move(by));
+}
+
+namespace {
+
+/// A wallet import on its way through the matcher, one chunk at a time.
+struct import_run {
+  std::vector<domain::incoming_payment> payments;
+  std::vector<int> lines;  // of each payment, for rows the matcher could not record
+  std::size_t next = 0;
+  http::import_summary summary;
+  http::callback<http::import_summary> done;
+};
+
+// Big enough that the matcher's two lookups amortise, small enough that the
+// orders' commands of one chunk fit well within one ask.
+constexpr std::size_t import_chunk = 1000;
+constexpr std::chrono::seconds import_chunk_timeout{120};
+
+}  // namespace
+
+void engine::import_payments(std::string csv, http::callback<http::import_summary> done) {
+  auto parsed = domain::parse_wallet_csv(csv, impl_->methods);
+  if (!parsed) {
+    done(parsed.error());
+    return;
+  }
+  auto run = std::make_shared<import_run>();
+  run->done = std::move(done);
+  auto& file = parsed.value();
+  run->summary.processed = static_cast<int>(file.rows.size() + file.duplicates.size() + file.rejected.size());
+  run->summary.duplicates = static_cast<int>(file.duplicates.size());
+  for (const auto& r : file.rejected) run->summary.rejected.push_back({r.line, r.reason});
+  const auto now = wall_clock_now();
+  for (auto& row : file.rows) {
+    domain::incoming_payment p;
+    p.coin = row.coin;
+    p.txid = std::move(row.txid);
+    p.amount = row.amount;
+    p.received_at = row.received_at;
+    // A wallet's export lists what it has: counted as confirmed.
+    const auto* method = domain::find_method(impl_->methods, row.coin);
+    p.confirmations = method ? method->confirmations : 0;
+    if (!row.memo.empty()) p.memo = std::move(row.memo);
+    p.source = domain::payment_source::import;
+    run->payments.push_back(std::move(p));
+    run->lines.push_back(row.line);
+  }
+  (void)now;
+  auto* self_impl = impl_.get();
+  auto step = std::make_shared<std::function<void()>>();
+  *step = [self_impl, run, step] {
+    if (run->next >= run->payments.size()) {
+      std::sort(run->summary.rejected.begin(), run->summary.rejected.end(),
+                [](const auto& a, const auto& b) { return a.line < b.line; });
+      auto done = std::move(run->done);
+      done(std::move(run->summary));
+      *step = nullptr;  // breaks the cycle step -> lambda -> step
+      return;
+    }
+    const std::size_t first = run->next;
+    const std::size_t last = std::min(first + import_chunk, run->payments.size());
+    run->next = last;
+    std::vector<domain::incoming_payment> chunk(run->payments.begin() + first, run->payments.begin() + last);
+    self_impl->ask_within(
+        import_chunk_timeout, self_impl->directory->get().matcher,
+        [run, step, first](std::vector<payment_disposition>& out) {
+          for (std::size_t k = 0; k < out.size(); ++k) {
+            switch (out[k].kind) {
+              case payment_disposition::matched:
+              case payment_disposition::awaiting:
+                ++run->summary.matched;
+                break;
+              case payment_disposition::exception:
+                ++run->summary.exceptions;
+                break;
+              case payment_disposition::duplicate:
+                ++run->summary.duplicates;
+                break;
+              case payment_disposition::failed:
+                run->summary.rejected.push_back(
+                    {run->lines[first + k], "not recorded: the order did not answer in time; import the file again"});
+                break;
+            }
+          }
+          (*step)();
+        },
+        [run, step](const caf::error& e) {
+          auto done = std::move(run->done);
+          done(failure<http::import_summary>(e));
+          *step = nullptr;
+        },
+        match_atom::value, std::move(chunk));
+  };
+  (*step)();
 }
 
 void engine::list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) {

@@ -37,6 +37,12 @@ class engine final : public http::order_service {
   void admin_order(domain::order_id id, http::callback<http::admin_order_details> done) override;
   void dead_mail(http::callback<std::vector<persistence::outbox_entry>> done) override;
   void retry_mail(std::int64_t id, http::callback<bool> done) override;
+  void payment_exceptions(std::string status, http::callback<std::vector<persistence::exception_row>> done) override;
+  void assign_exception(std::int64_t id, domain::order_id order, std::string by,
+                        http::callback<persistence::exception_row> done) override;
+  void dismiss_exception(std::int64_t id, std::string reason, std::string by,
+                         http::callback<persistence::exception_row> done) override;
+  void import_payments(std::string csv, http::callback<http::import_summary> done) override;
   void check_readiness(std::function<void(http::readiness)> done) override;
   void system_status(std::function<void(std::string)> done) override;
 

@@ -67,6 +67,22 @@ using mailer_actor = caf::typed_actor<
     // periodic: claim due messages, render, send, settle
     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<mailer_stats>>;
 
+/// Detached: every incoming payment goes through it (issue 4): it looks up the
+/// candidate orders, runs domain::match_payment, sends the order its
+/// record_payment and lists what it cannot settle as an exception.
+using payment_matcher_actor = caf::typed_actor<
+    // a batch from a watcher or an import; one disposition per payment, in order
+    caf::replies_to<match_atom, std::vector<domain::incoming_payment>>::with<std::vector<payment_disposition>>,
+    // the admin's verify_payment, counted once across every order
+    caf::replies_to<verify_atom, domain::order_id, domain::verify_payment>::with<order_reply>,
+    // the admin ties an open exception to an order (id, order, who)
+    caf::replies_to<assign_atom, std::int64_t, domain::order_id, std::string>::with<persistence::exception_row>,
+    // the admin closes an open exception (id, reason, who)
+    caf::replies_to<dismiss_atom, std::int64_t, std::string, std::string>::with<persistence::exception_row>,
+    // exceptions by status, newest first
+    caf::replies_to<list_atom, std::string>::with<std::vector<persistence::exception_row>>,
+    caf::replies_to<status_atom>::with<matcher_stats>>;
+
 /// Delivers due timers to their orders (DESIGN rule 3).
 using timer_scheduler_actor = caf::typed_actor<
     // periodic: claim due timers and deliver them as fire_timer commands

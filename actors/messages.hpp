@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/matcher.hpp"
 #include "domain/order.hpp"
 #include "persistence/rows.hpp"
 
@@ -63,6 +64,23 @@ struct mailer_stats {
   std::uint64_t dead = 0;
 };
 
+/// What became of one incoming payment.
+struct payment_disposition {
+  // failed: not recorded (the database or the order did not answer); seen again, it is retried
+  enum kind_t { matched, awaiting, exception, duplicate, failed } kind = exception;
+  std::optional<domain::order_id> order;  // matched or awaiting: the order; exception: the one it names
+  std::int64_t exception_id = 0;          // exception: its row
+  std::string reason;                     // exception: exception_reason; matched: match outcome
+};
+
+struct matcher_stats {
+  std::uint64_t payments = 0;
+  std::uint64_t matched = 0;
+  std::uint64_t awaiting = 0;
+  std::uint64_t exceptions = 0;
+  std::uint64_t duplicates = 0;
+};
+
 struct journal_stats {
   std::uint64_t batches = 0;
   std::uint64_t appends = 0;
@@ -90,6 +108,11 @@ using release_atom = caf::atom_constant<caf::atom("release")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using dead_atom = caf::atom_constant<caf::atom("dead")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using match_atom = caf::atom_constant<caf::atom("match")>;
+using assign_atom = caf::atom_constant<caf::atom("assign")>;
+using dismiss_atom = caf::atom_constant<caf::atom("dismiss")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
+using address_atom = caf::atom_constant<caf::atom("address")>;
 
 }  // namespace actors
 
@@ -111,3 +134,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_filter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<persistence::customer_row>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::due_timer>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<domain::incoming_payment>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actors::payment_disposition>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::matcher_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::exception_row)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::exception_row>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::verify_payment)

@@ -26,6 +26,17 @@ persistence::append_item make_append_item(const domain::order& before, const std
   row.updated_at_ms = domain::to_unix_ms(after.updated_at);
   row.version = after.version;
   row.view_json = domain::customer_view(after).dump();
+  if (after.quote.address_is_per_order) row.payment_address = after.quote.address;
+  row.quote_atomic = after.quote.amount.to_string();
+  const bool owing = after.status == domain::order_status::pending && after.received < after.quote.amount;
+  row.outstanding_atomic = owing ? (after.quote.amount - after.received).to_string() : "0";
+  row.quoted_at_ms = domain::to_unix_ms(after.quoted_at);
+  row.quote_expires_at_ms = domain::to_unix_ms(after.quote.expires_at);
+  for (const auto& e : events)
+    if (const auto* counted = std::get_if<domain::payment_received>(&e))
+      item.payments.push_back({counted->coin, counted->txid, counted->amount.to_string(),
+                               domain::to_string(counted->source), domain::to_unix_ms(counted->received_at),
+                               domain::to_unix_ms(counted->at)});
   const auto follow_ups = domain::follow_ups_of(events, timers);
   for (const auto& t : follow_ups.timers_set)
     item.timers_set.push_back({domain::to_string(t.kind), domain::to_unix_ms(t.due)});
@@ -34,6 +45,15 @@ persistence::append_item make_append_item(const domain::order& before, const std
     nlohmann::json payload = nlohmann::json::object();
     if (!mail.message.empty()) payload["message"] = mail.message;
     item.outbox.push_back({domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at)});
+  }
+  for (const auto& raised : follow_ups.exceptions) {
+    persistence::exception_row x;
+    x.coin = raised.coin;
+    x.txid = raised.txid;
+    x.amount_atomic = raised.amount.to_string();
+    x.reason = raised.reason;
+    x.created_at_ms = domain::to_unix_ms(recorded_at);
+    item.exceptions.push_back(std::move(x));
   }
   return item;
 }

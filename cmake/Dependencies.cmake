@@ -28,3 +28,6 @@ set_target_properties(CAF::io PROPERTIES
 # mstch::mstch (a static library; its header needs Boost.Variant, header-only).
 find_package(CURL REQUIRED)
 find_package(mstch REQUIRED)
+
+# Payments: QR codes for payment URIs (libqrencode ships only a pkg-config file).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)

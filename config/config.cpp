@@ -250,6 +250,23 @@ std::int64_t rate_of(const setting& s) {
   return *value;
 }
 
+// "0.5" (a percentage, at most 2 decimals) or a whole number -> basis points.
+int tolerance_bp_of(const setting& s) {
+  std::optional<std::int64_t> bp;
+  if (auto text = s.text()) {
+    if (text->empty())
+      bp = 0;  // parse_rate_e8 wants a positive rate; "" and "0" mean exact
+    else if (*text == "0")
+      bp = 0;
+    else if (auto e8 = parse_rate_e8(*text); e8 && *e8 % 1'000'000 == 0)
+      bp = *e8 / 1'000'000;
+  } else if (auto whole = s.integer()) {
+    bp = *whole * 100;
+  }
+  if (!bp || *bp < 0 || *bp > 10'000) s.fail("expected a percentage 0..100 with at most 2 decimals, like \"0.5\"");
+  return static_cast<int>(*bp);
+}
+
 std::string url_of(const setting& s) {
   std::string url = any_string(s);
   for (std::string_view scheme : {"http://", "https://"}) {
@@ -413,6 +430,7 @@ const std::vector<section>& schema() {
       {"payments",
        {
            {"quote_ttl", [](c& e, s v) { e.payments.quote_ttl = duration_of(v, false); }},
+           {"tolerance_percent", [](c& e, s v) { e.payments.tolerance_bp = tolerance_bp_of(v); }},
        }},
   };
   return sections;

@@ -114,7 +114,10 @@ struct log_config {
 
 struct payments_config {
   duration quote_ttl = std::chrono::minutes{30};  // how long a quoted crypto amount is honoured
-  std::vector<coin_config> coins;                 // in the file's order
+  // How far short of the quote a payment may be and still count as paid, in
+  // basis points (payments.tolerance_percent "0.5" -> 50). 0: exact or more.
+  int tolerance_bp = 0;
+  std::vector<coin_config> coins;  // in the file's order
 };
 
 struct engine_config {

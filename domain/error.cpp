@@ -12,12 +12,14 @@ const char* to_string(error_code c) noexcept {
       return "not_found";
     case error_code::invalid_transition:
       return "invalid_transition";
-    case error_code::amount_mismatch:
-      return "amount_mismatch";
+    case error_code::quote_expired:
+      return "quote_expired";
     case error_code::idempotency_conflict:
       return "idempotency_conflict";
     case error_code::conflict:
       return "conflict";
+    case error_code::duplicate_payment:
+      return "duplicate_payment";
     case error_code::unavailable:
       return "unavailable";
     case error_code::internal:

@@ -12,9 +12,10 @@ enum class error_code : unsigned char {
   out_of_stock,          // 422, names the item
   not_found,             // 404
   invalid_transition,    // 409
-  amount_mismatch,       // 422
+  quote_expired,         // 409: a payment after the quote's expiry (an exception for the admin)
   idempotency_conflict,  // 422
   conflict,              // 409: a concurrent writer won, retry
+  duplicate_payment,     // 409: the transaction was counted already (another order, an exception)
   unavailable,           // 503: a dependency (database) is down
   internal,              // 500
 };

@@ -43,6 +43,7 @@ class plan {
     if (std::find(cleared_.begin(), cleared_.end(), kind) == cleared_.end()) cleared_.push_back(kind);
   }
   void email(email_kind kind, std::string message = {}) { out_.emails.push_back({kind, std::move(message)}); }
+  void exception(exception_owed e) { out_.exceptions.push_back(std::move(e)); }
   follow_ups result() && {
     out_.timers_cleared = std::move(cleared_);
     return std::move(out_);
@@ -67,16 +68,28 @@ follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_pol
               p.email(email_kind::order_confirmation);
               p.email(email_kind::new_order_admin);
             },
+            [&](const payment_received& e) {
+              // Paid in part: the rest must come before the quote expires. A
+              // payment_verified later in the same decision clears it again.
+              if (e.received_total.value() > 0) p.set(timer_kind::quote_expiry, e.quote_expires_at);
+            },
             [&](const payment_verified&) {
               p.clear(timer_kind::payment_reminder);
               p.clear(timer_kind::unpaid_expiry);
+              p.clear(timer_kind::quote_expiry);
               p.email(email_kind::payment_received);
+            },
+            [&](const underpayment_expired& e) {
+              p.clear(timer_kind::quote_expiry);
+              p.email(email_kind::contact_customer, e.message);
+              p.exception({e.coin, e.txid, "underpaid_expired", e.received});
             },
             [&](const order_shipped&) { p.email(email_kind::shipping); },
             [&](const order_delivered& e) { p.set(timer_kind::review_request, e.at + policy.review_request_after); },
             [&](const order_cancelled&) {
               p.clear(timer_kind::payment_reminder);
               p.clear(timer_kind::unpaid_expiry);
+              p.clear(timer_kind::quote_expiry);
               p.clear(timer_kind::review_request);
               p.email(email_kind::order_cancelled);
             },

@@ -39,10 +39,17 @@ struct timer_set {
   timestamp due;
 };
 
+/// A payment exception the order raises itself (paid in part, quote expired).
+struct exception_owed {
+  std::string coin, txid, reason;
+  atomic_amount amount;
+};
+
 struct follow_ups {
   std::vector<timer_set> timers_set;
   std::vector<timer_kind> timers_cleared;
   std::vector<email_owed> emails;
+  std::vector<exception_owed> exceptions;
 };
 
 /// In event order; a later event overrides an earlier one's timer change.

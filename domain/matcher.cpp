@@ -7,40 +7,6 @@
 
 namespace domain {
 
-const char* to_string(payment_source s) noexcept {
-  switch (s) {
-    case payment_source::watcher:
-      return "watcher";
-    case payment_source::import:
-      return "import";
-    case payment_source::admin:
-      return "admin";
-  }
-  return "unknown";
-}
-
-std::optional<payment_source> parse_payment_source(std::string_view s) {
-  for (auto source : {payment_source::watcher, payment_source::import, payment_source::admin})
-    if (s == to_string(source)) return source;
-  return std::nullopt;
-}
-
-const char* to_string(match_basis b) noexcept {
-  switch (b) {
-    case match_basis::assigned:
-      return "assigned";
-    case match_basis::address:
-      return "address";
-    case match_basis::memo:
-      return "memo";
-    case match_basis::claimed_tx:
-      return "claimed_tx";
-    case match_basis::amount:
-      return "amount";
-  }
-  return "unknown";
-}
-
 const char* to_string(match_outcome o) noexcept {
   switch (o) {
     case match_outcome::exact:
@@ -73,6 +39,8 @@ const char* to_string(exception_reason r) noexcept {
       return "zero_amount";
     case exception_reason::unknown_order:
       return "unknown_order";
+    case exception_reason::underpaid_expired:
+      return "underpaid_expired";
   }
   return "unknown";
 }
@@ -81,7 +49,7 @@ std::optional<exception_reason> parse_exception_reason(std::string_view s) {
   for (auto r : {exception_reason::no_reference_and_no_amount_match, exception_reason::several_candidates,
                  exception_reason::conflicting_references, exception_reason::order_cancelled,
                  exception_reason::order_not_pending, exception_reason::quote_expired, exception_reason::zero_amount,
-                 exception_reason::unknown_order})
+                 exception_reason::unknown_order, exception_reason::underpaid_expired})
     if (s == to_string(r)) return r;
   return std::nullopt;
 }
@@ -117,8 +85,7 @@ rep saturating_add(rep a, rep b) {
 
 // floor(quoted x bp / 10000), exact, without the product overflowing 128 bits.
 rep tolerance_of(rep quoted, int tolerance_bp) {
-  const rep bp = static_cast<rep>(std::clamp(tolerance_bp, 0, 10'000));
-  return quoted / 10'000 * bp + quoted % 10'000 * bp / 10'000;
+  return payment_tolerance(atomic_amount{quoted}, tolerance_bp).value();
 }
 
 rep received_total(const candidate_order& order, atomic_amount amount) {
@@ -138,7 +105,7 @@ bool expired_at(const candidate_order& order, timestamp t) {
 
 // May this order be found by amount alone for a payment received at t?
 bool open_for_amount_match(const candidate_order& order, timestamp t, const matching_policy& policy) {
-  return order.status == order_status::pending && t >= order.quoted_at && !expired_at(order, t) &&
+  return order.status == order_status::pending && t + policy.clock_skew >= order.quoted_at && !expired_at(order, t) &&
          t - order.quoted_at <= policy.amount_match_window;
 }
 
@@ -156,15 +123,15 @@ std::vector<const candidate_order*> amount_matches(const std::vector<candidate_o
 // expired): a hint for the admin, never a match. For a paid order the payment
 // alone is compared with the quote: a customer who paid twice.
 const candidate_order* closed_order_the_amount_fits(const std::vector<candidate_order>& candidates,
-                                                    atomic_amount amount, timestamp t, int tolerance_bp) {
+                                                    atomic_amount amount, timestamp t, const matching_policy& policy) {
   const candidate_order* hint = nullptr;
   int count = 0;
   for (const auto& order : candidates) {
     const bool closed = order.status != order_status::pending || expired_at(order, t);
-    if (!closed || t < order.quoted_at) continue;
+    if (!closed || t + policy.clock_skew < order.quoted_at) continue;
     const rep quoted = order.quoted.value();
-    if (settles_exactly(received_total(order, amount), quoted, tolerance_bp) ||
-        settles_exactly(amount.value(), quoted, tolerance_bp)) {
+    if (settles_exactly(received_total(order, amount), quoted, policy.tolerance_bp) ||
+        settles_exactly(amount.value(), quoted, policy.tolerance_bp)) {
       hint = &order;
       ++count;
     }
@@ -240,7 +207,7 @@ identification identify(const incoming_payment& payment, const std::vector<candi
   if (payment.amount == atomic_amount{0}) return exception_for(exception_reason::zero_amount);
   if (live_by_amount.size() == 1) return identified{live_by_amount.front(), match_basis::amount};
   if (live_by_amount.size() > 1) return exception_for(exception_reason::several_candidates);
-  if (const auto* hint = closed_order_the_amount_fits(candidates, payment.amount, t, policy.tolerance_bp))
+  if (const auto* hint = closed_order_the_amount_fits(candidates, payment.amount, t, policy))
     return identified{hint, match_basis::amount};  // settle() turns it into the order's exception
   return exception_for(exception_reason::no_reference_and_no_amount_match);
 }

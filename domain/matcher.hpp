@@ -19,10 +19,6 @@
 
 namespace domain {
 
-enum class payment_source { watcher, import, admin };
-const char* to_string(payment_source) noexcept;
-std::optional<payment_source> parse_payment_source(std::string_view);
-
 struct incoming_payment {
   std::string coin;  // "XMR"
   std::string txid;
@@ -66,11 +62,10 @@ struct matching_policy {
   // How long after its quote was given an order can be paid without a reference,
   // by amount alone. The quote's expiry limits it too.
   duration amount_match_window = std::chrono::minutes{30};
+  // A wallet's clock (or an export rounded to whole seconds) may put a payment a
+  // little before the quote it pays: that much earlier still counts.
+  duration clock_skew = std::chrono::minutes{2};
 };
-
-/// What tied the payment to the order, strongest first.
-enum class match_basis { assigned, address, memo, claimed_tx, amount };
-const char* to_string(match_basis) noexcept;
 
 enum class match_outcome {
   exact,                // the quote is paid (within the tolerance), nothing over
@@ -89,7 +84,8 @@ enum class exception_reason {
   order_not_pending,  // paid, processing, shipped or delivered already: a second payment
   quote_expired,      // received after the quote's expires_at
   zero_amount,
-  unknown_order,  // the admin assigned it to an order the caller did not load
+  unknown_order,      // the admin assigned it to an order the caller did not load
+  underpaid_expired,  // counted for the order, but the quote expired before the rest came (the order raises it)
 };
 const char* to_string(exception_reason) noexcept;
 std::optional<exception_reason> parse_exception_reason(std::string_view);

@@ -53,12 +53,15 @@ const char* to_string(timer_kind k) noexcept {
       return "unpaid_expiry";
     case timer_kind::review_request:
       return "review_request";
+    case timer_kind::quote_expiry:
+      return "quote_expiry";
   }
   return "unknown";
 }
 
 std::optional<timer_kind> parse_timer_kind(std::string_view s) {
-  for (auto k : {timer_kind::payment_reminder, timer_kind::unpaid_expiry, timer_kind::review_request})
+  for (auto k :
+       {timer_kind::payment_reminder, timer_kind::unpaid_expiry, timer_kind::review_request, timer_kind::quote_expiry})
     if (s == to_string(k)) return k;
   return std::nullopt;
 }
@@ -98,16 +101,67 @@ result<events> decide_place(const order& o, const place_order& c) {
                              c.checkout_fingerprint, c.at}};
 }
 
+constexpr std::size_t max_txid_length = 200;
+
+// The shop's process for a payment tied to this order (issue 4, steps 1, 4, 5):
+// counted once per tx id; only a pending order takes a payment, and only within
+// its quote unless the admin accepts it late; below the confirmations required
+// it is only "detected"; counted, it pays the order in full (within the
+// tolerance, any excess due back) or leaves it waiting for the rest.
+result<events> decide_record(const order& o, const record_payment& c) {
+  const std::string txid = normalize_txid(c.txid);
+  if (txid.empty()) return make_error(error_code::validation, "Transaction ID is required", "tx_id");
+  if (txid.size() > max_txid_length)
+    return make_error(error_code::validation, "Transaction ID is longer than 200 characters", "tx_id");
+  if (c.amount == atomic_amount{})
+    return make_error(error_code::validation, "Amount must be positive", "amount_atomic");
+  if (o.has_payment(txid, true)) return events{};
+  if (o.status != order_status::pending) return not_allowed(o, "take a payment for");
+  if (!c.accept_late && c.received_at > o.quote.expires_at)
+    return make_error(error_code::quote_expired,
+                      "the payment arrived after the quote expired at " + format_rfc3339(o.quote.expires_at));
+  if (c.confirmations < o.quote.confirmations_required) {
+    for (const auto& p : o.payments)
+      if (p.txid == txid && p.confirmations == c.confirmations) return events{};
+    return events{payment_detected{txid, c.amount, c.confirmations, c.at}};
+  }
+  const atomic_amount total{o.received.value() + c.amount.value()};
+  events out{payment_received{o.quote.method, txid, c.amount, total, c.confirmations, c.source, c.basis,
+                              std::min(c.received_at, c.at), o.quote.expires_at, c.at}};
+  const atomic_amount quoted = o.quote.amount;
+  if (total.value() + payment_tolerance(quoted, c.tolerance_bp).value() >= quoted.value())
+    out.push_back(payment_verified{txid, total, total > quoted ? total - quoted : atomic_amount{}, c.at});
+  return out;
+}
+
 result<events> decide_verify(const order& o, const verify_payment& c) {
-  if (o.status != order_status::pending) return not_allowed(o, "verify the payment of");
-  if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
-  if (c.amount < o.quote.amount)
-    return make_error(error_code::amount_mismatch,
-                      "received " + c.amount.to_string() + " is short of the quoted " + o.quote.amount.to_string() +
-                          " atomic units; contact the customer for the rest",
-                      "amount_atomic");
-  const atomic_amount excess = c.amount - o.quote.amount;
-  return events{payment_verified{c.tx_id, c.amount, excess, c.at}};
+  return decide_record(o, record_payment{c.tx_id, c.amount, o.quote.confirmations_required, payment_source::admin,
+                                         match_basis::assigned, c.tolerance_bp, true, c.at, c.at});
+}
+
+result<events> decide_requote(const order& o, const requote_order& c) {
+  if (o.status != order_status::pending) return not_allowed(o, "requote");
+  if (c.at <= o.quote.expires_at)
+    return make_error(error_code::invalid_transition,
+                      "the quote is valid until " + format_rfc3339(o.quote.expires_at) + "; pay that amount");
+  if (!o.payments.empty())
+    return make_error(error_code::invalid_transition,
+                      "a payment was already received for this order; the shop will contact you about the rest");
+  const payment_method* method = find_method(c.methods, o.quote.method);
+  if (!method)
+    return make_error(error_code::invalid_transition, "the shop no longer accepts " + o.quote.method + " payments");
+  std::optional<std::string> own_address;
+  if (o.quote.address_is_per_order) own_address = o.quote.address;
+  return events{payment_requoted{make_quote(*method, o.total, o.number, c.at, c.ttl, own_address), c.at}};
+}
+
+std::string underpayment_message(const order& o) {
+  const int d = o.quote.decimals;
+  return "We received " + describe_amount(o.received, d, o.quote.method) + " of the " +
+         describe_amount(o.quote.amount, d, o.quote.method) + " quoted for order " + o.number.value() +
+         " before the quote expired, so " + describe_amount(o.quote.amount - o.received, d, o.quote.method) +
+         " is still missing. Please reply to this email: we will settle the difference with you or refund what you "
+         "paid.";
 }
 
 result<events> decide_claim(const order& o, const claim_payment& c) {
@@ -162,8 +216,19 @@ result<events> decide_timer(const order& o, const fire_timer& c) {
       if (o.status == order_status::pending && !o.reminder_sent) return events{payment_reminder_sent{c.at}};
       return events{};
     case timer_kind::unpaid_expiry:
-      if (o.status == order_status::pending)
+      // Money received (or on its way) is never cancelled away by a timer: the
+      // part payment is an exception the admin settles with the customer.
+      if (o.status == order_status::pending && o.payments.empty())
         return events{order_cancelled{"not paid in time", actor_role::system, c.at}};
+      return events{};
+    case timer_kind::quote_expiry:
+      if (o.status == order_status::pending && o.received != atomic_amount{} && !o.underpayment_expired) {
+        std::string last_txid;
+        for (const auto& p : o.payments)
+          if (p.counted) last_txid = p.txid;
+        return events{underpayment_expired{o.quote.method, last_txid, o.received, o.quote.amount - o.received,
+                                           underpayment_message(o), c.at}};
+      }
       return events{};
     case timer_kind::review_request:
       if (o.status == order_status::delivered && !o.customer_review && !o.review_requested)
@@ -182,6 +247,8 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
                         [&](const place_order& c) { return decide_place(o, c); },
                         [&](const claim_payment& c) { return decide_claim(o, c); },
                         [&](const verify_payment& c) { return decide_verify(o, c); },
+                        [&](const record_payment& c) { return decide_record(o, c); },
+                        [&](const requote_order& c) { return decide_requote(o, c); },
                         [&](const start_processing& c) -> result<events> {
                           if (o.status != order_status::paid) return not_allowed(o, "start processing");
                           return events{processing_started{c.at}};
@@ -225,13 +292,42 @@ order apply(order o, const order_event& event) {
                    o.quote = e.quote;
                    o.checkout_fingerprint = e.checkout_fingerprint;
                    o.created_at = e.at;
+                   o.quoted_at = e.at;
                    enter(order_status::pending, "Order placed, awaiting payment");
                  },
                  [&](const payment_claimed& e) { o.claimed_tx_ids.push_back(e.tx_id); },
+                 [&](const payment_detected& e) {
+                   for (auto& p : o.payments)
+                     if (p.txid == e.txid) {
+                       p.confirmations = e.confirmations;
+                       return;
+                     }
+                   o.payments.push_back(payment_entry{o.quote.method, e.txid, e.amount, e.confirmations, false,
+                                                      payment_source::watcher, match_basis::amount, e.at});
+                 },
+                 [&](const payment_received& e) {
+                   payment_entry counted{e.coin, e.txid,   e.amount, e.confirmations,
+                                         true,   e.source, e.basis,  e.received_at};
+                   auto seen = std::find_if(o.payments.begin(), o.payments.end(),
+                                            [&](const payment_entry& p) { return p.txid == e.txid; });
+                   if (seen != o.payments.end())
+                     *seen = counted;
+                   else
+                     o.payments.push_back(counted);
+                   o.received = e.received_total;
+                 },
                  [&](const payment_verified& e) {
                    o.payment = payment_record{e.tx_id, e.received, e.refund_due, e.at};
+                   if (o.received == atomic_amount{}) o.received = e.received;  // journals from before payment_received
                    enter(order_status::paid, "Payment received");
                  },
+                 [&](const payment_requoted& e) {
+                   o.quote = e.quote;
+                   o.quoted_at = e.at;
+                   o.reminder_sent = false;
+                   o.timeline.push_back(timeline_entry{e.at, o.status, "New quote: " + e.quote.amount_display});
+                 },
+                 [&](const underpayment_expired&) { o.underpayment_expired = true; },
                  [&](const processing_started&) { enter(order_status::processing, "Your order is being prepared"); },
                  [&](const order_shipped& e) {
                    o.shipped = shipment{e.carrier, e.tracking_number, e.tracking_url, e.estimated_delivery};
@@ -255,6 +351,35 @@ order apply(order o, const order_event& event) {
   return o;
 }
 
+bool order::has_payment(std::string_view txid, bool counted_only) const {
+  return std::any_of(payments.begin(), payments.end(),
+                     [&](const payment_entry& p) { return p.txid == txid && (p.counted || !counted_only); });
+}
+
+payment_state order::payment_progress() const {
+  if (payment) return payment->refund_due != atomic_amount{} ? payment_state::overpaid : payment_state::paid;
+  for (const auto& p : payments)
+    if (!p.counted) return payment_state::detected;
+  if (received != atomic_amount{}) return payment_state::underpaid;
+  return payment_state::awaiting;
+}
+
+const char* to_string(payment_state s) noexcept {
+  switch (s) {
+    case payment_state::awaiting:
+      return "awaiting";
+    case payment_state::detected:
+      return "detected";
+    case payment_state::underpaid:
+      return "underpaid";
+    case payment_state::paid:
+      return "paid";
+    case payment_state::overpaid:
+      return "overpaid";
+  }
+  return "unknown";
+}
+
 order replay(const std::vector<order_event>& events) {
   order o;
   for (const auto& e : events) o = apply(std::move(o), e);
@@ -269,7 +394,11 @@ const char* event_type(const order_event& event) noexcept {
   return std::visit(overloaded{
                         [](const order_placed&) { return "order_placed"; },
                         [](const payment_claimed&) { return "payment_claimed"; },
+                        [](const payment_detected&) { return "payment_detected"; },
+                        [](const payment_received&) { return "payment_received"; },
                         [](const payment_verified&) { return "payment_verified"; },
+                        [](const payment_requoted&) { return "payment_requoted"; },
+                        [](const underpayment_expired&) { return "underpayment_expired"; },
                         [](const processing_started&) { return "processing_started"; },
                         [](const order_shipped&) { return "order_shipped"; },
                         [](const order_delivered&) { return "order_delivered"; },

@@ -36,9 +36,34 @@ struct claim_payment {
   std::string tx_id;
   timestamp at;
 };
+/// The admin's word that a payment arrived (checked in the wallet by hand).
+/// Decided like record_payment: the admin's payment is tied to this order by
+/// assignment, counts as confirmed, and is accepted after the quote's expiry.
 struct verify_payment {
   std::string tx_id;
   atomic_amount amount;
+  timestamp at;
+  int tolerance_bp = 0;  // payments.tolerance_percent x 100
+};
+/// A payment the matcher tied to this order (domain/matcher.hpp). The order
+/// re-checks it against its own state, which is the truth: the matcher decided
+/// on a read model that may be a moment old.
+struct record_payment {
+  std::string txid;
+  atomic_amount amount;
+  int confirmations = 0;
+  payment_source source = payment_source::watcher;
+  match_basis basis = match_basis::amount;
+  int tolerance_bp = 0;
+  bool accept_late = false;  // the admin assigned it: the quote's expiry is waived
+  timestamp received_at;     // when the wallet first saw it
+  timestamp at;
+};
+/// A fresh quote for an order whose quote expired with nothing paid. The order
+/// keeps its number, items and (per-order) receiving address.
+struct requote_order {
+  std::vector<payment_method> methods;  // as configured now: the order's coin at today's rate
+  duration ttl{};
   timestamp at;
 };
 struct start_processing {
@@ -71,7 +96,9 @@ struct leave_review {
 };
 
 /// The follow-ups an order schedules for itself (DESIGN rule 3).
-enum class timer_kind { payment_reminder, unpaid_expiry, review_request };
+/// quote_expiry: an order paid in part and not completed by its quote's expiry
+/// becomes a payment exception and the customer is asked to get in touch.
+enum class timer_kind { payment_reminder, unpaid_expiry, review_request, quote_expiry };
 const char* to_string(timer_kind) noexcept;
 std::optional<timer_kind> parse_timer_kind(std::string_view);
 
@@ -82,8 +109,9 @@ struct fire_timer {
   timestamp at;
 };
 
-using order_command = std::variant<place_order, claim_payment, verify_payment, start_processing, ship_order,
-                                   mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer>;
+using order_command =
+    std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order, start_processing,
+                 ship_order, mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -101,10 +129,43 @@ struct payment_claimed {
   std::string tx_id;
   timestamp at;
 };
+/// Seen on the chain, not yet confirmed enough to count (shown as "detected").
+struct payment_detected {
+  std::string txid;
+  atomic_amount amount;
+  int confirmations = 0;
+  timestamp at;
+};
+/// A payment counted towards the order; payment_verified follows in the same
+/// decision when the order is paid in full.
+struct payment_received {
+  std::string coin, txid;
+  atomic_amount amount;
+  atomic_amount received_total;  // every payment counted so far, this one included
+  int confirmations = 0;
+  payment_source source = payment_source::watcher;
+  match_basis basis = match_basis::amount;
+  timestamp received_at;
+  timestamp quote_expires_at;  // when a part payment stops waiting for the rest
+  timestamp at;
+};
+/// The order is paid: status paid.
 struct payment_verified {
-  std::string tx_id;
-  atomic_amount received;
+  std::string tx_id;         // the payment that completed it
+  atomic_amount received;    // in total
   atomic_amount refund_due;  // received - quoted when overpaid, else 0
+  timestamp at;
+};
+struct payment_requoted {
+  payment_quote quote;
+  timestamp at;
+};
+/// Paid in part when the quote expired: an exception for the admin, and the
+/// customer is asked to get in touch (`message`).
+struct underpayment_expired {
+  std::string coin, txid;  // the last payment counted
+  atomic_amount received, still_due;
+  std::string message;
   timestamp at;
 };
 struct processing_started {
@@ -143,8 +204,9 @@ struct review_requested {
 };
 
 using order_event =
-    std::variant<order_placed, payment_claimed, payment_verified, processing_started, order_shipped, order_delivered,
-                 order_cancelled, note_added, customer_contacted, review_left, payment_reminder_sent, review_requested>;
+    std::variant<order_placed, payment_claimed, payment_detected, payment_received, payment_verified, payment_requoted,
+                 underpayment_expired, processing_started, order_shipped, order_delivered, order_cancelled, note_added,
+                 customer_contacted, review_left, payment_reminder_sent, review_requested>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...
@@ -161,12 +223,27 @@ struct shipment {
   std::string carrier, tracking_number, tracking_url, estimated_delivery;
 };
 
+/// How the order was paid in full.
 struct payment_record {
   std::string tx_id;
   atomic_amount received;
   atomic_amount refund_due;
   timestamp at;
 };
+
+/// One payment seen for the order: counted, or detected and awaiting confirmations.
+struct payment_entry {
+  std::string coin, txid;
+  atomic_amount amount;
+  int confirmations = 0;
+  bool counted = false;
+  payment_source source = payment_source::watcher;
+  match_basis basis = match_basis::amount;
+  timestamp received_at;
+};
+
+enum class payment_state { awaiting, detected, underpaid, paid, overpaid };
+const char* to_string(payment_state) noexcept;
 
 struct review {
   int rating = 0;
@@ -184,7 +261,11 @@ struct order {
   cents subtotal, shipping, total;
   payment_quote quote;
   std::string checkout_fingerprint;
+  timestamp quoted_at;  // checkout, or the last requote
   std::vector<std::string> claimed_tx_ids;
+  std::vector<payment_entry> payments;  // in the order first seen
+  atomic_amount received;               // counted payments, in total
+  bool underpayment_expired = false;
   std::optional<payment_record> payment;
   std::optional<shipment> shipped;
   std::optional<review> customer_review;
@@ -197,6 +278,10 @@ struct order {
   timestamp created_at, updated_at;
 
   bool exists() const { return version > 0; }
+  bool has_payment(std::string_view txid, bool counted_only) const;
+  /// For the customer: awaiting, detected (seen, not confirmed), underpaid
+  /// (counted, short), paid, overpaid.
+  payment_state payment_progress() const;
 };
 
 constexpr std::size_t max_note_length = 2000;

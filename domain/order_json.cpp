@@ -56,6 +56,9 @@ std::vector<order_line> decode_lines(const json& j) {
 json encode_quote(const payment_quote& q) {
   return {{"method", q.method},
           {"address", q.address},
+          {"address_is_per_order", q.address_is_per_order},
+          {"confirmations_required", q.confirmations_required},
+          {"decimals", q.decimals},
           {"amount_atomic", q.amount.to_string()},
           {"amount_display", q.amount_display},
           {"memo", q.memo ? json(*q.memo) : json(nullptr)},
@@ -79,12 +82,28 @@ payment_quote decode_quote(const json& j) {
   payment_quote q;
   q.method = j.at("method").get<std::string>();
   q.address = j.at("address").get<std::string>();
+  // Absent from quotes stored before payments were matched automatically.
+  q.address_is_per_order = j.value("address_is_per_order", false);
+  q.confirmations_required = j.contains("confirmations_required") ? int_at(j, "confirmations_required") : 0;
+  q.decimals = j.contains("decimals") ? int_at(j, "decimals") : 0;
   q.amount = amount_at(j, "amount_atomic");
   q.amount_display = j.at("amount_display").get<std::string>();
   if (!j.at("memo").is_null()) q.memo = j.at("memo").get<std::string>();
   q.uri = j.at("uri").get<std::string>();
   q.expires_at = time_at(j, "expires_at");
   return q;
+}
+
+payment_source source_at(const json& j, const char* key) {
+  auto s = parse_payment_source(j.at(key).get<std::string>());
+  if (!s) throw std::invalid_argument(std::string{"bad payment source in "} + key);
+  return *s;
+}
+
+match_basis basis_at(const json& j, const char* key) {
+  auto b = parse_match_basis(j.at(key).get<std::string>());
+  if (!b) throw std::invalid_argument(std::string{"bad match basis in "} + key);
+  return *b;
 }
 
 std::optional<actor_role> parse_role(const std::string& s) {
@@ -96,50 +115,75 @@ std::optional<actor_role> parse_role(const std::string& s) {
 }  // namespace
 
 json encode_event(const order_event& event) {
-  json j = std::visit(overloaded{
-                          [](const order_placed& e) -> json {
-                            return {{"id", e.id.value()},
-                                    {"number", e.number.value()},
-                                    {"customer_ref", e.customer.value()},
-                                    {"items", encode_lines(e.lines)},
-                                    {"subtotal_cents", e.subtotal.value},
-                                    {"shipping_cents", e.shipping.value},
-                                    {"total_cents", e.total.value},
-                                    {"quote", encode_quote(e.quote)},
-                                    {"checkout_fingerprint", e.checkout_fingerprint}};
-                          },
-                          [](const payment_claimed& e) -> json {
-                            return {{"tx_id", e.tx_id}};
-                          },
-                          [](const payment_verified& e) -> json {
-                            return {{"tx_id", e.tx_id},
-                                    {"received_atomic", e.received.to_string()},
-                                    {"refund_due_atomic", e.refund_due.to_string()}};
-                          },
-                          [](const processing_started&) -> json { return json::object(); },
-                          [](const order_shipped& e) -> json {
-                            return {{"carrier", e.carrier},
-                                    {"tracking_number", e.tracking_number},
-                                    {"tracking_url", e.tracking_url},
-                                    {"estimated_delivery", e.estimated_delivery}};
-                          },
-                          [](const order_delivered&) -> json { return json::object(); },
-                          [](const order_cancelled& e) -> json {
-                            return {{"reason", e.reason}, {"by", to_string(e.by)}};
-                          },
-                          [](const note_added& e) -> json {
-                            return {{"text", e.text}};
-                          },
-                          [](const customer_contacted& e) -> json {
-                            return {{"message", e.message}};
-                          },
-                          [](const review_left& e) -> json {
-                            return {{"rating", e.rating}, {"text", e.text}};
-                          },
-                          [](const payment_reminder_sent&) -> json { return json::object(); },
-                          [](const review_requested&) -> json { return json::object(); },
-                      },
-                      event);
+  json j = std::visit(
+      overloaded{
+          [](const order_placed& e) -> json {
+            return {{"id", e.id.value()},
+                    {"number", e.number.value()},
+                    {"customer_ref", e.customer.value()},
+                    {"items", encode_lines(e.lines)},
+                    {"subtotal_cents", e.subtotal.value},
+                    {"shipping_cents", e.shipping.value},
+                    {"total_cents", e.total.value},
+                    {"quote", encode_quote(e.quote)},
+                    {"checkout_fingerprint", e.checkout_fingerprint}};
+          },
+          [](const payment_claimed& e) -> json {
+            return {{"tx_id", e.tx_id}};
+          },
+          [](const payment_detected& e) -> json {
+            return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}, {"confirmations", e.confirmations}};
+          },
+          [](const payment_received& e) -> json {
+            return {{"coin", e.coin},
+                    {"txid", e.txid},
+                    {"amount_atomic", e.amount.to_string()},
+                    {"received_total_atomic", e.received_total.to_string()},
+                    {"confirmations", e.confirmations},
+                    {"source", to_string(e.source)},
+                    {"basis", to_string(e.basis)},
+                    {"received_at", format_rfc3339(e.received_at)},
+                    {"quote_expires_at", format_rfc3339(e.quote_expires_at)}};
+          },
+          [](const payment_requoted& e) -> json {
+            return {{"quote", encode_quote(e.quote)}};
+          },
+          [](const underpayment_expired& e) -> json {
+            return {{"coin", e.coin},
+                    {"txid", e.txid},
+                    {"received_atomic", e.received.to_string()},
+                    {"still_due_atomic", e.still_due.to_string()},
+                    {"message", e.message}};
+          },
+          [](const payment_verified& e) -> json {
+            return {{"tx_id", e.tx_id},
+                    {"received_atomic", e.received.to_string()},
+                    {"refund_due_atomic", e.refund_due.to_string()}};
+          },
+          [](const processing_started&) -> json { return json::object(); },
+          [](const order_shipped& e) -> json {
+            return {{"carrier", e.carrier},
+                    {"tracking_number", e.tracking_number},
+                    {"tracking_url", e.tracking_url},
+                    {"estimated_delivery", e.estimated_delivery}};
+          },
+          [](const order_delivered&) -> json { return json::object(); },
+          [](const order_cancelled& e) -> json {
+            return {{"reason", e.reason}, {"by", to_string(e.by)}};
+          },
+          [](const note_added& e) -> json {
+            return {{"text", e.text}};
+          },
+          [](const customer_contacted& e) -> json {
+            return {{"message", e.message}};
+          },
+          [](const review_left& e) -> json {
+            return {{"rating", e.rating}, {"text", e.text}};
+          },
+          [](const payment_reminder_sent&) -> json { return json::object(); },
+          [](const review_requested&) -> json { return json::object(); },
+      },
+      event);
   j["at"] = format_rfc3339(event_time(event));
   return j;
 }
@@ -162,6 +206,25 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "payment_verified")
       return payment_verified{p.at("tx_id").get<std::string>(), amount_at(p, "received_atomic"),
                               amount_at(p, "refund_due_atomic"), at};
+    if (type == "payment_detected")
+      return payment_detected{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"),
+                              int_at(p, "confirmations"), at};
+    if (type == "payment_received")
+      return payment_received{p.at("coin").get<std::string>(),
+                              p.at("txid").get<std::string>(),
+                              amount_at(p, "amount_atomic"),
+                              amount_at(p, "received_total_atomic"),
+                              int_at(p, "confirmations"),
+                              source_at(p, "source"),
+                              basis_at(p, "basis"),
+                              time_at(p, "received_at"),
+                              time_at(p, "quote_expires_at"),
+                              at};
+    if (type == "payment_requoted") return payment_requoted{decode_quote(p.at("quote")), at};
+    if (type == "underpayment_expired")
+      return underpayment_expired{p.at("coin").get<std::string>(),    p.at("txid").get<std::string>(),
+                                  amount_at(p, "received_atomic"),    amount_at(p, "still_due_atomic"),
+                                  p.at("message").get<std::string>(), at};
     if (type == "processing_started") return processing_started{at};
     if (type == "order_shipped")
       return order_shipped{p.at("carrier").get<std::string>(), p.at("tracking_number").get<std::string>(),
@@ -195,9 +258,17 @@ json customer_view(const order& o) {
                {"created_at", format_rfc3339(o.created_at)},
                {"updated_at", format_rfc3339(o.updated_at)}};
   auto& payment = view["payment"];
-  payment["state"] = o.payment ? (o.payment->refund_due.value() > 0 ? "overpaid" : "paid") : "awaiting";
+  const payment_state state = o.payment_progress();
+  payment["state"] = to_string(state);
+  payment["received_atomic"] = o.received.to_string();
+  // The confirmations of the payment the customer is waiting on: the newest
+  // detected one, else the last one counted.
+  int confirmations = 0;
+  for (const auto& p : o.payments)
+    if (!p.counted || state != payment_state::detected) confirmations = p.confirmations;
+  payment["confirmations"] = confirmations;
+  if (state == payment_state::underpaid) payment["still_due_atomic"] = (o.quote.amount - o.received).to_string();
   if (o.payment) {
-    payment["received_atomic"] = o.payment->received.to_string();
     payment["tx_id"] = o.payment->tx_id;
     payment["paid_at"] = format_rfc3339(o.payment->at);
     if (o.payment->refund_due.value() > 0) payment["refund_due_atomic"] = o.payment->refund_due.to_string();
@@ -218,6 +289,20 @@ json customer_view(const order& o) {
   if (o.cancel_reason) view["cancel_reason"] = *o.cancel_reason;
   if (o.cancelled_by) view["cancelled_by"] = to_string(*o.cancelled_by);
   return view;
+}
+
+json payments_view(const order& o) {
+  json list = json::array();
+  for (const auto& p : o.payments)
+    list.push_back({{"coin", p.coin},
+                    {"txid", p.txid},
+                    {"amount_atomic", p.amount.to_string()},
+                    {"confirmations", p.confirmations},
+                    {"counted", p.counted},
+                    {"source", to_string(p.source)},
+                    {"basis", to_string(p.basis)},
+                    {"received_at", format_rfc3339(p.received_at)}});
+  return list;
 }
 
 }  // namespace domain

@@ -21,4 +21,8 @@ std::optional<order_event> decode_event(std::string_view type, const nlohmann::j
 /// read model's `view` column.
 nlohmann::json customer_view(const order& o);
 
+/// Every payment seen for the order (counted or awaiting confirmations), for
+/// the admin's view: coin, txid, amount, confirmations, source and basis.
+nlohmann::json payments_view(const order& o);
+
 }  // namespace domain

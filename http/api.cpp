@@ -9,6 +9,7 @@
 #include "domain/time.hpp"
 #include "http/dto.hpp"
 #include "http/problem.hpp"
+#include "http/qr_svg.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 
@@ -23,12 +24,13 @@ int status_of(error_code code) {
   switch (code) {
     case error_code::validation:
     case error_code::out_of_stock:
-    case error_code::amount_mismatch:
     case error_code::idempotency_conflict:
       return 422;
     case error_code::not_found:
       return 404;
     case error_code::invalid_transition:
+    case error_code::quote_expired:
+    case error_code::duplicate_payment:
     case error_code::conflict:
       return 409;
     case error_code::unavailable:
@@ -49,12 +51,14 @@ const char* title_of(error_code code) {
       return "Not found";
     case error_code::invalid_transition:
       return "The order's status does not allow this";
-    case error_code::amount_mismatch:
-      return "The amount does not match the quote";
+    case error_code::quote_expired:
+      return "The payment quote has expired";
     case error_code::idempotency_conflict:
       return "Idempotency-Key reused with a different request";
     case error_code::conflict:
       return "Concurrent change, retry";
+    case error_code::duplicate_payment:
+      return "The transaction was counted already";
     case error_code::unavailable:
       return "Temporarily unavailable";
     case error_code::internal:
@@ -117,6 +121,7 @@ json admin_order_json(const admin_order_details& d) {
   }
   view["notes"] = d.order.notes;
   view["payment_claims"] = d.order.claimed_tx_ids;
+  view["payments"] = domain::payments_view(d.order);
   json events = json::array();
   for (const auto& e : d.events) {
     auto data = json::parse(e.payload_json, nullptr, false);
@@ -127,6 +132,33 @@ json admin_order_json(const admin_order_details& d) {
   }
   view["events"] = std::move(events);
   return view;
+}
+
+json exception_json(const persistence::exception_row& x) {
+  auto time = [](std::int64_t ms) { return domain::format_rfc3339(domain::from_unix_ms(ms)); };
+  json out = {{"id", x.id},
+              {"coin", x.coin},
+              {"txid", x.txid},
+              {"amount_atomic", x.amount_atomic},
+              {"received_at", time(x.received_at_ms)},
+              {"memo", x.memo.empty() ? json(nullptr) : json(x.memo)},
+              {"reason", x.reason},
+              {"source", x.source},
+              {"status", x.status},
+              {"order_id", x.order_id.empty() ? json(nullptr) : json(x.order_id)},
+              {"created_at", time(x.created_at_ms)}};
+  if (x.status != "open") {
+    out["resolved_at"] = time(x.resolved_at_ms);
+    out["resolved_by"] = x.resolved_by;
+    out["resolution"] = x.resolution;
+  }
+  return out;
+}
+
+callback<persistence::exception_row> reply_with_exception(responder respond) {
+  return [respond](domain::result<persistence::exception_row> r) {
+    respond(r ? json_response(200, exception_json(r.value())) : error_response(r.error()));
+  };
 }
 
 class api {
@@ -181,6 +213,23 @@ class api {
     customer_command("/api/orders/{id}/cancel", dto::customer_cancel);
     customer_command("/api/orders/{id}/payment-claim", dto::payment_claim);
     customer_command("/api/orders/{id}/review", dto::review);
+    customer_command("/api/orders/{id}/requote", dto::requote);
+    routes_.add("GET", "/api/orders/{id}/payment-qr.svg", [this](request req, route_params params, responder respond) {
+      auto id = customer_order_id(req, params);
+      if (!id) return respond(not_found());
+      service_.get_order(*id, [respond](domain::result<domain::order> r) {
+        if (!r) return respond(error_response(r.error()));
+        auto svg = qr_svg(r->quote.uri);
+        if (!svg)
+          return respond(problem(500, "internal", "Internal error", "the payment URI does not fit in a QR code"));
+        response res;
+        res.content_type = "image/svg+xml";
+        res.body = std::move(*svg);
+        // The quote changes on a requote: the image must not outlive it in a cache.
+        res.headers.emplace_back("Cache-Control", "no-store");
+        respond(std::move(res));
+      });
+    });
   }
 
   void checkout(request req, responder respond) const {
@@ -334,6 +383,7 @@ class api {
         respond(json_response(200, {{"id", id}, {"status", "pending"}}));
       });
     });
+    add_payment_exception_routes();
     routes_.add("GET", "/admin/api/system", [this](request req, route_params, responder respond) {
       if (!admin_allowed(req, respond)) return;
       service_.system_status([respond](std::string body) {
@@ -342,6 +392,83 @@ class api {
         respond(std::move(res));
       });
     });
+  }
+
+  void add_payment_exception_routes() {
+    routes_.add("GET", "/admin/api/payments/exceptions", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      std::string status = "open";
+      if (auto it = req.query.find("status"); it != req.query.end() && !it->second.empty()) status = it->second;
+      if (status != "open" && status != "resolved" && status != "dismissed")
+        return respond(error_response(
+            domain::make_error(error_code::validation, "status must be one of open, resolved, dismissed", "status")));
+      service_.payment_exceptions(status, [respond](domain::result<std::vector<persistence::exception_row>> r) {
+        if (!r) return respond(error_response(r.error()));
+        json out = json::array();
+        for (const auto& x : *r) out.push_back(exception_json(x));
+        respond(json_response(200, {{"exceptions", out}}));
+      });
+    });
+    routes_.add("POST", "/admin/api/payments/exceptions/{id}/assign",
+                [this](request req, route_params params, responder respond) {
+                  if (!admin_allowed(req, respond)) return;
+                  auto id = exception_id(params);
+                  if (!id) return respond(problem(404, "not_found", "Not found", "no such payment exception"));
+                  auto body = parse_body(req, respond);
+                  if (!body) return;
+                  const json order = body->is_object() ? body->value("order_id", json()) : json();
+                  if (!order.is_string() || !domain::is_uuid(order.get<std::string>()))
+                    return respond(error_response(
+                        domain::make_error(error_code::validation, "order_id must be the id of an order", "order_id")));
+                  const std::string by = "admin@" + req.remote_address;
+                  spdlog::info("audit: admin from {} assigns payment exception #{} to order {}", req.remote_address,
+                               *id, order.get<std::string>());
+                  service_.assign_exception(*id, domain::order_id{order.get<std::string>()}, by,
+                                            reply_with_exception(respond));
+                });
+    routes_.add("POST", "/admin/api/payments/exceptions/{id}/dismiss",
+                [this](request req, route_params params, responder respond) {
+                  if (!admin_allowed(req, respond)) return;
+                  auto id = exception_id(params);
+                  if (!id) return respond(problem(404, "not_found", "Not found", "no such payment exception"));
+                  auto body = parse_body(req, respond);
+                  if (!body) return;
+                  const json reason = body->is_object() ? body->value("reason", json()) : json();
+                  const bool blank = !reason.is_string() ||
+                                     reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
+                  if (blank || reason.get<std::string>().size() > domain::max_note_length)
+                    return respond(error_response(domain::make_error(
+                        error_code::validation, "reason is required (at most 2000 characters)", "reason")));
+                  const std::string by = "admin@" + req.remote_address;
+                  spdlog::info("audit: admin from {} dismisses payment exception #{}", req.remote_address, *id);
+                  service_.dismiss_exception(*id, reason.get<std::string>(), by, reply_with_exception(respond));
+                });
+    routes_.add("POST", "/admin/api/payments/import", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      const std::string type = req.header("content-type");
+      if (type.rfind("text/csv", 0) != 0)
+        return respond(problem(415, "unsupported_media_type", "Unsupported Media Type",
+                               "send the wallet export as Content-Type: text/csv"));
+      spdlog::info("audit: admin from {} imports a wallet export of {} bytes", req.remote_address, req.body.size());
+      service_.import_payments(std::move(req.body), [respond](domain::result<import_summary> r) {
+        if (!r) return respond(error_response(r.error()));
+        json rejected = json::array();
+        for (const auto& row : r->rejected) rejected.push_back({{"line", row.line}, {"reason", row.reason}});
+        respond(json_response(200, {{"processed", r->processed},
+                                    {"matched", r->matched},
+                                    {"exceptions", r->exceptions},
+                                    {"duplicates", r->duplicates},
+                                    {"rejected", rejected}}));
+      });
+    });
+  }
+
+  static std::optional<std::int64_t> exception_id(const route_params& params) {
+    const std::string text{params.get("id")};
+    char* end = nullptr;
+    const long long id = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || id <= 0) return std::nullopt;
+    return id;
   }
 
   // ---- operations -------------------------------------------------------------

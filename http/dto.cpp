@@ -176,6 +176,10 @@ domain::result<domain::order_command> admin_command(const json& body) {
   return cmd;
 }
 
+domain::result<domain::order_command> requote(const json&) {
+  return domain::order_command{domain::requote_order{}};
+}
+
 domain::result<domain::order_command> customer_cancel(const json& body) {
   domain::cancel_order c;
   c.by = domain::actor_role::customer;

@@ -20,5 +20,7 @@ domain::result<domain::order_command> admin_command(const nlohmann::json& body);
 domain::result<domain::order_command> customer_cancel(const nlohmann::json& body);
 domain::result<domain::order_command> payment_claim(const nlohmann::json& body);
 domain::result<domain::order_command> review(const nlohmann::json& body);
+/// POST /api/orders/{id}/requote: no body needed; the engine fills in today's rate.
+domain::result<domain::order_command> requote(const nlohmann::json& body);
 
 }  // namespace http::dto

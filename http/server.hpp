@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "http/message.hpp"
 
@@ -15,10 +16,15 @@ namespace http {
 
 struct server_options {
   std::string host = "127.0.0.1";
-  int port = 8080;                                      // 0 picks a free port, see server::port()
-  int threads = 2;                                      // io threads
-  std::size_t body_limit = 65536;                       // bytes; larger bodies get 413 payload_too_large
-  std::size_t header_limit = 8192;                      // bytes; larger headers get 431 headers_too_large
+  int port = 8080;                  // 0 picks a free port, see server::port()
+  int threads = 2;                  // io threads
+  std::size_t body_limit = 65536;   // bytes; larger bodies get 413 payload_too_large
+  std::size_t header_limit = 8192;  // bytes; larger headers get 431 headers_too_large
+  // Bulk uploads (the wallet CSV import: 100,000 rows are ~11 MB) get a larger
+  // body and more time to be handled, on these exact paths only.
+  std::vector<std::string> bulk_paths{"/admin/api/payments/import"};
+  std::size_t bulk_body_limit = 32u << 20;
+  std::chrono::milliseconds bulk_request_timeout{300000};
   std::chrono::milliseconds read_timeout{10000};        // to read one whole request (and to write its answer)
   std::chrono::milliseconds keep_alive_timeout{60000};  // idle time allowed between requests
   std::chrono::milliseconds request_timeout{10000};     // for the handler to answer; then 503 unavailable

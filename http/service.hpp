@@ -38,6 +38,20 @@ struct admin_order_details {
   std::vector<persistence::stored_event> events;
 };
 
+/// The answer to a wallet CSV import (issue 4): every data row is counted in
+/// exactly one of matched, exceptions, duplicates and rejected.
+struct import_summary {
+  int processed = 0;
+  int matched = 0;
+  int exceptions = 0;
+  int duplicates = 0;
+  struct rejected_row {
+    int line = 0;
+    std::string reason;
+  };
+  std::vector<rejected_row> rejected;
+};
+
 struct readiness {
   bool database = false;
   bool supervision = false;
@@ -64,6 +78,15 @@ class order_service {
   /// Sends a dead email again (fresh attempts); false if it is not dead.
   virtual void retry_mail(std::int64_t id, callback<bool> done) = 0;
 
+  /// Payment exceptions with this status (open, resolved, dismissed), newest first.
+  virtual void payment_exceptions(std::string status, callback<std::vector<persistence::exception_row>> done) = 0;
+  /// Ties an open exception to an order; the matcher's amount rules apply. `by` names the admin (audit).
+  virtual void assign_exception(std::int64_t id, domain::order_id order, std::string by,
+                                callback<persistence::exception_row> done) = 0;
+  virtual void dismiss_exception(std::int64_t id, std::string reason, std::string by,
+                                 callback<persistence::exception_row> done) = 0;
+  /// A wallet CSV export, each row through the matcher. A bad header is a validation error.
+  virtual void import_payments(std::string csv, callback<import_summary> done) = 0;
   virtual void check_readiness(std::function<void(readiness)> done) = 0;
   /// The supervision tree, live actors, queues: `GET /admin/api/system`.
   virtual void system_status(std::function<void(std::string json)> done) = 0;

@@ -143,6 +143,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (ctx_->stopping) return do_close(false);
     phase_ = phase::reading;
     parser_.emplace();
+    bulk_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.header_limit));
     parser_->body_limit(static_cast<std::uint64_t>(ctx_->options.body_limit));
     if (!first_request_ && buffer_.size() == 0) {
@@ -168,7 +169,26 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   void do_read_request() {
     stream_.expires_after(ctx_->options.read_timeout);
+    bh::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+  }
+
+  // The body limit depends on the path: known once the header is in.
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    bulk_ = is_bulk(std_view(parser_->get().target()));
+    if (bulk_) {
+      parser_->body_limit(static_cast<std::uint64_t>(ctx_->options.bulk_body_limit));
+      stream_.expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
+    }
     bh::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  bool is_bulk(std::string_view target) const {
+    const auto path = target.substr(0, target.find('?'));
+    for (const auto& bulk : ctx_->options.bulk_paths)
+      if (path == bulk) return true;
+    return false;
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -217,8 +237,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     counted_in_flight_ = true;
     const std::uint64_t seq = ++last_seq_;
     pending_.store(seq);
-    auto timeout = ctx_->options.request_timeout.count() > 0
-                       ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(ctx_->options.request_timeout)
+    const auto limit = bulk_ ? ctx_->options.bulk_request_timeout : ctx_->options.request_timeout;
+    auto timeout = limit.count() > 0
+                       ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit)
                        : std::chrono::duration_cast<std::chrono::steady_clock::duration>(no_request_timeout);
     // The pending wait also keeps this session alive while the handler works: the
     // responder only holds a weak reference.
@@ -264,8 +285,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     head_ = false;
     version_ = 11;
     if (ec == bh::error::body_limit) {
+      const auto limit = bulk_ ? ctx_->options.bulk_body_limit : ctx_->options.body_limit;
       return send(problem(413, "payload_too_large", "Payload Too Large",
-                          "the body exceeds " + std::to_string(ctx_->options.body_limit) + " bytes"),
+                          "the body exceeds " + std::to_string(limit) + " bytes"),
                   true, true);
     }
     if (ec == bh::error::header_limit) {
@@ -392,6 +414,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string current_;  // "METHOD path" of the request being handled, for failure logs
   phase phase_ = phase::reading;
   bool first_request_ = true;
+  bool bulk_ = false;  // the request in hand is on one of options.bulk_paths
   bool head_ = false;
   bool keep_alive_ = false;
   unsigned version_ = 11;

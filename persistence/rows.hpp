@@ -31,6 +31,12 @@ struct order_row {
   std::int64_t updated_at_ms = 0;
   std::int64_t version = 0;
   std::string view_json;
+  // The payment columns the matcher looks orders up by (written, not read back).
+  std::string payment_address;  // empty: the coin's static address
+  std::string quote_atomic = "0";
+  std::string outstanding_atomic = "0";  // still due; 0 once paid
+  std::int64_t quoted_at_ms = 0;
+  std::int64_t quote_expires_at_ms = 0;
 };
 
 // name, email and shipping_json come back empty when the column is NULL
@@ -92,6 +98,67 @@ struct outbox_entry {
   std::int64_t created_at_ms = 0;
 };
 
+// A payment counted for an order (its payment_received event).
+struct payment_row {
+  std::string coin;
+  std::string txid;  // trimmed, lower case
+  std::string amount_atomic;
+  std::string source;
+  std::int64_t received_at_ms = 0;
+  std::int64_t counted_at_ms = 0;
+};
+
+// A payment exception, as the admin lists it. order_id is empty when it names no order.
+struct exception_row {
+  std::int64_t id = 0;
+  std::string coin;
+  std::string txid;
+  std::string amount_atomic;
+  std::int64_t received_at_ms = 0;
+  std::string memo;
+  std::string reason;
+  std::string source;
+  std::string status = "open";  // open, resolved, dismissed
+  std::string order_id;
+  std::int64_t created_at_ms = 0;
+  std::int64_t resolved_at_ms = 0;  // 0 while open
+  std::string resolved_by;
+  std::string resolution;
+};
+
+struct payment_key {
+  std::string coin;
+  std::string txid;
+  friend bool operator<(const payment_key& a, const payment_key& b) {
+    return a.coin != b.coin ? a.coin < b.coin : a.txid < b.txid;
+  }
+};
+
+// What the matcher looks orders up by for one payment; empty strings are absent.
+struct payment_lookup {
+  std::string coin;
+  std::string txid;
+  std::string amount_atomic;      // live orders still owing at least this ...
+  std::string max_amount_atomic;  // ... and at most this (the tolerance)
+  std::string address;
+  std::string memo;
+  std::int64_t received_at_ms = 0;
+};
+
+// An order that payment_lookups[lookup] might be for.
+struct payment_candidate_row {
+  std::size_t lookup = 0;
+  std::string id;
+  std::string number;
+  std::string status;
+  std::string payment_address;  // empty: the static address
+  std::string quote_atomic;
+  std::string outstanding_atomic;
+  std::int64_t quoted_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::string claimed_txid;  // set when found by the customer's claim
+};
+
 // One decision of one order: its new events (consecutive seqs, all of
 // read_model.id) and everything that must commit with them or not at all.
 struct append_item {
@@ -102,6 +169,8 @@ struct append_item {
   std::vector<timer_row> timers_set;        // upserted: a later due time replaces an earlier one
   std::vector<std::string> timers_cleared;  // kinds the decision made moot
   std::vector<outbox_row> outbox;
+  std::vector<payment_row> payments;      // counted by this decision
+  std::vector<exception_row> exceptions;  // raised by this decision (order_id is the item's)
 };
 
 enum class append_outcome {

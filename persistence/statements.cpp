@@ -102,16 +102,22 @@ on conflict (ref) do nothing
 // updated: it is the order's birth and the listing's paging key.
 const named_statement upsert_orders{"upsert_orders", R"sql(
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
-                         created_at, updated_at, version, view)
+                         created_at, updated_at, version, view, payment_address, quote_atomic,
+                         outstanding_atomic, quoted_at, quote_expires_at)
 select distinct on (r.id)
        r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
        timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
        timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
-       r.version, r.view::jsonb
+       r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
+       r.outstanding_atomic::numeric,
+       timestamptz 'epoch' + r.quoted_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond'
 from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
                                       payment_method text, total_cents bigint,
                                       created_at_ms bigint, updated_at_ms bigint,
-                                      version bigint, view text)
+                                      version bigint, view text, payment_address text,
+                                      quote_atomic text, outstanding_atomic text,
+                                      quoted_at_ms bigint, quote_expires_at_ms bigint)
 order by r.id, r.version desc
 on conflict (id) do update set
     number = excluded.number,
@@ -121,8 +127,142 @@ on conflict (id) do update set
     total_cents = excluded.total_cents,
     updated_at = excluded.updated_at,
     version = excluded.version,
-    view = excluded.view
+    view = excluded.view,
+    payment_address = excluded.payment_address,
+    quote_atomic = excluded.quote_atomic,
+    outstanding_atomic = excluded.outstanding_atomic,
+    quoted_at = excluded.quoted_at,
+    quote_expires_at = excluded.quote_expires_at
 where o.version < excluded.version
+)sql"};
+
+// Payments counted by an order's decision (payment_received). A payment that
+// was an open exception until the admin assigned it is already here without
+// an order: it gets one. Another order's payment is left as it is.
+const named_statement insert_payments{"insert_payments", R"sql(
+insert into payments as p (coin, txid, amount_atomic, source, received_at, counted_at, order_id)
+select coin, txid, amount_atomic::numeric, source,
+       timestamptz 'epoch' + received_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + counted_at_ms * interval '1 millisecond', order_id
+from json_to_recordset($1::json) as r(coin text, txid text, amount_atomic text, source text,
+                                      received_at_ms bigint, counted_at_ms bigint, order_id uuid)
+order by coin, txid
+on conflict (coin, txid) do update set order_id = excluded.order_id
+where p.order_id is null
+)sql"};
+
+// Exceptions an order raises itself (paid in part when its quote expired):
+// the payment is counted already, for the order.
+const named_statement insert_order_exceptions{"insert_order_exceptions", R"sql(
+insert into payment_exceptions (coin, txid, amount_atomic, received_at, reason, source, order_id, created_at)
+select coin, txid, amount_atomic::numeric,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond', reason, 'order', order_id,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(coin text, txid text, amount_atomic text, reason text,
+                                      order_id uuid, created_at_ms bigint)
+)sql"};
+
+// Of the given (coin, txid) pairs, the ones counted before.
+const named_statement counted_payments{"counted_payments", R"sql(
+select p.coin, p.txid
+from json_to_recordset($1::json) as k(coin text, txid text)
+join payments p on p.coin = k.coin and p.txid = k.txid
+)sql"};
+
+// Every order a payment could be for, per lookup row `i` (see
+// store::payment_candidates): live orders of the coin still owing an amount in
+// [amount, max_amount]; closed or expired ones whose quote is in that range (a
+// hint for the admin; two are as good as many); the order made this address;
+// the order whose number is the memo; orders whose customer claimed the tx.
+#define CANDIDATE_COLUMNS                                                                                     \
+  "o.id::text, o.number, o.status, coalesce(o.payment_address, ''), coalesce(o.quote_atomic, 0)::text, "      \
+  "coalesce(o.outstanding_atomic, 0)::text, floor(extract(epoch from coalesce(o.quoted_at, o.created_at)) * " \
+  "1000)::bigint, "                                                                                           \
+  "floor(extract(epoch from coalesce(o.quote_expires_at, o.created_at)) * 1000)::bigint"
+const named_statement payment_candidates{
+    "payment_candidates",
+    "select q.i, c.* from json_to_recordset($1::json) as q(i int, coin text, txid text, amount text, max_amount text,"
+    "  address text, memo text, received_at_ms bigint)"
+    " cross join lateral ("
+    "  (select " CANDIDATE_COLUMNS
+    ", null::text as claimed from orders o"
+    "   where o.payment_method = q.coin and o.status = 'pending'"
+    "     and o.outstanding_atomic between q.amount::numeric and q.max_amount::numeric"
+    "     and o.quote_expires_at >= timestamptz 'epoch' + q.received_at_ms * interval '1 millisecond'"
+    "   limit 10)"
+    "  union all"
+    "  (select " CANDIDATE_COLUMNS
+    ", null from orders o"
+    "   where o.payment_method = q.coin and o.quote_atomic between q.amount::numeric and q.max_amount::numeric"
+    "     and (o.status <> 'pending'"
+    "          or o.quote_expires_at < timestamptz 'epoch' + q.received_at_ms * interval '1 millisecond')"
+    "   limit 2)"
+    "  union all"
+    "  (select " CANDIDATE_COLUMNS
+    ", null from orders o"
+    "   where q.address is not null and o.payment_address = q.address limit 2)"
+    "  union all"
+    "  (select " CANDIDATE_COLUMNS
+    ", null from orders o"
+    "   where q.memo is not null and lower(o.number) = lower(q.memo) limit 1)"
+    "  union all"
+    "  (select " CANDIDATE_COLUMNS
+    ", e.payload ->> 'tx_id' from events e join orders o on o.id = e.order_id"
+    "   where q.txid is not null and e.type = 'payment_claimed' and lower(e.payload ->> 'tx_id') = q.txid"
+    "   limit 5)"
+    " ) c"};
+#undef CANDIDATE_COLUMNS
+
+// Payments that became exceptions: counted in `payments` (without an order)
+// and listed for the admin, both or neither. A (coin, txid) counted meanwhile
+// by another writer inserts nothing and comes back without an id.
+const named_statement record_exceptions{"record_exceptions", R"sql(
+with input as (
+    select *
+    from json_to_recordset($1::json) as x(i int, coin text, txid text, amount_atomic text,
+                                          received_at_ms bigint, memo text, reason text, source text,
+                                          order_id uuid, created_at_ms bigint)
+), counted as (
+    insert into payments (coin, txid, amount_atomic, source, received_at, counted_at)
+    select coin, txid, amount_atomic::numeric, source,
+           timestamptz 'epoch' + received_at_ms * interval '1 millisecond',
+           timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from input
+    order by coin, txid
+    on conflict (coin, txid) do nothing
+    returning coin, txid
+), listed as (
+    insert into payment_exceptions (coin, txid, amount_atomic, received_at, memo, reason, source, order_id,
+                                    created_at)
+    select i.coin, i.txid, i.amount_atomic::numeric,
+           timestamptz 'epoch' + i.received_at_ms * interval '1 millisecond', nullif(i.memo, ''), i.reason,
+           i.source, i.order_id, timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond'
+    from input i join counted c on c.coin = i.coin and c.txid = i.txid
+    returning id, coin, txid
+)
+select i.i, l.id from input i join listed l on l.coin = i.coin and l.txid = i.txid
+)sql"};
+
+#define EXCEPTION_COLUMNS                                                                                  \
+  "x.id, x.coin, x.txid, x.amount_atomic::text, floor(extract(epoch from x.received_at) * 1000)::bigint, " \
+  "coalesce(x.memo, ''), x.reason, x.source, x.status, coalesce(x.order_id::text, ''), "                   \
+  "floor(extract(epoch from x.created_at) * 1000)::bigint, "                                               \
+  "coalesce(floor(extract(epoch from x.resolved_at) * 1000)::bigint, 0), coalesce(x.resolved_by, ''), "    \
+  "coalesce(x.resolution, '')"
+const named_statement list_exceptions{"list_exceptions", "select " EXCEPTION_COLUMNS
+                                                         " from payment_exceptions x where x.status = $1"
+                                                         " order by x.created_at desc, x.id desc limit $2"};
+const named_statement find_exception{"find_exception",
+                                     "select " EXCEPTION_COLUMNS " from payment_exceptions x where x.id = $1"};
+#undef EXCEPTION_COLUMNS
+
+// $1 id, $2 new status, $3 order id or '', $4 resolution, $5 by whom, $6 when (ms).
+// Only an open exception can be closed, once.
+const named_statement close_exception{"close_exception", R"sql(
+update payment_exceptions
+set status = $2, order_id = coalesce(nullif($3, '')::uuid, order_id), resolution = $4, resolved_by = $5,
+    resolved_at = timestamptz 'epoch' + $6::bigint * interval '1 millisecond'
+where id = $1 and status = 'open'
 )sql"};
 
 // Timers and emails a decision wants, written with its events (rules 2, 3).
@@ -365,6 +505,14 @@ const std::vector<const named_statement*>& store_statements() {
       &outbox_failed,
       &dead_outbox,
       &retry_outbox,
+      &insert_payments,
+      &insert_order_exceptions,
+      &counted_payments,
+      &payment_candidates,
+      &record_exceptions,
+      &list_exceptions,
+      &find_exception,
+      &close_exception,
   };
   return all;
 }

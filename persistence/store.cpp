@@ -296,6 +296,11 @@ class batch {
       rows.field("updated_at_ms", order.updated_at_ms);
       rows.field("version", order.version);
       rows.json_text_field("view", order.view_json);
+      rows.field("payment_address", order.payment_address);
+      rows.field("quote_atomic", order.quote_atomic);
+      rows.field("outstanding_atomic", order.outstanding_atomic);
+      rows.field("quoted_at_ms", order.quoted_at_ms);
+      rows.field("quote_expires_at_ms", order.quote_expires_at_ms);
       rows.end_row();
     }
     return rows.take();
@@ -340,6 +345,43 @@ class batch {
         rows.field("kind", mail.kind);
         rows.json_text_field("payload", mail.payload_json);
         rows.field("created_at_ms", mail.created_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string payments_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& p : items_[i].payments) {
+        rows.begin_row();
+        rows.field("coin", p.coin);
+        rows.field("txid", p.txid);
+        rows.field("amount_atomic", p.amount_atomic);
+        rows.field("source", p.source);
+        rows.field("received_at_ms", p.received_at_ms);
+        rows.field("counted_at_ms", p.counted_at_ms);
+        rows.field("order_id", items_[i].read_model.id);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string exceptions_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& x : items_[i].exceptions) {
+        rows.begin_row();
+        rows.field("coin", x.coin);
+        rows.field("txid", x.txid);
+        rows.field("amount_atomic", x.amount_atomic);
+        rows.field("reason", x.reason);
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("created_at_ms", x.created_at_ms);
         rows.end_row();
       }
     }
@@ -450,6 +492,8 @@ store& store::operator=(store&&) noexcept = default;
 // 6. clear_timers / set_timers: the timers the decisions made moot or want
 //    (rule 3), so a timer exists exactly when its decision committed.
 // 7. insert_outbox: the emails the decisions owe (rule 2).
+// 8. insert_payments / insert_order_exceptions: payments the decisions
+//    counted, and exceptions they raised (issue 4), only when there are any.
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -505,6 +549,10 @@ std::vector<append_outcome> store::append_batch(const std::vector<append_item>& 
     if (auto set = state.timers_set_parameter(); !is_empty_array(set)) txn.exec_prepared(sql::set_timers.name, set);
     if (auto outbox = state.outbox_parameter(); !is_empty_array(outbox))
       txn.exec_prepared(sql::insert_outbox.name, outbox);
+    if (auto payments = state.payments_parameter(); !is_empty_array(payments))
+      txn.exec_prepared(sql::insert_payments.name, payments);
+    if (auto exceptions = state.exceptions_parameter(); !is_empty_array(exceptions))
+      txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
 
     txn.commit();
     return state.outcomes();
@@ -743,6 +791,155 @@ bool store::retry_mail(std::int64_t id) {
   return impl_->run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     return txn.exec_prepared(sql::retry_outbox.name, id).affected_rows() == 1;
+  });
+}
+
+// ---- payments ------------------------------------------------------------------
+
+namespace {
+
+exception_row read_exception(const pqxx::row& row) {
+  exception_row x;
+  x.id = row[0].as<std::int64_t>();
+  x.coin = row[1].as<std::string>();
+  x.txid = row[2].as<std::string>();
+  x.amount_atomic = row[3].as<std::string>();
+  x.received_at_ms = row[4].as<std::int64_t>();
+  x.memo = row[5].as<std::string>();
+  x.reason = row[6].as<std::string>();
+  x.source = row[7].as<std::string>();
+  x.status = row[8].as<std::string>();
+  x.order_id = row[9].as<std::string>();
+  x.created_at_ms = row[10].as<std::int64_t>();
+  x.resolved_at_ms = row[11].as<std::int64_t>();
+  x.resolved_by = row[12].as<std::string>();
+  x.resolution = row[13].as<std::string>();
+  return x;
+}
+
+// An absent lookup key travels as JSON null, which the statement tests for.
+void optional_field(json_rows& rows, std::string_view key, const std::string& text) {
+  if (text.empty())
+    rows.json_text_field(key, "");
+  else
+    rows.field(key, text);
+}
+
+}  // namespace
+
+std::vector<payment_key> store::counted_payments(const std::vector<payment_key>& keys) {
+  if (keys.empty()) return {};
+  json_rows rows;
+  for (const auto& k : keys) {
+    rows.begin_row();
+    rows.field("coin", k.coin);
+    rows.field("txid", k.txid);
+    rows.end_row();
+  }
+  auto parameter = rows.take();
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    std::vector<payment_key> counted;
+    for (const auto& row : txn.exec_prepared(sql::counted_payments.name, parameter))
+      counted.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+    return counted;
+  });
+}
+
+std::vector<payment_candidate_row> store::payment_candidates(const std::vector<payment_lookup>& lookups) {
+  if (lookups.empty()) return {};
+  json_rows rows;
+  for (std::size_t i = 0; i < lookups.size(); ++i) {
+    const auto& l = lookups[i];
+    rows.begin_row();
+    rows.field("i", static_cast<std::int64_t>(i));
+    rows.field("coin", l.coin);
+    optional_field(rows, "txid", l.txid);
+    rows.field("amount", l.amount_atomic);
+    rows.field("max_amount", l.max_amount_atomic.empty() ? l.amount_atomic : l.max_amount_atomic);
+    optional_field(rows, "address", l.address);
+    optional_field(rows, "memo", l.memo);
+    rows.field("received_at_ms", l.received_at_ms);
+    rows.end_row();
+  }
+  auto parameter = rows.take();
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    std::vector<payment_candidate_row> found;
+    for (const auto& row : txn.exec_prepared(sql::payment_candidates.name, parameter)) {
+      payment_candidate_row c;
+      c.lookup = row[0].as<std::size_t>();
+      c.id = row[1].as<std::string>();
+      c.number = row[2].as<std::string>();
+      c.status = row[3].as<std::string>();
+      c.payment_address = row[4].as<std::string>();
+      c.quote_atomic = row[5].as<std::string>();
+      c.outstanding_atomic = row[6].as<std::string>();
+      c.quoted_at_ms = row[7].as<std::int64_t>();
+      c.expires_at_ms = row[8].as<std::int64_t>();
+      c.claimed_txid = text_or_empty(row[9]);
+      found.push_back(std::move(c));
+    }
+    return found;
+  });
+}
+
+std::vector<std::int64_t> store::record_exceptions(const std::vector<exception_row>& exceptions) {
+  if (exceptions.empty()) return {};
+  json_rows rows;
+  for (std::size_t i = 0; i < exceptions.size(); ++i) {
+    const auto& x = exceptions[i];
+    rows.begin_row();
+    rows.field("i", static_cast<std::int64_t>(i));
+    rows.field("coin", x.coin);
+    rows.field("txid", x.txid);
+    rows.field("amount_atomic", x.amount_atomic);
+    rows.field("received_at_ms", x.received_at_ms);
+    rows.field("memo", x.memo);
+    rows.field("reason", x.reason);
+    rows.field("source", x.source);
+    optional_field(rows, "order_id", x.order_id);
+    rows.field("created_at_ms", x.created_at_ms);
+    rows.end_row();
+  }
+  auto parameter = rows.take();
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    std::vector<std::int64_t> ids(exceptions.size(), 0);
+    for (const auto& row : txn.exec_prepared(sql::record_exceptions.name, parameter))
+      ids.at(row[0].as<std::size_t>()) = row[1].as<std::int64_t>();
+    txn.commit();
+    return ids;
+  });
+}
+
+std::vector<exception_row> store::list_exceptions(const std::string& status, int limit) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    std::vector<exception_row> list;
+    for (const auto& row : txn.exec_prepared(sql::list_exceptions.name, status, limit))
+      list.push_back(read_exception(row));
+    return list;
+  });
+}
+
+std::optional<exception_row> store::find_exception(std::int64_t id) {
+  return impl_->run([&](pqxx::connection& conn) -> std::optional<exception_row> {
+    pqxx::read_transaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_exception.name, id);
+    if (result.empty()) return std::nullopt;
+    return read_exception(result[0]);
+  });
+}
+
+bool store::close_exception(std::int64_t id, const std::string& status, const std::string& order_id,
+                            const std::string& resolution, const std::string& by, std::int64_t at_ms) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    const bool closed =
+        txn.exec_prepared(sql::close_exception.name, id, status, order_id, resolution, by, at_ms).affected_rows() == 1;
+    txn.commit();
+    return closed;
   });
 }
 

@@ -83,6 +83,20 @@ class store {
   std::vector<outbox_entry> dead_mail(int limit);
   // A dead message goes back to pending with fresh attempts; false if it is not dead.
   bool retry_mail(std::int64_t id);
+  // ---- payments (issue 4) ----
+  // Of `keys`, those counted before (for an order or as an exception).
+  std::vector<payment_key> counted_payments(const std::vector<payment_key>& keys);
+  // Every order each lookup might be for, in one round trip (see statements.cpp).
+  std::vector<payment_candidate_row> payment_candidates(const std::vector<payment_lookup>& lookups);
+  // Counts each payment and lists it as an open exception, in one transaction.
+  // The id of each row's exception, or 0 when its (coin, txid) was counted meanwhile.
+  std::vector<std::int64_t> record_exceptions(const std::vector<exception_row>& rows);
+  std::vector<exception_row> list_exceptions(const std::string& status, int limit);
+  std::optional<exception_row> find_exception(std::int64_t id);
+  // Closes an open exception (resolved or dismissed); false if it is not open.
+  bool close_exception(std::int64_t id, const std::string& status, const std::string& order_id,
+                       const std::string& resolution, const std::string& by, std::int64_t at_ms);
+
   // Get-or-create: stores `candidate` if `name` has no value yet and returns
   // the stored value, so every node ends up with the same one.
   std::string secret(const std::string& name, const std::string& candidate);

@@ -12,6 +12,7 @@ CCC_DEPENDENCIES=(
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev libssl-dev
   postgresql postgresql-contrib curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
+  libqrencode-dev monero zbar-tools librsvg2-bin
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin

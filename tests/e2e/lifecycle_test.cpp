@@ -107,7 +107,8 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   const std::string id = order["id"];
   const std::string token = order["access_token"];
   auto paid = command(
-      order, {{"type", "verify_payment"}, {"tx_id", "a1b2c3"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+      order,
+      {{"type", "verify_payment"}, {"tx_id", "a1b2c3-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   EXPECT_EQ(paid["status"], "paid");
   EXPECT_EQ(command(order, {{"type", "start_processing"}})["status"], "processing");
   auto shipped = command(order, {{"type", "ship"},
@@ -142,8 +143,8 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   EXPECT_EQ(full["shipping"]["city"], "Cleveland");
   std::vector<std::string> types;
   for (const auto& e : full["events"]) types.push_back(e["type"]);
-  EXPECT_EQ(types, (std::vector<std::string>{"order_placed", "payment_verified", "processing_started", "order_shipped",
-                                             "order_delivered", "review_left"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"order_placed", "payment_received", "payment_verified",
+                                             "processing_started", "order_shipped", "order_delivered", "review_left"}));
   // Events carry no personal data (DESIGN rule 5).
   EXPECT_EQ(full["events"].dump().find("Lovelace"), std::string::npos);
   EXPECT_EQ(full["events"].dump().find("ada@example.com"), std::string::npos);
@@ -164,17 +165,34 @@ TEST_F(lifecycle, transitions_the_status_does_not_allow_are_409_and_change_nothi
   EXPECT_EQ(command(order, {{"type", "add_note"}, {"text", "called the customer"}})["status"], "pending");
 }
 
-TEST_F(lifecycle, short_payment_is_refused_and_overpayment_is_paid_with_refund_due) {
+TEST_F(lifecycle, short_payment_waits_for_the_rest_and_an_overpayment_is_paid_with_refund_due) {
   auto order = place();
+  const std::string id = order["id"];
   const std::string quoted = order["payment"]["amount_atomic"];
   auto short_amount = std::to_string(std::stoull(quoted) - 1);
-  auto r = command(order, {{"type", "verify_payment"}, {"tx_id", "t1"}, {"amount_atomic", short_amount}}, 422);
-  EXPECT_EQ(r["type"], "amount_mismatch");
-  auto over = std::to_string(std::stoull(quoted) + 1000);
-  auto paid = command(order, {{"type", "verify_payment"}, {"tx_id", "t2"}, {"amount_atomic", over}});
+  auto part = command(order, {{"type", "verify_payment"}, {"tx_id", "T1-" + id}, {"amount_atomic", short_amount}});
+  EXPECT_EQ(part["status"], "pending");
+  EXPECT_EQ(part["payment"]["state"], "underpaid");
+  EXPECT_EQ(part["payment"]["received_atomic"], short_amount);
+  EXPECT_EQ(part["payment"]["still_due_atomic"], "1");
+  // The same transaction entered again (in another case) counts once.
+  auto again = command(order, {{"type", "verify_payment"}, {"tx_id", "t1-" + id}, {"amount_atomic", short_amount}});
+  EXPECT_EQ(again["payment"]["received_atomic"], short_amount);
+  auto paid = command(order, {{"type", "verify_payment"}, {"tx_id", "t2-" + id}, {"amount_atomic", "1001"}});
   EXPECT_EQ(paid["status"], "paid");
   EXPECT_EQ(paid["payment"]["state"], "overpaid");
   EXPECT_EQ(paid["payment"]["refund_due_atomic"], "1000");
+  EXPECT_EQ(paid["payment"]["received_atomic"], std::to_string(std::stoull(quoted) + 1000));
+  auto admin = engine().admin_get("/admin/api/orders/" + id).data();
+  ASSERT_EQ(admin["payments"].size(), 2u);
+  EXPECT_EQ(admin["payments"][0]["txid"], "t1-" + id);
+  EXPECT_EQ(admin["payments"][0]["source"], "admin");
+  EXPECT_EQ(admin["payments"][0]["amount_atomic"], short_amount);
+  // A transaction counted for one order cannot pay another.
+  auto other = place();
+  auto r = command(other, {{"type", "verify_payment"}, {"tx_id", "t2-" + id}, {"amount_atomic", "1001"}}, 409);
+  EXPECT_EQ(r["type"], "duplicate_payment");
+  EXPECT_EQ(r["field"], "tx_id");
 }
 
 TEST_F(lifecycle, customer_cancels_a_pending_order_but_not_a_paid_one) {
@@ -185,7 +203,9 @@ TEST_F(lifecycle, customer_cancels_a_pending_order_but_not_a_paid_one) {
   EXPECT_EQ(cancelled.data()["status"], "cancelled");
 
   auto other = place();
-  command(other, {{"type", "verify_payment"}, {"tx_id", "tx"}, {"amount_atomic", other["payment"]["amount_atomic"]}});
+  command(other, {{"type", "verify_payment"},
+                  {"tx_id", "tx-" + other["id"].get<std::string>()},
+                  {"amount_atomic", other["payment"]["amount_atomic"]}});
   auto refused = engine().post("/api/orders/" + other["id"].get<std::string>() + "/cancel", json::object(),
                                bearer(other["access_token"]));
   EXPECT_EQ(refused.status, 409);
@@ -320,15 +340,17 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   EXPECT_EQ(tree["supervisor"]["healthy"], true);
   std::set<std::string> children;
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
-  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "timer_scheduler",
-                                             "mailer"}));
+  EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "payment_matcher",
+                                             "timer_scheduler", "mailer"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
 }
 
 TEST_F(lifecycle, admin_lists_orders_newest_first_with_filters) {
   auto a = place();
   auto b = place();
-  command(b, {{"type", "verify_payment"}, {"tx_id", "x"}, {"amount_atomic", b["payment"]["amount_atomic"]}});
+  command(b, {{"type", "verify_payment"},
+              {"tx_id", "x-" + b["id"].get<std::string>()},
+              {"amount_atomic", b["payment"]["amount_atomic"]}});
   auto page = engine().admin_get("/admin/api/orders?limit=2").data();
   ASSERT_EQ(page["orders"].size(), 2u);
   EXPECT_EQ(page["orders"][0]["id"], b["id"]);

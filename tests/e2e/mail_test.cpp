@@ -89,7 +89,7 @@ TEST(mail, every_step_of_the_journey_sends_its_email_once) {
   engine.admin_command(
       id, {{"type", "contact_customer"}, {"message", "Your payment of 0.4 XMR is short; please send <0.031045 XMR>."}});
   engine.admin_command(
-      id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+      id, {{"type", "verify_payment"}, {"tx_id", "t-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   engine.admin_command(id, {{"type", "start_processing"}});
   engine.admin_command(id, {{"type", "ship"},
                             {"carrier", "UPS"},

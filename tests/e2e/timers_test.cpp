@@ -82,7 +82,7 @@ TEST(timers, payment_makes_the_reminder_and_the_expiry_moot_in_the_same_transact
   auto order = place(engine);
   const std::string id = order["id"];
   auto paid = engine.admin_command(
-      id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+      id, {{"type", "verify_payment"}, {"tx_id", "t-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   ASSERT_EQ(paid.status, 200);
   EXPECT_TRUE(pending_timers(engine, id).empty());
   std::this_thread::sleep_for(std::chrono::milliseconds{2500});
@@ -95,7 +95,7 @@ TEST(timers, delivery_brings_one_review_request_unless_reviewed_first) {
   auto deliver = [&](const json& order) {
     const std::string id = order["id"];
     engine.admin_command(
-        id, {{"type", "verify_payment"}, {"tx_id", "t"}, {"amount_atomic", order["payment"]["amount_atomic"]}});
+        id, {{"type", "verify_payment"}, {"tx_id", "t-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
     engine.admin_command(id, {{"type", "start_processing"}});
     engine.admin_command(
         id, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z"}, {"estimated_delivery", "2026-12-01"}});

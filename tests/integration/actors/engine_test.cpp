@@ -185,7 +185,7 @@ TEST_F(engine_test, idle_orders_are_passivated_and_recovered_on_demand) {
   auto back = await<domain::order>([&](auto cb) { engine->get_order(order.id, cb); });
   ASSERT_TRUE(back);
   EXPECT_EQ(back->status, domain::order_status::paid);
-  EXPECT_EQ(back->version, 2);
+  EXPECT_EQ(back->version, 3);  // placed, payment_received, payment_verified
 }
 
 TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
@@ -253,7 +253,7 @@ TEST_F(engine_test, the_read_model_matches_the_order_after_every_decision) {
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().code, domain::error_code::invalid_transition);
   check(*processing);
-  EXPECT_EQ(store.load_events(order.id.value()).size(), 3u);
+  EXPECT_EQ(store.load_events(order.id.value()).size(), 4u);  // placed, received, verified, processing
 }
 
 }  // namespace

@@ -156,6 +156,7 @@ root = "/srv/web"
 level = "debug"
 [payments]
 quote_ttl = "7d"
+tolerance_percent = "0.5"
 )" + xmr_coin);
   EXPECT_EQ(c.shop.name, "Test Shop");
   EXPECT_EQ(c.shop.public_url, "https://shop.example") << "a trailing slash would double in links";
@@ -182,6 +183,7 @@ quote_ttl = "7d"
   EXPECT_EQ(c.web.root, "/srv/web");
   EXPECT_EQ(c.log.level, "debug");
   EXPECT_EQ(c.payments.quote_ttl, 7 * 24h);
+  EXPECT_EQ(c.payments.tolerance_bp, 50);
   ASSERT_EQ(c.payments.coins.size(), 1u);
   const config::coin_config& xmr = c.payments.coins[0];
   EXPECT_EQ(xmr.code, "XMR");
@@ -250,6 +252,15 @@ uri_scheme = "bitcoin"
 TEST(load_config, env_overrides_an_int_from_the_file) {
   const engine_config c = load_text("[http]\nport = 8081\n", {{"ORDER_ENGINE_HTTP_PORT", "9090"}});
   EXPECT_EQ(c.http.port, 9090);
+}
+
+TEST(load_config, tolerance_percent_is_exact_basis_points) {
+  EXPECT_EQ(load_text("").payments.tolerance_bp, 0) << "default: exact or more";
+  EXPECT_EQ(load_text("[payments]\ntolerance_percent = 1\n").payments.tolerance_bp, 100);
+  EXPECT_EQ(load_text("[payments]\ntolerance_percent = \"0.25\"\n").payments.tolerance_bp, 25);
+  EXPECT_EQ(load_text("", {{"ORDER_ENGINE_PAYMENTS_TOLERANCE_PERCENT", "2"}}).payments.tolerance_bp, 200);
+  for (const char* bad : {"\"0.125\"", "\"101\"", "-1", "\"abc\"", "0.5"})
+    EXPECT_THROW(load_text(std::string{"[payments]\ntolerance_percent = "} + bad + "\n"), config::config_error) << bad;
 }
 
 TEST(load_config, env_overrides_durations) {

@@ -85,7 +85,7 @@ TEST(engine_toml, lists_every_key) {
       {"catalog", {"seed_file"}},
       {"web", {"root"}},
       {"log", {"level"}},
-      {"payments", {"quote_ttl"}},
+      {"payments", {"quote_ttl", "tolerance_percent"}},
   };
   for (const auto& [section, keys] : sections) {
     const std::size_t start = text.find(std::string("\n[") + section + "]\n");
@@ -130,7 +130,7 @@ TEST(engine_toml, offers_the_four_demo_coins_in_order) {
   EXPECT_EQ(coins[2].code, "ETH");
   EXPECT_EQ(coins[2].name, "Ether");
   EXPECT_EQ(coins[2].decimals, 18);
-  EXPECT_EQ(coins[2].quote_decimals, 6);
+  EXPECT_EQ(coins[2].quote_decimals, 8);  // room for per-order offsets under a cent
   EXPECT_EQ(coins[2].usd_rate_e8, 341'250'000'000);
   EXPECT_EQ(coins[2].uri_scheme, "ethereum");
   EXPECT_FALSE(coins[2].memo);
@@ -139,7 +139,7 @@ TEST(engine_toml, offers_the_four_demo_coins_in_order) {
   EXPECT_EQ(coins[3].code, "USDC");
   EXPECT_EQ(coins[3].name, "USD Coin on Ethereum");
   EXPECT_EQ(coins[3].decimals, 6);
-  EXPECT_EQ(coins[3].quote_decimals, 2);
+  EXPECT_EQ(coins[3].quote_decimals, 6);
   EXPECT_EQ(coins[3].usd_rate_e8, 100'000'000);
   EXPECT_EQ(coins[3].uri_scheme, "ethereum");
   EXPECT_FALSE(coins[3].memo);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/order_json.hpp"
+#include "domain/time.hpp"
 #include "order_fixtures.hpp"
 
 namespace domain_test {
@@ -72,65 +73,235 @@ TEST(place_order, same_key_with_a_different_request_is_an_idempotency_conflict) 
   }
 }
 
-// ---- verify_payment ----------------------------------------------------------------
+// ---- verify_payment (the admin) and record_payment (the matcher) --------------------
+
+/// Every event of a decision, applied.
+order apply_all(order o, const result<std::vector<order_event>>& decided) {
+  EXPECT_TRUE(decided) << (decided ? "" : decided.error().detail);
+  if (decided)
+    for (const auto& e : decided.value()) o = domain::apply(std::move(o), e);
+  return o;
+}
+
+record_payment watched(std::string txid, atomic_amount amount, int confirmations, timestamp at) {
+  record_payment c;
+  c.txid = std::move(txid);
+  c.amount = amount;
+  c.confirmations = confirmations;
+  c.source = payment_source::watcher;
+  c.basis = match_basis::address;
+  c.received_at = at;
+  c.at = at;
+  return c;
+}
 
 TEST(verify_payment, exact_amount_pays_the_order_with_nothing_to_refund) {
   const order o = order_in(order_status::pending);
-  auto decided = decide(o, verify_payment{"tx-1", sample_quote_amount(), minutes_after_t0(15)});
-  const auto& e = only_event<payment_verified>(decided);
-  EXPECT_EQ(e.tx_id, "tx-1");
+  auto decided = decide(o, verify_payment{"TX-1", sample_quote_amount(), minutes_after_t0(15)});
+  ASSERT_TRUE(decided);
+  ASSERT_EQ(decided.value().size(), 2u);
+  const auto& received = std::get<payment_received>(decided.value()[0]);
+  EXPECT_EQ(received.txid, "tx-1") << "tx ids are stored in one case";
+  EXPECT_EQ(received.source, payment_source::admin);
+  EXPECT_EQ(received.basis, match_basis::assigned);
+  const auto& e = std::get<payment_verified>(decided.value()[1]);
   EXPECT_EQ(e.received, sample_quote_amount());
   EXPECT_EQ(e.refund_due, atomic_amount{0});
 
-  const order paid = domain::apply(o, decided.value().front());
+  const order paid = apply_all(o, decided);
   EXPECT_EQ(paid.status, order_status::paid);
   ASSERT_TRUE(paid.payment);
   EXPECT_EQ(paid.payment->tx_id, "tx-1");
   EXPECT_EQ(paid.payment->received, sample_quote_amount());
-  EXPECT_EQ(paid.payment->refund_due, atomic_amount{0});
   EXPECT_EQ(paid.payment->at, minutes_after_t0(15));
   EXPECT_EQ(customer_view(paid)["payment"]["state"], "paid");
+  EXPECT_EQ(customer_view(paid)["payment"]["received_atomic"], sample_quote_amount().to_string());
 }
 
 TEST(verify_payment, overpayment_pays_the_order_and_flags_the_excess_for_refund) {
   const order o = order_in(order_status::pending);
-  const atomic_amount received{431'045'000'000ULL + 5'000'000'000ULL};  // 0.005 XMR too much
-  auto decided = decide(o, verify_payment{"tx-over", received, minutes_after_t0(15)});
-  const auto& e = only_event<payment_verified>(decided);
-  EXPECT_EQ(e.received, received);
-  EXPECT_EQ(e.refund_due, atomic_amount{5'000'000'000ULL});
-
-  const order paid = domain::apply(o, decided.value().front());
+  const atomic_amount received{sample_quote_amount().value() + 5'000'000'000ULL};  // 0.005 XMR too much
+  const order paid = apply_all(o, decide(o, verify_payment{"tx-over", received, minutes_after_t0(15)}));
   EXPECT_EQ(paid.status, order_status::paid);
+  ASSERT_TRUE(paid.payment);
+  EXPECT_EQ(paid.payment->refund_due, atomic_amount{5'000'000'000ULL});
   const auto view = customer_view(paid);
   EXPECT_EQ(view["payment"]["state"], "overpaid");
   EXPECT_EQ(view["payment"]["refund_due_atomic"], "5000000000");
 }
 
-TEST(verify_payment, short_payment_is_an_amount_mismatch_and_changes_nothing) {
+TEST(verify_payment, short_payment_is_counted_and_the_order_waits_for_the_rest) {
   const order o = order_in(order_status::pending);
-  for (auto received : {atomic_amount{431'044'999'999ULL}, atomic_amount{0}, atomic_amount{1}}) {
-    auto decided = decide(o, verify_payment{"tx-short", received, minutes_after_t0(15)});
-    ASSERT_FALSE(decided) << received.to_string();
-    EXPECT_EQ(decided.error().code, error_code::amount_mismatch);
-    // The admin contacting the customer needs both amounts.
-    EXPECT_NE(decided.error().detail.find(received.to_string()), std::string::npos) << decided.error().detail;
-    EXPECT_NE(decided.error().detail.find("431045000000"), std::string::npos) << decided.error().detail;
-  }
+  const atomic_amount part{200'000'000'000ULL};
+  const order underpaid = apply_all(o, decide(o, verify_payment{"tx-part", part, minutes_after_t0(15)}));
+  EXPECT_EQ(underpaid.status, order_status::pending);
+  EXPECT_EQ(underpaid.received, part);
+  auto view = customer_view(underpaid);
+  EXPECT_EQ(view["payment"]["state"], "underpaid");
+  EXPECT_EQ(view["payment"]["received_atomic"], "200000000000");
+  EXPECT_EQ(view["payment"]["still_due_atomic"], (sample_quote_amount() - part).to_string());
+
+  // The rest, in a second transaction, pays the order.
+  const atomic_amount rest = sample_quote_amount() - part;
+  const order paid = apply_all(underpaid, decide(underpaid, verify_payment{"tx-rest", rest, minutes_after_t0(20)}));
+  EXPECT_EQ(paid.status, order_status::paid);
+  EXPECT_EQ(paid.received, sample_quote_amount());
+  EXPECT_EQ(customer_view(paid)["payment"]["state"], "paid");
+  EXPECT_EQ(paid.payments.size(), 2u);
 }
 
-TEST(verify_payment, needs_a_transaction_id) {
+TEST(verify_payment, a_transaction_counts_once_however_often_it_is_entered) {
+  const order o = order_in(order_status::pending);
+  const atomic_amount part{100'000'000'000ULL};
+  const order once = apply_all(o, decide(o, verify_payment{"tx-part", part, minutes_after_t0(15)}));
+  auto again = decide(once, verify_payment{" TX-PART ", part, minutes_after_t0(16)});
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again.value().empty());
+}
+
+TEST(verify_payment, needs_a_transaction_id_and_an_amount) {
   const order o = order_in(order_status::pending);
   expect_refused(decide(o, verify_payment{"", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
   expect_refused(decide(o, verify_payment{"  \t", sample_quote_amount(), t0()}), error_code::validation, "tx_id");
   expect_refused(decide(o, verify_payment{std::string(201, 'a'), sample_quote_amount(), t0()}), error_code::validation,
                  "tx_id");
+  expect_refused(decide(o, verify_payment{"tx", atomic_amount{0}, t0()}), error_code::validation, "amount_atomic");
 }
 
 TEST(verify_payment, a_paid_order_cannot_be_paid_twice) {
   const order paid = order_in(order_status::paid);
   expect_refused(decide(paid, verify_payment{"tx-2", sample_quote_amount(), minutes_after_t0(90)}),
                  error_code::invalid_transition, "");
+}
+
+TEST(verify_payment, the_admin_may_accept_a_payment_after_the_quote_expired) {
+  const order o = order_in(order_status::pending);
+  const order paid = apply_all(o, decide(o, verify_payment{"tx", sample_quote_amount(), minutes_after_t0(600)}));
+  EXPECT_EQ(paid.status, order_status::paid);
+}
+
+TEST(verify_payment, tolerance_lets_a_hair_short_payment_count_as_paid) {
+  const order o = order_in(order_status::pending);
+  verify_payment c{"tx", atomic_amount{sample_quote_amount().value() - 1'000'000'000ULL}, minutes_after_t0(5)};
+  c.tolerance_bp = 100;  // 1 %: 0.004311 XMR may be missing
+  const order paid = apply_all(o, decide(o, c));
+  EXPECT_EQ(paid.status, order_status::paid);
+  EXPECT_EQ(customer_view(paid)["payment"]["state"], "paid");
+  c.tolerance_bp = 0;
+  EXPECT_EQ(apply_all(o, decide(o, c)).status, order_status::pending);
+}
+
+TEST(record_payment, unconfirmed_is_detected_and_counts_once_confirmed) {
+  const order o = order_in(order_status::pending);  // XMR: 10 confirmations required
+  const order seen = apply_all(o, decide(o, watched("ab12", sample_quote_amount(), 0, minutes_after_t0(3))));
+  EXPECT_EQ(seen.status, order_status::pending);
+  auto view = customer_view(seen);
+  EXPECT_EQ(view["payment"]["state"], "detected");
+  EXPECT_EQ(view["payment"]["confirmations"], 0);
+  EXPECT_EQ(view["payment"]["confirmations_required"], 10);
+  EXPECT_EQ(view["payment"]["received_atomic"], "0");
+
+  // The same confirmations again: nothing new. More: recorded.
+  auto same = decide(seen, watched("ab12", sample_quote_amount(), 0, minutes_after_t0(4)));
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(same.value().empty());
+  const order more = apply_all(seen, decide(seen, watched("ab12", sample_quote_amount(), 4, minutes_after_t0(8))));
+  EXPECT_EQ(customer_view(more)["payment"]["confirmations"], 4);
+  EXPECT_EQ(more.payments.size(), 1u);
+
+  const order paid = apply_all(more, decide(more, watched("ab12", sample_quote_amount(), 10, minutes_after_t0(25))));
+  EXPECT_EQ(paid.status, order_status::paid);
+  view = customer_view(paid);
+  EXPECT_EQ(view["payment"]["state"], "paid");
+  EXPECT_EQ(view["payment"]["confirmations"], 10);
+  ASSERT_EQ(paid.payments.size(), 1u);
+  EXPECT_TRUE(paid.payments[0].counted);
+  // Seen again by the watcher after it counted: a duplicate, nothing to do.
+  auto dup = decide(paid, watched("ab12", sample_quote_amount(), 11, minutes_after_t0(30)));
+  ASSERT_TRUE(dup);
+  EXPECT_TRUE(dup.value().empty());
+}
+
+TEST(record_payment, after_the_quote_expired_is_refused_for_the_exception_list) {
+  const order o = order_in(order_status::pending);  // quote valid for one hour
+  expect_refused(decide(o, watched("late", sample_quote_amount(), 10, minutes_after_t0(61))), error_code::quote_expired,
+                 "");
+  // At the very instant of expiry it is still in time.
+  auto in_time = decide(o, watched("edge", sample_quote_amount(), 10, minutes_after_t0(60)));
+  ASSERT_TRUE(in_time);
+  EXPECT_EQ(in_time.value().size(), 2u);
+}
+
+TEST(record_payment, a_cancelled_order_takes_no_payment) {
+  expect_refused(
+      decide(order_in(order_status::cancelled), watched("x", sample_quote_amount(), 10, minutes_after_t0(6))),
+      error_code::invalid_transition, "");
+}
+
+TEST(record_payment, a_part_payment_not_completed_by_expiry_becomes_an_exception_and_a_message) {
+  const order o = order_in(order_status::pending);
+  const order part = apply_all(o, decide(o, watched("p1", atomic_amount{200'000'000'000ULL}, 10, minutes_after_t0(5))));
+  // The expiry cannot cancel an order that holds the customer's money.
+  auto expiry = decide(part, fire_timer{timer_kind::unpaid_expiry, minutes_after_t0(7 * 24 * 60)});
+  ASSERT_TRUE(expiry);
+  EXPECT_TRUE(expiry.value().empty());
+
+  auto fired = decide(part, fire_timer{timer_kind::quote_expiry, minutes_after_t0(60)});
+  ASSERT_TRUE(fired);
+  ASSERT_EQ(fired.value().size(), 1u);
+  const auto& e = std::get<underpayment_expired>(fired.value()[0]);
+  EXPECT_EQ(e.received, atomic_amount{200'000'000'000ULL});
+  EXPECT_EQ(e.still_due, sample_quote_amount() - atomic_amount{200'000'000'000ULL});
+  EXPECT_EQ(e.txid, "p1");
+  EXPECT_NE(e.message.find("We received 0.2 XMR of the 0.431106 XMR"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("0.231106 XMR is still missing"), std::string::npos) << e.message;
+
+  const order expired = apply_all(part, fired);
+  auto again = decide(expired, fire_timer{timer_kind::quote_expiry, minutes_after_t0(61)});
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again.value().empty()) << "raised once";
+  // A paid order's quote expiry does nothing.
+  auto paid = decide(order_in(order_status::paid), fire_timer{timer_kind::quote_expiry, minutes_after_t0(61)});
+  ASSERT_TRUE(paid);
+  EXPECT_TRUE(paid.value().empty());
+}
+
+// ---- requote ------------------------------------------------------------------------
+
+TEST(requote_order, gives_a_fresh_quote_once_the_old_one_expired_unpaid) {
+  const order o = order_in(order_status::pending);
+  payment_method rate_now = xmr();
+  rate_now.usd_rate_e8 = 20'000'000'000;  // $200.00
+  expect_refused(decide(o, requote_order{{rate_now}, std::chrono::minutes{30}, minutes_after_t0(59)}),
+                 error_code::invalid_transition, "");
+  const order requoted =
+      apply_all(o, decide(o, requote_order{{rate_now}, std::chrono::minutes{30}, minutes_after_t0(90)}));
+  EXPECT_EQ(requoted.status, order_status::pending);
+  EXPECT_EQ(requoted.number, o.number);
+  // $69.98 / $200 = 0.3499 XMR, plus order 123's offset at this rate.
+  EXPECT_EQ(requoted.quote.amount_display.substr(0, 6), "0.3499");
+  EXPECT_EQ(requoted.quote.expires_at, minutes_after_t0(120));
+  EXPECT_EQ(requoted.quoted_at, minutes_after_t0(90));
+  EXPECT_EQ(customer_view(requoted)["payment"]["expires_at"], format_rfc3339(minutes_after_t0(120)));
+}
+
+TEST(requote_order, keeps_the_orders_own_subaddress) {
+  place_order c = sample_place();
+  c.quote = make_quote(xmr(), c.total, c.number, t0(), std::chrono::hours{1}, std::string{"8SubOf123"});
+  const order o = run(order{}, c);
+  const order requoted = apply_all(o, decide(o, requote_order{{xmr()}, std::chrono::minutes{30}, minutes_after_t0(90)}));
+  EXPECT_EQ(requoted.quote.address, "8SubOf123");
+  EXPECT_TRUE(requoted.quote.address_is_per_order);
+}
+
+TEST(requote_order, is_refused_once_money_arrived_or_for_another_status) {
+  const order o = order_in(order_status::pending);
+  const order part = apply_all(o, decide(o, watched("p1", atomic_amount{1'000'000ULL}, 0, minutes_after_t0(5))));
+  expect_refused(decide(part, requote_order{{xmr()}, std::chrono::minutes{30}, minutes_after_t0(90)}),
+                 error_code::invalid_transition, "");
+  expect_refused(
+      decide(order_in(order_status::cancelled), requote_order{{xmr()}, std::chrono::minutes{30}, minutes_after_t0(90)}),
+      error_code::invalid_transition, "");
 }
 
 // ---- claim_payment -----------------------------------------------------------------
@@ -353,7 +524,7 @@ TEST(error_codes, have_the_stable_names_http_maps) {
   EXPECT_STREQ(to_string(error_code::out_of_stock), "out_of_stock");
   EXPECT_STREQ(to_string(error_code::not_found), "not_found");
   EXPECT_STREQ(to_string(error_code::invalid_transition), "invalid_transition");
-  EXPECT_STREQ(to_string(error_code::amount_mismatch), "amount_mismatch");
+  EXPECT_STREQ(to_string(error_code::quote_expired), "quote_expired");
   EXPECT_STREQ(to_string(error_code::idempotency_conflict), "idempotency_conflict");
   EXPECT_STREQ(to_string(error_code::conflict), "conflict");
   EXPECT_STREQ(to_string(error_code::unavailable), "unavailable");

@@ -124,9 +124,10 @@ inline order_placed placed_event(const place_order& c) {
       c.id, c.number, c.customer, c.lines, c.subtotal, c.shipping, c.total, c.quote, c.checkout_fingerprint, c.at};
 }
 
-/// The exact quote of sample_place: 0.431045 XMR.
+/// The exact quote of sample_place: $69.98 is 0.431045 XMR, plus the offset of
+/// order 123 on XMR's static address (123 mod 62 slots = 61 steps of 0.000001).
 inline atomic_amount sample_quote_amount() {
-  return atomic_amount{431'045'000'000ULL};
+  return atomic_amount{431'106'000'000ULL};
 }
 
 inline ship_order sample_ship(std::string carrier = "UPS", timestamp at = minutes_after_t0(300)) {

@@ -27,6 +27,14 @@ std::vector<order_event> one_of_each_event() {
       placed,
       without_memo,
       payment_claimed{"b1946ac92492d2347c6235b4d2611184", from_unix_ms(1'795'691'806'001)},
+      payment_detected{"ab12", atomic_amount{431'106'000'000ULL}, 1, minutes_after_t0(4)},
+      payment_received{"XMR", "ab12", atomic_amount{200'000'000'000ULL}, atomic_amount{300'000'000'000ULL}, 10,
+                       payment_source::import, match_basis::memo, minutes_after_t0(4), minutes_after_t0(60),
+                       minutes_after_t0(9)},
+      payment_requoted{make_quote(btc(), cents{6998}, p.number, minutes_after_t0(70), std::chrono::minutes{30}),
+                       minutes_after_t0(70)},
+      underpayment_expired{"XMR", "ab12", atomic_amount{300'000'000'000ULL}, atomic_amount{131'106'000'000ULL},
+                           "We received 0.3 XMR of the 0.431106 XMR", minutes_after_t0(61)},
       payment_verified{"0xabc", atomic_amount{(static_cast<atomic_amount::rep>(1) << 100) + 3}, atomic_amount{3},
                        minutes_after_t0(20)},
       processing_started{minutes_after_t0(60)},
@@ -185,10 +193,10 @@ TEST(customer_view, has_the_api_shape) {
   ASSERT_TRUE(pay.is_object());
   EXPECT_EQ(pay["method"], "XMR");
   EXPECT_EQ(pay["address"], xmr().address);
-  EXPECT_EQ(pay["amount_atomic"], "431045000000");
-  EXPECT_EQ(pay["amount_display"], "0.431045 XMR");
+  EXPECT_EQ(pay["amount_atomic"], "431106000000");
+  EXPECT_EQ(pay["amount_display"], "0.431106 XMR");
   EXPECT_EQ(pay["memo"], "CCC-000123");
-  EXPECT_EQ(pay["uri"], "monero:" + xmr().address + "?tx_amount=0.431045&tx_description=CCC-000123");
+  EXPECT_EQ(pay["uri"], "monero:" + xmr().address + "?tx_amount=0.431106&tx_description=CCC-000123");
   EXPECT_EQ(pay["expires_at"], "2026-11-26T12:16:46.123Z");
   EXPECT_EQ(pay["state"], "awaiting");
 

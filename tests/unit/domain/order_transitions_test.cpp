@@ -173,12 +173,15 @@ TEST_P(every_command_in_every_status, does_what_the_lifecycle_allows_and_nothing
       break;
     case outcome::event: {
       ASSERT_TRUE(decided) << to_string(decided.error().code) << ": " << decided.error().detail;
-      ASSERT_EQ(decided.value().size(), 1u);
-      const order_event& e = decided.value().front();
+      // One event, or (a payment) the payment_received that pays the order and then the verdict.
+      ASSERT_GE(decided.value().size(), 1u);
+      ASSERT_LE(decided.value().size(), 2u);
+      const order_event& e = decided.value().back();
       EXPECT_STREQ(event_type(e), want.event_type.c_str());
-      const order after = domain::apply(before, e);
+      order after = before;
+      for (const auto& each : decided.value()) after = domain::apply(std::move(after), each);
       EXPECT_EQ(after.status, want.next);
-      EXPECT_EQ(after.version, before.version + 1);
+      EXPECT_EQ(after.version, before.version + static_cast<std::int64_t>(decided.value().size()));
       EXPECT_EQ(after.updated_at, event_time(e));
       if (!status || want.next != *status) {
         ASSERT_EQ(after.timeline.size(), before.timeline.size() + 1) << "a status change is on the timeline";

@@ -24,8 +24,60 @@ TEST(quote_amount, xmr_example_from_the_issue) {
   const atomic_amount a = quote_amount(xmr(), cents{6998});
   EXPECT_EQ(a.to_string(), "431045000000");
   EXPECT_EQ(a, atomic_amount{431'045'000'000ULL});
-  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  // A subaddress of its own identifies the order: the quote is the price, no offset.
+  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60},
+                            std::string{"8BxSubaddressOfOrder123"});
   EXPECT_EQ(q.amount_display, "0.431045 XMR");
+  EXPECT_TRUE(q.address_is_per_order);
+  EXPECT_EQ(q.address, "8BxSubaddressOfOrder123");
+  EXPECT_EQ(q.uri, "monero:8BxSubaddressOfOrder123?tx_amount=0.431045&tx_description=CCC-000123");
+}
+
+TEST(make_quote, static_address_adds_the_orders_offset_worth_under_a_cent) {
+  // XMR at $162.35: 62 slots of 0.000001 XMR; order 123 -> 123 mod 62 = 61 steps.
+  const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_FALSE(q.address_is_per_order);
+  EXPECT_EQ(q.amount, atomic_amount{431'106'000'000ULL});
+  EXPECT_EQ(q.amount_display, "0.431106 XMR");
+  // Order 124 is slot 0: the bare price. Two orders in a row never ask the same.
+  const auto next = make_quote(xmr(), cents{6998}, order_number{"CCC-000124"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(next.amount, atomic_amount{431'045'000'000ULL});
+  for (int n = 100; n < 162; ++n)
+    for (int m = n + 1; m < 162; ++m)
+      ASSERT_NE(make_quote(xmr(), cents{6998}, order_number{"CCC-000" + std::to_string(n)}, t0(), {}).amount,
+                make_quote(xmr(), cents{6998}, order_number{"CCC-000" + std::to_string(m)}, t0(), {}).amount)
+          << n << " and " << m;
+}
+
+TEST(make_quote, carries_the_coins_confirmations_and_decimals) {
+  const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  EXPECT_EQ(q.confirmations_required, 2);
+  EXPECT_EQ(q.decimals, 8);
+}
+
+TEST(order_sequence, is_the_number_after_the_prefix) {
+  EXPECT_EQ(order_sequence(order_number{"CCC-000123"}), 123u);
+  EXPECT_EQ(order_sequence(order_number{"ACME-2026-7"}), 7u);
+  EXPECT_EQ(order_sequence(order_number{"CCC-"}), 0u);
+  EXPECT_EQ(order_sequence(order_number{"CCC-12a"}), 0u);
+}
+
+TEST(normalize_txid, trims_and_lowers) {
+  EXPECT_EQ(normalize_txid("  0xABCdef\t"), "0xabcdef");
+  EXPECT_EQ(normalize_txid(" \n "), "");
+}
+
+TEST(describe_amount, keeps_every_significant_digit) {
+  EXPECT_EQ(describe_amount(atomic_amount{20'000'000'000ULL}, 12, "XMR"), "0.02 XMR");
+  EXPECT_EQ(describe_amount(atomic_amount{431'106'000'001ULL}, 12, "XMR"), "0.431106000001 XMR");
+  EXPECT_EQ(describe_amount(atomic_amount{2'000'000'000'000ULL}, 12, "XMR"), "2 XMR");
+}
+
+TEST(payment_tolerance, is_the_basis_points_of_the_quote_rounded_down) {
+  EXPECT_EQ(payment_tolerance(atomic_amount{1'000'000}, 0), atomic_amount{0});
+  EXPECT_EQ(payment_tolerance(atomic_amount{1'000'000}, 50), atomic_amount{5'000});  // 0.5 %
+  EXPECT_EQ(payment_tolerance(atomic_amount{19'999}, 1), atomic_amount{1});
+  EXPECT_EQ(payment_tolerance(atomic_amount{1'000}, 20'000), atomic_amount{1'000}) << "clamped to 100 %";
 }
 
 TEST(quote_amount, does_not_round_an_exact_amount) {
@@ -43,7 +95,8 @@ TEST(quote_amount, rounds_up_by_one_step_when_a_hair_over) {
 
 TEST(quote_amount, bitcoin_in_satoshi) {
   // 6998 / 97123.45 BTC = 0.000720527... BTC = 72052.7... sat -> 72053 sat
-  const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
+  // Order 121 is slot 0 of BTC's 11 offsets (121 mod 11 = 0): the bare price.
+  const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000121"}, t0(), std::chrono::minutes{60});
   EXPECT_EQ(q.amount, atomic_amount{72'053});
   EXPECT_EQ(q.amount_display, "0.00072053 BTC");
 }
@@ -107,13 +160,14 @@ TEST(make_quote, monero_uri_has_the_amount_and_the_order_number) {
   EXPECT_EQ(q.method, "XMR");
   EXPECT_EQ(q.address, xmr().address);
   EXPECT_EQ(q.memo, std::optional<std::string>{"CCC-000123"});
-  EXPECT_EQ(q.uri, "monero:" + xmr().address + "?tx_amount=0.431045&tx_description=CCC-000123");
+  EXPECT_EQ(q.uri, "monero:" + xmr().address + "?tx_amount=0.431106&tx_description=CCC-000123");
 }
 
 TEST(make_quote, bitcoin_uri_is_bip21_with_the_amount_in_btc) {
   const auto q = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
   EXPECT_EQ(q.memo, std::nullopt) << "BTC is configured without a memo";
-  EXPECT_EQ(q.uri, "bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.00072053");
+  // 0.00072053 BTC plus order 123's offset: 11 slots of one satoshi, 123 mod 11 = 2.
+  EXPECT_EQ(q.uri, "bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.00072055");
 }
 
 TEST(make_quote, ether_uri_carries_the_value_in_wei) {
@@ -123,11 +177,12 @@ TEST(make_quote, ether_uri_carries_the_value_in_wei) {
 
 TEST(make_quote, erc20_token_uri_calls_transfer_with_a_uint256_amount) {
   const auto q = make_quote(usdc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
-  EXPECT_EQ(q.amount, atomic_amount{69'980'000});
-  EXPECT_EQ(q.amount_display, "69.980000 USDC");
+  // $69.98 plus order 123's offset: 10,000 slots of 0.000001 USDC, 123 mod 10,000 = 123.
+  EXPECT_EQ(q.amount, atomic_amount{69'980'123});
+  EXPECT_EQ(q.amount_display, "69.980123 USDC");
   EXPECT_EQ(q.uri,
             "ethereum:0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48/transfer"
-            "?address=0x8617E340B3D01FA5F11F306F4090FD50E238070D&uint256=69980000");
+            "?address=0x8617E340B3D01FA5F11F306F4090FD50E238070D&uint256=69980123");
 }
 
 TEST(make_quote, expires_ttl_after_now) {

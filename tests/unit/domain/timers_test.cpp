@@ -47,7 +47,8 @@ TEST(follow_ups, payment_clears_both_unpaid_timers_in_the_same_decision) {
   auto o = order_in(order_status::pending);
   auto f = follow_ups_of(decided(o, verify_payment{"tx", sample_quote_amount(), minutes_after_t0(30)}), policy);
   EXPECT_TRUE(f.timers_set.empty());
-  EXPECT_EQ(f.timers_cleared, (std::vector<timer_kind>{timer_kind::payment_reminder, timer_kind::unpaid_expiry}));
+  EXPECT_EQ(f.timers_cleared, (std::vector<timer_kind>{timer_kind::payment_reminder, timer_kind::unpaid_expiry,
+                                                       timer_kind::quote_expiry}));
   EXPECT_EQ(kinds(f), (std::vector<email_kind>{email_kind::payment_received}));
 }
 

@@ -1,0 +1,161 @@
+#include "chains/json_rpc_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+namespace chains {
+namespace {
+
+// curl_global_init is not thread-safe and must run before any handle exists.
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
+  });
+}
+
+// "http://user:secret@host:1/x" -> "http://host:1/x": messages end up in logs.
+std::string without_credentials(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const auto authority = scheme_end + 3;
+  const auto path = url.find('/', authority);
+  const auto at = url.rfind('@', path == std::string::npos ? url.size() : path);
+  if (at == std::string::npos || at < authority) return url;
+  return url.substr(0, authority) + url.substr(at + 1);
+}
+
+std::string trimmed_base(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+size_t append_to_string(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::string excerpt(const std::string& body) {
+  constexpr size_t limit = 200;
+  std::string out = body.substr(0, limit);
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  std::replace(out.begin(), out.end(), '\r', ' ');
+  return body.size() > limit ? out + "..." : out;
+}
+
+}  // namespace
+
+struct json_rpc_client::connection {
+  std::mutex mutex;
+  CURL* handle = nullptr;
+  curl_slist* headers = nullptr;
+
+  connection() {
+    init_curl_once();
+    handle = curl_easy_init();
+    if (handle == nullptr) throw std::runtime_error("libcurl could not create a handle");
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    // No "Expect: 100-continue" round trip before a large body.
+    headers = curl_slist_append(headers, "Expect:");
+  }
+  ~connection() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(handle);
+  }
+};
+
+json_rpc_client::json_rpc_client(rpc_endpoint endpoint)
+    : endpoint_(std::move(endpoint)), connection_(std::make_unique<connection>()) {
+  endpoint_.base_url = trimmed_base(endpoint_.base_url);
+}
+
+json_rpc_client::~json_rpc_client() = default;
+json_rpc_client::json_rpc_client(json_rpc_client&&) noexcept = default;
+json_rpc_client& json_rpc_client::operator=(json_rpc_client&&) noexcept = default;
+
+nlohmann::json json_rpc_client::call(const std::string& method, const nlohmann::json& params,
+                                     std::optional<std::chrono::milliseconds> timeout) {
+  const std::string where = method + " at " + without_credentials(endpoint_.base_url) + ": ";
+  const auto total = timeout.value_or(endpoint_.timeout);
+  const auto connect = std::min(endpoint_.connect_timeout, total);
+  const std::string url = endpoint_.base_url + "/json_rpc";
+  const std::string request =
+      nlohmann::json{{"jsonrpc", "2.0"}, {"id", "0"}, {"method", method}, {"params", params}}.dump();
+
+  std::lock_guard<std::mutex> lock{connection_->mutex};
+  CURL* h = connection_->handle;
+  std::string body;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // called from worker threads
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, connection_->headers);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.c_str());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.size()));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_to_string);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, total.count())));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, connect.count())));
+  if (!endpoint_.user.empty()) {
+    // monero-wallet-rpc --rpc-login speaks digest only (MD5, qop=auth).
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_DIGEST));
+    curl_easy_setopt(h, CURLOPT_USERNAME, endpoint_.user.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, endpoint_.password.c_str());
+  }
+
+  const CURLcode code = curl_easy_perform(h);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // the buffer dies with this frame
+  if (code != CURLE_OK) {
+    const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    if (code == CURLE_COULDNT_CONNECT) {
+      long os_errno = 0;
+      curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+      if (os_errno == ECONNREFUSED)
+        throw rpc_error(rpc_error::kind::transport, where + "connection refused (" + detail + ")");
+      throw rpc_error(rpc_error::kind::transport, where + "cannot connect (" + detail + ")");
+    }
+    if (code == CURLE_OPERATION_TIMEDOUT)
+      throw rpc_error(rpc_error::kind::transport,
+                      where + "timed out after " + std::to_string(total.count()) + " ms (" + detail + ")");
+    throw rpc_error(rpc_error::kind::transport, where + detail);
+  }
+
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  if (status == 401)
+    throw rpc_error(rpc_error::kind::http_status,
+                    where + "HTTP 401 Unauthorized (" +
+                        (endpoint_.user.empty() ? std::string{"the server wants a login and none is configured"}
+                                                : "wrong user or password for the server's --rpc-login") +
+                        ")",
+                    status);
+  if (status != 200)
+    throw rpc_error(rpc_error::kind::http_status, where + "HTTP " + std::to_string(status) + " " + excerpt(body),
+                    status);
+
+  auto reply = nlohmann::json::parse(body, nullptr, false);
+  if (reply.is_discarded() || !reply.is_object())
+    throw rpc_error(rpc_error::kind::bad_reply, where + "the reply is not a JSON object: " + excerpt(body), status);
+  if (auto error = reply.find("error"); error != reply.end() && !error->is_null()) {
+    int rpc_code = 0;
+    std::string message = error->dump();
+    if (error->is_object()) {
+      if (auto c = error->find("code"); c != error->end() && c->is_number_integer()) rpc_code = c->get<int>();
+      if (auto m = error->find("message"); m != error->end() && m->is_string()) message = m->get<std::string>();
+    }
+    throw rpc_error(rpc_error::kind::rpc, where + "error " + std::to_string(rpc_code) + ": " + message, status,
+                    rpc_code);
+  }
+  auto result = reply.find("result");
+  if (result == reply.end())
+    throw rpc_error(rpc_error::kind::bad_reply, where + "the reply has neither result nor error: " + excerpt(body),
+                    status);
+  return std::move(*result);
+}
+
+}  // namespace chains
