@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <mutex>
 
 #include "actors/clock.hpp"
@@ -20,7 +21,9 @@
 #include "actors/payment_matcher.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/mailer.hpp"
+#include "actors/monero_watcher.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "domain/time.hpp"
 #include "domain/wallet_csv.hpp"
 #include "supervision/supervisor.hpp"
 
@@ -40,6 +43,7 @@ std::vector<domain::payment_method> payment_methods_from(const config::payments_
     m.token_contract = c.token_contract;
     m.memo = c.memo;
     m.confirmations = c.confirmations;
+    m.verification = c.wallet_rpc_url.empty() ? "manual" : "automatic";
     out.push_back(std::move(m));
   }
   return out;
@@ -63,6 +67,7 @@ struct services {
   payment_matcher_actor matcher;
   timer_scheduler_actor timers;
   mailer_actor mailer;
+  std::map<std::string, chain_watcher_actor> watchers;  // by coin code
 };
 
 class service_directory {
@@ -90,6 +95,10 @@ class engine_config_for_caf : public caf::actor_system_config {
     set("logger.console", caf::atom("none"));
   }
 };
+
+// How long checkout waits for a wallet to make an order's subaddress before it
+// falls back to the static address.
+constexpr std::chrono::milliseconds address_timeout{3000};
 
 template <class T>
 domain::result<T> failure(const caf::error& e) {
@@ -182,6 +191,23 @@ struct engine::impl {
            return caf::actor_cast<caf::actor>(h);
          }},
     };
+    for (const auto& coin : config.payments.coins) {
+      if (coin.wallet_rpc_url.empty()) continue;
+      monero_watcher_options watcher;
+      watcher.coin = coin.code;
+      watcher.wallet.base_url = coin.wallet_rpc_url;
+      watcher.wallet.user = coin.wallet_rpc_user;
+      watcher.wallet.password = coin.wallet_rpc_password;
+      watcher.account_index = static_cast<std::uint32_t>(coin.account_index);
+      watcher.confirmations_required = coin.confirmations;
+      watcher.poll_interval = coin.poll_interval;
+      watcher.ask_timeout = timeout;
+      children.push_back({"watcher_" + coin.code, [&sys, dir, watcher] {
+                            auto h = sys.spawn<caf::detached>(monero_watcher_impl, watcher, dir->get().matcher);
+                            dir->update([&](services& x) { x.watchers[watcher.coin] = h; });
+                            return caf::actor_cast<caf::actor>(h);
+                          }});
+    }
     supervisor = sys.spawn(supervision::supervisor_impl, std::move(children), supervision::restart_policy{});
     // The supervisor starts its children in its own first step; once it
     // answers, every handle is published and requests can flow.
@@ -196,6 +222,46 @@ struct engine::impl {
   template <class Handle, class OnValue, class OnError, class... Ts>
   void ask(Handle target, OnValue on_value, OnError on_error, Ts... xs) {
     ask_within(ask_timeout(), target, on_value, on_error, xs...);
+  }
+
+  /// Adds each chain watcher's state to the report, one after the other. A
+  /// watcher that does not answer is shown as such; the report still completes.
+  void report_watchers(services s, std::shared_ptr<nlohmann::json> report, std::function<void(std::string)> done) {
+    auto pending = std::make_shared<std::vector<chain_watcher_actor>>();
+    for (const auto& [coin, w] : s.watchers) pending->push_back(w);
+    (*report)["watchers"] = nlohmann::json::array();
+    auto next = std::make_shared<std::function<void()>>();
+    *next = [this, pending, report, done, next] {
+      if (pending->empty()) {
+        done(report->dump());
+        *next = nullptr;
+        return;
+      }
+      auto w = pending->back();
+      pending->pop_back();
+      ask(
+          w,
+          [report, next](watcher_stats& st) {
+            (*report)["watchers"].push_back(
+                {{"coin", st.coin},
+                 {"state", st.up ? "up" : "down"},
+                 {"last_error", st.last_error},
+                 {"height", st.height},
+                 {"last_poll_at",
+                  st.last_poll_ms > 0 ? domain::format_rfc3339(domain::from_unix_ms(st.last_poll_ms)) : ""},
+                 {"polls", st.polls},
+                 {"failures", st.failures},
+                 {"transfers_sent", st.transfers_sent},
+                 {"addresses", st.addresses}});
+            (*next)();
+          },
+          [report, next](const caf::error& e) {
+            (*report)["watchers"].push_back({{"state", "not_answering"}, {"last_error", to_string(e)}});
+            (*next)();
+          },
+          status_atom::value);
+    };
+    (*next)();
   }
 
   template <class Handle, class OnValue, class OnError, class... Ts>
@@ -271,28 +337,47 @@ void engine::place_order(http::checkout_request request, http::callback<http::pl
   auto token = impl_->keys.token_for(id);
   auto* self_impl = impl_.get();
   auto fail = [done](const caf::error& e) { done(failure<http::placed_order>(e)); };
+  // Places the order once its receiving address is known: a subaddress of its
+  // own where a watcher runs, else the coin's static address.
+  auto place = [self_impl, services, req, customer, priced = std::move(priced.value()), method, ttl, at, fingerprint,
+                token, done, fail](const std::string& number, std::optional<std::string> own_address) mutable {
+    const domain::order_number num{number};
+    req.customer = customer;
+    req.command = domain::place_order{req.id,
+                                      num,
+                                      domain::customer_ref{customer.ref},
+                                      priced.lines,
+                                      priced.subtotal,
+                                      priced.shipping,
+                                      priced.total,
+                                      domain::make_quote(method, priced.total, num, at, ttl, std::move(own_address)),
+                                      fingerprint,
+                                      at};
+    self_impl->ask(
+        services.registry,
+        [done, token](order_reply& reply) {
+          done(http::placed_order{std::move(reply.order), token});
+        },
+        fail, std::move(req));
+  };
+  auto watcher = services.watchers.find(method.code);
   impl_->ask(
       services.numbers,
-      [self_impl, services, req, customer, priced = std::move(priced.value()), method, ttl, at, fingerprint, token,
-       done, fail](std::string& number) mutable {
-        const domain::order_number num{number};
-        req.customer = customer;
-        req.command = domain::place_order{req.id,
-                                          num,
-                                          domain::customer_ref{customer.ref},
-                                          priced.lines,
-                                          priced.subtotal,
-                                          priced.shipping,
-                                          priced.total,
-                                          domain::make_quote(method, priced.total, num, at, ttl),
-                                          fingerprint,
-                                          at};
-        self_impl->ask(
-            services.registry,
-            [done, token](order_reply& reply) {
-              done(http::placed_order{std::move(reply.order), token});
+      [self_impl, place, watcher = watcher == services.watchers.end() ? chain_watcher_actor{} : watcher->second](
+          std::string& number) mutable {
+        if (!watcher) return place(number, std::nullopt);
+        // A retried checkout (same Idempotency-Key) gets its existing order and
+        // leaves this subaddress unused: harmless, and simpler than asking first.
+        self_impl->ask_within(
+            address_timeout, watcher,
+            [place, number](std::string& address) mutable { place(number, std::move(address)); },
+            [place, number](const caf::error& e) mutable {
+              // The wallet is down: checkout goes on with the static address and the
+              // order's offset, which the matcher recognises by amount (or memo).
+              spdlog::warn("checkout {}: no subaddress ({}), using the static address", number, to_string(e));
+              place(number, std::nullopt);
             },
-            fail, std::move(req));
+            address_atom::value, number);
       },
       fail, next_atom::value);
 }
@@ -541,12 +626,22 @@ void engine::system_status(std::function<void(std::string)> done) {
                                             {"largest_batch", j.largest_batch}};
                     self_impl->ask(
                         s.timers,
-                        [report, done](timer_stats& t) {
+                        [self_impl, s, report, done, on_error](timer_stats& t) {
                           (*report)["timers"] = {{"claimed", t.claimed},
                                                  {"delivered", t.delivered},
                                                  {"failed", t.failed},
                                                  {"in_flight", t.in_flight}};
-                          done(report->dump());
+                          self_impl->ask(
+                              s.matcher,
+                              [self_impl, s, report, done](matcher_stats& m) {
+                                (*report)["payments"] = {{"seen", m.payments},
+                                                         {"matched", m.matched},
+                                                         {"awaiting", m.awaiting},
+                                                         {"exceptions", m.exceptions},
+                                                         {"duplicates", m.duplicates}};
+                                self_impl->report_watchers(s, report, std::move(done));
+                              },
+                              on_error, status_atom::value);
                         },
                         on_error, status_atom::value);
                   },

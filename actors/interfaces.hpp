@@ -83,6 +83,14 @@ using payment_matcher_actor = caf::typed_actor<
     caf::replies_to<list_atom, std::string>::with<std::vector<persistence::exception_row>>,
     caf::replies_to<status_atom>::with<matcher_stats>>;
 
+/// Detached: watches one coin's wallet (Monero: monero-wallet-rpc on a view-only
+/// wallet) and hands what it sees to the matcher; makes a receiving address per order.
+using chain_watcher_actor = caf::typed_actor<
+    // periodic: refresh the wallet, read incoming transfers, send new ones to the matcher
+    caf::reacts_to<tick_atom>,
+    // a fresh receiving address for an order (the label names it in the wallet)
+    caf::replies_to<address_atom, std::string>::with<std::string>, caf::replies_to<status_atom>::with<watcher_stats>>;
+
 /// Delivers due timers to their orders (DESIGN rule 3).
 using timer_scheduler_actor = caf::typed_actor<
     // periodic: claim due timers and deliver them as fire_timer commands

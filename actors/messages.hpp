@@ -81,6 +81,19 @@ struct matcher_stats {
   std::uint64_t duplicates = 0;
 };
 
+/// What a chain watcher reports on /admin/api/system.
+struct watcher_stats {
+  std::string coin;
+  bool up = false;           // the last poll reached the wallet
+  std::string last_error;    // of the last failed poll; kept after recovery until the next failure
+  std::uint64_t height = 0;  // the wallet's height at the last good poll
+  std::int64_t last_poll_ms = 0;
+  std::uint64_t polls = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t transfers_sent = 0;  // to the matcher (new ones and new confirmations)
+  std::uint64_t addresses = 0;       // subaddresses handed out
+};
+
 struct journal_stats {
   std::uint64_t batches = 0;
   std::uint64_t appends = 0;
@@ -137,6 +150,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::due_timer>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<domain::incoming_payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actors::payment_disposition>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::matcher_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::watcher_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::exception_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::exception_row>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::verify_payment)

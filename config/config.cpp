@@ -464,6 +464,19 @@ const std::vector<coin_field>& coin_schema() {
       {{"confirmations",
         [](c& coin, s v) { coin.confirmations = int(integer_in(v, 0, 10'000, "a confirmation count")); }},
        false},
+      {{"wallet_rpc_url",
+        [](c& coin, s v) {
+          coin.wallet_rpc_url = any_string(v).empty() ? std::string{} : url_of(v);
+          if (!coin.wallet_rpc_url.empty() && coin.uri_scheme != "monero" && !coin.uri_scheme.empty())
+            v.fail("a wallet watcher exists for Monero only (uri_scheme \"monero\")");
+        }},
+       false},
+      {{"wallet_rpc_user", [](c& coin, s v) { coin.wallet_rpc_user = any_string(v); }}, false},
+      {{"wallet_rpc_password", [](c& coin, s v) { coin.wallet_rpc_password = any_string(v); }}, false},
+      {{"account_index",
+        [](c& coin, s v) { coin.account_index = int(integer_in(v, 0, 1'000'000, "an account index")); }},
+       false},
+      {{"poll_interval", [](c& coin, s v) { coin.poll_interval = duration_of(v, false); }}, false},
   };
   return fields;
 }

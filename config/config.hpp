@@ -31,6 +31,13 @@ struct coin_config {
   std::string token_contract;    // ERC-20 contract of a token (USDC); empty for a chain's native coin
   bool memo = false;             // the order reference travels with the payment (payment id / memo)
   int confirmations = 1;         // confirmations before a payment counts as received
+  // A chain watcher verifies payments automatically (Monero: monero-wallet-rpc on a
+  // view-only wallet, docs/MONERO.md). Empty URL: the admin verifies by hand.
+  std::string wallet_rpc_url;  // base URL, e.g. http://127.0.0.1:18083 (the engine appends /json_rpc)
+  std::string wallet_rpc_user;
+  std::string wallet_rpc_password;  // digest auth, for monero-wallet-rpc --rpc-login
+  int account_index = 0;
+  duration poll_interval = std::chrono::seconds{2};
 };
 
 struct shop_config {

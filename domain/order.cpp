@@ -167,8 +167,10 @@ std::string underpayment_message(const order& o) {
 result<events> decide_claim(const order& o, const claim_payment& c) {
   if (o.status != order_status::pending) return not_allowed(o, "claim a payment for");
   if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
-  if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), c.tx_id) != o.claimed_tx_ids.end()) return events{};
-  return events{payment_claimed{c.tx_id, c.at}};
+  // Stored as the matcher compares tx ids: a pasted id often carries spaces.
+  const std::string txid = normalize_txid(c.tx_id);
+  if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), txid) != o.claimed_tx_ids.end()) return events{};
+  return events{payment_claimed{txid, c.at}};
 }
 
 result<events> decide_ship(const order& o, const ship_order& c) {

@@ -138,15 +138,20 @@ where o.version < excluded.version
 
 // Payments counted by an order's decision (payment_received). A payment that
 // was an open exception until the admin assigned it is already here without
-// an order: it gets one. Another order's payment is left as it is.
+// an order: it gets one. Another order's payment is left as it is. Two
+// decisions of one batch counting the same payment (a race between the admin
+// and a watcher): the first in the batch keeps it, as if they had committed
+// one after the other (DISTINCT ON also avoids "cannot affect row a second time").
 const named_statement insert_payments{"insert_payments", R"sql(
 insert into payments as p (coin, txid, amount_atomic, source, received_at, counted_at, order_id)
-select coin, txid, amount_atomic::numeric, source,
+select distinct on (coin, txid)
+       coin, txid, amount_atomic::numeric, source,
        timestamptz 'epoch' + received_at_ms * interval '1 millisecond',
        timestamptz 'epoch' + counted_at_ms * interval '1 millisecond', order_id
-from json_to_recordset($1::json) as r(coin text, txid text, amount_atomic text, source text,
-                                      received_at_ms bigint, counted_at_ms bigint, order_id uuid)
-order by coin, txid
+from rows from (json_to_recordset($1::json) as (coin text, txid text, amount_atomic text, source text,
+                                                received_at_ms bigint, counted_at_ms bigint, order_id uuid))
+     with ordinality as r(coin, txid, amount_atomic, source, received_at_ms, counted_at_ms, order_id, n)
+order by coin, txid, n
 on conflict (coin, txid) do update set order_id = excluded.order_id
 where p.order_id is null
 )sql"};
@@ -222,25 +227,28 @@ with input as (
     from json_to_recordset($1::json) as x(i int, coin text, txid text, amount_atomic text,
                                           received_at_ms bigint, memo text, reason text, source text,
                                           order_id uuid, created_at_ms bigint)
+), firsts as (
+    -- the same payment twice in one call is listed once, for its first row
+    select distinct on (coin, txid) * from input order by coin, txid, i
 ), counted as (
     insert into payments (coin, txid, amount_atomic, source, received_at, counted_at)
     select coin, txid, amount_atomic::numeric, source,
            timestamptz 'epoch' + received_at_ms * interval '1 millisecond',
            timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-    from input
+    from firsts
     order by coin, txid
     on conflict (coin, txid) do nothing
     returning coin, txid
 ), listed as (
     insert into payment_exceptions (coin, txid, amount_atomic, received_at, memo, reason, source, order_id,
                                     created_at)
-    select i.coin, i.txid, i.amount_atomic::numeric,
-           timestamptz 'epoch' + i.received_at_ms * interval '1 millisecond', nullif(i.memo, ''), i.reason,
-           i.source, i.order_id, timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond'
-    from input i join counted c on c.coin = i.coin and c.txid = i.txid
+    select f.coin, f.txid, f.amount_atomic::numeric,
+           timestamptz 'epoch' + f.received_at_ms * interval '1 millisecond', nullif(f.memo, ''), f.reason,
+           f.source, f.order_id, timestamptz 'epoch' + f.created_at_ms * interval '1 millisecond'
+    from firsts f join counted c on c.coin = f.coin and c.txid = f.txid
     returning id, coin, txid
 )
-select i.i, l.id from input i join listed l on l.coin = i.coin and l.txid = i.txid
+select f.i, l.id from firsts f join listed l on l.coin = f.coin and l.txid = f.txid
 )sql"};
 
 #define EXCEPTION_COLUMNS                                                                                  \

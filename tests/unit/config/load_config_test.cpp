@@ -263,6 +263,27 @@ TEST(load_config, tolerance_percent_is_exact_basis_points) {
     EXPECT_THROW(load_text(std::string{"[payments]\ntolerance_percent = "} + bad + "\n"), config::config_error) << bad;
 }
 
+TEST(load_config, a_monero_wallet_watcher_is_configured_per_coin) {
+  const engine_config off = load_text(xmr_coin);
+  EXPECT_TRUE(off.payments.coins[0].wallet_rpc_url.empty()) << "default: the admin verifies";
+  EXPECT_EQ(off.payments.coins[0].account_index, 0);
+  EXPECT_EQ(off.payments.coins[0].poll_interval, 2s);
+  const engine_config on = load_text(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_WALLET_RPC_URL", "http://127.0.0.1:18083/"},
+                                                {"ORDER_ENGINE_PAYMENTS_XMR_WALLET_RPC_USER", "shop"},
+                                                {"ORDER_ENGINE_PAYMENTS_XMR_WALLET_RPC_PASSWORD", "s3cret"},
+                                                {"ORDER_ENGINE_PAYMENTS_XMR_ACCOUNT_INDEX", "2"},
+                                                {"ORDER_ENGINE_PAYMENTS_XMR_POLL_INTERVAL", "500ms"}});
+  const auto& xmr = on.payments.coins[0];
+  EXPECT_EQ(xmr.wallet_rpc_url, "http://127.0.0.1:18083");
+  EXPECT_EQ(xmr.wallet_rpc_user, "shop");
+  EXPECT_EQ(xmr.wallet_rpc_password, "s3cret");
+  EXPECT_EQ(xmr.account_index, 2);
+  EXPECT_EQ(xmr.poll_interval, 500ms);
+  EXPECT_THROW(load_text(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_WALLET_RPC_URL", "127.0.0.1:18083"}}),
+               config::config_error);
+  EXPECT_THROW(load_text(xmr_coin, {{"ORDER_ENGINE_PAYMENTS_XMR_POLL_INTERVAL", "0s"}}), config::config_error);
+}
+
 TEST(load_config, env_overrides_durations) {
   const engine_config c =
       load_text("[payments]\nquote_ttl = \"30m\"\n",
