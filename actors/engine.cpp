@@ -11,6 +11,7 @@
 
 #include <map>
 #include <mutex>
+#include <sstream>
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
@@ -23,6 +24,7 @@
 #include "actors/mailer.hpp"
 #include "actors/monero_watcher.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "domain/kpi.hpp"
 #include "domain/time.hpp"
 #include "domain/wallet_csv.hpp"
 #include "supervision/supervisor.hpp"
@@ -230,13 +232,14 @@ struct engine::impl {
     auto pending = std::make_shared<std::vector<chain_watcher_actor>>();
     for (const auto& [coin, w] : s.watchers) pending->push_back(w);
     (*report)["watchers"] = nlohmann::json::array();
-    auto next = std::make_shared<std::function<void()>>();
-    *next = [this, pending, report, done, next] {
+    // The ask in flight holds the stepper; it holds itself only weakly.
+    auto stepper = std::make_shared<std::function<void()>>();
+    *stepper = [this, pending, report, done, weak = std::weak_ptr<std::function<void()>>(stepper)] {
       if (pending->empty()) {
         done(report->dump());
-        *next = nullptr;
         return;
       }
+      auto next = weak.lock();
       auto w = pending->back();
       pending->pop_back();
       ask(
@@ -261,7 +264,7 @@ struct engine::impl {
           },
           status_atom::value);
     };
-    (*next)();
+    (*stepper)();
   }
 
   template <class Handle, class OnValue, class OnError, class... Ts>
@@ -476,16 +479,18 @@ void engine::import_payments(std::string csv, http::callback<http::import_summar
   }
   (void)now;
   auto* self_impl = impl_.get();
-  auto step = std::make_shared<std::function<void()>>();
-  *step = [self_impl, run, step] {
+  // The chunk in flight holds the stepper; the stepper holds itself only weakly,
+  // so it is freed once the last chunk has answered.
+  auto stepper = std::make_shared<std::function<void()>>();
+  *stepper = [self_impl, run, weak = std::weak_ptr<std::function<void()>>(stepper)] {
     if (run->next >= run->payments.size()) {
       std::sort(run->summary.rejected.begin(), run->summary.rejected.end(),
                 [](const auto& a, const auto& b) { return a.line < b.line; });
       auto done = std::move(run->done);
       done(std::move(run->summary));
-      *step = nullptr;  // breaks the cycle step -> lambda -> step
       return;
     }
+    auto step = weak.lock();
     const std::size_t first = run->next;
     const std::size_t last = std::min(first + import_chunk, run->payments.size());
     run->next = last;
@@ -513,14 +518,13 @@ void engine::import_payments(std::string csv, http::callback<http::import_summar
           }
           (*step)();
         },
-        [run, step](const caf::error& e) {
+        [run](const caf::error& e) {
           auto done = std::move(run->done);
           done(failure<http::import_summary>(e));
-          *step = nullptr;
         },
         match_atom::value, std::move(chunk));
   };
-  (*step)();
+  (*stepper)();
 }
 
 void engine::list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) {
@@ -567,6 +571,167 @@ void engine::retry_mail(std::int64_t id, http::callback<bool> done) {
   impl_->ask(
       impl_->directory->get().store, [done](bool retried) { done(retried); },
       [done](const caf::error& e) { done(failure<bool>(e)); }, retry_atom::value, id);
+}
+
+void engine::count_event(std::string type, http::callback<bool> done) {
+  impl_->ask(
+      impl_->directory->get().store, [done](bool ok) { done(ok); },
+      [done](const caf::error& e) { done(failure<bool>(e)); }, event_atom::value, std::move(type),
+      domain::to_unix_ms(wall_clock_now()));
+}
+
+void engine::kpis(domain::timestamp from, domain::timestamp to, http::callback<domain::kpi_report> done) {
+  impl_->ask(
+      impl_->directory->get().store,
+      [done, from, to](persistence::kpi_inputs& in) {
+        std::vector<domain::kpi_order> orders;
+        orders.reserve(in.orders.size());
+        for (const auto& row : in.orders) {
+          domain::kpi_order o;
+          o.placed_at = domain::from_unix_ms(row.placed_at_ms);
+          o.total = domain::cents{row.total_cents};
+          o.paid = row.payment_state == "paid" || row.payment_state == "overpaid";
+          o.paid_at = domain::parse_rfc3339(row.paid_at);
+          o.shipped_at = domain::parse_rfc3339(row.shipped_at);
+          o.delivered = row.delivered;
+          o.reviewed = row.reviewed;
+          orders.push_back(o);
+        }
+        done(domain::compute_kpis(orders, in.checkouts_started, from, to));
+      },
+      [done](const caf::error& e) { done(failure<domain::kpi_report>(e)); }, kpi_atom::value, domain::to_unix_ms(from),
+      domain::to_unix_ms(to));
+}
+
+namespace {
+
+/// Prometheus text, one metric family at a time.
+class prometheus_text {
+ public:
+  void family(const char* name, const char* type, const char* help) {
+    out_ << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+  }
+  template <class T>
+  void sample(const char* name, T value, const std::string& labels = {}) {
+    out_ << name;
+    if (!labels.empty()) out_ << '{' << labels << '}';
+    out_ << ' ' << value << '\n';
+  }
+  template <class T>
+  void gauge(const char* name, const char* help, T value) {
+    family(name, "gauge", help);
+    sample(name, value);
+  }
+  template <class T>
+  void counter(const char* name, const char* help, T value) {
+    family(name, "counter", help);
+    sample(name, value);
+  }
+  std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+void engine::engine_metrics(std::function<void(std::string)> done) {
+  // Each source answers in turn; one that does not answer in time is left out
+  // (ccc_up{source} says which), so a scrape never fails as a whole.
+  auto text = std::make_shared<prometheus_text>();
+  auto missing = std::make_shared<std::vector<std::string>>();
+  auto steps = std::make_shared<std::vector<std::function<void(std::function<void()>)>>>();
+  auto* self_impl = impl_.get();
+  const auto s = impl_->directory->get();
+  auto skip = [missing](const char* source, std::function<void()> next) {
+    return [missing, source, next](const caf::error&) {
+      missing->push_back(source);
+      next();
+    };
+  };
+  steps->push_back([=](std::function<void()> next) {
+    self_impl->ask(
+        s.store,
+        [text, next](persistence::metrics_snapshot& m) {
+          text->family("ccc_orders", "gauge", "Orders by status (read model).");
+          for (const auto& [status, n] : m.orders_by_status) text->sample("ccc_orders", n, "status=\"" + status + "\"");
+          text->gauge("ccc_outbox_pending", "Emails waiting to be sent.", m.outbox_pending);
+          text->gauge("ccc_outbox_dead", "Emails that failed every attempt.", m.outbox_dead);
+          text->gauge("ccc_timers_due", "Timers due now and not yet delivered.", m.timers_due);
+          text->gauge("ccc_payment_exceptions_open", "Payment exceptions waiting for the admin.",
+                      m.payment_exceptions_open);
+          next();
+        },
+        skip("database", next), metrics_atom::value);
+  });
+  steps->push_back([=](std::function<void()> next) {
+    self_impl->ask(
+        s.registry,
+        [text, next](registry_stats& r) {
+          text->gauge("ccc_order_actors_live", "Order actors in memory.", r.live_orders);
+          text->counter("ccc_order_actors_spawned_total", "Order actors started.", r.spawned);
+          text->counter("ccc_order_actors_passivated_total", "Idle order actors retired.", r.passivated);
+          text->counter("ccc_order_actors_crashed_total", "Order actors that failed.", r.crashed);
+          next();
+        },
+        skip("order_registry", next), status_atom::value);
+  });
+  steps->push_back([=](std::function<void()> next) {
+    self_impl->ask(
+        s.journal,
+        [text, next](journal_stats& j) {
+          text->counter("ccc_journal_batches_total", "Group-commit transactions.", j.batches);
+          text->counter("ccc_journal_appends_total", "Decisions journaled (the mean batch size is appends / batches).",
+                        j.appends);
+          text->counter("ccc_journal_conflicts_total", "Appends that lost to another writer.", j.conflicts);
+          text->gauge("ccc_journal_largest_batch", "The largest batch so far.", j.largest_batch);
+          text->gauge("ccc_journal_queued", "Decisions waiting for the next batch.", j.queued);
+          next();
+        },
+        skip("journal", next), status_atom::value);
+  });
+  steps->push_back([=](std::function<void()> next) {
+    self_impl->ask(
+        s.matcher,
+        [text, next](matcher_stats& m) {
+          text->family("ccc_payments_total", "counter", "Incoming payments by what the matcher made of them.");
+          text->sample("ccc_payments_total", m.matched, "outcome=\"matched\"");
+          text->sample("ccc_payments_total", m.awaiting, "outcome=\"awaiting\"");
+          text->sample("ccc_payments_total", m.exceptions, "outcome=\"exception\"");
+          text->sample("ccc_payments_total", m.duplicates, "outcome=\"duplicate\"");
+          next();
+        },
+        skip("payment_matcher", next), status_atom::value);
+  });
+  for (const auto& [coin, watcher] : s.watchers) {
+    const auto w = watcher;
+    steps->push_back([=](std::function<void()> next) {
+      self_impl->ask(
+          w,
+          [text, next](watcher_stats& st) {
+            const std::string labels = "coin=\"" + st.coin + "\"";
+            text->family("ccc_watcher_up", "gauge", "1 when the last poll reached the wallet.");
+            text->sample("ccc_watcher_up", st.up ? 1 : 0, labels);
+            text->family("ccc_watcher_height", "gauge", "The wallet's height at the last good poll.");
+            text->sample("ccc_watcher_height", st.height, labels);
+            next();
+          },
+          skip("watcher", next), status_atom::value);
+    });
+  }
+  // The step in flight holds the runner; the runner holds itself only weakly, so
+  // it is freed once the last step has answered.
+  auto run = std::make_shared<std::function<void(std::size_t)>>();
+  *run = [steps, weak = std::weak_ptr<std::function<void(std::size_t)>>(run), text, missing, done](std::size_t i) {
+    if (i == steps->size()) {
+      text->family("ccc_source_up", "gauge", "0 for a part of the engine that did not answer this scrape.");
+      for (const auto& m : *missing) text->sample("ccc_source_up", 0, "source=\"" + m + "\"");
+      done(text->str());
+      return;
+    }
+    (*steps)[i]([runner = weak.lock(), i] { (*runner)(i + 1); });
+  };
+  (*run)(0);
 }
 
 void engine::check_readiness(std::function<void(http::readiness)> done) {

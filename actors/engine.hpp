@@ -43,6 +43,9 @@ class engine final : public http::order_service {
   void dismiss_exception(std::int64_t id, std::string reason, std::string by,
                          http::callback<persistence::exception_row> done) override;
   void import_payments(std::string csv, http::callback<http::import_summary> done) override;
+  void count_event(std::string type, http::callback<bool> done) override;
+  void kpis(domain::timestamp from, domain::timestamp to, http::callback<domain::kpi_report> done) override;
+  void engine_metrics(std::function<void(std::string)> done) override;
   void check_readiness(std::function<void(http::readiness)> done) override;
   void system_status(std::function<void(std::string)> done) override;
 

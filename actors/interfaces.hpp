@@ -59,6 +59,12 @@ using store_actor = caf::typed_actor<
     caf::replies_to<dead_atom, int>::with<std::vector<persistence::outbox_entry>>,
     // send a dead message again; false if it is not dead
     caf::replies_to<retry_atom, std::int64_t>::with<bool>,
+    // one more anonymous analytics event of this type, at this time (ms)
+    caf::replies_to<event_atom, std::string, std::int64_t>::with<bool>,
+    // what the KPIs need for orders placed in [from, to) (ms)
+    caf::replies_to<kpi_atom, std::int64_t, std::int64_t>::with<persistence::kpi_inputs>,
+    // gauges for /metrics
+    caf::replies_to<metrics_atom>::with<persistence::metrics_snapshot>,
     // the database answers
     caf::replies_to<ping_atom>::with<bool>>;
 

@@ -126,6 +126,9 @@ using assign_atom = caf::atom_constant<caf::atom("assign")>;
 using dismiss_atom = caf::atom_constant<caf::atom("dismiss")>;
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
 using address_atom = caf::atom_constant<caf::atom("address")>;
+using event_atom = caf::atom_constant<caf::atom("event")>;
+using kpi_atom = caf::atom_constant<caf::atom("kpi")>;
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 }  // namespace actors
 
@@ -151,6 +154,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<domain::incoming_payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actors::payment_disposition>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::matcher_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::watcher_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::kpi_inputs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::metrics_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::exception_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::exception_row>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::verify_payment)

@@ -70,6 +70,21 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
       [with_store](retry_atom, std::int64_t id) -> caf::result<bool> {
         return with_store([&](persistence::store& s) -> caf::result<bool> { return s.retry_mail(id); });
       },
+      [with_store](event_atom, const std::string& type, std::int64_t at_ms) -> caf::result<bool> {
+        return with_store([&](persistence::store& s) -> caf::result<bool> {
+          s.count_event(type, at_ms);
+          return true;
+        });
+      },
+      [with_store](kpi_atom, std::int64_t from_ms, std::int64_t to_ms) -> caf::result<persistence::kpi_inputs> {
+        return with_store([&](persistence::store& s) -> caf::result<persistence::kpi_inputs> {
+          return s.kpi_inputs_between(from_ms, to_ms);
+        });
+      },
+      [with_store](metrics_atom) -> caf::result<persistence::metrics_snapshot> {
+        return with_store(
+            [&](persistence::store& s) -> caf::result<persistence::metrics_snapshot> { return s.metrics(); });
+      },
       [store, url](ping_atom) -> caf::result<bool> {
         try {
           if (!*store) *store = std::make_unique<persistence::store>(url);
@@ -101,6 +116,11 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       },
       [self, pick](dead_atom a, int limit) { return self->delegate(pick(), a, limit); },
       [self, pick](retry_atom a, std::int64_t id) { return self->delegate(pick(), a, id); },
+      [self, pick](event_atom a, std::string& type, std::int64_t at) {
+        return self->delegate(pick(), a, std::move(type), at);
+      },
+      [self, pick](kpi_atom a, std::int64_t from, std::int64_t to) { return self->delegate(pick(), a, from, to); },
+      [self, pick](metrics_atom a) { return self->delegate(pick(), a); },
       [self, pick](ping_atom a) { return self->delegate(pick(), a); },
   };
 }

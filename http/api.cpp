@@ -1,6 +1,9 @@
 #include "http/api.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <set>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +13,7 @@
 #include "http/dto.hpp"
 #include "http/problem.hpp"
 #include "http/qr_svg.hpp"
+#include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 
@@ -171,8 +175,20 @@ class api {
 
   void operator()(request req, responder respond) const {
     const bool api_path = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/admin/api/", 0) == 0 ||
-                          req.path == "/healthz" || req.path == "/readyz";
-    if (!api_path && (req.method == "GET" || req.method == "HEAD")) {
+                          req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics";
+    const bool page = !api_path && (req.method == "GET" || req.method == "HEAD");
+    std::string route = "pages";
+    if (!page) {
+      auto found = routes_.match(req.method, req.path);
+      route = found ? found.pattern : "unmatched";
+    }
+    static const std::set<std::string> known_methods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    const std::string method = known_methods.count(req.method) ? req.method : "other";
+    respond = [respond, metrics = metrics_, method, route, started = std::chrono::steady_clock::now()](response res) {
+      metrics->observe(method, route, res.status, std::chrono::steady_clock::now() - started);
+      respond(std::move(res));
+    };
+    if (page) {
       serve_page(req, respond);
       return;
     }
@@ -214,6 +230,22 @@ class api {
     customer_command("/api/orders/{id}/payment-claim", dto::payment_claim);
     customer_command("/api/orders/{id}/review", dto::review);
     customer_command("/api/orders/{id}/requote", dto::requote);
+    routes_.add("POST", "/api/analytics/events", [this](request req, route_params, responder respond) {
+      // Anonymous by design: only the type is read, nothing about the client is
+      // kept or logged (no address, no cookie, no id).
+      auto body = parse_body(req, respond);
+      if (!body) return;
+      const json type = body->is_object() ? body->value("type", json()) : json();
+      if (!type.is_string() || type.get<std::string>() != "checkout_started")
+        return respond(
+            error_response(domain::make_error(error_code::validation, "type must be \"checkout_started\"", "type")));
+      service_.count_event(type.get<std::string>(), [respond](domain::result<bool> r) {
+        if (!r) return respond(error_response(r.error()));
+        response res;
+        res.status = 204;
+        respond(std::move(res));
+      });
+    });
     routes_.add("GET", "/api/orders/{id}/payment-qr.svg", [this](request req, route_params params, responder respond) {
       auto id = customer_order_id(req, params);
       if (!id) return respond(not_found());
@@ -384,6 +416,10 @@ class api {
       });
     });
     add_payment_exception_routes();
+    routes_.add("GET", "/admin/api/kpis", [this](request req, route_params, responder respond) {
+      if (!admin_allowed(req, respond)) return;
+      kpis(req, std::move(respond));
+    });
     routes_.add("GET", "/admin/api/system", [this](request req, route_params, responder respond) {
       if (!admin_allowed(req, respond)) return;
       service_.system_status([respond](std::string body) {
@@ -463,6 +499,65 @@ class api {
     });
   }
 
+  // ?from=&to= are dates (UTC), both days included; default: the last 30 days.
+  void kpis(const request& req, responder respond) const {
+    using std::chrono::hours;
+    const auto day_of = [](const std::string& text) -> std::optional<domain::timestamp> {
+      if (!domain::is_calendar_date(text)) return std::nullopt;
+      return domain::parse_rfc3339(text + "T00:00:00Z");
+    };
+    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const domain::timestamp today = *day_of(domain::format_rfc3339(now).substr(0, 10));
+    auto param = [&](const char* key) -> std::optional<std::string> {
+      auto it = req.query.find(key);
+      if (it == req.query.end() || it->second.empty()) return std::nullopt;
+      return it->second;
+    };
+    domain::timestamp to = today, from = today - hours{24 * 29};
+    if (auto text = param("to")) {
+      auto d = day_of(*text);
+      if (!d)
+        return respond(
+            error_response(domain::make_error(error_code::validation, "to must be a date like 2026-11-30", "to")));
+      to = *d;
+      if (!param("from")) from = to - hours{24 * 29};
+    }
+    if (auto text = param("from")) {
+      auto d = day_of(*text);
+      if (!d)
+        return respond(
+            error_response(domain::make_error(error_code::validation, "from must be a date like 2026-11-01", "from")));
+      from = *d;
+    }
+    if (from > to)
+      return respond(error_response(domain::make_error(error_code::validation, "from must not be after to", "from")));
+    if (to - from > hours{24 * 366})
+      return respond(
+          error_response(domain::make_error(error_code::validation, "the range is at most 366 days", "from")));
+    const std::string from_text = domain::format_rfc3339(from).substr(0, 10);
+    const std::string to_text = domain::format_rfc3339(to).substr(0, 10);
+    service_.kpis(from, to + hours{24}, [respond, from_text, to_text](domain::result<domain::kpi_report> r) {
+      if (!r) return respond(error_response(r.error()));
+      auto optional = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+      json daily = json::array();
+      for (const auto& d : r->daily)
+        daily.push_back({{"date", d.date}, {"orders", d.orders}, {"revenue_cents", d.revenue_cents}});
+      respond(json_response(200, {{"from", from_text},
+                                  {"to", to_text},
+                                  {"checkouts_started", r->checkouts_started},
+                                  {"orders", r->orders},
+                                  {"completion_rate", optional(r->completion_rate)},
+                                  {"payment_success_rate", optional(r->payment_success_rate)},
+                                  {"processing_time",
+                                   {{"median_hours", optional(r->processing_time.median_hours)},
+                                    {"p90_hours", optional(r->processing_time.p90_hours)},
+                                    {"count", r->processing_time.count}}},
+                                  {"review_rate", optional(r->review_rate)},
+                                  {"average_order_value_cents", optional(r->average_order_value_cents)},
+                                  {"daily", daily}}));
+    });
+  }
+
   static std::optional<std::int64_t> exception_id(const route_params& params) {
     const std::string text{params.get("id")};
     char* end = nullptr;
@@ -476,6 +571,16 @@ class api {
   void add_operations_routes() {
     routes_.add("GET", "/healthz", [](request, route_params, responder respond) {
       respond(json_response(200, {{"status", "up"}}));
+    });
+    // Prometheus text format. Counts only, nothing personal; like /readyz it is
+    // meant for the operator's network (keep it off the public proxy).
+    routes_.add("GET", "/metrics", [this](request, route_params, responder respond) {
+      service_.engine_metrics([respond, metrics = metrics_](std::string engine) {
+        response res;
+        res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        res.body = metrics->render() + engine;
+        respond(std::move(res));
+      });
     });
     routes_.add("GET", "/readyz", [this](request, route_params, responder respond) {
       service_.check_readiness([respond](readiness r) {
@@ -505,6 +610,7 @@ class api {
 
   order_service& service_;
   api_options options_;
+  std::shared_ptr<request_metrics> metrics_ = std::make_shared<request_metrics>();
   router routes_;
 };
 

@@ -61,7 +61,7 @@ void route_params::add(std::string name, std::string value) {
 void router::add(std::string method, std::string_view pattern, route_handler fn) {
   auto parts = split(pattern);
   if (parts.too_deep) throw std::invalid_argument("route pattern too deep: " + std::string(pattern));
-  route r{std::move(method), {}, 0, std::move(fn)};
+  route r{std::move(method), std::string(pattern), {}, 0, std::move(fn)};
   for (std::size_t i = 0; i < parts.count; ++i) {
     auto part = parts.parts[i];
     bool is_param = part.size() >= 2 && part.front() == '{' && part.back() == '}';
@@ -119,6 +119,7 @@ route_match router::match(std::string_view method, std::string_view path) const 
 
   out.result = route_match::outcome::found;
   out.handler = &best->fn;
+  out.pattern = best->pattern;
   for (std::size_t i = 0; i < parts.count; ++i) {
     if (best->segments[i].is_param) out.params.add(best->segments[i].text, std::string(parts.parts[i]));
   }

@@ -37,7 +37,8 @@ struct route_match {
   outcome result = outcome::not_found;
   const route_handler* handler = nullptr;  // set when found; owned by the router
   route_params params;
-  std::string allow;  // for method_not_allowed: "GET, HEAD, POST"
+  std::string pattern;  // set when found: the route's pattern, "/api/orders/{id}"
+  std::string allow;    // for method_not_allowed: "GET, HEAD, POST"
 
   explicit operator bool() const { return result == outcome::found; }
 };
@@ -61,6 +62,7 @@ class router {
   };
   struct route {
     std::string method;
+    std::string pattern;
     std::vector<segment> segments;
     std::uint64_t literal_mask;  // bit per segment, first segment highest: 1 = literal
     route_handler fn;

@@ -12,6 +12,7 @@
 
 #include "domain/catalog.hpp"
 #include "domain/checkout.hpp"
+#include "domain/kpi.hpp"
 #include "domain/order.hpp"
 #include "domain/payment.hpp"
 #include "persistence/rows.hpp"
@@ -87,6 +88,12 @@ class order_service {
                                  callback<persistence::exception_row> done) = 0;
   /// A wallet CSV export, each row through the matcher. A bad header is a validation error.
   virtual void import_payments(std::string csv, callback<import_summary> done) = 0;
+  /// One more anonymous storefront event (only known types reach here).
+  virtual void count_event(std::string type, callback<bool> done) = 0;
+  /// The five KPIs for orders placed in [from, to) (UTC midnights).
+  virtual void kpis(domain::timestamp from, domain::timestamp to, callback<domain::kpi_report> done) = 0;
+  /// The engine's gauges and counters in Prometheus text format (GET /metrics adds the HTTP ones).
+  virtual void engine_metrics(std::function<void(std::string text)> done) = 0;
   virtual void check_readiness(std::function<void(readiness)> done) = 0;
   /// The supervision tree, live actors, queues: `GET /admin/api/system`.
   virtual void system_status(std::function<void(std::string json)> done) = 0;

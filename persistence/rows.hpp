@@ -159,6 +159,32 @@ struct payment_candidate_row {
   std::string claimed_txid;  // set when found by the customer's claim
 };
 
+// An order as the KPIs see it (placed in the range asked for).
+struct kpi_order_row {
+  std::int64_t placed_at_ms = 0;
+  std::int64_t total_cents = 0;
+  std::string status;
+  std::string payment_state;  // awaiting, detected, underpaid, paid, overpaid
+  std::string paid_at;        // RFC 3339, empty when not paid
+  std::string shipped_at;     // RFC 3339, empty when never shipped
+  bool delivered = false;
+  bool reviewed = false;
+};
+
+struct kpi_inputs {
+  std::int64_t checkouts_started = 0;
+  std::vector<kpi_order_row> orders;
+};
+
+// Gauges for /metrics, read in one round trip.
+struct metrics_snapshot {
+  std::vector<std::pair<std::string, std::int64_t>> orders_by_status;
+  std::int64_t outbox_pending = 0;
+  std::int64_t outbox_dead = 0;
+  std::int64_t timers_due = 0;
+  std::int64_t payment_exceptions_open = 0;
+};
+
 // One decision of one order: its new events (consecutive seqs, all of
 // read_model.id) and everything that must commit with them or not at all.
 struct append_item {

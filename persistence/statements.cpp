@@ -251,6 +251,42 @@ with input as (
 select f.i, l.id from firsts f join listed l on l.coin = f.coin and l.txid = f.txid
 )sql"};
 
+const named_statement count_event{"count_event", R"sql(
+insert into analytics_daily as a (day, type, count)
+values ((timestamptz 'epoch' + $2::bigint * interval '1 millisecond') at time zone 'UTC', $1, 1)
+on conflict (day, type) do update set count = a.count + 1
+)sql"};
+
+// What the KPIs need of each order placed in [$1, $2) (ms): facts from its
+// customer view (payment state and time, when it shipped, delivered, reviewed).
+const named_statement kpi_orders{"kpi_orders", R"sql(
+select floor(extract(epoch from o.created_at) * 1000)::bigint, o.total_cents, o.status,
+       coalesce(o.view -> 'payment' ->> 'state', ''), coalesce(o.view -> 'payment' ->> 'paid_at', ''),
+       coalesce((select t ->> 'at' from jsonb_array_elements(o.view -> 'timeline') t
+                 where t ->> 'status' = 'shipped' limit 1), ''),
+       exists (select 1 from jsonb_array_elements(o.view -> 'timeline') t where t ->> 'status' = 'delivered'),
+       o.view ? 'review'
+from orders o
+where o.created_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
+  and o.created_at < timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+)sql"};
+
+const named_statement kpi_checkouts{"kpi_checkouts", R"sql(
+select coalesce(sum(count), 0)::bigint from analytics_daily
+where type = 'checkout_started'
+  and day >= ((timestamptz 'epoch' + $1::bigint * interval '1 millisecond') at time zone 'UTC')::date
+  and day < ((timestamptz 'epoch' + $2::bigint * interval '1 millisecond') at time zone 'UTC')::date
+)sql"};
+
+const named_statement metrics_orders{"metrics_orders", "select status, count(*) from orders group by status"};
+
+const named_statement metrics_queues{"metrics_queues", R"sql(
+select (select count(*) from outbox where status = 'pending'),
+       (select count(*) from outbox where status = 'dead'),
+       (select count(*) from timers where due_at <= now()),
+       (select count(*) from payment_exceptions where status = 'open')
+)sql"};
+
 #define EXCEPTION_COLUMNS                                                                                  \
   "x.id, x.coin, x.txid, x.amount_atomic::text, floor(extract(epoch from x.received_at) * 1000)::bigint, " \
   "coalesce(x.memo, ''), x.reason, x.source, x.status, coalesce(x.order_id::text, ''), "                   \
@@ -521,6 +557,11 @@ const std::vector<const named_statement*>& store_statements() {
       &list_exceptions,
       &find_exception,
       &close_exception,
+      &count_event,
+      &kpi_orders,
+      &kpi_checkouts,
+      &metrics_orders,
+      &metrics_queues,
   };
   return all;
 }

@@ -943,6 +943,53 @@ bool store::close_exception(std::int64_t id, const std::string& status, const st
   });
 }
 
+// ---- KPIs, analytics, metrics ---------------------------------------------------------
+
+void store::count_event(const std::string& type, std::int64_t at_ms) {
+  impl_->run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    txn.exec_prepared(sql::count_event.name, type, at_ms);
+    txn.commit();
+    return 0;
+  });
+}
+
+kpi_inputs store::kpi_inputs_between(std::int64_t from_ms, std::int64_t to_ms) {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    kpi_inputs in;
+    in.checkouts_started = txn.exec_prepared(sql::kpi_checkouts.name, from_ms, to_ms)[0][0].as<std::int64_t>();
+    for (const auto& row : txn.exec_prepared(sql::kpi_orders.name, from_ms, to_ms)) {
+      kpi_order_row o;
+      o.placed_at_ms = row[0].as<std::int64_t>();
+      o.total_cents = row[1].as<std::int64_t>();
+      o.status = row[2].as<std::string>();
+      o.payment_state = row[3].as<std::string>();
+      o.paid_at = row[4].as<std::string>();
+      o.shipped_at = row[5].as<std::string>();
+      o.delivered = row[6].as<bool>();
+      o.reviewed = row[7].as<bool>();
+      in.orders.push_back(std::move(o));
+    }
+    return in;
+  });
+}
+
+metrics_snapshot store::metrics() {
+  return impl_->run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    metrics_snapshot m;
+    for (const auto& row : txn.exec_prepared(sql::metrics_orders.name))
+      m.orders_by_status.emplace_back(row[0].as<std::string>(), row[1].as<std::int64_t>());
+    const auto q = txn.exec_prepared(sql::metrics_queues.name)[0];
+    m.outbox_pending = q[0].as<std::int64_t>();
+    m.outbox_dead = q[1].as<std::int64_t>();
+    m.timers_due = q[2].as<std::int64_t>();
+    m.payment_exceptions_open = q[3].as<std::int64_t>();
+    return m;
+  });
+}
+
 std::string store::secret(const std::string& name, const std::string& candidate) {
   return impl_->run([&](pqxx::connection& conn) {
     // nontransaction: each statement commits on its own, which the select

@@ -97,6 +97,13 @@ class store {
   bool close_exception(std::int64_t id, const std::string& status, const std::string& order_id,
                        const std::string& resolution, const std::string& by, std::int64_t at_ms);
 
+  // ---- KPIs, analytics, metrics (issue 5) ----
+  // Adds one to the day's count of an anonymous event (the day of at_ms, UTC).
+  void count_event(const std::string& type, std::int64_t at_ms);
+  // Orders placed in [from, to) and the checkouts started on those days (UTC).
+  kpi_inputs kpi_inputs_between(std::int64_t from_ms, std::int64_t to_ms);
+  metrics_snapshot metrics();
+
   // Get-or-create: stores `candidate` if `name` has no value yet and returns
   // the stored value, so every node ends up with the same one.
   std::string secret(const std::string& name, const std::string& candidate);

@@ -1,0 +1,108 @@
+// The five KPIs on hand-computed data (definitions in docs/KPIS.md).
+
+#include <gtest/gtest.h>
+
+#include "domain/kpi.hpp"
+#include "domain/time.hpp"
+
+namespace domain_test {
+namespace {
+
+using namespace domain;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+timestamp day(int d, int hour = 12) {
+  return *parse_rfc3339("2026-11-0" + std::to_string(d) + "T00:00:00Z") + hours{hour};
+}
+
+kpi_order placed(int d, std::int64_t total_cents) {
+  kpi_order o;
+  o.placed_at = day(d);
+  o.total = cents{total_cents};
+  return o;
+}
+
+kpi_order paid(int d, std::int64_t total_cents, std::optional<hours> shipped_after = std::nullopt) {
+  kpi_order o = placed(d, total_cents);
+  o.paid = true;
+  o.paid_at = o.placed_at + minutes{30};
+  if (shipped_after) o.shipped_at = *o.paid_at + *shipped_after;
+  return o;
+}
+
+TEST(kpis, the_five_figures_of_a_small_week) {
+  // Days 1..3 of a 3-day range; 10 checkouts started, 5 orders placed:
+  //  A $30.00 paid, shipped 2 h later, delivered, reviewed
+  //  B $50.00 paid, shipped 10 h later, delivered, not reviewed
+  //  C $19.99 paid, shipped 4 h later, not delivered yet
+  //  D $100.00 placed, never paid
+  //  E $25.00 paid, not shipped
+  kpi_order a = paid(1, 3000, hours{2});
+  a.delivered = a.reviewed = true;
+  kpi_order b = paid(1, 5000, hours{10});
+  b.delivered = true;
+  const kpi_order c = paid(2, 1999, hours{4});
+  const kpi_order d = placed(2, 10000);
+  const kpi_order e = paid(3, 2500);
+  const auto r = compute_kpis({a, b, c, d, e}, 10, day(1, 0), day(4, 0));
+
+  EXPECT_EQ(r.orders, 5u);
+  EXPECT_EQ(r.checkouts_started, 10);
+  ASSERT_TRUE(r.completion_rate);
+  EXPECT_DOUBLE_EQ(*r.completion_rate, 0.5);  // 5 / 10
+  ASSERT_TRUE(r.payment_success_rate);
+  EXPECT_DOUBLE_EQ(*r.payment_success_rate, 0.8);  // 4 / 5
+  // Paid -> shipped: 2, 4, 10 h: median (nearest rank, 2nd of 3) 4 h, p90 (3rd of 3) 10 h.
+  EXPECT_EQ(r.processing_time.count, 3u);
+  EXPECT_DOUBLE_EQ(*r.processing_time.median_hours, 4.0);
+  EXPECT_DOUBLE_EQ(*r.processing_time.p90_hours, 10.0);
+  ASSERT_TRUE(r.review_rate);
+  EXPECT_DOUBLE_EQ(*r.review_rate, 0.5);  // 1 review / 2 delivered
+  // (3000 + 5000 + 1999 + 2500) / 4 = 3124.75 -> 3125 cents
+  EXPECT_EQ(r.average_order_value_cents, std::optional<std::int64_t>{3125});
+
+  ASSERT_EQ(r.daily.size(), 3u);
+  EXPECT_EQ(r.daily[0].date, "2026-11-01");
+  EXPECT_EQ(r.daily[0].orders, 2u);
+  EXPECT_EQ(r.daily[0].revenue_cents, 8000);
+  EXPECT_EQ(r.daily[1].date, "2026-11-02");
+  EXPECT_EQ(r.daily[1].orders, 2u);
+  EXPECT_EQ(r.daily[1].revenue_cents, 1999) << "the unpaid order adds no revenue";
+  EXPECT_EQ(r.daily[2].orders, 1u);
+  EXPECT_EQ(r.daily[2].revenue_cents, 2500);
+}
+
+TEST(kpis, no_data_is_empty_not_zero) {
+  const auto r = compute_kpis({}, 0, day(1, 0), day(2, 0));
+  EXPECT_FALSE(r.completion_rate);
+  EXPECT_FALSE(r.payment_success_rate);
+  EXPECT_FALSE(r.review_rate);
+  EXPECT_FALSE(r.average_order_value_cents);
+  EXPECT_FALSE(r.processing_time.median_hours);
+  EXPECT_EQ(r.processing_time.count, 0u);
+  ASSERT_EQ(r.daily.size(), 1u);
+  EXPECT_EQ(r.daily[0].orders, 0u);
+}
+
+TEST(kpis, completion_is_capped_when_events_were_blocked) {
+  // Opt-outs and blockers send no event, but their orders count: never above 100 %.
+  const auto r = compute_kpis({placed(1, 100), placed(1, 200), placed(1, 300)}, 2, day(1, 0), day(2, 0));
+  EXPECT_DOUBLE_EQ(*r.completion_rate, 1.0);
+}
+
+TEST(kpis, processing_time_with_an_even_count_takes_the_lower_middle) {
+  const auto r = compute_kpis({paid(1, 1, hours{1}), paid(1, 1, hours{2}), paid(1, 1, hours{3}), paid(1, 1, hours{4})},
+                              4, day(1, 0), day(2, 0));
+  EXPECT_DOUBLE_EQ(*r.processing_time.median_hours, 2.0);  // rank ceil(0.5 x 4) = 2
+  EXPECT_DOUBLE_EQ(*r.processing_time.p90_hours, 4.0);     // rank ceil(0.9 x 4) = 4
+}
+
+TEST(nearest_rank, follows_the_definition) {
+  EXPECT_DOUBLE_EQ(nearest_rank({15, 20, 35, 40, 50}, 30), 20);  // rank ceil(1.5) = 2
+  EXPECT_DOUBLE_EQ(nearest_rank({50, 15, 40, 20, 35}, 100), 50);
+  EXPECT_DOUBLE_EQ(nearest_rank({7}, 50), 7);
+}
+
+}  // namespace
+}  // namespace domain_test
