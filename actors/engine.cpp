@@ -462,7 +462,6 @@ void engine::import_payments(std::string csv, http::callback<http::import_summar
   run->summary.processed = static_cast<int>(file.rows.size() + file.duplicates.size() + file.rejected.size());
   run->summary.duplicates = static_cast<int>(file.duplicates.size());
   for (const auto& r : file.rejected) run->summary.rejected.push_back({r.line, r.reason});
-  const auto now = wall_clock_now();
   for (auto& row : file.rows) {
     domain::incoming_payment p;
     p.coin = row.coin;
@@ -477,7 +476,6 @@ void engine::import_payments(std::string csv, http::callback<http::import_summar
     run->payments.push_back(std::move(p));
     run->lines.push_back(row.line);
   }
-  (void)now;
   auto* self_impl = impl_.get();
   // The chunk in flight holds the stepper; the stepper holds itself only weakly,
   // so it is freed once the last chunk has answered.

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include "net/curl_support.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -11,24 +13,8 @@
 namespace chains {
 namespace {
 
-// curl_global_init is not thread-safe and must run before any handle exists.
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
-  });
-}
-
-// "http://user:secret@host:1/x" -> "http://host:1/x": messages end up in logs.
-std::string without_credentials(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto authority = scheme_end + 3;
-  const auto path = url.find('/', authority);
-  const auto at = url.rfind('@', path == std::string::npos ? url.size() : path);
-  if (at == std::string::npos || at < authority) return url;
-  return url.substr(0, authority) + url.substr(at + 1);
-}
+using net::init_curl_once;
+using net::without_credentials;
 
 std::string trimmed_base(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();

@@ -1,5 +1,7 @@
 #include <curl/curl.h>
 
+#include "net/curl_support.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -14,24 +16,8 @@
 namespace mail {
 namespace {
 
-// curl_global_init is not thread-safe and must run before any handle exists.
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
-  });
-}
-
-// "smtp://user:secret@host:25" -> "smtp://host:25": reasons end up in logs.
-std::string without_credentials(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto authority = scheme_end + 3;
-  const auto path = url.find('/', authority);
-  const auto at = url.rfind('@', path == std::string::npos ? url.size() : path);
-  if (at == std::string::npos || at < authority) return url;
-  return url.substr(0, authority) + url.substr(at + 1);
-}
+using net::init_curl_once;
+using net::without_credentials;
 
 // What the SMTP server answered last with a 4xx or 5xx code, kept so that a failure
 // names the server's own reason ("550 5.1.1 <x@y>: mailbox unavailable").
