@@ -445,7 +445,7 @@ struct import_run {
 
 // Big enough that the matcher's two lookups amortise, small enough that the
 // orders' commands of one chunk fit well within one ask.
-constexpr std::size_t import_chunk = 1000;
+constexpr std::size_t import_chunk = 2000;
 constexpr std::chrono::seconds import_chunk_timeout{120};
 
 }  // namespace

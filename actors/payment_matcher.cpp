@@ -134,24 +134,30 @@ payment_matcher_actor::behavior_type payment_matcher_impl(
   const auto timeout = options.ask_timeout;
 
   // Lists the batch's exceptions in one transaction and answers.
-  auto finish = [self, options](std::shared_ptr<batch_progress> batch) {
-    auto& stats = self->state.stats;
-    if (!batch->exceptions.empty()) {
-      std::vector<persistence::exception_row> rows;
-      for (const auto& [index, row] : batch->exceptions) rows.push_back(row);
-      try {
-        const auto ids = connected(self->state, options.database_url).record_exceptions(rows);
-        for (std::size_t k = 0; k < ids.size(); ++k) {
-          auto& d = batch->out[batch->exceptions[k].first];
-          d.exception_id = ids[k];
-          if (ids[k] == 0) d.kind = disposition::duplicate;  // counted meanwhile, by another node
-        }
-      } catch (const std::exception& e) {
-        self->state.store.reset();
-        for (const auto& [index, row] : batch->exceptions) batch->out[index].kind = disposition::failed;
-        spdlog::warn("payment matcher: exceptions not recorded, the payments will be matched again: {}", e.what());
+  // Lists the exceptions gathered so far in one transaction.
+  auto record_exceptions = [self, options](batch_progress& batch) {
+    if (batch.exceptions.empty()) return;
+    std::vector<persistence::exception_row> rows;
+    for (const auto& [index, row] : batch.exceptions) rows.push_back(row);
+    try {
+      const auto ids = connected(self->state, options.database_url).record_exceptions(rows);
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        auto& d = batch.out[batch.exceptions[k].first];
+        d.exception_id = ids[k];
+        if (ids[k] == 0) d.kind = disposition::duplicate;  // counted meanwhile, by another node
       }
+    } catch (const std::exception& e) {
+      self->state.store.reset();
+      for (const auto& [index, row] : batch.exceptions) batch.out[index].kind = disposition::failed;
+      spdlog::warn("payment matcher: exceptions not recorded, the payments will be matched again: {}", e.what());
     }
+    batch.exceptions.clear();
+  };
+
+  // Lists what is left (orders that refused) and answers.
+  auto finish = [self, record_exceptions](std::shared_ptr<batch_progress> batch) {
+    auto& stats = self->state.stats;
+    record_exceptions(*batch);
     for (const auto& d : batch->out) {
       ++stats.payments;
       if (d.kind == disposition::matched) ++stats.matched;
@@ -163,7 +169,7 @@ payment_matcher_actor::behavior_type payment_matcher_impl(
   };
 
   return {
-      [self, options, registry, timeout, finish](
+      [self, options, registry, timeout, finish, record_exceptions](
           match_atom, std::vector<domain::incoming_payment> payments) -> caf::result<std::vector<disposition>> {
         const auto now = wall_clock_now();
         for (auto& p : payments) p.txid = domain::normalize_txid(p.txid);
@@ -172,9 +178,16 @@ payment_matcher_actor::behavior_type payment_matcher_impl(
         try {
           auto& store = connected(self->state, options.database_url);
           std::vector<persistence::payment_key> keys;
+          for (const auto& p : payments) keys.push_back({p.coin, p.txid});
+          for (auto& k : store.counted_payments(keys)) counted.insert(std::move(k));
+          // Candidates only for payments not counted before: a re-imported file
+          // costs one query per chunk.
           std::vector<persistence::payment_lookup> lookups;
-          for (const auto& p : payments) {
-            keys.push_back({p.coin, p.txid});
+          std::vector<std::size_t> looked_up;  // lookups[k] is for payments[looked_up[k]]
+          for (std::size_t i = 0; i < payments.size(); ++i) {
+            const auto& p = payments[i];
+            if (counted.count({p.coin, p.txid}) > 0) continue;
+            looked_up.push_back(i);
             const auto policy = policy_for(options, p.coin);
             persistence::payment_lookup l;
             l.coin = p.coin;
@@ -186,9 +199,8 @@ payment_matcher_actor::behavior_type payment_matcher_impl(
             l.received_at_ms = domain::to_unix_ms(std::min(p.received_at, now));
             lookups.push_back(std::move(l));
           }
-          for (auto& k : store.counted_payments(keys)) counted.insert(std::move(k));
           for (const auto& row : store.payment_candidates(lookups)) {
-            auto& list = candidates.at(row.lookup);
+            auto& list = candidates.at(looked_up.at(row.lookup));
             auto same = std::find_if(list.begin(), list.end(),
                                      [&](const domain::candidate_order& c) { return c.id.value() == row.id; });
             if (same == list.end())
@@ -287,6 +299,9 @@ payment_matcher_actor::behavior_type payment_matcher_impl(
                        settle();
                      });
         }
+        // The exceptions found by matching are listed while the orders journal their
+        // payments: two transactions on two connections, side by side.
+        record_exceptions(*batch);
         return batch->promise;
       },
       [self, options, registry, timeout](verify_atom, domain::order_id id,

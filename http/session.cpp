@@ -145,7 +145,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
     parser_.emplace();
     bulk_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(ctx_->options.header_limit));
-    parser_->body_limit(static_cast<std::uint64_t>(ctx_->options.body_limit));
+    // Beast checks a Content-Length against the limit while it parses the header,
+    // before we know the path: start with the larger limit and apply the path's
+    // own in on_header.
+    parser_->body_limit(static_cast<std::uint64_t>(std::max(ctx_->options.body_limit, ctx_->options.bulk_body_limit)));
     if (!first_request_ && buffer_.size() == 0) {
       // Between requests the client may idle for keep_alive_timeout; once it starts
       // a request it has read_timeout to finish it.
@@ -177,10 +180,32 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     bulk_ = is_bulk(std_view(parser_->get().target()));
-    if (bulk_) {
-      parser_->body_limit(static_cast<std::uint64_t>(ctx_->options.bulk_body_limit));
-      stream_.expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
+    const auto limit = bulk_ ? ctx_->options.bulk_body_limit : ctx_->options.body_limit;
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return on_read_error(bh::error::body_limit);
+    parser_->body_limit(static_cast<std::uint64_t>(limit));  // for chunked bodies, checked as they arrive
+    if (bulk_) stream_.expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
+    // A client that asked to be told first (curl does for bodies over 1 KiB)
+    // would otherwise wait a second before it sends the body.
+    if (beast::iequals(parser_->get()[bh::field::expect], "100-continue")) {
+      interim_.emplace(bh::status::continue_, parser_->get().version());
+      bh::async_write(stream_, *interim_,
+                      beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
+      return;
     }
+    read_body();
+  }
+
+  void on_continue_sent(beast::error_code ec, std::size_t) {
+    interim_.reset();
+    if (ec) {
+      fail(ec, "write 100 Continue");
+      return close_socket();
+    }
+    read_body();
+  }
+
+  void read_body() {
     bh::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
@@ -414,7 +439,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string current_;  // "METHOD path" of the request being handled, for failure logs
   phase phase_ = phase::reading;
   bool first_request_ = true;
-  bool bulk_ = false;  // the request in hand is on one of options.bulk_paths
+  bool bulk_ = false;                                    // the request in hand is on one of options.bulk_paths
+  std::optional<bh::response<bh::empty_body>> interim_;  // "100 Continue" while it is being written
   bool head_ = false;
   bool keep_alive_ = false;
   unsigned version_ = 11;

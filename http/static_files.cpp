@@ -108,7 +108,11 @@ std::optional<response> serve_static(const std::string& root, const std::string&
 
   response res;
   res.content_type = std::string(mime_type(file.filename().native()));
-  res.headers.emplace_back("Cache-Control", is_html(res.content_type) ? "no-cache" : "public, max-age=3600");
+  // Pages, scripts and styles change together when the shop is updated: a browser
+  // must not run yesterday's script against today's page. Images may be cached.
+  const bool code = is_html(res.content_type) || res.content_type.rfind("text/javascript", 0) == 0 ||
+                    res.content_type.rfind("text/css", 0) == 0;
+  res.headers.emplace_back("Cache-Control", code ? "no-cache" : "public, max-age=3600");
   if (head) {
     auto size = fs::file_size(file, ec);
     if (ec) return std::nullopt;

@@ -3,7 +3,8 @@
 // A private Monero network on loopback for tests: monerod in regtest mode (offline,
 // difficulty 1, blocks mined on request) and two monero-wallet-rpc processes,
 //
-//   - the CUSTOMER's: a full wallet (fixed seed) with coins: 80 blocks mined to it, so
+//   - the CUSTOMER's: a full wallet (fixed seed) with coins: 200 blocks mined to it (80 would do for coins, but a chain
+//   that short runs out of decoys after four transfers), so
 //     that coinbase outputs are unlocked (60 blocks) and the chain holds enough
 //     unlocked outputs for a ring of 16;
 //   - the SHOP's: a VIEW-ONLY wallet generated from nothing but the address and private
@@ -176,14 +177,14 @@ struct sent_transaction {
 };
 
 struct regtest_options {
-  /// Mine 80 blocks to the customer during start-up (in parallel with opening the
-  /// wallets; ~7 s of the start-up). Without, pay() fails until fund_customer() has run.
+  /// Mine 200 blocks to the customer during start-up (in parallel with opening the
+  /// wallets; ~17 s, once: the chain is cached). Without, pay() fails until fund_customer() has run.
   bool fund_customer = true;
 };
 
 class monero_regtest {
  public:
-  static constexpr std::uint64_t funding_blocks = 80;
+  static constexpr std::uint64_t funding_blocks = 200;
   /// The chain height (number of blocks, genesis included) once the customer is funded.
   static constexpr std::uint64_t funded_height = funding_blocks + 1;
 

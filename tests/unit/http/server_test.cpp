@@ -249,6 +249,47 @@ TEST(server, body_over_the_limit_gets_413_without_calling_the_handler) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(server, a_bulk_path_takes_a_larger_body_and_others_still_do_not) {
+  std::atomic<int> calls{0};
+  auto options = test_options();
+  options.bulk_paths = {"/admin/api/payments/import"};
+  options.bulk_body_limit = 1 << 20;
+  http::server srv(options, [&](http::request req, http::responder respond) {
+    ++calls;
+    respond(text(std::to_string(req.body.size())));
+  });
+  srv.start();
+  // A Content-Length over the ordinary limit is fine on the bulk path ...
+  client bulk(srv.port());
+  auto ok = bulk.request(bh::verb::post, "/admin/api/payments/import?x=1", std::string(300 * 1024, 'x'));
+  EXPECT_EQ(ok.result_int(), 200);
+  EXPECT_EQ(ok.body(), std::to_string(300 * 1024));
+  // ... up to its own limit ...
+  client over(srv.port());
+  EXPECT_EQ(over.request(bh::verb::post, "/admin/api/payments/import", std::string((1 << 20) + 1, 'x')).result_int(),
+            413);
+  // ... and every other path keeps the ordinary one, even though the header is read with the larger.
+  client other(srv.port());
+  EXPECT_EQ(other.request(bh::verb::post, "/api/orders", std::string(300 * 1024, 'x')).result_int(), 413);
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(server, expect_100_continue_is_answered_before_the_body) {
+  http::server srv(test_options(),
+                   [&](http::request req, http::responder respond) { respond(text("got " + req.body)); });
+  srv.start();
+  client c(srv.port());
+  ASSERT_FALSE(c.send_raw("POST /api/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  auto interim = c.read();  // a client waits for this before it sends the body
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->result_int(), 100);
+  ASSERT_FALSE(c.send_raw("hello"));
+  auto final_answer = c.read();
+  ASSERT_TRUE(final_answer);
+  EXPECT_EQ(final_answer->result_int(), 200);
+  EXPECT_EQ(final_answer->body(), "got hello");
+}
+
 TEST(server, headers_over_the_limit_get_431) {
   std::atomic<int> calls{0};
   http::server srv(test_options(), [&](http::request, http::responder respond) {
@@ -415,7 +456,7 @@ TEST(server, serves_static_files_with_head_and_refuses_traversal) {
   // Nothing stray after the HEAD answer: the connection still frames correctly.
   auto script = c.get("/app.js");
   EXPECT_EQ(script.body(), "console.log(1)");
-  EXPECT_EQ(script[bh::field::cache_control], "public, max-age=3600");
+  EXPECT_EQ(script[bh::field::cache_control], "no-cache");
 
   for (std::string target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%252e%252e/secret.txt", "/..%2fsecret.txt",
                              "/%2E%2E%2Fsecret.txt", "/..%5csecret.txt"}) {

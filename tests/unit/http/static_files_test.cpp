@@ -65,13 +65,16 @@ TEST_F(static_files, serves_a_file_with_its_content_type) {
   EXPECT_EQ(http::mime_type("PHOTO.JPG"), "image/jpeg");
 }
 
-TEST_F(static_files, html_is_revalidated_and_assets_are_cached_for_an_hour) {
-  auto page = http::serve_static(root, "/index.html", false);
-  ASSERT_TRUE(page);
-  EXPECT_EQ(header(*page, "Cache-Control"), "no-cache");
-  auto asset = http::serve_static(root, "/assets/file.css", false);
-  ASSERT_TRUE(asset);
-  EXPECT_EQ(header(*asset, "Cache-Control"), "public, max-age=3600");
+TEST_F(static_files, pages_scripts_and_styles_are_revalidated_and_images_cached_for_an_hour) {
+  // A browser must not run yesterday's script against today's page.
+  for (const char* code : {"/index.html", "/assets/file.css", "/assets/file.js", "/assets/file.mjs"}) {
+    auto file = http::serve_static(root, code, false);
+    ASSERT_TRUE(file) << code;
+    EXPECT_EQ(header(*file, "Cache-Control"), "no-cache") << code;
+  }
+  auto image = http::serve_static(root, "/assets/file.svg", false);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(header(*image, "Cache-Control"), "public, max-age=3600");
 }
 
 TEST_F(static_files, a_directory_serves_its_index) {
