@@ -115,8 +115,10 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
           return;
         }
         const auto count = batch.size();
+        // `then`, not `await`: checkouts asking for a subaddress are served while
+        // the matcher works. The next poll is scheduled only once it has answered.
         self->request(matcher, options.ask_timeout, match_atom::value, std::move(batch))
-            .await(
+            .then(
                 [self, keys, poll_again](std::vector<payment_disposition>& out) {
                   auto& state = self->state;
                   for (std::size_t k = 0; k < out.size() && k < keys.size(); ++k) {

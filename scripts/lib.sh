@@ -13,6 +13,7 @@ CCC_DEPENDENCIES=(
   postgresql postgresql-contrib curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
+  nodejs chromium
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin
@@ -42,6 +43,14 @@ ensure_deps() {
   ccc_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   ccc_as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The browser tests need npm. NodeSource's nodejs package carries it; Debian's
+# own nodejs does not, and Debian's npm package conflicts with NodeSource's.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  ccc_log "installing: npm"
+  ccc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm
 }
 
 # build_engine [build_type] [target...]

@@ -89,8 +89,11 @@ std::uint64_t atomic(const json& order) {
 TEST_F(monero, an_exact_payment_to_the_orders_subaddress_is_detected_then_paid_with_the_email) {
   auto engine = start_engine();
   auto methods = engine->get("/api/payment-methods").data();
-  for (const auto& m : methods)
-    if (m["code"] == "XMR") EXPECT_EQ(m["verification"], "automatic");
+  for (const auto& m : methods) {
+    if (m["code"] == "XMR") {
+      EXPECT_EQ(m["verification"], "automatic");
+    }
+  }
 
   const json order = place(*engine);
   const std::string address = order["payment"]["address"];

@@ -1,0 +1,79 @@
+// Emails that failed every attempt, each with a Retry that queues it again.
+
+import { get, post, unauthorized_error } from './api.js';
+import { announce, error_box, fill, h, hidden_text, humanize, time_element } from './dom.js';
+
+const kinds = {
+  order_confirmation: 'Order confirmation',
+  new_order_admin: 'New order (to the shop)',
+  payment_received: 'Payment received',
+  payment_reminder: 'Payment reminder',
+  shipping: 'Shipping notice',
+  order_cancelled: 'Cancellation',
+  review_request: 'Review request',
+  contact_customer: 'Message to the customer',
+};
+const kind_label = (kind) => kinds[kind] || humanize(kind);
+
+export async function render(main, _params, { is_current }) {
+  const list = h('div', { class: 'results', 'aria-busy': 'true' });
+  fill(
+    main,
+    h('h1', { tabindex: '-1' }, 'Dead mail'),
+    h('p', {}, 'Emails that failed every delivery attempt. Fix the cause (the last error says what went wrong), then retry.'),
+    list,
+  );
+  let answer;
+  try {
+    answer = await get('/admin/api/mail/dead');
+  } catch (error) {
+    if (error instanceof unauthorized_error || !is_current()) return;
+    fill(list, error_box(`The dead mail could not be loaded. ${error.message}`));
+    list.removeAttribute('aria-busy');
+    return;
+  }
+  if (!is_current()) return;
+  list.removeAttribute('aria-busy');
+  const messages = answer.messages || [];
+  if (messages.length === 0) {
+    fill(list, h('p', { class: 'empty' }, 'No dead mail. Every email was delivered or is still being tried.'));
+    return;
+  }
+  const rows = messages.map((m) => {
+    const outcome = h('span', {});
+    const retry = h('button', { type: 'button', class: 'secondary' }, 'Retry', hidden_text(`: ${kind_label(m.kind)}, email ${m.id}`));
+    retry.addEventListener('click', async () => {
+      retry.disabled = true;
+      try {
+        await post(`/admin/api/mail/${encodeURIComponent(m.id)}/retry`, {});
+        fill(outcome, 'Queued again.');
+        retry.remove();
+        announce(`${kind_label(m.kind)} email ${m.id} is queued again.`);
+      } catch (error) {
+        if (error instanceof unauthorized_error) return;
+        retry.disabled = false;
+        fill(outcome, h('span', { class: 'error', role: 'alert' }, error.status === 404 ? 'It is no longer dead (already retried?).' : error.message));
+      }
+    });
+    return h(
+      'tr',
+      {},
+      h('td', {}, time_element(m.created_at)),
+      h('th', { scope: 'row' }, kind_label(m.kind)),
+      h('td', {}, m.order_id ? h('a', { href: `#/orders/${m.order_id}` }, 'Open the order', hidden_text(` ${m.order_id}`)) : '—'),
+      h('td', { class: 'number' }, m.attempts),
+      h('td', {}, m.last_error || '—'),
+      h('td', {}, retry, outcome),
+    );
+  });
+  fill(
+    list,
+    h(
+      'table',
+      { class: 'data' },
+      h('caption', {}, 'Dead mail, newest first'),
+      h('thead', {}, h('tr', {}, ['Queued', 'Email', 'Order', 'Attempts', 'Last error', 'Action'].map((label) => h('th', { scope: 'col', class: label === 'Attempts' ? 'number' : null }, label)))),
+      h('tbody', {}, rows),
+    ),
+  );
+}

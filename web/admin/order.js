@@ -1,0 +1,573 @@
+// One order: what was bought, by whom, its payments, its timeline and event history,
+// and the commands its status allows, each asked for in a <dialog> form.
+
+import { get, post, unauthorized_error } from './api.js';
+import {
+  announce,
+  date_element,
+  details_list,
+  error_box,
+  fill,
+  form_dialog,
+  h,
+  hidden_text,
+  humanize,
+  status_badge,
+  status_label,
+  time_element,
+} from './dom.js';
+import { atomic_to_decimal, decimal_to_atomic, format_atomic, format_cents } from './money.js';
+
+// What each status allows, as issue 5 lists it; the engine checks again (409).
+const actions_by_status = {
+  pending: ['verify_payment', 'cancel'],
+  paid: ['start_processing', 'cancel'],
+  processing: ['ship', 'cancel'],
+  shipped: ['mark_delivered'],
+  delivered: [],
+  cancelled: [],
+};
+const always = ['contact_customer', 'add_note'];
+
+const action_labels = {
+  verify_payment: 'Verify payment',
+  start_processing: 'Start processing',
+  ship: 'Ship',
+  mark_delivered: 'Mark delivered',
+  cancel: 'Cancel',
+  contact_customer: 'Contact customer',
+  add_note: 'Add note',
+};
+
+/** The commands offered for a status, in a stable order. */
+export function allowed_actions(status) {
+  return [...(actions_by_status[status] ?? []), ...always];
+}
+
+const event_labels = {
+  order_placed: 'Order placed',
+  payment_claimed: 'Customer says they paid',
+  payment_detected: 'Payment seen, waiting for confirmations',
+  payment_received: 'Payment received',
+  payment_requoted: 'Payment re-quoted',
+  underpayment_expired: 'Quote expired while underpaid',
+  payment_verified: 'Payment verified',
+  payment_reminder_sent: 'Payment reminder sent',
+  processing_started: 'Processing started',
+  order_shipped: 'Shipped',
+  order_delivered: 'Delivered',
+  order_cancelled: 'Cancelled',
+  note_added: 'Note added',
+  customer_contacted: 'Customer contacted',
+  review_requested: 'Review requested',
+  review_left: 'Review left',
+};
+
+const basis_labels = {
+  assigned: 'assigned by the admin',
+  address: 'its own address',
+  memo: 'the memo',
+  claimed_tx: 'the transaction the customer named',
+  amount: 'the exact amount',
+};
+
+const payment_states = {
+  awaiting: 'Awaiting payment',
+  detected: 'Seen, waiting for confirmations',
+  underpaid: 'Underpaid',
+  paid: 'Paid',
+  overpaid: 'Overpaid (refund due)',
+};
+
+export async function render(main, { id }, { is_current }) {
+  fill(main, h('h1', { tabindex: '-1' }, 'Order'), h('p', { 'aria-busy': 'true' }, 'Loading…'));
+  let order;
+  try {
+    order = await get(`/admin/api/orders/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error instanceof unauthorized_error || !is_current()) return;
+    const message = error.status === 404 ? 'There is no order with this id.' : error.message;
+    fill(main, h('h1', { tabindex: '-1' }, 'Order'), back_link(), error_box(message));
+    return;
+  }
+  if (!is_current()) return;
+  show(main, order, is_current);
+}
+
+const back_link = () => h('p', { class: 'back' }, h('a', { href: '#/orders' }, '← All orders'));
+
+function show(main, order, is_current) {
+  const coin = order.payment?.method;
+  const decimals = order.payment?.decimals;
+  const amount = (atomic) => format_atomic(atomic, decimals, coin);
+
+  const refresh = async (message) => {
+    try {
+      const fresh = await get(`/admin/api/orders/${encodeURIComponent(order.id)}`);
+      if (!is_current()) return;
+      show(main, fresh, is_current);
+    } catch (error) {
+      if (error instanceof unauthorized_error) return;
+      announce(`The order could not be reloaded. ${error.message}`, 'error');
+      return;
+    }
+    if (message) announce(message);
+    main.querySelector('.actions button, .actions p')?.focus?.();
+  };
+
+  const run = (type, fields = {}) => post(`/admin/api/orders/${encodeURIComponent(order.id)}/commands`, { type, ...fields });
+
+  const dialogs = {
+    verify_payment: () => verify_dialog(order, run),
+    start_processing: () =>
+      form_dialog({
+        title: `Start processing ${order.number}`,
+        intro: h('p', {}, 'The order is being prepared for shipping. The customer sees this on their order page.'),
+        submit: 'Start processing',
+        action: () => run('start_processing'),
+      }),
+    ship: () =>
+      form_dialog({
+        title: `Ship ${order.number}`,
+        intro: h('p', {}, 'The customer gets the shipping email with the tracking number.'),
+        fields: [
+          { name: 'carrier', label: 'Carrier', required: true, hint: 'UPS, USPS, FedEx and DHL get a tracking link.' },
+          { name: 'tracking_number', label: 'Tracking number', required: true, spellcheck: false },
+          { name: 'estimated_delivery', label: 'Estimated delivery', type: 'date', required: true, min: today() },
+        ],
+        submit: 'Ship',
+        action: (v) =>
+          run('ship', { carrier: v.carrier, tracking_number: v.tracking_number, estimated_delivery: v.estimated_delivery }),
+      }),
+    mark_delivered: () =>
+      form_dialog({
+        title: `Mark ${order.number} delivered`,
+        intro: h('p', {}, 'Do this once the carrier reports delivery. The customer is asked for a review later.'),
+        submit: 'Mark delivered',
+        action: () => run('mark_delivered'),
+      }),
+    cancel: () =>
+      form_dialog({
+        title: `Cancel ${order.number}`,
+        intro: h(
+          'p',
+          {},
+          order.status === 'pending'
+            ? 'The order is cancelled and the customer told why.'
+            : 'The order is cancelled and the customer told why. It is paid: refund the customer from the wallet.',
+        ),
+        fields: [{ name: 'reason', label: 'Reason', required: true, multiline: true, hint: 'The customer reads this.' }],
+        submit: 'Cancel order',
+        danger: true,
+        action: (v) => run('cancel', { reason: v.reason }),
+      }),
+    contact_customer: () =>
+      form_dialog({
+        title: `Contact ${order.customer?.name || 'the customer'}`,
+        intro: h('p', {}, `The message is emailed to ${order.customer?.email || 'the customer'} and kept in the history.`),
+        fields: [{ name: 'message', label: 'Message', required: true, multiline: true }],
+        submit: 'Contact customer',
+        action: (v) => run('contact_customer', { message: v.message }),
+      }),
+    add_note: () =>
+      form_dialog({
+        title: `Add a note to ${order.number}`,
+        intro: h('p', {}, 'Notes are for the shop only; the customer does not see them.'),
+        fields: [{ name: 'text', label: 'Note', required: true, multiline: true }],
+        submit: 'Add note',
+        action: (v) => run('add_note', { text: v.text }),
+      }),
+  };
+
+  const done_messages = {
+    verify_payment: (o) =>
+      o.status === 'paid' ? 'Payment verified: the order is Paid.' : `Payment recorded: the order is still ${status_label(o.status)}.`,
+    start_processing: () => 'Processing started.',
+    ship: () => 'Shipped: the customer gets the tracking email.',
+    mark_delivered: () => 'Marked delivered.',
+    cancel: () => 'The order is cancelled.',
+    contact_customer: () => 'Message sent to the customer.',
+    add_note: () => 'Note added.',
+  };
+
+  const action_buttons = allowed_actions(order.status).map((type) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: type === 'cancel' ? 'danger' : always.includes(type) ? 'secondary' : 'primary',
+        onclick: async () => {
+          const result = await dialogs[type]();
+          if (result && result !== true) await refresh(done_messages[type](result));
+        },
+      },
+      action_labels[type],
+    ),
+  );
+
+  fill(
+    main,
+    back_link(),
+    h('h1', { tabindex: '-1' }, `Order ${order.number}`),
+    details_list(
+      [
+        ['Status', status_badge(order.status)],
+        order.cancel_reason ? ['Cancel reason', `${order.cancel_reason}${order.cancelled_by ? ` (by ${order.cancelled_by})` : ''}`] : null,
+        ['Total', format_cents(order.total_cents)],
+        ['Payment method', coin || '—'],
+        ['Placed', time_element(order.created_at)],
+        ['Updated', time_element(order.updated_at)],
+        ['Order id', h('code', {}, order.id)],
+      ],
+      { class: 'facts summary', 'aria-label': 'Summary' },
+    ),
+    h('section', { class: 'actions', 'aria-labelledby': 'actions-heading' }, h('h2', { id: 'actions-heading' }, 'Actions'), h('div', { class: 'toolbar' }, action_buttons)),
+    h('div', { class: 'columns' }, items_section(order), customer_section(order)),
+    payment_section(order, amount),
+    order.shipment ? shipment_section(order.shipment) : null,
+    order.review ? review_section(order.review) : null,
+    notes_section(order.notes),
+    timeline_section(order.timeline),
+    events_section(order.events, amount),
+  );
+}
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * The amount written as the customer's payment page shows it ("0.252420", trailing
+ * zeros kept) when it is the quoted amount; otherwise its shortest exact form.
+ */
+function as_customer_sees(atomic, payment) {
+  const shown = /^\s*(\d+(?:\.\d+)?)/.exec(payment.amount_display || '')?.[1];
+  if (shown && decimal_to_atomic(shown, payment.decimals).atomic === atomic) return shown;
+  return atomic_to_decimal(atomic, payment.decimals);
+}
+
+/** Verify asks for the amount in the coin's unit and sends it as exact atomic units. */
+function verify_dialog(order, run) {
+  const payment = order.payment || {};
+  const decimals = payment.decimals;
+  const coin = payment.method || '';
+  // An underpaid order waits for the rest, so that is what a second payment is expected to be.
+  const expected = payment.state === 'underpaid' && payment.still_due_atomic ? payment.still_due_atomic : payment.amount_atomic;
+  const prefill = expected && Number.isInteger(decimals) ? as_customer_sees(expected, payment) : '';
+  const hints = [`The quoted amount is ${payment.amount_display || format_atomic(payment.amount_atomic, decimals, coin)}.`];
+  if (payment.state === 'underpaid' && payment.still_due_atomic)
+    hints.push(`Received so far ${format_atomic(payment.received_atomic, decimals, coin)}; still due ${format_atomic(payment.still_due_atomic, decimals, coin)}.`);
+  hints.push(`In ${coin || 'the coin'}, as the wallet shows it.`);
+  const claims = order.payment_claims || [];
+  return form_dialog({
+    title: `Verify payment for ${order.number}`,
+    intro: [
+      h('p', {}, 'Check the wallet first: the payment is recorded exactly as entered here.'),
+      claims.length ? h('p', {}, `The customer named ${claims.length === 1 ? 'this transaction' : 'these transactions'}: `, claims.map((c, i) => [i ? ', ' : '', h('code', {}, c)])) : null,
+    ],
+    fields: [
+      { name: 'tx_id', label: 'Transaction ID', required: true, spellcheck: false },
+      {
+        name: 'amount',
+        api_field: 'amount_atomic',
+        label: 'Amount',
+        value: prefill,
+        required: true,
+        inputmode: 'decimal',
+        hint: hints.join(' '),
+        suffix: coin,
+      },
+    ],
+    submit: 'Verify payment',
+    validate: (values) => {
+      if (!Number.isInteger(decimals)) return { field: 'amount', message: 'The coin’s decimals are unknown; reload the order.' };
+      const converted = decimal_to_atomic(values.amount, decimals);
+      return converted.error ? { field: 'amount', message: converted.error } : null;
+    },
+    action: (values) =>
+      run('verify_payment', { tx_id: values.tx_id, amount_atomic: decimal_to_atomic(values.amount, decimals).atomic }),
+  });
+}
+
+function section(title, ...content) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
+}
+
+function items_section(order) {
+  return section(
+    'Items',
+    h(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Product'),
+          h('th', { scope: 'col' }, 'SKU'),
+          h('th', { scope: 'col', class: 'number' }, 'Quantity'),
+          h('th', { scope: 'col', class: 'number' }, 'Unit price'),
+          h('th', { scope: 'col', class: 'number' }, 'Line total'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        (order.items || []).map((item) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, item.name),
+            h('td', {}, h('code', {}, item.sku)),
+            h('td', { class: 'number' }, item.quantity),
+            h('td', { class: 'number' }, format_cents(item.unit_price_cents)),
+            h('td', { class: 'number' }, format_cents(item.line_total_cents)),
+          ),
+        ),
+      ),
+      h(
+        'tfoot',
+        {},
+        [
+          ['Subtotal', order.subtotal_cents],
+          ['Shipping', order.shipping_cents],
+          ['Total', order.total_cents],
+        ].map(([label, cents]) =>
+          h('tr', {}, h('th', { scope: 'row', colspan: 4 }, label), h('td', { class: 'number' }, format_cents(cents))),
+        ),
+      ),
+    ),
+  );
+}
+
+function customer_section(order) {
+  const customer = order.customer || {};
+  const s = order.shipping || {};
+  const address = [s.line1, s.line2, [s.postal_code, s.city].filter(Boolean).join(' '), [s.region, s.country].filter(Boolean).join(', ')]
+    .filter(Boolean)
+    .map((line) => h('span', { class: 'line' }, line));
+  return section(
+    'Customer',
+    details_list([
+      ['Name', customer.name || '—'],
+      ['Email', customer.email ? h('a', { href: `mailto:${customer.email}` }, customer.email) : '—'],
+      ['Ship to', address.length ? h('address', {}, address) : '—'],
+    ]),
+  );
+}
+
+function payment_section(order, amount) {
+  const p = order.payment || {};
+  const facts = details_list([
+    ['State', payment_states[p.state] || humanize(p.state)],
+    ['Quoted', p.amount_display || amount(p.amount_atomic)],
+    ['Received', amount(p.received_atomic ?? '0')],
+    p.still_due_atomic ? ['Still due', amount(p.still_due_atomic)] : null,
+    p.refund_due_atomic && p.refund_due_atomic !== '0' ? ['Refund due', amount(p.refund_due_atomic)] : null,
+    ['Confirmations', p.confirmations_required ? `${p.confirmations ?? 0} of ${p.confirmations_required}` : '—'],
+    p.tx_id ? ['Transaction', h('code', {}, p.tx_id)] : null,
+    p.paid_at ? ['Paid', time_element(p.paid_at)] : null,
+    ['Address', p.address ? h('code', { class: 'wrap' }, p.address) : '—'],
+    p.memo ? ['Memo', h('code', {}, p.memo)] : null,
+    ['Quote expires', time_element(p.expires_at)],
+  ]);
+  const claims = order.payment_claims || [];
+  const payments = order.payments || [];
+  return section(
+    'Payment',
+    facts,
+    h('h3', {}, 'Payments seen'),
+    payments.length === 0
+      ? h('p', { class: 'empty' }, 'No payment seen yet.')
+      : h(
+          'table',
+          { class: 'data' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Received', 'Transaction', 'Amount', 'Confirmations', 'Counted', 'Source', 'Matched by'].map((label) =>
+                h('th', { scope: 'col', class: label === 'Amount' || label === 'Confirmations' ? 'number' : null }, label),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            payments.map((pay) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, time_element(pay.received_at)),
+                h('td', {}, h('code', { class: 'wrap' }, pay.txid)),
+                h('td', { class: 'number' }, pay.coin === p.method ? amount(pay.amount_atomic) : `${pay.amount_atomic} atomic ${pay.coin}`),
+                h('td', { class: 'number' }, pay.confirmations),
+                h('td', {}, pay.counted ? 'Yes' : 'Not yet (waiting for confirmations)'),
+                h('td', {}, humanize(pay.source)),
+                h('td', {}, basis_labels[pay.basis] || humanize(pay.basis)),
+              ),
+            ),
+          ),
+        ),
+    h('h3', {}, 'Customer’s payment claims'),
+    claims.length === 0
+      ? h('p', { class: 'empty' }, 'The customer has not said they paid.')
+      : h('ul', {}, claims.map((c) => h('li', {}, h('code', { class: 'wrap' }, typeof c === 'string' ? c : c.tx_id)))),
+  );
+}
+
+function shipment_section(s) {
+  return section(
+    'Shipment',
+    details_list([
+      ['Carrier', s.carrier],
+      [
+        'Tracking number',
+        s.tracking_url
+          ? h('a', { href: s.tracking_url, rel: 'noopener noreferrer', target: '_blank' }, s.tracking_number, hidden_text(' (carrier’s site, new tab)'))
+          : s.tracking_number,
+      ],
+      ['Estimated delivery', date_element(s.estimated_delivery)],
+    ]),
+  );
+}
+
+function review_section(review) {
+  return section(
+    'Review',
+    details_list([
+      ['Rating', `${review.rating} of 5`],
+      ['Text', review.text || '—'],
+      ['Left', time_element(review.at)],
+    ]),
+  );
+}
+
+function notes_section(notes = []) {
+  return section(
+    'Notes',
+    notes.length === 0
+      ? h('p', { class: 'empty' }, 'No notes.')
+      : h('ul', { class: 'notes' }, notes.map((note) => h('li', {}, typeof note === 'string' ? note : note.text))),
+  );
+}
+
+function timeline_section(timeline = []) {
+  return section(
+    'Timeline',
+    h('p', { class: 'hint' }, 'What the customer sees on their order page.'),
+    h(
+      'ol',
+      { class: 'timeline' },
+      timeline.map((step) => h('li', {}, time_element(step.at), ' ', status_badge(step.status), ' ', step.note || '')),
+    ),
+  );
+}
+
+function events_section(events = [], amount) {
+  return section(
+    'Event history',
+    h(
+      'table',
+      { class: 'data events' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col', class: 'number' }, '#'), h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Details')),
+      ),
+      h(
+        'tbody',
+        {},
+        events.map((e) =>
+          h(
+            'tr',
+            { dataset: { type: e.type } },
+            h('td', { class: 'number' }, e.seq),
+            h('th', { scope: 'row' }, event_labels[e.type] || humanize(e.type)),
+            h('td', {}, time_element(e.at)),
+            h('td', {}, describe_event(e, amount)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The parts of an event's data an admin wants, in words (never the raw JSON). */
+function describe_event(event, amount) {
+  const d = event.data || {};
+  const parts = [];
+  const add = (label, value) => {
+    if (value !== undefined && value !== null && value !== '') parts.push([label, value]);
+  };
+  switch (event.type) {
+    case 'order_placed':
+      add('Total', format_cents(d.total_cents));
+      add('Items', (d.items || []).map((i) => `${i.quantity} × ${i.sku}`).join(', '));
+      add('Quoted', d.quote?.amount_display);
+      break;
+    case 'payment_claimed':
+      add('Transaction', d.tx_id);
+      break;
+    case 'payment_detected':
+      add('Transaction', d.txid);
+      add('Amount', amount(d.amount_atomic));
+      add('Confirmations', d.confirmations);
+      break;
+    case 'payment_received':
+      add('Transaction', d.txid);
+      add('Amount', amount(d.amount_atomic));
+      add('Received in total', amount(d.received_total_atomic));
+      add('Source', humanize(d.source));
+      add('Matched by', basis_labels[d.basis] || d.basis);
+      break;
+    case 'payment_requoted':
+      add('New quote', d.quote?.amount_display);
+      add('Expires', d.quote?.expires_at ? time_element(d.quote.expires_at) : null);
+      break;
+    case 'underpayment_expired':
+      add('Received', amount(d.received_atomic));
+      add('Still due', amount(d.still_due_atomic));
+      break;
+    case 'payment_verified':
+      add('Transaction', d.tx_id);
+      add('Received', amount(d.received_atomic));
+      if (d.refund_due_atomic && d.refund_due_atomic !== '0') add('Refund due', amount(d.refund_due_atomic));
+      break;
+    case 'order_shipped':
+      add('Carrier', d.carrier);
+      add('Tracking number', d.tracking_number);
+      add('Estimated delivery', d.estimated_delivery ? date_element(d.estimated_delivery) : null);
+      break;
+    case 'order_cancelled':
+      add('Reason', d.reason);
+      add('By', d.by);
+      break;
+    case 'note_added':
+      add('Note', d.text);
+      break;
+    case 'customer_contacted':
+      add('Message', d.message);
+      break;
+    case 'review_left':
+      add('Rating', d.rating !== undefined ? `${d.rating} of 5` : null);
+      add('Text', d.text);
+      break;
+    default:
+      // An event this page does not know yet: its plain fields, labelled.
+      for (const [key, value] of Object.entries(d)) {
+        if (key !== 'at' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+          add(humanize(key), String(value));
+      }
+  }
+  if (d.by && event.type !== 'order_cancelled') add('By', d.by);
+  if (parts.length === 0) return '—';
+  return h('dl', { class: 'inline' }, parts.map(([label, value]) => h('div', {}, h('dt', {}, label), h('dd', {}, value))));
+}
