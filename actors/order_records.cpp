@@ -46,6 +46,7 @@ persistence::append_item make_append_item(const domain::order& before, const std
     if (!mail.message.empty()) payload["message"] = mail.message;
     item.outbox.push_back({domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at)});
   }
+  item.settles_underpayment = before.underpayment_expired && !before.payment && after.payment;
   for (const auto& raised : follow_ups.exceptions) {
     persistence::exception_row x;
     x.coin = raised.coin;

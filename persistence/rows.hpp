@@ -197,6 +197,9 @@ struct append_item {
   std::vector<outbox_row> outbox;
   std::vector<payment_row> payments;      // counted by this decision
   std::vector<exception_row> exceptions;  // raised by this decision (order_id is the item's)
+  // The order is paid in full after its part payment became an exception: that
+  // exception is settled, in the same transaction.
+  bool settles_underpayment = false;
 };
 
 enum class append_outcome {

@@ -167,6 +167,16 @@ from json_to_recordset($1::json) as r(coin text, txid text, amount_atomic text, 
                                       order_id uuid, created_at_ms bigint)
 )sql"};
 
+// An order paid in full after its part payment had become an exception
+// (underpaid_expired): the exception is settled by the payment, not by the admin.
+const named_statement settle_underpayments{"settle_underpayments", R"sql(
+update payment_exceptions x
+set status = 'resolved', resolution = 'the order was paid in full later', resolved_by = 'order',
+    resolved_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, at_ms bigint)
+where x.order_id = r.order_id and x.reason = 'underpaid_expired' and x.status = 'open'
+)sql"};
+
 // Of the given (coin, txid) pairs, the ones counted before.
 const named_statement counted_payments{"counted_payments", R"sql(
 select p.coin, p.txid
@@ -551,6 +561,7 @@ const std::vector<const named_statement*>& store_statements() {
       &retry_outbox,
       &insert_payments,
       &insert_order_exceptions,
+      &settle_underpayments,
       &counted_payments,
       &payment_candidates,
       &record_exceptions,

@@ -28,6 +28,7 @@ extern const named_statement set_timers;
 extern const named_statement insert_outbox;
 extern const named_statement insert_payments;
 extern const named_statement insert_order_exceptions;
+extern const named_statement settle_underpayments;
 extern const named_statement counted_payments;
 extern const named_statement payment_candidates;
 extern const named_statement record_exceptions;

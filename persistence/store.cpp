@@ -388,6 +388,18 @@ class batch {
     return rows.take();
   }
 
+  std::string settled_underpayments_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i] || !items_[i].settles_underpayment) continue;
+      rows.begin_row();
+      rows.field("order_id", items_[i].read_model.id);
+      rows.field("at_ms", items_[i].read_model.updated_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
   std::vector<append_outcome> outcomes() const {
     std::vector<append_outcome> result;
     result.reserve(size());
@@ -492,8 +504,9 @@ store& store::operator=(store&&) noexcept = default;
 // 6. clear_timers / set_timers: the timers the decisions made moot or want
 //    (rule 3), so a timer exists exactly when its decision committed.
 // 7. insert_outbox: the emails the decisions owe (rule 2).
-// 8. insert_payments / insert_order_exceptions: payments the decisions
-//    counted, and exceptions they raised (issue 4), only when there are any.
+// 8. insert_payments / insert_order_exceptions / settle_underpayments: payments
+//    the decisions counted, exceptions they raised or settled (issue 4), only
+//    when there are any.
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -553,6 +566,8 @@ std::vector<append_outcome> store::append_batch(const std::vector<append_item>& 
       txn.exec_prepared(sql::insert_payments.name, payments);
     if (auto exceptions = state.exceptions_parameter(); !is_empty_array(exceptions))
       txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
+    if (auto settled = state.settled_underpayments_parameter(); !is_empty_array(settled))
+      txn.exec_prepared(sql::settle_underpayments.name, settled);
 
     txn.commit();
     return state.outcomes();

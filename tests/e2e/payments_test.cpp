@@ -278,6 +278,16 @@ TEST(payments, a_part_payment_not_completed_in_time_becomes_an_exception_and_a_m
                        {{"order_id", id}})
                 .status,
             409);
+  // The customer sends the rest after all: the order is paid and its exception settled with it.
+  const std::string rest = std::to_string(std::stoull(order["payment"]["amount_atomic"].get<std::string>()) - 1000000);
+  auto paid = engine.admin_command(id, {{"type", "verify_payment"}, {"tx_id", "p2"}, {"amount_atomic", rest}});
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(paid.data()["status"], "paid");
+  EXPECT_TRUE(exceptions(engine, "open").empty());
+  const json settled = exceptions(engine, "resolved");
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_EQ(settled[0]["id"], x["id"]);
+  EXPECT_EQ(settled[0]["resolved_by"], "order");
 }
 
 TEST(payments, the_payment_qr_code_is_an_svg_for_the_orders_own_customer) {
