@@ -98,6 +98,23 @@ class engine_config_for_caf : public caf::actor_system_config {
   }
 };
 
+/// One asynchronous step of a sequence: it calls `next` once it is finished
+/// (answered or failed), or never, to end the sequence early.
+using step = std::function<void(std::function<void()> next)>;
+
+/// Runs `steps` one after the other, then `done`. The step in flight holds the
+/// runner; the runner holds itself only weakly, so it is freed once the last
+/// step has answered (or a step ended the sequence).
+void run_in_turn(std::vector<step> steps, std::function<void()> done) {
+  auto all = std::make_shared<std::vector<step>>(std::move(steps));
+  auto run = std::make_shared<std::function<void(std::size_t)>>();
+  *run = [all, done = std::move(done), weak = std::weak_ptr<std::function<void(std::size_t)>>(run)](std::size_t i) {
+    if (i == all->size()) return done();
+    (*all)[i]([runner = weak.lock(), i] { (*runner)(i + 1); });
+  };
+  (*run)(0);
+}
+
 // How long checkout waits for a wallet to make an order's subaddress before it
 // falls back to the static address.
 constexpr std::chrono::milliseconds address_timeout{3000};
@@ -229,42 +246,33 @@ struct engine::impl {
   /// Adds each chain watcher's state to the report, one after the other. A
   /// watcher that does not answer is shown as such; the report still completes.
   void report_watchers(services s, std::shared_ptr<nlohmann::json> report, std::function<void(std::string)> done) {
-    auto pending = std::make_shared<std::vector<chain_watcher_actor>>();
-    for (const auto& [coin, w] : s.watchers) pending->push_back(w);
     (*report)["watchers"] = nlohmann::json::array();
-    // The ask in flight holds the stepper; it holds itself only weakly.
-    auto stepper = std::make_shared<std::function<void()>>();
-    *stepper = [this, pending, report, done, weak = std::weak_ptr<std::function<void()>>(stepper)] {
-      if (pending->empty()) {
-        done(report->dump());
-        return;
-      }
-      auto next = weak.lock();
-      auto w = pending->back();
-      pending->pop_back();
-      ask(
-          w,
-          [report, next](watcher_stats& st) {
-            (*report)["watchers"].push_back(
-                {{"coin", st.coin},
-                 {"state", st.up ? "up" : "down"},
-                 {"last_error", st.last_error},
-                 {"height", st.height},
-                 {"last_poll_at",
-                  st.last_poll_ms > 0 ? domain::format_rfc3339(domain::from_unix_ms(st.last_poll_ms)) : ""},
-                 {"polls", st.polls},
-                 {"failures", st.failures},
-                 {"transfers_sent", st.transfers_sent},
-                 {"addresses", st.addresses}});
-            (*next)();
-          },
-          [report, next](const caf::error& e) {
-            (*report)["watchers"].push_back({{"state", "not_answering"}, {"last_error", to_string(e)}});
-            (*next)();
-          },
-          status_atom::value);
-    };
-    (*stepper)();
+    std::vector<step> steps;
+    for (const auto& [coin, watcher] : s.watchers)
+      steps.push_back([this, w = watcher, report](std::function<void()> next) {
+        ask(
+            w,
+            [report, next](watcher_stats& st) {
+              (*report)["watchers"].push_back(
+                  {{"coin", st.coin},
+                   {"state", st.up ? "up" : "down"},
+                   {"last_error", st.last_error},
+                   {"height", st.height},
+                   {"last_poll_at",
+                    st.last_poll_ms > 0 ? domain::format_rfc3339(domain::from_unix_ms(st.last_poll_ms)) : ""},
+                   {"polls", st.polls},
+                   {"failures", st.failures},
+                   {"transfers_sent", st.transfers_sent},
+                   {"addresses", st.addresses}});
+              next();
+            },
+            [report, next](const caf::error& e) {
+              (*report)["watchers"].push_back({{"state", "not_answering"}, {"last_error", to_string(e)}});
+              next();
+            },
+            status_atom::value);
+      });
+    run_in_turn(std::move(steps), [report, done] { done(report->dump()); });
   }
 
   template <class Handle, class OnValue, class OnError, class... Ts>
@@ -438,7 +446,6 @@ namespace {
 struct import_run {
   std::vector<domain::incoming_payment> payments;
   std::vector<int> lines;  // of each payment, for rows the matcher could not record
-  std::size_t next = 0;
   http::import_summary summary;
   http::callback<http::import_summary> done;
 };
@@ -477,52 +484,44 @@ void engine::import_payments(std::string csv, http::callback<http::import_summar
     run->lines.push_back(row.line);
   }
   auto* self_impl = impl_.get();
-  // The chunk in flight holds the stepper; the stepper holds itself only weakly,
-  // so it is freed once the last chunk has answered.
-  auto stepper = std::make_shared<std::function<void()>>();
-  *stepper = [self_impl, run, weak = std::weak_ptr<std::function<void()>>(stepper)] {
-    if (run->next >= run->payments.size()) {
-      std::sort(run->summary.rejected.begin(), run->summary.rejected.end(),
-                [](const auto& a, const auto& b) { return a.line < b.line; });
-      auto done = std::move(run->done);
-      done(std::move(run->summary));
-      return;
-    }
-    auto step = weak.lock();
-    const std::size_t first = run->next;
-    const std::size_t last = std::min(first + import_chunk, run->payments.size());
-    run->next = last;
-    std::vector<domain::incoming_payment> chunk(run->payments.begin() + first, run->payments.begin() + last);
-    self_impl->ask_within(
-        import_chunk_timeout, self_impl->directory->get().matcher,
-        [run, step, first](std::vector<payment_disposition>& out) {
-          for (std::size_t k = 0; k < out.size(); ++k) {
-            switch (out[k].kind) {
-              case payment_disposition::matched:
-              case payment_disposition::awaiting:
-                ++run->summary.matched;
-                break;
-              case payment_disposition::exception:
-                ++run->summary.exceptions;
-                break;
-              case payment_disposition::duplicate:
-                ++run->summary.duplicates;
-                break;
-              case payment_disposition::failed:
-                run->summary.rejected.push_back(
-                    {run->lines[first + k], "not recorded: the order did not answer in time; import the file again"});
-                break;
+  std::vector<step> chunks;
+  for (std::size_t first = 0; first < run->payments.size(); first += import_chunk)
+    chunks.push_back([self_impl, run, first](std::function<void()> next) {
+      const std::size_t last = std::min(first + import_chunk, run->payments.size());
+      std::vector<domain::incoming_payment> chunk(run->payments.begin() + first, run->payments.begin() + last);
+      self_impl->ask_within(
+          import_chunk_timeout, self_impl->directory->get().matcher,
+          [run, first, next](std::vector<payment_disposition>& out) {
+            for (std::size_t k = 0; k < out.size(); ++k) {
+              switch (out[k].kind) {
+                case payment_disposition::matched:
+                case payment_disposition::awaiting:
+                  ++run->summary.matched;
+                  break;
+                case payment_disposition::exception:
+                  ++run->summary.exceptions;
+                  break;
+                case payment_disposition::duplicate:
+                  ++run->summary.duplicates;
+                  break;
+                case payment_disposition::failed:
+                  run->summary.rejected.push_back(
+                      {run->lines[first + k], "not recorded: the order did not answer in time; import the file again"});
+                  break;
+              }
             }
-          }
-          (*step)();
-        },
-        [run](const caf::error& e) {
-          auto done = std::move(run->done);
-          done(failure<http::import_summary>(e));
-        },
-        match_atom::value, std::move(chunk));
-  };
-  (*stepper)();
+            next();
+          },
+          [run](const caf::error& e) {  // ends the sequence: the file is answered with the error
+            run->done(failure<http::import_summary>(e));
+          },
+          match_atom::value, std::move(chunk));
+    });
+  run_in_turn(std::move(chunks), [run] {
+    std::sort(run->summary.rejected.begin(), run->summary.rejected.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
+    run->done(std::move(run->summary));
+  });
 }
 
 void engine::list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) {
@@ -638,7 +637,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
   // (ccc_up{source} says which), so a scrape never fails as a whole.
   auto text = std::make_shared<prometheus_text>();
   auto missing = std::make_shared<std::vector<std::string>>();
-  auto steps = std::make_shared<std::vector<std::function<void(std::function<void()>)>>>();
+  std::vector<step> steps;
   auto* self_impl = impl_.get();
   const auto s = impl_->directory->get();
   auto skip = [missing](const char* source, std::function<void()> next) {
@@ -647,7 +646,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
       next();
     };
   };
-  steps->push_back([=](std::function<void()> next) {
+  steps.push_back([=](std::function<void()> next) {
     self_impl->ask(
         s.store,
         [text, next](persistence::metrics_snapshot& m) {
@@ -662,7 +661,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
         },
         skip("database", next), metrics_atom::value);
   });
-  steps->push_back([=](std::function<void()> next) {
+  steps.push_back([=](std::function<void()> next) {
     self_impl->ask(
         s.registry,
         [text, next](registry_stats& r) {
@@ -674,7 +673,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
         },
         skip("order_registry", next), status_atom::value);
   });
-  steps->push_back([=](std::function<void()> next) {
+  steps.push_back([=](std::function<void()> next) {
     self_impl->ask(
         s.journal,
         [text, next](journal_stats& j) {
@@ -688,7 +687,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
         },
         skip("journal", next), status_atom::value);
   });
-  steps->push_back([=](std::function<void()> next) {
+  steps.push_back([=](std::function<void()> next) {
     self_impl->ask(
         s.matcher,
         [text, next](matcher_stats& m) {
@@ -703,7 +702,7 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
   });
   for (const auto& [coin, watcher] : s.watchers) {
     const auto w = watcher;
-    steps->push_back([=](std::function<void()> next) {
+    steps.push_back([=](std::function<void()> next) {
       self_impl->ask(
           w,
           [text, next](watcher_stats& st) {
@@ -717,19 +716,11 @@ void engine::engine_metrics(std::function<void(std::string)> done) {
           skip("watcher", next), status_atom::value);
     });
   }
-  // The step in flight holds the runner; the runner holds itself only weakly, so
-  // it is freed once the last step has answered.
-  auto run = std::make_shared<std::function<void(std::size_t)>>();
-  *run = [steps, weak = std::weak_ptr<std::function<void(std::size_t)>>(run), text, missing, done](std::size_t i) {
-    if (i == steps->size()) {
-      text->family("ccc_source_up", "gauge", "0 for a part of the engine that did not answer this scrape.");
-      for (const auto& m : *missing) text->sample("ccc_source_up", 0, "source=\"" + m + "\"");
-      done(text->str());
-      return;
-    }
-    (*steps)[i]([runner = weak.lock(), i] { (*runner)(i + 1); });
-  };
-  (*run)(0);
+  run_in_turn(std::move(steps), [text, missing, done] {
+    text->family("ccc_source_up", "gauge", "0 for a part of the engine that did not answer this scrape.");
+    for (const auto& m : *missing) text->sample("ccc_source_up", 0, "source=\"" + m + "\"");
+    done(text->str());
+  });
 }
 
 void engine::check_readiness(std::function<void(http::readiness)> done) {

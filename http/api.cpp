@@ -177,9 +177,10 @@ class api {
     const bool api_path = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/admin/api/", 0) == 0 ||
                           req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics";
     const bool page = !api_path && (req.method == "GET" || req.method == "HEAD");
+    route_match found;
     std::string route = "pages";
     if (!page) {
-      auto found = routes_.match(req.method, req.path);
+      found = routes_.match(req.method, req.path);
       route = found ? found.pattern : "unmatched";
     }
     static const std::set<std::string> known_methods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
@@ -192,7 +193,7 @@ class api {
       serve_page(req, respond);
       return;
     }
-    routes_.dispatch(std::move(req), std::move(respond));
+    routes_.dispatch(std::move(found), std::move(req), std::move(respond));
   }
 
  private:
@@ -403,11 +404,9 @@ class api {
     });
     routes_.add("POST", "/admin/api/mail/{id}/retry", [this](request req, route_params params, responder respond) {
       if (!admin_allowed(req, respond)) return;
-      const std::string text{params.get("id")};
-      char* end = nullptr;
-      const long long id = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || id <= 0)
-        return respond(problem(404, "not_found", "Not found", "no such message"));
+      const auto found = row_id(params);
+      if (!found) return respond(problem(404, "not_found", "Not found", "no such message"));
+      const std::int64_t id = *found;
       spdlog::info("audit: admin from {} retries mail #{}", req.remote_address, id);
       service_.retry_mail(id, [respond, id](domain::result<bool> r) {
         if (!r) return respond(error_response(r.error()));
@@ -448,7 +447,7 @@ class api {
     routes_.add("POST", "/admin/api/payments/exceptions/{id}/assign",
                 [this](request req, route_params params, responder respond) {
                   if (!admin_allowed(req, respond)) return;
-                  auto id = exception_id(params);
+                  auto id = row_id(params);
                   if (!id) return respond(problem(404, "not_found", "Not found", "no such payment exception"));
                   auto body = parse_body(req, respond);
                   if (!body) return;
@@ -465,7 +464,7 @@ class api {
     routes_.add("POST", "/admin/api/payments/exceptions/{id}/dismiss",
                 [this](request req, route_params params, responder respond) {
                   if (!admin_allowed(req, respond)) return;
-                  auto id = exception_id(params);
+                  auto id = row_id(params);
                   if (!id) return respond(problem(404, "not_found", "Not found", "no such payment exception"));
                   auto body = parse_body(req, respond);
                   if (!body) return;
@@ -558,7 +557,8 @@ class api {
     });
   }
 
-  static std::optional<std::int64_t> exception_id(const route_params& params) {
+  /// The `{id}` of a mail message or a payment exception: a positive integer.
+  static std::optional<std::int64_t> row_id(const route_params& params) {
     const std::string text{params.get("id")};
     char* end = nullptr;
     const long long id = std::strtoll(text.c_str(), &end, 10);

@@ -128,6 +128,10 @@ route_match router::match(std::string_view method, std::string_view path) const 
 
 void router::dispatch(request req, responder respond) const {
   auto m = match(req.method, req.path);
+  dispatch(std::move(m), std::move(req), std::move(respond));
+}
+
+void router::dispatch(route_match m, request req, responder respond) const {
   switch (m.result) {
     case route_match::outcome::found:
       (*m.handler)(std::move(req), std::move(m.params), std::move(respond));

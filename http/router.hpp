@@ -54,6 +54,8 @@ class router {
 
   /// match + call; answers 404 `not_found` or 405 `method_not_allowed` (with Allow).
   void dispatch(request req, responder respond) const;
+  /// The same with a match() already made for this request (no second lookup).
+  void dispatch(route_match match, request req, responder respond) const;
 
  private:
   struct segment {
