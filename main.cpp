@@ -12,11 +12,12 @@
 #include <cstring>
 #include <iostream>
 
-#include "actors/engine.hpp"
+#include <memory>
+
+#include "assembly/running_engine.hpp"
 #include "config/config.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
-#include "supervision/bootstrap.hpp"
 
 namespace {
 
@@ -70,22 +71,21 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
 
-  supervision::boot_result boot;
+  std::unique_ptr<assembly::running_engine> engine;
   try {
-    boot = supervision::bootstrap(config);
+    engine = std::make_unique<assembly::running_engine>(config);
   } catch (const std::exception& e) {
     std::cerr << "start-up failed: " << e.what() << "\n";
     return 3;
   }
 
-  actors::engine engine{config, std::move(boot.catalog), std::move(boot.keys)};
   http::server server{server_options_from(config.http),
-                      http::make_api(engine, http::api_options{config.admin.token, config.web.root})};
+                      http::make_api(engine->shop(), http::api_options{config.admin.token, config.web.root})};
   try {
     server.start();
   } catch (const http::bind_error& e) {
     std::cerr << e.what() << " (http.host / http.port, ORDER_ENGINE_HTTP_PORT)\n";
-    engine.stop();
+    engine->stop();
     return 3;
   }
   spdlog::info("serving on http://{}:{}", config.http.host, server.port());
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   const auto stopping = std::chrono::steady_clock::now();
   server.shutdown(config.http.shutdown_grace);
   const auto drained = std::chrono::steady_clock::now();
-  engine.stop();
+  engine->stop();
   using ms = std::chrono::milliseconds;
   spdlog::info("stopped cleanly: requests drained in {} ms, journal flushed and actors stopped in {} ms",
                std::chrono::duration_cast<ms>(drained - stopping).count(),

@@ -1,57 +1,68 @@
 #pragma once
 
-// The engine's actor side as one object: it starts the actor system and the
-// supervised service tree, and serves the HTTP layer's order_service calls by
-// sending typed messages (no CAF in this header: it is included by main).
+// The application face (app::shop_service) as the actors serve it: each call
+// becomes a typed message to the service that owns the answer. The methods
+// are spread by seam: engine.cpp (orders, admin reads), checkout.cpp,
+// payment_import.cpp, engine_status.cpp (metrics, readiness, system).
 
+#include <chrono>
 #include <memory>
-#include <string>
 #include <vector>
 
-#include "config/config.hpp"
+#include "app/shop_service.hpp"
 #include "domain/access.hpp"
-#include "domain/catalog.hpp"
-#include "http/service.hpp"
+
+namespace caf {
+class actor_system;
+}
 
 namespace actors {
 
-/// config::coin_config -> domain::payment_method
-std::vector<domain::payment_method> payment_methods_from(const config::payments_config& payments);
+class service_directory;
 
-class engine final : public http::order_service {
+struct engine_settings {
+  std::shared_ptr<const domain::catalog> catalog;
+  std::vector<domain::payment_method> methods;
+  domain::shipping_policy shipping;
+  domain::access_keys keys{""};
+  std::chrono::milliseconds quote_ttl{std::chrono::minutes{15}};
+  std::chrono::milliseconds ask_timeout{std::chrono::seconds{5}};
+};
+
+class engine final : public app::shop_service {
  public:
-  engine(const config::engine_config& config, domain::catalog products, domain::access_keys keys);
-  ~engine() override;
-
-  /// Lets every append that was accepted reach the database, then stops the
-  /// actors. Called after the HTTP server has drained.
-  void stop();
+  /// `system` and `services` must outlive the engine.
+  engine(caf::actor_system& system, std::shared_ptr<const service_directory> services, engine_settings settings);
 
   std::shared_ptr<const domain::catalog> catalog() const override;
   const std::vector<domain::payment_method>& payment_methods() const override;
-  void place_order(http::checkout_request request, http::callback<http::placed_order> done) override;
-  void get_order(domain::order_id id, http::callback<domain::order> done) override;
-  void execute(domain::order_id id, domain::order_command command, http::callback<domain::order> done) override;
+  domain::shipping_policy shipping_policy() const override;
+  void place_order(app::checkout_request request, app::callback<app::placed_order> done) override;
+  void get_order(domain::order_id id, app::callback<domain::order> done) override;
+  void execute(domain::order_id id, domain::order_command command, app::callback<domain::order> done) override;
   bool token_matches(const domain::order_id& id, std::string_view token) const override;
-  void list_orders(persistence::order_filter filter, http::callback<persistence::order_page> done) override;
-  void admin_order(domain::order_id id, http::callback<http::admin_order_details> done) override;
-  void dead_mail(http::callback<std::vector<persistence::outbox_entry>> done) override;
-  void retry_mail(std::int64_t id, http::callback<bool> done) override;
-  void payment_exceptions(std::string status, http::callback<std::vector<persistence::exception_row>> done) override;
+  void count_event(std::string type, app::callback<bool> done) override;
+
+  void list_orders(app::order_filter filter, app::callback<app::order_page> done) override;
+  void admin_order(domain::order_id id, app::callback<app::admin_order_details> done) override;
+  void dead_mail(app::callback<std::vector<app::dead_message>> done) override;
+  void retry_mail(std::int64_t id, app::callback<bool> done) override;
+  void payment_exceptions(std::string status, app::callback<std::vector<app::payment_exception>> done) override;
   void assign_exception(std::int64_t id, domain::order_id order, std::string by,
-                        http::callback<persistence::exception_row> done) override;
+                        app::callback<app::payment_exception> done) override;
   void dismiss_exception(std::int64_t id, std::string reason, std::string by,
-                         http::callback<persistence::exception_row> done) override;
-  void import_payments(std::string csv, http::callback<http::import_summary> done) override;
-  void count_event(std::string type, http::callback<bool> done) override;
-  void kpis(domain::timestamp from, domain::timestamp to, http::callback<domain::kpi_report> done) override;
-  void engine_metrics(std::function<void(std::string)> done) override;
-  void check_readiness(std::function<void(http::readiness)> done) override;
-  void system_status(std::function<void(std::string)> done) override;
+                         app::callback<app::payment_exception> done) override;
+  void import_payments(std::string csv, app::callback<app::import_summary> done) override;
+  void kpis(domain::timestamp from, domain::timestamp to, app::callback<domain::kpi_report> done) override;
+
+  void engine_metrics(std::function<void(app::engine_metrics)> done) override;
+  void check_readiness(std::function<void(app::readiness)> done) override;
+  void system_status(std::function<void(app::system_report)> done) override;
 
  private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  caf::actor_system& system_;
+  std::shared_ptr<const service_directory> services_;
+  engine_settings settings_;
 };
 
 }  // namespace actors

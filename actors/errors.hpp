@@ -1,7 +1,7 @@
 #pragma once
 
 // Domain rejections travel between actors as caf::error values of the
-// "domain" category (STYLE.md 4), carrying the field and the sentence.
+// "domain" category, carrying the field and the sentence.
 
 #include <caf/error.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Every typed actor interface of the engine, on one screen (STYLE.md 3).
+// Every typed actor interface of the engine, on one screen.
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -8,6 +8,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/messages.hpp"
+#include "supervision/supervisor_interface.hpp"
 
 namespace actors {
 
@@ -68,12 +69,12 @@ using store_actor = caf::typed_actor<
     // the database answers
     caf::replies_to<ping_atom>::with<bool>>;
 
-/// Detached: delivers the email outbox (DESIGN rule 2).
+/// Detached: delivers the email outbox (rows written with the decision that owes them).
 using mailer_actor = caf::typed_actor<
     // periodic: claim due messages, render, send, settle
     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<mailer_stats>>;
 
-/// Detached: every incoming payment goes through it (issue 4): it looks up the
+/// Detached: every incoming payment goes through it: it looks up the
 /// candidate orders, runs domain::match_payment, sends the order its
 /// record_payment and lists what it cannot settle as an exception.
 using payment_matcher_actor = caf::typed_actor<
@@ -97,7 +98,7 @@ using chain_watcher_actor = caf::typed_actor<
     // a fresh receiving address for an order (the label names it in the wallet)
     caf::replies_to<address_atom, std::string>::with<std::string>, caf::replies_to<status_atom>::with<watcher_stats>>;
 
-/// Delivers due timers to their orders (DESIGN rule 3).
+/// Delivers due timers to their orders (durable timers: rows written with the decision).
 using timer_scheduler_actor = caf::typed_actor<
     // periodic: claim due timers and deliver them as fire_timer commands
     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<timer_stats>>;
@@ -106,8 +107,7 @@ using timer_scheduler_actor = caf::typed_actor<
 using number_allocator_actor =
     caf::typed_actor<caf::replies_to<next_atom>::with<std::string>, caf::reacts_to<prefetch_atom>>;
 
-/// Restarts its children with backoff and reports their health.
-using supervisor_actor =
-    caf::typed_actor<caf::replies_to<status_atom>::with<health_report>, caf::reacts_to<restart_atom, std::string>>;
+/// Restarts its children with backoff and reports their health (supervision/).
+using supervisor_actor = supervision::supervisor_actor;
 
 }  // namespace actors

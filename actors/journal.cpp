@@ -7,7 +7,8 @@
 #include <memory>
 
 #include "actors/errors.hpp"
-#include "persistence/store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/journal_store.hpp"
 
 namespace actors {
 namespace {
@@ -70,17 +71,27 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
   };
 }
 
+namespace {
+
+struct writer_session {
+  explicit writer_session(const std::string& url) : db(url) {}
+  persistence::connection db;
+  persistence::journal_store journal{db};
+};
+
+}  // namespace
+
 journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url) {
   // Connected lazily and again after a failure, so that a database that is
   // down at start-up or restarts later costs failed requests, not the actor.
-  auto store = std::make_shared<std::unique_ptr<persistence::store>>();
+  auto store = std::make_shared<std::unique_ptr<writer_session>>();
   return {
       [store, url](
           append_atom,
           std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
         try {
-          if (!*store) *store = std::make_unique<persistence::store>(url);
-          return (*store)->append_batch(batch);
+          if (!*store) *store = std::make_unique<writer_session>(url);
+          return (*store)->journal.append_batch(batch);
         } catch (const std::exception& e) {
           spdlog::error("journal: batch of {} not stored: {}", batch.size(), e.what());
           store->reset();

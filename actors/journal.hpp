@@ -30,7 +30,7 @@ struct journal_state {
   static inline const char* name = "journal";
 };
 
-/// Group commit (DESIGN rule 6): appends that arrive while a batch is being
+/// Group commit: appends that arrive while a batch is being
 /// committed wait in the queue and all go out together in the next one, so
 /// throughput grows with load instead of paying one commit per order.
 /// Spawns `options.writers` detached writers linked to itself.

@@ -7,11 +7,13 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
-#include "actors/mail/mime.hpp"
-#include "actors/mail/renderer.hpp"
-#include "actors/mail/transport.hpp"
+#include "mail/mime.hpp"
+#include "mail/renderer.hpp"
+#include "mail/transport.hpp"
 #include "actors/mail_model.hpp"
-#include "persistence/store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/order_reads.hpp"
+#include "persistence/outbox_store.hpp"
 
 namespace actors {
 namespace {
@@ -41,11 +43,17 @@ struct mailer_core {
   domain::access_keys keys;
   mail::renderer renderer;
   std::unique_ptr<mail::transport> transport;
-  std::unique_ptr<persistence::store> store;
+  struct session {
+    explicit session(const std::string& url) : db(url) {}
+    persistence::connection db;
+    persistence::order_reads orders{db};
+    persistence::outbox_store outbox{db};
+  };
+  std::unique_ptr<session> store;
   mailer_stats stats;
 
-  persistence::store& db() {
-    if (!store) store = std::make_unique<persistence::store>(options.database_url);
+  session& db() {
+    if (!store) store = std::make_unique<session>(options.database_url);
     return *store;
   }
 
@@ -56,9 +64,9 @@ struct mailer_core {
   }
 
   mail::message compose(const persistence::outbox_entry& entry) {
-    auto order = db().find_order(entry.order_id);
+    auto order = db().orders.find_order(entry.order_id);
     if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
-    auto customer = db().find_customer(order->customer_ref);
+    auto customer = db().orders.find_customer(order->customer_ref);
     if (!customer || customer->email.empty()) throw mail::send_error("the customer's details are gone (erased)", false);
     const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
     mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
@@ -80,7 +88,7 @@ struct mailer_core {
     try {
       const auto m = compose(entry);
       transport->send(m, mail::to_mime(m, wall_clock_now()));
-      db().mark_sent(entry.id);
+      db().outbox.mark_sent(entry.id);
       ++stats.sent;
     } catch (const mail::send_error& e) {
       // A permanent refusal (5xx, erased customer) will not get better: dead at once.
@@ -96,7 +104,7 @@ struct mailer_core {
     spdlog::warn("mail: {} #{} for order {} not delivered (attempt {}): {}", entry.kind, entry.id, entry.order_id,
                  entry.attempts + 1, error);
     try {
-      if (db().mark_failed(entry.id, error, backoff(entry.attempts), max_attempts)) {
+      if (db().outbox.mark_failed(entry.id, error, backoff(entry.attempts), max_attempts)) {
         ++stats.dead;
         spdlog::error("mail: {} #{} for order {} is dead after {} attempt(s)", entry.kind, entry.id, entry.order_id,
                       entry.attempts + 1);
@@ -111,7 +119,7 @@ struct mailer_core {
   bool run_once() {
     std::vector<persistence::outbox_entry> due;
     try {
-      due = db().claim_outbox(options.mail.batch, options.mail.lease);
+      due = db().outbox.claim_outbox(options.mail.batch, options.mail.lease);
     } catch (const std::exception& e) {
       store.reset();
       spdlog::warn("mail: cannot read the outbox: {}", e.what());

@@ -17,7 +17,7 @@ struct mailer_options {
   std::string database_url;
 };
 
-/// Delivers the outbox (DESIGN rule 2): claims due messages with a lease,
+/// Delivers the outbox: claims due messages with a lease,
 /// renders each from the order's read model and the customer's row, sends it
 /// over SMTP (or to the file drop), and marks it sent, or failed with an
 /// exponential backoff until `mail.max_attempts` makes it dead. Detached: SMTP

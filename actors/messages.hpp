@@ -1,7 +1,7 @@
 #pragma once
 
 // The values our actors exchange. Nodes never exchange actor messages (they
-// meet in the database, DESIGN rule 8), so these types are only ever passed
+// meet in the database), so these types are only ever passed
 // within one process and are whitelisted instead of serialized.
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -29,19 +29,6 @@ struct order_request {
 /// The order as it stands once the command's events are stored.
 struct order_reply {
   domain::order order;
-};
-
-/// What the supervisor knows about one of its children.
-struct child_status {
-  std::string name;
-  std::string state;  // "running", "restarting", "failed"
-  int restarts = 0;
-  std::string last_error;
-};
-
-struct health_report {
-  bool healthy = false;
-  std::vector<child_status> children;
 };
 
 struct registry_stats {
@@ -114,7 +101,6 @@ using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
-using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using prefetch_atom = caf::atom_constant<caf::atom("prefetch")>;
 using claim_atom = caf::atom_constant<caf::atom("claim")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
@@ -134,7 +120,6 @@ using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_reply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::health_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)

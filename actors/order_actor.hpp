@@ -17,7 +17,7 @@ struct order_state {
 
 struct order_actor_options {
   // Skip the initial load: the order was just created by a checkout. If it did
-  // exist after all, the append conflicts and the actor reloads (rule 1).
+  // exist after all, the append conflicts and the actor reloads (single writer per order).
   bool assume_new = false;
   std::chrono::milliseconds ask_timeout{5000};
   domain::timer_policy timers;

@@ -9,7 +9,6 @@
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
 #include "domain/overloaded.hpp"
-#include "persistence/store.hpp"
 
 namespace actors {
 namespace {
@@ -26,9 +25,9 @@ caf::error unavailable(const std::exception& e) {
   return refusal(domain::error_code::unavailable, "the database is unavailable");
 }
 
-persistence::store& connected(payment_matcher_state& state, const std::string& url) {
-  if (!state.store) state.store = std::make_unique<persistence::store>(url);
-  return *state.store;
+persistence::payment_store& connected(payment_matcher_state& state, const std::string& url) {
+  if (!state.store) state.store = std::make_unique<payment_matcher_state::session>(url);
+  return state.store->payments;
 }
 
 domain::matching_policy policy_for(const payment_matcher_options& options, const std::string& coin) {

@@ -8,7 +8,8 @@
 #include <string>
 
 #include "actors/interfaces.hpp"
-#include "persistence/store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/payment_store.hpp"
 
 namespace actors {
 
@@ -20,12 +21,18 @@ struct payment_matcher_options {
 };
 
 struct payment_matcher_state {
-  std::unique_ptr<persistence::store> store;  // its own connection: this actor is detached
+  /// Its own connection: this actor is detached.
+  struct session {
+    explicit session(const std::string& url) : db(url) {}
+    persistence::connection db;
+    persistence::payment_store payments{db};
+  };
+  std::unique_ptr<session> store;
   matcher_stats stats;
   static inline const char* name = "payment_matcher";
 };
 
-/// The one door for incoming payments (issue 4, "The matcher"). A batch is
+/// The one door for incoming payments. A batch is
 /// matched against the read model in two round trips (what was counted
 /// before, which orders could be meant), each payment goes through
 /// domain::match_payment, and then

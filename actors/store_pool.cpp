@@ -6,7 +6,13 @@
 #include <memory>
 
 #include "actors/errors.hpp"
-#include "persistence/store.hpp"
+#include "persistence/analytics_store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/journal_store.hpp"
+#include "persistence/order_reads.hpp"
+#include "persistence/outbox_store.hpp"
+#include "persistence/shared_state.hpp"
+#include "persistence/timer_store.hpp"
 
 namespace actors {
 namespace {
@@ -16,15 +22,27 @@ caf::error unavailable(const std::exception& e) {
   return to_caf_error(domain::make_error(domain::error_code::unavailable, "the database is unavailable"));
 }
 
+/// One connection and the repositories a reader serves from it.
+struct reader_session {
+  explicit reader_session(const std::string& url) : db(url) {}
+  persistence::connection db;
+  persistence::journal_store journal{db};
+  persistence::order_reads orders{db};
+  persistence::shared_state shared{db};
+  persistence::timer_store timers{db};
+  persistence::outbox_store outbox{db};
+  persistence::analytics_store analytics{db};
+};
+
 }  // namespace
 
 store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::string url) {
-  auto store = std::make_shared<std::unique_ptr<persistence::store>>();
+  auto store = std::make_shared<std::unique_ptr<reader_session>>();
   // Runs `f` on a connected store; on failure drops the connection so the
   // next call reconnects, and answers `unavailable`.
-  auto with_store = [store, url](auto f) -> decltype(f(std::declval<persistence::store&>())) {
+  auto with_store = [store, url](auto f) -> decltype(f(std::declval<reader_session&>())) {
     try {
-      if (!*store) *store = std::make_unique<persistence::store>(url);
+      if (!*store) *store = std::make_unique<reader_session>(url);
       return f(**store);
     } catch (const persistence::invalid_cursor& e) {
       return to_caf_error(domain::make_error(domain::error_code::validation, e.what(), "cursor"));
@@ -36,59 +54,59 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
   using events = std::vector<persistence::stored_event>;
   return {
       [with_store](load_atom, const domain::order_id& id) -> caf::result<events> {
-        return with_store([&](persistence::store& s) -> caf::result<events> { return s.load_events(id.value()); });
+        return with_store([&](reader_session& s) -> caf::result<events> { return s.journal.load_events(id.value()); });
       },
       [with_store](list_atom, const persistence::order_filter& filter) -> caf::result<persistence::order_page> {
         return with_store(
-            [&](persistence::store& s) -> caf::result<persistence::order_page> { return s.list_orders(filter); });
+            [&](reader_session& s) -> caf::result<persistence::order_page> { return s.orders.list_orders(filter); });
       },
       [with_store](customer_atom, const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
-        return with_store([&](persistence::store& s) -> caf::result<std::optional<persistence::customer_row>> {
-          return s.find_customer(ref);
+        return with_store([&](reader_session& s) -> caf::result<std::optional<persistence::customer_row>> {
+          return s.orders.find_customer(ref);
         });
       },
       [with_store](block_atom) -> caf::result<std::int64_t> {
         return with_store(
-            [&](persistence::store& s) -> caf::result<std::int64_t> { return s.next_order_number_block(); });
+            [&](reader_session& s) -> caf::result<std::int64_t> { return s.shared.next_order_number_block(); });
       },
       [with_store](claim_atom, int limit, std::int64_t lease_ms) -> caf::result<std::vector<persistence::due_timer>> {
-        return with_store([&](persistence::store& s) -> caf::result<std::vector<persistence::due_timer>> {
-          return s.claim_due_timers(limit, std::chrono::milliseconds{lease_ms});
+        return with_store([&](reader_session& s) -> caf::result<std::vector<persistence::due_timer>> {
+          return s.timers.claim_due_timers(limit, std::chrono::milliseconds{lease_ms});
         });
       },
       [with_store](release_atom, const std::vector<persistence::due_timer>& timers) -> caf::result<bool> {
-        return with_store([&](persistence::store& s) -> caf::result<bool> {
-          s.release_timers(timers);
+        return with_store([&](reader_session& s) -> caf::result<bool> {
+          s.timers.release_timers(timers);
           return true;
         });
       },
       [with_store](dead_atom, int limit) -> caf::result<std::vector<persistence::outbox_entry>> {
-        return with_store([&](persistence::store& s) -> caf::result<std::vector<persistence::outbox_entry>> {
-          return s.dead_mail(limit);
+        return with_store([&](reader_session& s) -> caf::result<std::vector<persistence::outbox_entry>> {
+          return s.outbox.dead_mail(limit);
         });
       },
       [with_store](retry_atom, std::int64_t id) -> caf::result<bool> {
-        return with_store([&](persistence::store& s) -> caf::result<bool> { return s.retry_mail(id); });
+        return with_store([&](reader_session& s) -> caf::result<bool> { return s.outbox.retry_mail(id); });
       },
       [with_store](event_atom, const std::string& type, std::int64_t at_ms) -> caf::result<bool> {
-        return with_store([&](persistence::store& s) -> caf::result<bool> {
-          s.count_event(type, at_ms);
+        return with_store([&](reader_session& s) -> caf::result<bool> {
+          s.analytics.count_event(type, at_ms);
           return true;
         });
       },
       [with_store](kpi_atom, std::int64_t from_ms, std::int64_t to_ms) -> caf::result<persistence::kpi_inputs> {
-        return with_store([&](persistence::store& s) -> caf::result<persistence::kpi_inputs> {
-          return s.kpi_inputs_between(from_ms, to_ms);
+        return with_store([&](reader_session& s) -> caf::result<persistence::kpi_inputs> {
+          return s.analytics.kpi_inputs_between(from_ms, to_ms);
         });
       },
       [with_store](metrics_atom) -> caf::result<persistence::metrics_snapshot> {
         return with_store(
-            [&](persistence::store& s) -> caf::result<persistence::metrics_snapshot> { return s.metrics(); });
+            [&](reader_session& s) -> caf::result<persistence::metrics_snapshot> { return s.analytics.metrics(); });
       },
       [store, url](ping_atom) -> caf::result<bool> {
         try {
-          if (!*store) *store = std::make_unique<persistence::store>(url);
-          if ((*store)->ping()) return true;
+          if (!*store) *store = std::make_unique<reader_session>(url);
+          if ((*store)->db.ping()) return true;
         } catch (const std::exception&) {
         }
         store->reset();

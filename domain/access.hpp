@@ -25,7 +25,7 @@ class access_keys {
   order_id order_for_idempotency_key(std::string_view key) const;
 
   /// Keyed, so the fingerprint of a request holding personal data cannot be
-  /// reversed by guessing (events carry no personal data, DESIGN rule 5).
+  /// reversed by guessing (events carry no personal data).
   std::string fingerprint(std::string_view canonical_request) const;
 
  private:

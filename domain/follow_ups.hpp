@@ -2,7 +2,7 @@
 
 // What an order owes the world after a decision: the timers it sets or makes
 // moot, and the emails it must send. Derived from the decision's events, so
-// that the journal writes them in the same transaction (DESIGN rules 2, 3).
+// that the journal writes them in the same transaction, so a timer or an email exists exactly when its decision committed.
 
 #include <string>
 #include <vector>

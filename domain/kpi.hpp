@@ -1,6 +1,6 @@
 #pragma once
 
-// The shop's five KPIs (issue 5), computed from read-model facts. Pure: the
+// The shop's five KPIs (docs/KPIS.md), computed from read-model facts. Pure: the
 // caller loads the orders placed in the range and the count of anonymous
 // "checkout started" events; definitions are in docs/KPIS.md.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// The payment matcher of issue 4: which order one incoming payment pays, and how
+// The payment matcher: which order one incoming payment pays, and how
 // well. Every payment goes through it, whether a chain watcher saw it, a wallet
 // CSV import brought it, or the admin entered or assigned it. Pure: the caller
 // looks up what it needs (was the tx counted before, which orders are candidates)
@@ -119,7 +119,7 @@ struct payment_exception {
 
 using match_result = std::variant<duplicate_payment, awaiting_confirmations, payment_matched, payment_exception>;
 
-/// The shop's process for one payment (issue 4, "The matcher", steps 1-5):
+/// The shop's process for one payment (docs/ARCHITECTURE.md, "Payments"):
 ///  1. counted before (`already_counted`) -> duplicate, before anything else. The
 ///     caller counts a tx once it was matched or recorded as an exception, not while
 ///     it awaits confirmations. Resolving an open exception by assign is not a

@@ -103,7 +103,7 @@ result<events> decide_place(const order& o, const place_order& c) {
 
 constexpr std::size_t max_txid_length = 200;
 
-// The shop's process for a payment tied to this order (issue 4, steps 1, 4, 5):
+// The shop's process for a payment tied to this order (received, amount, verified):
 // counted once per tx id; only a pending order takes a payment, and only within
 // its quote unless the admin accepts it late; below the confirmations required
 // it is only "detected"; counted, it pays the order in full (within the

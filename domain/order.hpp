@@ -95,7 +95,7 @@ struct leave_review {
   timestamp at;
 };
 
-/// The follow-ups an order schedules for itself (DESIGN rule 3).
+/// The follow-ups an order schedules for itself (durable timers).
 /// quote_expiry: an order paid in part and not completed by its quote's expiry
 /// becomes a payment exception and the customer is asked to get in touch.
 enum class timer_kind { payment_reminder, unpaid_expiry, review_request, quote_expiry };

@@ -17,7 +17,7 @@ nlohmann::json encode_event(const order_event& event);
 /// payload is not what that type stores.
 std::optional<order_event> decode_event(std::string_view type, const nlohmann::json& payload);
 
-/// The order as its customer sees it (API.md `GET /api/orders/{id}`), also the
+/// The order as its customer sees it (docs/API.md `GET /api/orders/{id}`), also the
 /// read model's `view` column.
 nlohmann::json customer_view(const order& o);
 

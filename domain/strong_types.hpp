@@ -30,7 +30,7 @@ using customer_ref = strong<struct customer_ref_tag, std::string>;  // opaque UU
 using sku = strong<struct sku_tag, std::string>;
 using order_number = strong<struct order_number_tag, std::string>;  // "CCC-000123"
 
-/// US dollars in integer cents (DESIGN rule 9: no floating point near money).
+/// US dollars in integer cents (no floating point near money).
 struct cents {
   std::int64_t value = 0;
   constexpr cents() = default;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The wallet CSV export the admin imports (issue 4, "Admin"): parsed and checked
+// The wallet CSV export the admin imports (docs/API.md, the import): parsed and checked
 // row by row, so that bad rows are reported by line and never stop the good ones.
 // Pure: text in, rows out; matching and the check against earlier imports are the
 // caller's.

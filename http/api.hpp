@@ -1,10 +1,9 @@
 #pragma once
 
-#include <memory>
 #include <string>
 
+#include "app/shop_service.hpp"
 #include "http/message.hpp"
-#include "http/service.hpp"
 
 namespace http {
 
@@ -13,8 +12,8 @@ struct api_options {
   std::string web_root;
 };
 
-/// Every route of API.md plus the operations endpoints and the static web
-/// pages, as one handler for the server. `service` must outlive it.
-handler make_api(order_service& service, api_options options);
+/// Every route of docs/API.md plus the operations endpoints and the static
+/// web pages, as one handler for the server. `shop` must outlive it.
+handler make_api(app::shop_service& shop, api_options options);
 
 }  // namespace http

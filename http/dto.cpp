@@ -2,6 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/access.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
 namespace http::dto {
 
 using domain::error_code;
@@ -206,6 +213,97 @@ domain::result<domain::order_command> review(const json& body) {
   c.text = r.text("text", false);
   if (!r.ok()) return r.error();
   return domain::order_command{c};
+}
+
+domain::result<std::string> idempotency_key(const std::string& key) {
+  if (key.size() > 255 || std::any_of(key.begin(), key.end(), [](char c) { return c < 0x21 || c > 0x7e; }))
+    return make_error(error_code::validation, "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                      "Idempotency-Key");
+  return key;
+}
+
+domain::result<std::string> analytics_event(const json& body) {
+  const json type = body.is_object() ? body.value("type", json()) : json();
+  if (!type.is_string() || type.get<std::string>() != "checkout_started")
+    return make_error(error_code::validation, "type must be \"checkout_started\"", "type");
+  return type.get<std::string>();
+}
+
+namespace {
+
+std::optional<std::string> param(const query_params& query, const char* key) {
+  auto it = query.find(key);
+  if (it == query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+domain::result<app::order_filter> order_filter(const query_params& query) {
+  app::order_filter filter;
+  if (auto status = param(query, "status")) {
+    filter.status = domain::parse_status(*status);
+    if (!filter.status)
+      return make_error(error_code::validation,
+                        "status must be one of pending, paid, processing, shipped, delivered, cancelled", "status");
+  }
+  filter.query = param(query, "q");
+  filter.cursor = param(query, "cursor");
+  if (auto limit = param(query, "limit")) {
+    char* end = nullptr;
+    const long n = std::strtol(limit->c_str(), &end, 10);
+    if (*end != '\0' || n < 1 || n > app::max_page_size)
+      return make_error(error_code::validation, "limit must be 1.." + std::to_string(app::max_page_size), "limit");
+    filter.limit = static_cast<int>(n);
+  }
+  return filter;
+}
+
+domain::result<std::string> exception_status(const query_params& query) {
+  const std::string status = param(query, "status").value_or("open");
+  if (status != "open" && status != "resolved" && status != "dismissed")
+    return make_error(error_code::validation, "status must be one of open, resolved, dismissed", "status");
+  return status;
+}
+
+domain::result<domain::order_id> exception_assignment(const json& body) {
+  const json order = body.is_object() ? body.value("order_id", json()) : json();
+  if (!order.is_string() || !domain::is_uuid(order.get<std::string>()))
+    return make_error(error_code::validation, "order_id must be the id of an order", "order_id");
+  return domain::order_id{order.get<std::string>()};
+}
+
+domain::result<std::string> exception_dismissal(const json& body) {
+  const json reason = body.is_object() ? body.value("reason", json()) : json();
+  const bool blank =
+      !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank || reason.get<std::string>().size() > domain::max_note_length)
+    return make_error(error_code::validation, "reason is required (at most 2000 characters)", "reason");
+  return reason.get<std::string>();
+}
+
+domain::result<day_range> kpi_range(const query_params& query, domain::timestamp today) {
+  using std::chrono::hours;
+  const auto day_of = [](const std::string& text) -> std::optional<domain::timestamp> {
+    if (!domain::is_calendar_date(text)) return std::nullopt;
+    return domain::parse_rfc3339(text + "T00:00:00Z");
+  };
+  day_range range{today - hours{24 * 29}, today};
+  if (auto text = param(query, "to")) {
+    auto day = day_of(*text);
+    if (!day) return make_error(error_code::validation, "to must be a date like 2026-11-30", "to");
+    range.to = *day;
+    if (!param(query, "from")) range.from = range.to - hours{24 * 29};
+  }
+  if (auto text = param(query, "from")) {
+    auto day = day_of(*text);
+    if (!day) return make_error(error_code::validation, "from must be a date like 2026-11-01", "from");
+    range.from = *day;
+  }
+  if (range.from > range.to) return make_error(error_code::validation, "from must not be after to", "from");
+  if (range.to - range.from > hours{24 * 366})
+    return make_error(error_code::validation, "the range is at most 366 days", "from");
+  return range;
 }
 
 }  // namespace http::dto

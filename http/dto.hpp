@@ -1,16 +1,25 @@
 #pragma once
 
-// Request bodies -> domain inputs and commands (STYLE.md 6: request DTOs in
-// one place). A body that is JSON but of the wrong shape is a domain
-// `validation` error naming the field; malformed JSON is the caller's 400.
+// Request bodies, query strings and headers -> domain inputs, commands and
+// the application face's arguments: every request DTO in one place. A body
+// that is JSON but of the wrong shape is a domain `validation` error naming
+// the field; malformed JSON is the caller's 400.
+
+#include <cstdint>
+#include <map>
+#include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "app/views.hpp"
 #include "domain/checkout.hpp"
 #include "domain/error.hpp"
 #include "domain/order.hpp"
+#include "domain/time.hpp"
 
 namespace http::dto {
+
+using query_params = std::map<std::string, std::string>;
 
 domain::result<domain::checkout_input> checkout(const nlohmann::json& body);
 
@@ -22,5 +31,29 @@ domain::result<domain::order_command> payment_claim(const nlohmann::json& body);
 domain::result<domain::order_command> review(const nlohmann::json& body);
 /// POST /api/orders/{id}/requote: no body needed; the engine fills in today's rate.
 domain::result<domain::order_command> requote(const nlohmann::json& body);
+
+/// The Idempotency-Key header: "" (none) or 1 to 255 visible ASCII characters.
+domain::result<std::string> idempotency_key(const std::string& header);
+
+/// `POST /api/analytics/events`: {"type": "checkout_started"}, the only type.
+domain::result<std::string> analytics_event(const nlohmann::json& body);
+
+/// `GET /admin/api/orders?status=&q=&cursor=&limit=`
+domain::result<app::order_filter> order_filter(const query_params& query);
+
+/// `GET /admin/api/payments/exceptions?status=`: open (default), resolved, dismissed.
+domain::result<std::string> exception_status(const query_params& query);
+/// `POST .../exceptions/{id}/assign`: {"order_id": uuid}
+domain::result<domain::order_id> exception_assignment(const nlohmann::json& body);
+/// `POST .../exceptions/{id}/dismiss`: {"reason": text}
+domain::result<std::string> exception_dismissal(const nlohmann::json& body);
+
+/// `GET /admin/api/kpis?from=&to=`: dates (UTC), both days included; default
+/// the 30 days up to `today`; at most 366 days.
+struct day_range {
+  domain::timestamp from;  // midnight of the first day
+  domain::timestamp to;    // midnight of the last day
+};
+domain::result<day_range> kpi_range(const query_params& query, domain::timestamp today);
 
 }  // namespace http::dto

@@ -1,6 +1,6 @@
 #pragma once
 
-// Payment QR codes as standalone SVG (issue 4: GET /api/orders/{id}/payment-qr.svg).
+// Payment QR codes as standalone SVG (GET /api/orders/{id}/payment-qr.svg).
 
 #include <cstddef>
 #include <optional>

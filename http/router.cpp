@@ -137,14 +137,14 @@ void router::dispatch(route_match m, request req, responder respond) const {
       (*m.handler)(std::move(req), std::move(m.params), std::move(respond));
       return;
     case route_match::outcome::method_not_allowed: {
-      auto res = problem(405, "method_not_allowed", "Method Not Allowed", req.method + " is not allowed on " + req.path,
+      auto res = problem(problem_type::method_not_allowed, req.method + " is not allowed on " + req.path,
                          {{"allow", m.allow}});
       res.headers.emplace_back("Allow", m.allow);
       respond(std::move(res));
       return;
     }
     case route_match::outcome::not_found:
-      respond(problem(404, "not_found", "Not Found", "no resource at " + req.path));
+      respond(problem(problem_type::not_found, "no resource at " + req.path));
       return;
   }
 }

@@ -229,7 +229,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       auto verdict = ctx_->limiter.acquire(client);
       if (!verdict.allowed) {
         auto res =
-            problem(429, "rate_limited", "Too Many Requests", "too many requests from " + client + ", retry later");
+            problem(problem_type::rate_limited, "too many requests from " + client + ", retry later");
         res.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
         return send(std::move(res), false, false);
       }
@@ -237,7 +237,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
     auto target = parse_target(std_view(req.target()));
     if (!target) {
-      return send(problem(400, "bad_request", "Bad Request", "malformed request target"), false, false);
+      return send(problem(problem_type::bad_request, "malformed request target"), false, false);
     }
 
     request r;
@@ -284,10 +284,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
       ctx_->on_request(std::move(r), std::move(respond));
     } catch (const std::exception& e) {
       spdlog::error("http handler failed on {}: {}", current_, e.what());
-      if (claim(seq)) on_response(problem(500, "internal", "Internal Server Error", "the server failed to answer"));
+      if (claim(seq)) on_response(problem(problem_type::internal, "the server failed to answer"));
     } catch (...) {
       spdlog::error("http handler failed on {}: unknown exception", current_);
-      if (claim(seq)) on_response(problem(500, "internal", "Internal Server Error", "the server failed to answer"));
+      if (claim(seq)) on_response(problem(problem_type::internal, "the server failed to answer"));
     }
   }
 
@@ -311,18 +311,16 @@ class http_session : public std::enable_shared_from_this<http_session> {
     version_ = 11;
     if (ec == bh::error::body_limit) {
       const auto limit = bulk_ ? ctx_->options.bulk_body_limit : ctx_->options.body_limit;
-      return send(problem(413, "payload_too_large", "Payload Too Large",
-                          "the body exceeds " + std::to_string(limit) + " bytes"),
+      return send(problem(problem_type::payload_too_large, "the body exceeds " + std::to_string(limit) + " bytes"),
                   true, true);
     }
     if (ec == bh::error::header_limit) {
-      return send(problem(431, "headers_too_large", "Request Header Fields Too Large",
-                          "the headers exceed " + std::to_string(ctx_->options.header_limit) + " bytes"),
+      return send(problem(problem_type::headers_too_large, "the headers exceed " + std::to_string(ctx_->options.header_limit) + " bytes"),
                   true, true);
     }
     if (is_parse_error(ec) && ec != bh::error::partial_message) {
       fail(ec, "parse");
-      return send(problem(400, "bad_request", "Bad Request", "the request is not valid HTTP/1.1"), true, true);
+      return send(problem(problem_type::bad_request, "the request is not valid HTTP/1.1"), true, true);
     }
     fail(ec, "read");
     close_socket();
@@ -335,7 +333,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_request_timeout(std::uint64_t seq, beast::error_code ec) {
     if (ec == net::error::operation_aborted || !claim(seq)) return;
     spdlog::warn("http handler did not answer {} within {} ms", current_, ctx_->options.request_timeout.count());
-    on_response(problem(503, "unavailable", "Service Unavailable", "the request was not answered in time"));
+    on_response(problem(problem_type::unavailable, "the request was not answered in time"));
   }
 
   void on_response(response res) {

@@ -7,7 +7,7 @@
 -- Against a migrated database:
 --   pgbench -n -f persistence/bench_checkout.sql -c 8 -j 2 -T 5 "$URL"
 -- tps is then single-order checkouts per second without group commit: the
--- floor that batching (DESIGN rule 6) has to beat.
+-- floor that batching (group commit) has to beat.
 
 -- Random 128-bit ids as two 63-bit halves; collisions are out of reach.
 \set order_hi random(1, 9223372036854775806)

@@ -5,9 +5,22 @@
 
 #include <pqxx/pqxx>
 
-#include "persistence/statements.hpp"
 
 namespace persistence {
+namespace {
+
+std::string create_database(const std::string& quoted_name) {
+  return "create database " + quoted_name;
+}
+
+// WITH (FORCE) ends sessions a crashed test left behind (PostgreSQL 13+).
+std::string drop_database(const std::string& quoted_name) {
+  return "drop database if exists " + quoted_name + " with (force)";
+}
+
+
+}  // namespace
+
 
 namespace {
 
@@ -52,11 +65,11 @@ std::string quote_keyword_value(const std::string& text) {
 }  // namespace
 
 void create_database(const std::string& admin_url, const std::string& name) {
-  run_outside_transaction(admin_url, name, &sql::create_database);
+  run_outside_transaction(admin_url, name, &create_database);
 }
 
 void drop_database(const std::string& admin_url, const std::string& name) {
-  run_outside_transaction(admin_url, name, &sql::drop_database);
+  run_outside_transaction(admin_url, name, &drop_database);
 }
 
 std::string url_with_database(const std::string& url, const std::string& name) {

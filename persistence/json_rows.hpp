@@ -1,7 +1,7 @@
 #pragma once
 
 // Writes a JSON array of flat objects: the one-parameter-per-table batch
-// format that statements.cpp unpacks with json_to_recordset. Hand-written
+// format that the statements unpack with json_to_recordset. Hand-written
 // rather than built with nlohmann::json: the rows are flat and the payloads
 // arrive as JSON text already, so one escaping pass into a reserved buffer is
 // all the work there is.

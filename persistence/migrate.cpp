@@ -11,9 +11,46 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
-#include "persistence/statements.hpp"
+#include "persistence/connection.hpp"
 
 namespace persistence {
+namespace {
+
+// `create table if not exists` and migration files may emit NOTICEs that
+// libpqxx would print to stderr on every start.
+const named_statement quiet_notices{"quiet_notices", "set client_min_messages = warning"};
+
+// Session-level, so it spans the per-file transactions; released explicitly
+// or when the connection closes (a crashed node cannot keep it).
+const named_statement lock_migrations{"lock_migrations",
+                                      "select pg_advisory_lock(hashtext('order_engine.migrations'))"};
+const named_statement unlock_migrations{"unlock_migrations",
+                                        "select pg_advisory_unlock(hashtext('order_engine.migrations'))"};
+
+const named_statement create_schema_migrations{"create_schema_migrations", R"sql(
+create table if not exists schema_migrations (
+    version    integer     primary key,
+    name       text        not null,
+    applied_at timestamptz not null default now()
+)
+)sql"};
+
+const named_statement applied_migrations{"applied_migrations",
+                                         "select version from schema_migrations order by version"};
+
+const named_statement record_migration{"record_migration",
+                                       "insert into schema_migrations (version, name) values ($1, $2)"};
+
+const std::vector<const named_statement*>& migration_statements() {
+  static const std::vector<const named_statement*> all{
+      &quiet_notices,      &lock_migrations,  &unlock_migrations, &create_schema_migrations,
+      &applied_migrations, &record_migration,
+  };
+  return all;
+}
+
+}  // namespace
+
 
 namespace {
 
@@ -56,13 +93,13 @@ std::string read_file(const std::filesystem::path& path) {
 std::vector<int> apply_pending(pqxx::connection& conn, const std::vector<migration_file>& files) {
   {
     pqxx::work txn{conn};
-    txn.exec_prepared(sql::create_schema_migrations.name);
+    txn.exec_prepared(create_schema_migrations.name);
     txn.commit();
   }
   std::set<int> applied;
   {
     pqxx::nontransaction txn{conn};
-    for (const auto& row : txn.exec_prepared(sql::applied_migrations.name)) applied.insert(row[0].as<int>());
+    for (const auto& row : txn.exec_prepared(applied_migrations.name)) applied.insert(row[0].as<int>());
   }
   for (int version : applied) {
     const bool known =
@@ -82,7 +119,7 @@ std::vector<int> apply_pending(pqxx::connection& conn, const std::vector<migrati
     } catch (const std::exception& e) {
       throw std::runtime_error("migration " + file.path.filename().string() + " failed: " + e.what());
     }
-    txn.exec_prepared(sql::record_migration.name, file.version, file.name);
+    txn.exec_prepared(record_migration.name, file.version, file.name);
     txn.commit();
     spdlog::info("applied migration {:03}_{}", file.version, file.name);
     newly_applied.push_back(file.version);
@@ -96,12 +133,12 @@ std::vector<int> migrate(const std::string& url, const std::filesystem::path& di
   const auto files = find_migrations(dir);
   pqxx::connection conn{url};
   // Prepared lazily (not prepare_now): schema_migrations may not exist yet.
-  for (const auto* statement : sql::migration_statements()) conn.prepare(statement->name, statement->text);
+  for (const auto* statement : migration_statements()) conn.prepare(statement->name, statement->text);
   {
     pqxx::nontransaction txn{conn};
-    txn.exec_prepared(sql::quiet_notices.name);
+    txn.exec_prepared(quiet_notices.name);
     // Blocks while another node migrates; it then finds everything applied.
-    txn.exec_prepared(sql::lock_migrations.name);
+    txn.exec_prepared(lock_migrations.name);
   }
   std::vector<int> applied;
   try {
@@ -111,13 +148,13 @@ std::vector<int> migrate(const std::string& url, const std::filesystem::path& di
     // while the connection still works.
     try {
       pqxx::nontransaction txn{conn};
-      txn.exec_prepared(sql::unlock_migrations.name);
+      txn.exec_prepared(unlock_migrations.name);
     } catch (...) {
     }
     throw;
   }
   pqxx::nontransaction txn{conn};
-  txn.exec_prepared(sql::unlock_migrations.name);
+  txn.exec_prepared(unlock_migrations.name);
   return applied;
 }
 

@@ -10,7 +10,7 @@
 namespace supervision {
 namespace {
 
-using self_ptr = actors::supervisor_actor::stateful_pointer<supervisor_state>;
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
 void start_from(self_ptr self, std::size_t first) {
   auto& children = self->state.children;
@@ -52,7 +52,7 @@ supervisor_state::~supervisor_state() {
     if (c.handle) caf::anon_send_exit(c.handle, caf::exit_reason::user_shutdown);
 }
 
-actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vector<child_spec> specs,
+supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vector<child_spec> specs,
                                                         restart_policy policy) {
   self->state.policy = policy;
   for (auto& spec : specs) {
@@ -88,12 +88,12 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
     c.status.state = "restarting";
     spdlog::error("supervisor: {} stopped ({}); restarting in {} ms", c.spec.name, c.status.last_error,
                   backoff.count());
-    self->delayed_send(self, backoff, actors::restart_atom::value, c.spec.name);
+    self->delayed_send(self, backoff, restart_atom::value, c.spec.name);
   });
   start_from(self, 0);
   return {
-      [self](actors::status_atom) {
-        actors::health_report report;
+      [self](status_atom) {
+        health_report report;
         report.healthy = true;
         for (const auto& c : self->state.children) {
           report.children.push_back(c.status);
@@ -101,7 +101,7 @@ actors::supervisor_actor::behavior_type supervisor_impl(self_ptr self, std::vect
         }
         return report;
       },
-      [self](actors::restart_atom, const std::string& name) {
+      [self](restart_atom, const std::string& name) {
         auto& children = self->state.children;
         auto it = std::find_if(children.begin(), children.end(), [&](const auto& c) { return c.spec.name == name; });
         // An earlier child's restart may have brought this one back already

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/interfaces.hpp"
+#include "supervision/supervisor_interface.hpp"
 
 namespace supervision {
 
@@ -30,7 +30,7 @@ struct supervisor_state {
   struct child {
     child_spec spec;
     caf::actor handle;
-    actors::child_status status;
+    child_status status;
     std::vector<std::chrono::steady_clock::time_point> recent_restarts;
   };
   std::vector<child> children;
@@ -50,8 +50,8 @@ struct supervisor_state {
 /// before it; when one dies it is restarted after a backoff together with every
 /// child after it (they hold its old handle). Too many restarts in the window
 /// and the child is marked failed: the tree is unhealthy, /readyz says so.
-actors::supervisor_actor::behavior_type supervisor_impl(
-    actors::supervisor_actor::stateful_pointer<supervisor_state> self, std::vector<child_spec> children,
+supervisor_actor::behavior_type supervisor_impl(
+    supervisor_actor::stateful_pointer<supervisor_state> self, std::vector<child_spec> children,
     restart_policy policy);
 
 }  // namespace supervision

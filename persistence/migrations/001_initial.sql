@@ -3,7 +3,7 @@
 -- schema_migrations (which migrate() creates itself, before any file runs).
 
 -- The journal: an order's truth. Append-only; the primary key is what makes
--- two writers of the same order collide instead of both succeeding (rule 1).
+-- two writers of the same order collide instead of both succeeding.
 create table events (
     order_id    uuid        not null,
     seq         bigint      not null check (seq >= 1),
@@ -36,7 +36,7 @@ create index orders_by_number_prefix on orders (lower(number) text_pattern_ops);
 -- Search by customer email goes customers -> orders.
 create index orders_by_customer on orders (customer_ref);
 
--- Personal data lives only here; events carry customer_ref alone (rule 5).
+-- Personal data lives only here; events carry customer_ref alone.
 -- Columns are nullable so that erasure can blank them while the ref stays.
 create table customers (
     ref        uuid        primary key,

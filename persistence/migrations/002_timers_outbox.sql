@@ -1,4 +1,4 @@
--- Durable timers and the email outbox (DESIGN rules 2 and 3). Both are written
+-- Durable timers and the email outbox. Both are written
 -- in the transaction of the decision that wants them.
 
 -- One row per (order, kind): an order has at most one reminder, one expiry and

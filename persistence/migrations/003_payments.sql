@@ -1,4 +1,4 @@
--- Payment verification (issue 4): the read model's payment columns that the
+-- Payment verification: the read model's payment columns that the
 -- matcher looks orders up by, every payment counted, and the admin's exceptions.
 
 -- payment_address is set only for an address made for the order alone (a

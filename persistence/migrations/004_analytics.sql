@@ -1,4 +1,4 @@
--- Anonymous storefront analytics (issue 5): counts per day and event type, and
+-- Anonymous storefront analytics: counts per day and event type, and
 -- nothing else. No visitor id, no address, no cookie: a row cannot be tied to
 -- anyone, so there is nothing personal to protect or erase.
 create table analytics_daily (

@@ -1,4 +1,4 @@
-// The admin dashboard (issue 5) in Chromium against the real engine on a fresh
+// The admin dashboard in Chromium against the real engine on a fresh
 // database: sign-in, an order from pending to delivered through the dialogs, errors
 // in words, payment exceptions (import, assign by order number, dismiss), dead mail,
 // KPIs. Screenshots of each step go to tests/browser/artifacts/admin/.
@@ -18,7 +18,7 @@ const checkout = (overrides = {}) => ({
 });
 
 // A port nothing listens on, so every email fails at once and becomes dead mail.
-function closed_port() {
+function closedPort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -29,52 +29,52 @@ function closed_port() {
   });
 }
 
-const iso_day = (offset_days) => new Date(Date.now() + offset_days * 86400000).toISOString().slice(0, 10);
+const isoDay = (offsetDays) => new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
 
 describe('admin dashboard', { timeout: 240000 }, () => {
   let engine;
   let browser;
   let page;
   let shots;
-  const page_errors = [];
+  const pageErrors = [];
 
-  async function place_order(key, body = checkout()) {
+  async function placeOrder(key, body = checkout()) {
     const res = await engine.request('POST', '/api/orders', body, { 'Idempotency-Key': key });
     assert.equal(res.status, 201, `checkout answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
-  async function admin_post(path, body, content_type = 'application/json') {
+  async function adminPost(path, body, contentType = 'application/json') {
     const res = await fetch(engine.url + path, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': content_type },
-      body: content_type === 'application/json' ? JSON.stringify(body) : body,
+      headers: { Authorization: `Bearer ${engine.adminToken}`, 'Content-Type': contentType },
+      body: contentType === 'application/json' ? JSON.stringify(body) : body,
     });
     return { status: res.status, body: await res.json() };
   }
 
   // The status shown in the order's summary, as the admin reads it.
-  const shown_status = () =>
+  const shownStatus = () =>
     page.locator('dl.summary > div', { has: page.locator('dt', { hasText: /^Status$/ }) }).locator('dd').innerText();
 
-  const action_buttons = async () =>
+  const actionButtons = async () =>
     (await page.getByRole('region', { name: 'Actions' }).getByRole('button').allInnerTexts()).map((t) => t.trim());
 
-  async function wait_for_status(label) {
-    await eventually(async () => (await shown_status()) === label, 10000, `status ${label} shown`);
+  async function waitForStatus(label) {
+    await eventually(async () => (await shownStatus()) === label, 10000, `status ${label} shown`);
   }
 
   before(async () => {
     engine = await startEngine({
       name: 'admin',
       env: {
-        ORDER_ENGINE_MAIL_SMTP_URL: `smtp://127.0.0.1:${await closed_port()}`,
+        ORDER_ENGINE_MAIL_SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
         ORDER_ENGINE_MAIL_MAX_ATTEMPTS: '1',
       },
     });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => page_errors.push(error.message));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     shots = screenshots('admin');
   });
 
@@ -102,9 +102,9 @@ describe('admin dashboard', { timeout: 240000 }, () => {
   });
 
   test('an order goes from pending to delivered through the dialogs', async () => {
-    await place_order('admin-other-1', checkout({ customer: { name: 'Other', email: 'other@example.com' } }));
-    const order = await place_order('admin-journey');
-    const shown_amount = order.payment.amount_display.split(' ')[0];
+    await placeOrder('admin-other-1', checkout({ customer: { name: 'Other', email: 'other@example.com' } }));
+    const order = await placeOrder('admin-journey');
+    const shownAmount = order.payment.amount_display.split(' ')[0];
 
     await page.goto(`${engine.url}/admin#/orders`);
     const table = page.getByRole('table');
@@ -118,8 +118,8 @@ describe('admin dashboard', { timeout: 240000 }, () => {
 
     await table.getByRole('link', { name: order.number }).click();
     await page.getByRole('heading', { name: `Order ${order.number}` }).waitFor();
-    await wait_for_status('Pending');
-    assert.deepEqual(await action_buttons(), ['Verify payment', 'Cancel', 'Contact customer', 'Add note']);
+    await waitForStatus('Pending');
+    assert.deepEqual(await actionButtons(), ['Verify payment', 'Cancel', 'Contact customer', 'Add note']);
     const customer = page.getByRole('region', { name: 'Customer' });
     assert.match(await customer.innerText(), /Ada Lovelace/);
     assert.match(await customer.innerText(), /ada@example\.com/);
@@ -128,13 +128,13 @@ describe('admin dashboard', { timeout: 240000 }, () => {
 
     await page.getByRole('button', { name: 'Verify payment' }).click();
     const verify = page.getByRole('dialog');
-    assert.equal(await verify.getByLabel('Amount').inputValue(), shown_amount);
+    assert.equal(await verify.getByLabel('Amount').inputValue(), shownAmount);
     await verify.getByLabel('Transaction ID').fill('a1b2c3d4e5f60718293a4b5c6d7e8f90');
     await shots.take(page, 'verify-payment-dialog');
     await verify.getByRole('button', { name: 'Verify payment' }).click();
-    await wait_for_status('Paid');
+    await waitForStatus('Paid');
     assert.equal(await page.getByRole('dialog').count(), 0);
-    assert.deepEqual(await action_buttons(), ['Start processing', 'Cancel', 'Contact customer', 'Add note']);
+    assert.deepEqual(await actionButtons(), ['Start processing', 'Cancel', 'Contact customer', 'Add note']);
     // The typed amount reached the engine exactly as quoted, in atomic units.
     const paid = await engine.adminGet(`/admin/api/orders/${order.id}`);
     assert.equal(paid.body.payments[0].amount_atomic, order.payment.amount_atomic);
@@ -143,8 +143,8 @@ describe('admin dashboard', { timeout: 240000 }, () => {
 
     await page.getByRole('button', { name: 'Start processing' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Start processing' }).click();
-    await wait_for_status('Processing');
-    assert.deepEqual(await action_buttons(), ['Ship', 'Cancel', 'Contact customer', 'Add note']);
+    await waitForStatus('Processing');
+    assert.deepEqual(await actionButtons(), ['Ship', 'Cancel', 'Contact customer', 'Add note']);
     await shots.take(page, 'order-processing');
 
     await page.getByRole('button', { name: 'Ship', exact: true }).click();
@@ -152,22 +152,22 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     // The engine refuses an over-long carrier; its problem+json names the field, shown at that input.
     await ship.getByLabel('Carrier').fill('X'.repeat(101));
     await ship.getByLabel('Tracking number').fill('1Z999AA10123456784');
-    await ship.getByLabel('Estimated delivery').fill(iso_day(3));
+    await ship.getByLabel('Estimated delivery').fill(isoDay(3));
     await ship.getByRole('button', { name: 'Ship' }).click();
     await eventually(async () => (await ship.getByLabel('Carrier').getAttribute('aria-invalid')) === 'true', 10000, 'carrier marked invalid');
     // The message is tied to the input, so a screen reader reads it with the field.
-    const carrier_error = await describedBy(ship.getByLabel('Carrier'));
-    assert.match(carrier_error, /Carrier is longer than 100 characters/);
-    assert.doesNotMatch(carrier_error, /[{}]|validation/);
+    const carrierError = await describedBy(ship.getByLabel('Carrier'));
+    assert.match(carrierError, /Carrier is longer than 100 characters/);
+    assert.doesNotMatch(carrierError, /[{}]|validation/);
     await shots.take(page, 'ship-refused-field');
     await ship.getByLabel('Carrier').fill('UPS');
     await ship.getByLabel('Tracking number').fill('1Z999AA10123456784');
-    await ship.getByLabel('Estimated delivery').fill(iso_day(3));
+    await ship.getByLabel('Estimated delivery').fill(isoDay(3));
     assert.equal(await ship.getByLabel('Estimated delivery').getAttribute('type'), 'date');
     await shots.take(page, 'ship-dialog');
     await ship.getByRole('button', { name: 'Ship' }).click();
-    await wait_for_status('Shipped');
-    assert.deepEqual(await action_buttons(), ['Mark delivered', 'Contact customer', 'Add note']);
+    await waitForStatus('Shipped');
+    assert.deepEqual(await actionButtons(), ['Mark delivered', 'Contact customer', 'Add note']);
     assert.match(await page.getByRole('region', { name: 'Shipment' }).innerText(), /1Z999AA10123456784/);
     await shots.take(page, 'order-shipped');
 
@@ -178,8 +178,8 @@ describe('admin dashboard', { timeout: 240000 }, () => {
 
     await page.getByRole('button', { name: 'Mark delivered' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Mark delivered' }).click();
-    await wait_for_status('Delivered');
-    assert.deepEqual(await action_buttons(), ['Contact customer', 'Add note']);
+    await waitForStatus('Delivered');
+    assert.deepEqual(await actionButtons(), ['Contact customer', 'Add note']);
 
     const history = await page.getByRole('region', { name: 'Event history' }).getByRole('row').allInnerTexts();
     const events = history.slice(1).map((row) => row.split('\t')[1]?.trim() ?? row);
@@ -199,10 +199,10 @@ describe('admin dashboard', { timeout: 240000 }, () => {
   });
 
   test('the list filters by status and pages with Next and Previous, newest first', async () => {
-    const before_count = (await engine.adminGet('/admin/api/orders?limit=500')).body.orders.length;
+    const beforeCount = (await engine.adminGet('/admin/api/orders?limit=500')).body.orders.length;
     const placed = [];
-    for (let i = 0; i < 21; i += 1) placed.push(await place_order(`admin-paging-${i}`));
-    const total = before_count + placed.length;
+    for (let i = 0; i < 21; i += 1) placed.push(await placeOrder(`admin-paging-${i}`));
+    const total = beforeCount + placed.length;
 
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByLabel('Search').fill('');
@@ -215,27 +215,27 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     await page.getByLabel('Status').selectOption('');
     const numbers = async () => (await table.getByRole('row').allInnerTexts()).slice(1).map((row) => row.split('\t')[0].trim());
     await eventually(async () => (await numbers())[0] === placed[20].number, 10000, 'first page, newest first');
-    const first_page = await numbers();
-    assert.equal(first_page.length, 20);
-    assert.deepEqual(first_page.slice(0, 3), [placed[20].number, placed[19].number, placed[18].number]);
+    const firstPage = await numbers();
+    assert.equal(firstPage.length, 20);
+    assert.deepEqual(firstPage.slice(0, 3), [placed[20].number, placed[19].number, placed[18].number]);
     assert.equal(await page.getByRole('button', { name: 'Previous' }).isDisabled(), true);
 
     await page.getByRole('button', { name: 'Next' }).click();
-    await eventually(async () => (await numbers())[0] !== first_page[0], 10000, 'second page');
-    const second_page = await numbers();
-    assert.equal(second_page.length, total - 20);
-    assert.equal(second_page.filter((n) => first_page.includes(n)).length, 0);
+    await eventually(async () => (await numbers())[0] !== firstPage[0], 10000, 'second page');
+    const secondPage = await numbers();
+    assert.equal(secondPage.length, total - 20);
+    assert.equal(secondPage.filter((n) => firstPage.includes(n)).length, 0);
     assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
     await shots.take(page, 'orders-second-page');
 
     await page.getByRole('button', { name: 'Previous' }).click();
-    await eventually(async () => (await numbers())[0] === first_page[0], 10000, 'back on the first page');
+    await eventually(async () => (await numbers())[0] === firstPage[0], 10000, 'back on the first page');
   });
 
   test('the keyboard closes a dialog with Escape and returns to its button', async () => {
     const delivered = (await engine.adminGet('/admin/api/orders?status=delivered')).body.orders[0];
     await page.goto(`${engine.url}/admin#/orders/${delivered.id}`);
-    await wait_for_status('Delivered');
+    await waitForStatus('Delivered');
     await page.getByRole('button', { name: 'Contact customer' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
@@ -247,9 +247,9 @@ describe('admin dashboard', { timeout: 240000 }, () => {
   });
 
   test('a command the status no longer allows is explained in words', async () => {
-    const order = await place_order('admin-stale');
+    const order = await placeOrder('admin-stale');
     await page.goto(`${engine.url}/admin#/orders/${order.id}`);
-    await wait_for_status('Pending');
+    await waitForStatus('Pending');
     // Someone else cancels it while this page still shows it pending.
     await engine.adminCommand(order.id, { type: 'cancel', reason: 'Customer asked by phone' });
 
@@ -270,22 +270,25 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     assert.equal(await dialog.getByLabel('Amount').getAttribute('aria-invalid'), 'true');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.reload();
-    await wait_for_status('Cancelled');
-    assert.deepEqual(await action_buttons(), ['Contact customer', 'Add note']);
+    await waitForStatus('Cancelled');
+    assert.deepEqual(await actionButtons(), ['Contact customer', 'Add note']);
   });
 
   test('amounts convert to atomic units exactly, in the browser', async () => {
     const results = await page.evaluate(async () => {
-      const money = await import('/admin/money.js');
+      const money = await import('/shared/money.js');
       return {
-        xmr: money.decimal_to_atomic('0.431106', 12).atomic,
-        eth: money.decimal_to_atomic('1.000000000000000001', 18).atomic,
+        xmr: money.decimalToAtomic('0.431106', 12).atomic,
+        eth: money.decimalToAtomic('1.000000000000000001', 18).atomic,
         // 0.1 + 0.2 is where floats go wrong.
-        btc: money.decimal_to_atomic('0.30000001', 8).atomic,
-        big: money.decimal_to_atomic('123456789.123456789123456789', 18).atomic,
-        too_precise: money.decimal_to_atomic('0.0000000001', 8).error,
-        zero: money.decimal_to_atomic('0.000', 12).error,
-        back: money.atomic_to_decimal('431106000000', 12),
+        btc: money.decimalToAtomic('0.30000001', 8).atomic,
+        big: money.decimalToAtomic('123456789.123456789123456789', 18).atomic,
+        tooPrecise: money.decimalToAtomic('0.0000000001', 8).error,
+        zero: money.decimalToAtomic('0.000', 12).error,
+        back: money.atomicToDecimal('431106000000', 12),
+        quoted: money.atomicToDecimal('431100000000', 12, { minDecimals: 6 }),
+        bigBack: money.atomicToDecimal('123456789123456789123456789', 18),
+        cents: [money.formatCents(6998), money.formatCents(123456), money.formatCents(-599), money.formatCents(null)],
       };
     });
     assert.deepEqual(results, {
@@ -293,15 +296,60 @@ describe('admin dashboard', { timeout: 240000 }, () => {
       eth: '1000000000000000001',
       btc: '30000001',
       big: '123456789123456789123456789',
-      too_precise: 'This coin has at most 8 decimal places.',
+      tooPrecise: 'This coin has at most 8 decimal places.',
       zero: 'The amount must be more than zero.',
       back: '0.431106',
+      quoted: '0.431100',
+      bigBack: '123456789.123456789123456789',
+      cents: ['$69.98', '$1,234.56', '\u2212$5.99', '—'],
     });
+  });
+
+  test('a button wired with onClick works in the admin; other spellings are refused, not ignored', async () => {
+    await page.goto(`${engine.url}/admin#/orders`);
+    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+    // The same module instance the dashboard's views build their buttons with.
+    const refused = await page.evaluate(async () => {
+      const { h } = await import('/shared/dom.js');
+      window.probeClicks = 0;
+      document.getElementById('main').append(
+        h('button', { type: 'button', onClick: () => { window.probeClicks += 1; } }, 'Probe onClick'));
+      const attempt = (props) => {
+        try {
+          h('button', props);
+          return 'accepted';
+        } catch (error) {
+          return `${error.name}: ${error.message}`;
+        }
+      };
+      return {
+        lowerCase: attempt({ onclick: () => {} }),
+        unknownEvent: attempt({ onFoo: () => {} }),
+        notAFunction: attempt({ onClick: 'alert(1)' }),
+        keyDown: attempt({ onKeyDown: () => {} }),
+      };
+    });
+    await page.getByRole('button', { name: 'Probe onClick' }).click();
+    assert.equal(await page.evaluate(() => window.probeClicks), 1);
+    assert.match(refused.lowerCase, /^TypeError: .*write onClick/);
+    assert.match(refused.unknownEvent, /^TypeError: .*onFoo/);
+    assert.match(refused.notAFunction, /^TypeError: .*onClick must be a function/);
+    assert.equal(refused.keyDown, 'accepted');
+
+    // The dashboard's own onClick buttons: an order's Actions open their dialog.
+    const order = await placeOrder('admin-on-click');
+    await page.goto(`${engine.url}/admin#/orders/${order.id}`);
+    await waitForStatus('Pending');
+    await page.getByRole('region', { name: 'Actions' }).getByRole('button', { name: 'Add note' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: `Add a note to ${order.number}` }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => (await page.getByRole('dialog').count()) === 0, 5000, 'dialog closed');
   });
 
   test('a payment exception from the CSV import is listed and dismissed', async () => {
     const csv = 'txid,coin,amount,received_at,memo\nstray-payment-0001,XMR,0.777777,2026-11-20T10:00:00Z,\n';
-    const imported = await admin_post('/admin/api/payments/import', csv, 'text/csv');
+    const imported = await adminPost('/admin/api/payments/import', csv, 'text/csv');
     assert.equal(imported.status, 200);
     assert.equal(imported.body.exceptions, 1);
 
@@ -331,7 +379,7 @@ describe('admin dashboard', { timeout: 240000 }, () => {
   });
 
   test('the Wallet CSV import shows its counts and rejected lines; an exception is assigned by order number', async () => {
-    const order = await place_order('admin-assign', checkout({ items: [{ sku: 'HP-64XL-TRI', quantity: 1 }] }));
+    const order = await placeOrder('admin-assign', checkout({ items: [{ sku: 'HP-64XL-TRI', quantity: 1 }] }));
     await page.goto(`${engine.url}/admin#/payments`);
     const csv = [
       'txid,coin,amount,received_at,memo',
@@ -383,10 +431,10 @@ describe('admin dashboard', { timeout: 240000 }, () => {
 
   test('KPI tiles and chart for a chosen range, or "KPIs unavailable"', async () => {
     await page.getByRole('link', { name: 'KPIs' }).click();
-    await page.getByLabel('From', { exact: true }).fill(iso_day(-6));
-    await page.getByLabel('To', { exact: true }).fill(iso_day(0));
+    await page.getByLabel('From', { exact: true }).fill(isoDay(-6));
+    await page.getByLabel('To', { exact: true }).fill(isoDay(0));
     await page.getByRole('button', { name: 'Show' }).click();
-    const answer = await engine.adminGet(`/admin/api/kpis?from=${iso_day(-6)}&to=${iso_day(0)}`);
+    const answer = await engine.adminGet(`/admin/api/kpis?from=${isoDay(-6)}&to=${isoDay(0)}`);
     if (answer.status === 404) {
       await page.getByRole('heading', { name: 'KPIs unavailable' }).waitFor();
     } else {
@@ -421,6 +469,6 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('ccc-admin-token')), null);
     await shots.take(page, 'session-ended');
-    assert.deepEqual(page_errors, []);
+    assert.deepEqual(pageErrors, []);
   });
 });

@@ -12,7 +12,7 @@ const BLACK = 'HP 64XL High Yield Black Ink Cartridge';
 const CANON = 'Canon PG-245XL High Yield Black Ink Cartridge';
 const TRACKING = '1Z999AA10123456784';
 
-const iso_day = (offset_days) => new Date(Date.now() + offset_days * 86400000).toISOString().slice(0, 10);
+const isoDay = (offsetDays) => new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
 
 let shop;
 let engine;
@@ -126,7 +126,7 @@ test('a customer orders and pays while the shop verifies and ships it in the das
   const ship = admin.getByRole('dialog');
   await ship.getByLabel('Carrier').fill('UPS');
   await ship.getByLabel('Tracking number').fill(TRACKING);
-  await ship.getByLabel('Estimated delivery').fill(iso_day(3));
+  await ship.getByLabel('Estimated delivery').fill(isoDay(3));
   await shots.take(admin, 'admin-ship');
   await ship.getByRole('button', { name: 'Ship' }).click();
   await eventually(async () => /1Z999AA10123456784/.test(await admin.getByRole('region', { name: 'Shipment' }).innerText()),

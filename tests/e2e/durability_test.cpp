@@ -61,6 +61,11 @@ TEST(durability, sigterm_stops_cleanly_and_keeps_the_data) {
 
 TEST(durability, a_taken_port_is_a_clear_message_not_a_crash) {
   engine_process first;
-  // A second engine on the same port must refuse to start with exit code 3.
-  EXPECT_THROW(engine_process({{"ORDER_ENGINE_HTTP_PORT", std::to_string(first.port())}}), std::runtime_error);
+  // A second engine on the same port (and database) refuses to start: exit code
+  // 3 and a sentence naming the port and the setting, not a signal or a trace.
+  auto second = run_to_exit(first.environment());
+  EXPECT_EQ(second.exit_code, 3) << second.output;
+  EXPECT_NE(second.output.find(std::to_string(first.port())), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("ORDER_ENGINE_HTTP_PORT"), std::string::npos) << second.output;
+  EXPECT_EQ(first.get("/healthz").status, 200);  // the first one is untouched
 }

@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.hpp"
+#include "support/free_port.hpp"
 #include "support/test_database.hpp"
 
 extern char** environ;
@@ -45,11 +47,7 @@ struct reply {
   }
 };
 
-inline int free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  return acceptor.local_endpoint().port();
-}
+using test_support::free_port;
 
 /// One request on a fresh connection.
 inline reply send(int port, const std::string& method, const std::string& target, const std::string& body = "",
@@ -128,6 +126,13 @@ class engine_process {
 
   void start() {
     port_ = free_port();
+    pid_ = spawn_engine(environment());
+    wait_until_healthy();
+  }
+
+  /// What the engine is started with: this test's database and port, mail to
+  /// its drop directory, and the test's own settings on top.
+  std::map<std::string, std::string> environment() const {
     std::map<std::string, std::string> env = {
         {"ORDER_ENGINE_DATABASE_URL", db_.url()},
         {"ORDER_ENGINE_HTTP_PORT", std::to_string(port_)},
@@ -139,8 +144,7 @@ class engine_process {
         {"ORDER_ENGINE_MAIL_DROP_DIR", mail_drop_.string()},
     };
     for (const auto& [k, v] : extra_env_) env[k] = v;
-    pid_ = spawn_engine(env);
-    wait_until_healthy();
+    return env;
   }
 
   /// SIGTERM and wait; returns the exit code.
@@ -231,17 +235,7 @@ inline finished_run run_to_exit(const std::map<std::string, std::string>& env_ov
   return out;
 }
 
-/// Polls `condition` until it holds or `limit` passes; for effects that happen
-/// in the background (timers, mail, readiness).
-template <class F>
-bool eventually(F condition, std::chrono::seconds limit = std::chrono::seconds{20}) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  return false;
-}
+using test_support::eventually;
 
 inline json checkout_body(const std::string& sku = "HP-64XL-BLK", int quantity = 2, const std::string& method = "XMR") {
   return {{"items", {{{"sku", sku}, {"quantity", quantity}}}},

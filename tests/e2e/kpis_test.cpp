@@ -1,5 +1,5 @@
 // The shop's KPIs, the anonymous checkout-started event and /metrics through the
-// real engine (issue 5). The arithmetic itself is unit-tested (kpi_test.cpp);
+// real engine. The arithmetic itself is unit-tested (kpi_test.cpp);
 // this checks that the figures come from the read models as they really are.
 
 #include <gtest/gtest.h>

@@ -145,7 +145,7 @@ TEST_F(lifecycle, admin_drives_an_order_from_pending_to_delivered_and_the_custom
   for (const auto& e : full["events"]) types.push_back(e["type"]);
   EXPECT_EQ(types, (std::vector<std::string>{"order_placed", "payment_received", "payment_verified",
                                              "processing_started", "order_shipped", "order_delivered", "review_left"}));
-  // Events carry no personal data (DESIGN rule 5).
+  // Events carry no personal data.
   EXPECT_EQ(full["events"].dump().find("Lovelace"), std::string::npos);
   EXPECT_EQ(full["events"].dump().find("ada@example.com"), std::string::npos);
 }

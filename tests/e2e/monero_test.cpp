@@ -1,4 +1,4 @@
-// Monero, watched for real (issue 4): the engine against monerod --regtest and the
+// Monero, watched for real: the engine against monerod --regtest and the
 // shop's VIEW-ONLY wallet behind monero-wallet-rpc (tests/integration/monero's
 // harness). Each order gets a subaddress of its own; the customer's wallet pays it,
 // a block is mined, and the watcher and the matcher do the rest. Nothing is mocked.

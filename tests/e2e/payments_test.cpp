@@ -1,4 +1,4 @@
-// Payment verification through the real engine (issue 4): the wallet CSV import
+// Payment verification through the real engine: the wallet CSV import
 // and the matcher behind it, payment exceptions and the admin's assign and
 // dismiss, part payments, late payments, requotes and the payment QR code.
 // Chain watchers have their own suite (monero_e2e_test.cpp).

@@ -85,7 +85,13 @@ TEST(timers, payment_makes_the_reminder_and_the_expiry_moot_in_the_same_transact
       id, {{"type", "verify_payment"}, {"tx_id", "t-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   ASSERT_EQ(paid.status, 200);
   EXPECT_TRUE(pending_timers(engine, id).empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds{2500});
+  // An order placed after it and left unpaid: its reminder and expiry are due
+  // later than the paid order's would have been, so once they have fired the
+  // scheduler has been past the paid order's times too.
+  auto unpaid = place(engine);
+  const std::string unpaid_id = unpaid["id"];
+  ASSERT_TRUE(eventually([&] { return count_events(engine, unpaid_id, "order_cancelled") == 1; }, timer_deadline));
+  EXPECT_EQ(count_events(engine, unpaid_id, "payment_reminder_sent"), 1);
   EXPECT_EQ(count_events(engine, id, "payment_reminder_sent"), 0);
   EXPECT_EQ(engine.get("/api/orders/" + id, bearer(order["access_token"])).data()["status"], "paid");
 }

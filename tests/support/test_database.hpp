@@ -6,8 +6,8 @@
 // Without it the test FAILS: an integration suite that silently skips would
 // report green having checked nothing.
 //
-//   test_support::test_database db{"journal"};
-//   persistence::store store{db.url()};
+//   test_support::test_database database{"journal"};
+//   test_support::repositories db{database.url()};  // support/repositories.hpp
 //
 // Links against ccc_persistence.
 

@@ -1,8 +1,11 @@
 // The admin dashboard's shell: sign-in, the hash router and the section navigation.
 // Each section is a module exporting render(main, params) that fills <main>.
 
-import { api_error, get, on_unauthorized, session } from './api.js';
-import { announce, error_box, fill, h, next_id } from './dom.js';
+import { ApiError } from '../shared/api.js';
+import { fill, h, uid } from '../shared/dom.js';
+import { adminSentence } from '../shared/problems.js';
+import { get, onUnauthorized, session } from './session.js';
+import { announce, errorBox } from './ui.js';
 import * as orders from './orders.js';
 import * as order from './order.js';
 import * as payments from './payments.js';
@@ -12,7 +15,7 @@ import * as system from './system.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
-const sign_out_button = document.getElementById('sign-out');
+const signOutButton = document.getElementById('sign-out');
 
 // Hash routes; the first match wins. `section` lights up the navigation.
 const routes = [
@@ -25,65 +28,65 @@ const routes = [
 ];
 
 /** The route in the hash; /admin/orders/{id} (a link from an email or the log) is the same page. */
-function current_path() {
+function currentPath() {
   const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
   if (hash.startsWith('/')) return hash;
-  const from_path = /^\/admin(\/orders\/[0-9a-fA-F-]{36})\/?$/.exec(location.pathname);
-  return from_path ? from_path[1] : '/orders';
+  const fromPath = /^\/admin(\/orders\/[0-9a-fA-F-]{36})\/?$/.exec(location.pathname);
+  return fromPath ? fromPath[1] : '/orders';
 }
 
-let render_count = 0;
+let renderCount = 0;
 
 async function render() {
-  if (!session.token()) return show_sign_in();
+  if (!session.token()) return showSignIn();
   nav.hidden = false;
-  sign_out_button.hidden = false;
-  const path = current_path();
+  signOutButton.hidden = false;
+  const path = currentPath();
   const route = routes.find((r) => r.pattern.test(path));
   for (const link of nav.querySelectorAll('a')) {
     if (route && link.dataset.section === route.section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  const this_render = ++render_count;
+  const thisRender = ++renderCount;
   if (!route) {
     fill(main, h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, h('a', { href: '#/orders' }, 'Go to the orders')));
-    return focus_heading();
+    return focusHeading();
   }
   const params = route.params ? route.params(route.pattern.exec(path)) : {};
   try {
-    await route.view.render(main, params, { is_current: () => this_render === render_count });
+    await route.view.render(main, params, { isCurrent: () => thisRender === renderCount });
   } catch (error) {
     if (!session.token()) return; // a 401: sign-in is showing
-    fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'), error_box(error.message || String(error)));
+    fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'), errorBox(adminSentence(error)));
   }
-  if (this_render === render_count) focus_heading();
+  if (thisRender === renderCount) focusHeading();
 }
 
 // Moves focus to the new page's heading so keyboard and screen reader users start there.
-function focus_heading() {
+function focusHeading() {
   const heading = main.querySelector('h1');
   if (heading && !main.contains(document.activeElement)) heading.focus({ preventScroll: true });
 }
 
-function show_sign_in(message = '') {
+function showSignIn(message = '') {
   nav.hidden = true;
-  sign_out_button.hidden = true;
+  signOutButton.hidden = true;
   for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
-  const input_id = next_id('admin-token');
-  const error = h('p', { class: 'error', role: 'alert', id: `${input_id}-error`, hidden: !message }, message);
+  const inputId = uid('admin-token');
+  const error = h('p', { class: 'error', role: 'alert', id: `${inputId}-error`, hidden: !message }, message);
   const input = h('input', {
-    id: input_id,
+    id: inputId,
     name: 'token',
     type: 'password',
     autocomplete: 'current-password',
     required: true,
-    'aria-describedby': `${input_id}-error`,
+    'aria-describedby': `${inputId}-error`,
   });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h(
     'form',
     { class: 'sign-in', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: input_id }, 'Admin token'), input),
+    h('div', { class: 'field' }, h('label', { for: inputId }, 'Admin token'), input),
     error,
     button,
   );
@@ -100,14 +103,14 @@ function show_sign_in(message = '') {
     button.disabled = true;
     try {
       // Any cheap authenticated call tells whether the token is right.
-      await get('/admin/api/orders?limit=1', { token, signing_in: true });
+      await get('/admin/api/orders?limit=1', { token, signingIn: true });
       session.save(token);
       input.value = '';
       announce('Signed in.');
       await render();
     } catch (failure) {
       error.textContent =
-        failure.status === 401 ? 'That admin token was not accepted. Check it and try again.' : failure.message;
+        failure.status === 401 ? 'That admin token was not accepted. Check it and try again.' : adminSentence(failure);
       error.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       input.focus();
@@ -124,16 +127,16 @@ function show_sign_in(message = '') {
   input.focus();
 }
 
-on_unauthorized(() => {
+onUnauthorized(() => {
   session.clear();
-  render_count++;
-  show_sign_in('Your session has ended: the admin token was not accepted. Sign in again.');
+  renderCount++;
+  showSignIn('Your session has ended: the admin token was not accepted. Sign in again.');
 });
 
-sign_out_button.addEventListener('click', () => {
+signOutButton.addEventListener('click', () => {
   session.clear();
   announce('Signed out.');
-  show_sign_in();
+  showSignIn();
 });
 
 window.addEventListener('hashchange', () => {
@@ -145,9 +148,9 @@ window.addEventListener('hashchange', () => {
 
 // Keeps errors thrown outside a view (a stray promise) visible rather than silent.
 window.addEventListener('unhandledrejection', (event) => {
-  if (event.reason instanceof api_error) {
+  if (event.reason instanceof ApiError) {
     event.preventDefault();
-    if (event.reason.status !== 401) announce(event.reason.message, 'error');
+    if (event.reason.status !== 401) announce(adminSentence(event.reason), 'error');
   }
 });
 

@@ -1,14 +1,17 @@
-// The five KPIs of DESIGN.md over a date range, as tiles, and the daily orders and
+// The five KPIs (docs/KPIS.md) over a date range, as tiles, and the daily orders and
 // revenue as a plain SVG bar chart (with the same figures as a table).
 
-import { get, query, unauthorized_error } from './api.js';
-import { date_element, fill, h, next_id } from './dom.js';
-import { format_cents } from './money.js';
+import { queryString } from '../shared/api.js';
+import { fill, h, uid } from '../shared/dom.js';
+import { formatCents } from '../shared/money.js';
+import { adminFieldSentence, adminSentence } from '../shared/problems.js';
+import { get, isUnauthorized } from './session.js';
+import { dateElement } from './ui.js';
 
-const svg_ns = 'http://www.w3.org/2000/svg';
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attributes = {}, ...children) {
-  const element = document.createElementNS(svg_ns, tag);
+  const element = document.createElementNS(SVG_NS, tag);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
   for (const child of children.flat()) {
     if (child === null || child === undefined) continue;
@@ -17,7 +20,7 @@ function svg(tag, attributes = {}, ...children) {
   return element;
 }
 
-const iso_day = (date) => {
+const isoDay = (date) => {
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 };
@@ -27,7 +30,7 @@ const state = (() => {
   const to = new Date();
   const from = new Date(to);
   from.setDate(from.getDate() - 29);
-  return { from: iso_day(from), to: iso_day(to) };
+  return { from: isoDay(from), to: isoDay(to) };
 })();
 
 const percent = (rate) => (rate === null || rate === undefined ? 'No data' : `${(rate * 100).toFixed(1)} %`);
@@ -42,32 +45,32 @@ function hours(value) {
   return `${(value / 24).toFixed(1)} days`;
 }
 
-export async function render(main, _params, { is_current }) {
-  const from_id = next_id('kpi-from');
-  const to_id = next_id('kpi-to');
-  const from = h('input', { id: from_id, type: 'date', name: 'from', required: true });
-  const to = h('input', { id: to_id, type: 'date', name: 'to', required: true });
+export async function render(main, _params, { isCurrent }) {
+  const fromId = uid('kpi-from');
+  const toId = uid('kpi-to');
+  const from = h('input', { id: fromId, type: 'date', name: 'from', required: true });
+  const to = h('input', { id: toId, type: 'date', name: 'to', required: true });
   from.value = state.from;
   to.value = state.to;
-  const form_error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const formError = h('p', { class: 'error', role: 'alert', hidden: true });
   const form = h(
     'form',
     { class: 'filters', novalidate: true, 'aria-label': 'Date range' },
-    h('div', { class: 'field' }, h('label', { for: from_id }, 'From'), from),
-    h('div', { class: 'field' }, h('label', { for: to_id }, 'To'), to),
+    h('div', { class: 'field' }, h('label', { for: fromId }, 'From'), from),
+    h('div', { class: 'field' }, h('label', { for: toId }, 'To'), to),
     h('button', { type: 'submit', class: 'primary' }, 'Show'),
-    form_error,
+    formError,
   );
   const results = h('div', { class: 'results' });
   fill(main, h('h1', { tabindex: '-1' }, 'KPIs'), form, results);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    form_error.hidden = true;
+    formError.hidden = true;
     for (const input of [from, to]) input.removeAttribute('aria-invalid');
     const invalid = (input, message) => {
-      form_error.textContent = message;
-      form_error.hidden = false;
+      formError.textContent = message;
+      formError.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       input.focus();
     };
@@ -83,15 +86,15 @@ export async function render(main, _params, { is_current }) {
     results.setAttribute('aria-busy', 'true');
     let report;
     try {
-      report = await get(`/admin/api/kpis${query({ from: state.from, to: state.to })}`);
+      report = await get(`/admin/api/kpis${queryString({ from: state.from, to: state.to })}`);
     } catch (error) {
-      if (error instanceof unauthorized_error || !is_current()) return;
+      if (isUnauthorized(error) || !isCurrent()) return;
       results.removeAttribute('aria-busy');
       if (error.status === 422) {
         // The range itself was refused: say so at the date it is about.
         fill(results);
-        form_error.textContent = error.detail || error.message;
-        form_error.hidden = false;
+        formError.textContent = adminFieldSentence(error);
+        formError.hidden = false;
         const input = error.field === 'to' ? to : from;
         input.setAttribute('aria-invalid', 'true');
         input.focus();
@@ -103,14 +106,14 @@ export async function render(main, _params, { is_current }) {
           'div',
           { class: 'unavailable', role: 'alert' },
           h('h2', {}, 'KPIs unavailable'),
-          h('p', {}, error.status === 404 ? 'This engine does not report KPIs yet.' : error.message),
+          h('p', {}, error.status === 404 ? 'This engine does not report KPIs yet.' : adminSentence(error)),
         ),
       );
       return;
     }
-    if (!is_current()) return;
+    if (!isCurrent()) return;
     results.removeAttribute('aria-busy');
-    fill(results, tiles(report), chart_section(report.daily || []));
+    fill(results, tiles(report), chartSection(report.daily || []));
   }
 
   await load();
@@ -123,7 +126,7 @@ function tiles(r) {
   return h(
     'section',
     { 'aria-labelledby': 'kpi-tiles-heading' },
-    h('h2', { id: 'kpi-tiles-heading' }, 'From ', date_element(r.from), ' to ', date_element(r.to)),
+    h('h2', { id: 'kpi-tiles-heading' }, 'From ', dateElement(r.from), ' to ', dateElement(r.to)),
     h(
       'dl',
       { class: 'kpi-tiles' },
@@ -136,32 +139,32 @@ function tiles(r) {
         pt.count ? `Median, paid to shipped; 90th percentile ${hours(pt.p90_hours)}; ${plural(pt.count, 'order')}` : 'No order shipped in the range',
       ),
       tile('Review rate', percent(r.review_rate), 'Reviews per delivered order'),
-      tile('Average order value', r.average_order_value_cents === null || r.average_order_value_cents === undefined ? 'No data' : format_cents(r.average_order_value_cents), 'Mean total of paid orders'),
+      tile('Average order value', r.average_order_value_cents === null || r.average_order_value_cents === undefined ? 'No data' : formatCents(r.average_order_value_cents), 'Mean total of paid orders'),
     ),
   );
 }
 
 /** A round axis maximum: 1, 2 or 5 times a power of ten, at least `value`. */
-function nice_max(value) {
+function niceMax(value) {
   if (value <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 
-function chart_section(daily) {
-  const heading_id = 'kpi-chart-heading';
+function chartSection(daily) {
+  const headingId = 'kpi-chart-heading';
   if (daily.length === 0) {
-    return h('section', { 'aria-labelledby': heading_id }, h('h2', { id: heading_id }, 'Orders and revenue per day'), h('p', { class: 'empty' }, 'No days in the range.'));
+    return h('section', { 'aria-labelledby': headingId }, h('h2', { id: headingId }, 'Orders and revenue per day'), h('p', { class: 'empty' }, 'No days in the range.'));
   }
-  const total_orders = daily.reduce((sum, d) => sum + (d.orders || 0), 0);
-  const total_revenue = daily.reduce((sum, d) => sum + (d.revenue_cents || 0), 0);
+  const totalOrders = daily.reduce((sum, d) => sum + (d.orders || 0), 0);
+  const totalRevenue = daily.reduce((sum, d) => sum + (d.revenue_cents || 0), 0);
   return h(
     'section',
-    { 'aria-labelledby': heading_id },
-    h('h2', { id: heading_id }, 'Orders and revenue per day'),
+    { 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, 'Orders and revenue per day'),
     h('div', { class: 'legend', 'aria-hidden': 'true' }, h('span', { class: 'swatch revenue' }), 'Revenue (paid orders)', h('span', { class: 'swatch orders' }), 'Orders placed'),
-    chart(daily, `Daily revenue and orders, ${daily[0].date} to ${daily[daily.length - 1].date}: ${plural(total_orders, 'order')}, ${format_cents(total_revenue)} revenue in total. The table below has each day.`),
+    chart(daily, `Daily revenue and orders, ${daily[0].date} to ${daily[daily.length - 1].date}: ${plural(totalOrders, 'order')}, ${formatCents(totalRevenue)} revenue in total. The table below has each day.`),
     h(
       'details',
       {},
@@ -170,7 +173,7 @@ function chart_section(daily) {
         'table',
         { class: 'data' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col', class: 'number' }, 'Orders'), h('th', { scope: 'col', class: 'number' }, 'Revenue'))),
-        h('tbody', {}, daily.map((d) => h('tr', {}, h('th', { scope: 'row' }, date_element(d.date)), h('td', { class: 'number' }, d.orders), h('td', { class: 'number' }, format_cents(d.revenue_cents))))),
+        h('tbody', {}, daily.map((d) => h('tr', {}, h('th', { scope: 'row' }, dateElement(d.date)), h('td', { class: 'number' }, d.orders), h('td', { class: 'number' }, formatCents(d.revenue_cents))))),
       ),
     ),
   );
@@ -180,44 +183,44 @@ function chart(daily, label) {
   const width = 760;
   const height = 280;
   const margin = { top: 16, right: 48, bottom: 40, left: 72 };
-  const plot_w = width - margin.left - margin.right;
-  const plot_h = height - margin.top - margin.bottom;
-  const revenue_max = nice_max(Math.max(...daily.map((d) => d.revenue_cents || 0)));
-  const orders_max = nice_max(Math.max(...daily.map((d) => d.orders || 0)));
-  const slot = plot_w / daily.length;
-  const bar_w = Math.max(1, slot * 0.7);
-  const y_revenue = (cents) => margin.top + plot_h - (cents / revenue_max) * plot_h;
-  const y_orders = (n) => margin.top + plot_h - (n / orders_max) * plot_h;
-  const x_center = (i) => margin.left + slot * i + slot / 2;
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  const revenueMax = niceMax(Math.max(...daily.map((d) => d.revenue_cents || 0)));
+  const ordersMax = niceMax(Math.max(...daily.map((d) => d.orders || 0)));
+  const slot = plotW / daily.length;
+  const barW = Math.max(1, slot * 0.7);
+  const yRevenue = (cents) => margin.top + plotH - (cents / revenueMax) * plotH;
+  const yOrders = (n) => margin.top + plotH - (n / ordersMax) * plotH;
+  const xCenter = (i) => margin.left + slot * i + slot / 2;
 
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const y = margin.top + plot_h - f * plot_h;
+    const y = margin.top + plotH - f * plotH;
     return svg(
       'g',
       { class: 'tick' },
       svg('line', { x1: margin.left, x2: width - margin.right, y1: y, y2: y }),
-      svg('text', { x: margin.left - 8, y: y + 4, 'text-anchor': 'end' }, format_cents(Math.round(revenue_max * f)).replace(/\.00$/, '')),
-      svg('text', { x: width - margin.right + 8, y: y + 4, 'text-anchor': 'start' }, Number.isInteger(orders_max * f) ? orders_max * f : ''),
+      svg('text', { x: margin.left - 8, y: y + 4, 'text-anchor': 'end' }, formatCents(Math.round(revenueMax * f)).replace(/\.00$/, '')),
+      svg('text', { x: width - margin.right + 8, y: y + 4, 'text-anchor': 'start' }, Number.isInteger(ordersMax * f) ? ordersMax * f : ''),
     );
   });
 
   const bars = daily.map((d, i) => {
-    const y = y_revenue(d.revenue_cents || 0);
+    const y = yRevenue(d.revenue_cents || 0);
     return svg(
       'rect',
-      { class: 'bar', x: x_center(i) - bar_w / 2, y, width: bar_w, height: margin.top + plot_h - y },
-      svg('title', {}, `${d.date}: ${plural(d.orders, 'order')}, ${format_cents(d.revenue_cents)}`),
+      { class: 'bar', x: xCenter(i) - barW / 2, y, width: barW, height: margin.top + plotH - y },
+      svg('title', {}, `${d.date}: ${plural(d.orders, 'order')}, ${formatCents(d.revenue_cents)}`),
     );
   });
 
-  const line = svg('polyline', { class: 'orders-line', points: daily.map((d, i) => `${x_center(i)},${y_orders(d.orders || 0)}`).join(' ') });
-  const dots = daily.map((d, i) => svg('circle', { class: 'orders-dot', cx: x_center(i), cy: y_orders(d.orders || 0), r: daily.length > 60 ? 1.5 : 3 }));
+  const line = svg('polyline', { class: 'orders-line', points: daily.map((d, i) => `${xCenter(i)},${yOrders(d.orders || 0)}`).join(' ') });
+  const dots = daily.map((d, i) => svg('circle', { class: 'orders-dot', cx: xCenter(i), cy: yOrders(d.orders || 0), r: daily.length > 60 ? 1.5 : 3 }));
 
   // At most about eight date labels, always the first and the last day.
   const every = Math.max(1, Math.ceil(daily.length / 8));
   const labels = daily.map((d, i) =>
     (i % every === 0 && daily.length - 1 - i >= every / 2) || i === daily.length - 1
-      ? svg('text', { class: 'x-label', x: x_center(i), y: height - margin.bottom + 18, 'text-anchor': 'middle' }, d.date.slice(5))
+      ? svg('text', { class: 'x-label', x: xCenter(i), y: height - margin.bottom + 18, 'text-anchor': 'middle' }, d.date.slice(5))
       : null,
   );
 
@@ -229,7 +232,7 @@ function chart(daily, label) {
     line,
     dots,
     labels,
-    svg('text', { class: 'axis-title', x: 12, y: margin.top + plot_h / 2, transform: `rotate(-90 12 ${margin.top + plot_h / 2})`, 'text-anchor': 'middle' }, 'Revenue'),
-    svg('text', { class: 'axis-title', x: width - 8, y: margin.top + plot_h / 2, transform: `rotate(90 ${width - 8} ${margin.top + plot_h / 2})`, 'text-anchor': 'middle' }, 'Orders'),
+    svg('text', { class: 'axis-title', x: 12, y: margin.top + plotH / 2, transform: `rotate(-90 12 ${margin.top + plotH / 2})`, 'text-anchor': 'middle' }, 'Revenue'),
+    svg('text', { class: 'axis-title', x: width - 8, y: margin.top + plotH / 2, transform: `rotate(90 ${width - 8} ${margin.top + plotH / 2})`, 'text-anchor': 'middle' }, 'Orders'),
   );
 }

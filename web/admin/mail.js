@@ -1,9 +1,11 @@
 // Emails that failed every attempt, each with a Retry that queues it again.
 
-import { get, post, unauthorized_error } from './api.js';
-import { announce, error_box, fill, h, hidden_text, humanize, time_element } from './dom.js';
+import { fill, h, hiddenText } from '../shared/dom.js';
+import { adminSentence } from '../shared/problems.js';
+import { get, isUnauthorized, post } from './session.js';
+import { announce, errorBox, humanize, timeElement } from './ui.js';
 
-const kinds = {
+const KINDS = {
   order_confirmation: 'Order confirmation',
   new_order_admin: 'New order (to the shop)',
   payment_received: 'Payment received',
@@ -13,9 +15,9 @@ const kinds = {
   review_request: 'Review request',
   contact_customer: 'Message to the customer',
 };
-const kind_label = (kind) => kinds[kind] || humanize(kind);
+const kindLabel = (kind) => KINDS[kind] || humanize(kind);
 
-export async function render(main, _params, { is_current }) {
+export async function render(main, _params, { isCurrent }) {
   const list = h('div', { class: 'results', 'aria-busy': 'true' });
   fill(
     main,
@@ -27,12 +29,12 @@ export async function render(main, _params, { is_current }) {
   try {
     answer = await get('/admin/api/mail/dead');
   } catch (error) {
-    if (error instanceof unauthorized_error || !is_current()) return;
-    fill(list, error_box(`The dead mail could not be loaded. ${error.message}`));
+    if (isUnauthorized(error) || !isCurrent()) return;
+    fill(list, errorBox(`The dead mail could not be loaded. ${adminSentence(error)}`));
     list.removeAttribute('aria-busy');
     return;
   }
-  if (!is_current()) return;
+  if (!isCurrent()) return;
   list.removeAttribute('aria-busy');
   const messages = answer.messages || [];
   if (messages.length === 0) {
@@ -41,26 +43,27 @@ export async function render(main, _params, { is_current }) {
   }
   const rows = messages.map((m) => {
     const outcome = h('span', {});
-    const retry = h('button', { type: 'button', class: 'secondary' }, 'Retry', hidden_text(`: ${kind_label(m.kind)}, email ${m.id}`));
-    retry.addEventListener('click', async () => {
+    const retry = h('button', { type: 'button', class: 'secondary', onClick: () => retryMessage() },
+      'Retry', hiddenText(`: ${kindLabel(m.kind)}, email ${m.id}`));
+    async function retryMessage() {
       retry.disabled = true;
       try {
         await post(`/admin/api/mail/${encodeURIComponent(m.id)}/retry`, {});
         fill(outcome, 'Queued again.');
         retry.remove();
-        announce(`${kind_label(m.kind)} email ${m.id} is queued again.`);
+        announce(`${kindLabel(m.kind)} email ${m.id} is queued again.`);
       } catch (error) {
-        if (error instanceof unauthorized_error) return;
+        if (isUnauthorized(error)) return;
         retry.disabled = false;
-        fill(outcome, h('span', { class: 'error', role: 'alert' }, error.status === 404 ? 'It is no longer dead (already retried?).' : error.message));
+        fill(outcome, h('span', { class: 'error', role: 'alert' }, error.status === 404 ? 'It is no longer dead (already retried?).' : adminSentence(error)));
       }
-    });
+    }
     return h(
       'tr',
       {},
-      h('td', {}, time_element(m.created_at)),
-      h('th', { scope: 'row' }, kind_label(m.kind)),
-      h('td', {}, m.order_id ? h('a', { href: `#/orders/${m.order_id}` }, 'Open the order', hidden_text(` ${m.order_id}`)) : '—'),
+      h('td', {}, timeElement(m.created_at)),
+      h('th', { scope: 'row' }, kindLabel(m.kind)),
+      h('td', {}, m.order_id ? h('a', { href: `#/orders/${m.order_id}` }, 'Open the order', hiddenText(` ${m.order_id}`)) : '—'),
       h('td', { class: 'number' }, m.attempts),
       h('td', {}, m.last_error || '—'),
       h('td', {}, retry, outcome),

@@ -1,25 +1,25 @@
 // One order: what was bought, by whom, its payments, its timeline and event history,
-// and the commands its status allows, each asked for in a <dialog> form.
+// and the commands its status allows, each asked for in a <dialog> form. One
+// file on purpose: each command's form sits beside the part of the page it changes.
 
-import { get, post, unauthorized_error } from './api.js';
+import { fill, h, hiddenText } from '../shared/dom.js';
+import { atomicToDecimal, decimalToAtomic, formatAtomic, formatCents, splitDisplayAmount } from '../shared/money.js';
+import { adminSentence } from '../shared/problems.js';
+import { get, isUnauthorized, post } from './session.js';
 import {
   announce,
-  date_element,
-  details_list,
-  error_box,
-  fill,
-  form_dialog,
-  h,
-  hidden_text,
+  dateElement,
+  detailsList,
+  errorBox,
+  formDialog,
   humanize,
-  status_badge,
-  status_label,
-  time_element,
-} from './dom.js';
-import { atomic_to_decimal, decimal_to_atomic, format_atomic, format_cents } from './money.js';
+  statusBadge,
+  statusLabel,
+  timeElement,
+} from './ui.js';
 
-// What each status allows, as issue 5 lists it; the engine checks again (409).
-const actions_by_status = {
+// What each status allows; the engine checks again (409).
+const ACTIONS_BY_STATUS = {
   pending: ['verify_payment', 'cancel'],
   paid: ['start_processing', 'cancel'],
   processing: ['ship', 'cancel'],
@@ -27,9 +27,9 @@ const actions_by_status = {
   delivered: [],
   cancelled: [],
 };
-const always = ['contact_customer', 'add_note'];
+const ALWAYS = ['contact_customer', 'add_note'];
 
-const action_labels = {
+const ACTION_LABELS = {
   verify_payment: 'Verify payment',
   start_processing: 'Start processing',
   ship: 'Ship',
@@ -40,11 +40,11 @@ const action_labels = {
 };
 
 /** The commands offered for a status, in a stable order. */
-export function allowed_actions(status) {
-  return [...(actions_by_status[status] ?? []), ...always];
+export function allowedActions(status) {
+  return [...(ACTIONS_BY_STATUS[status] ?? []), ...ALWAYS];
 }
 
-const event_labels = {
+const EVENT_LABELS = {
   order_placed: 'Order placed',
   payment_claimed: 'Customer says they paid',
   payment_detected: 'Payment seen, waiting for confirmations',
@@ -63,7 +63,7 @@ const event_labels = {
   review_left: 'Review left',
 };
 
-const basis_labels = {
+const BASIS_LABELS = {
   assigned: 'assigned by the admin',
   address: 'its own address',
   memo: 'the memo',
@@ -71,7 +71,7 @@ const basis_labels = {
   amount: 'the exact amount',
 };
 
-const payment_states = {
+const PAYMENT_STATES = {
   awaiting: 'Awaiting payment',
   detected: 'Seen, waiting for confirmations',
   underpaid: 'Underpaid',
@@ -79,36 +79,36 @@ const payment_states = {
   overpaid: 'Overpaid (refund due)',
 };
 
-export async function render(main, { id }, { is_current }) {
+export async function render(main, { id }, { isCurrent }) {
   fill(main, h('h1', { tabindex: '-1' }, 'Order'), h('p', { 'aria-busy': 'true' }, 'Loading…'));
   let order;
   try {
     order = await get(`/admin/api/orders/${encodeURIComponent(id)}`);
   } catch (error) {
-    if (error instanceof unauthorized_error || !is_current()) return;
-    const message = error.status === 404 ? 'There is no order with this id.' : error.message;
-    fill(main, h('h1', { tabindex: '-1' }, 'Order'), back_link(), error_box(message));
+    if (isUnauthorized(error) || !isCurrent()) return;
+    const message = error.status === 404 ? 'There is no order with this id.' : adminSentence(error);
+    fill(main, h('h1', { tabindex: '-1' }, 'Order'), backLink(), errorBox(message));
     return;
   }
-  if (!is_current()) return;
-  show(main, order, is_current);
+  if (!isCurrent()) return;
+  show(main, order, isCurrent);
 }
 
-const back_link = () => h('p', { class: 'back' }, h('a', { href: '#/orders' }, '← All orders'));
+const backLink = () => h('p', { class: 'back' }, h('a', { href: '#/orders' }, '← All orders'));
 
-function show(main, order, is_current) {
+function show(main, order, isCurrent) {
   const coin = order.payment?.method;
   const decimals = order.payment?.decimals;
-  const amount = (atomic) => format_atomic(atomic, decimals, coin);
+  const amount = (atomic) => formatAtomic(atomic, decimals, coin);
 
   const refresh = async (message) => {
     try {
       const fresh = await get(`/admin/api/orders/${encodeURIComponent(order.id)}`);
-      if (!is_current()) return;
-      show(main, fresh, is_current);
+      if (!isCurrent()) return;
+      show(main, fresh, isCurrent);
     } catch (error) {
-      if (error instanceof unauthorized_error) return;
-      announce(`The order could not be reloaded. ${error.message}`, 'error');
+      if (isUnauthorized(error)) return;
+      announce(`The order could not be reloaded. ${adminSentence(error)}`, 'error');
       return;
     }
     if (message) announce(message);
@@ -118,16 +118,16 @@ function show(main, order, is_current) {
   const run = (type, fields = {}) => post(`/admin/api/orders/${encodeURIComponent(order.id)}/commands`, { type, ...fields });
 
   const dialogs = {
-    verify_payment: () => verify_dialog(order, run),
+    verify_payment: () => verifyDialog(order, run),
     start_processing: () =>
-      form_dialog({
+      formDialog({
         title: `Start processing ${order.number}`,
         intro: h('p', {}, 'The order is being prepared for shipping. The customer sees this on their order page.'),
         submit: 'Start processing',
         action: () => run('start_processing'),
       }),
     ship: () =>
-      form_dialog({
+      formDialog({
         title: `Ship ${order.number}`,
         intro: h('p', {}, 'The customer gets the shipping email with the tracking number.'),
         fields: [
@@ -140,14 +140,14 @@ function show(main, order, is_current) {
           run('ship', { carrier: v.carrier, tracking_number: v.tracking_number, estimated_delivery: v.estimated_delivery }),
       }),
     mark_delivered: () =>
-      form_dialog({
+      formDialog({
         title: `Mark ${order.number} delivered`,
         intro: h('p', {}, 'Do this once the carrier reports delivery. The customer is asked for a review later.'),
         submit: 'Mark delivered',
         action: () => run('mark_delivered'),
       }),
     cancel: () =>
-      form_dialog({
+      formDialog({
         title: `Cancel ${order.number}`,
         intro: h(
           'p',
@@ -162,7 +162,7 @@ function show(main, order, is_current) {
         action: (v) => run('cancel', { reason: v.reason }),
       }),
     contact_customer: () =>
-      form_dialog({
+      formDialog({
         title: `Contact ${order.customer?.name || 'the customer'}`,
         intro: h('p', {}, `The message is emailed to ${order.customer?.email || 'the customer'} and kept in the history.`),
         fields: [{ name: 'message', label: 'Message', required: true, multiline: true }],
@@ -170,7 +170,7 @@ function show(main, order, is_current) {
         action: (v) => run('contact_customer', { message: v.message }),
       }),
     add_note: () =>
-      form_dialog({
+      formDialog({
         title: `Add a note to ${order.number}`,
         intro: h('p', {}, 'Notes are for the shop only; the customer does not see them.'),
         fields: [{ name: 'text', label: 'Note', required: true, multiline: true }],
@@ -179,9 +179,9 @@ function show(main, order, is_current) {
       }),
   };
 
-  const done_messages = {
+  const doneMessages = {
     verify_payment: (o) =>
-      o.status === 'paid' ? 'Payment verified: the order is Paid.' : `Payment recorded: the order is still ${status_label(o.status)}.`,
+      o.status === 'paid' ? 'Payment verified: the order is Paid.' : `Payment recorded: the order is still ${statusLabel(o.status)}.`,
     start_processing: () => 'Processing started.',
     ship: () => 'Shipped: the customer gets the tracking email.',
     mark_delivered: () => 'Marked delivered.',
@@ -190,45 +190,45 @@ function show(main, order, is_current) {
     add_note: () => 'Note added.',
   };
 
-  const action_buttons = allowed_actions(order.status).map((type) =>
+  const actionButtons = allowedActions(order.status).map((type) =>
     h(
       'button',
       {
         type: 'button',
-        class: type === 'cancel' ? 'danger' : always.includes(type) ? 'secondary' : 'primary',
-        onclick: async () => {
+        class: type === 'cancel' ? 'danger' : ALWAYS.includes(type) ? 'secondary' : 'primary',
+        onClick: async () => {
           const result = await dialogs[type]();
-          if (result && result !== true) await refresh(done_messages[type](result));
+          if (result && result !== true) await refresh(doneMessages[type](result));
         },
       },
-      action_labels[type],
+      ACTION_LABELS[type],
     ),
   );
 
   fill(
     main,
-    back_link(),
+    backLink(),
     h('h1', { tabindex: '-1' }, `Order ${order.number}`),
-    details_list(
+    detailsList(
       [
-        ['Status', status_badge(order.status)],
+        ['Status', statusBadge(order.status)],
         order.cancel_reason ? ['Cancel reason', `${order.cancel_reason}${order.cancelled_by ? ` (by ${order.cancelled_by})` : ''}`] : null,
-        ['Total', format_cents(order.total_cents)],
+        ['Total', formatCents(order.total_cents)],
         ['Payment method', coin || '—'],
-        ['Placed', time_element(order.created_at)],
-        ['Updated', time_element(order.updated_at)],
+        ['Placed', timeElement(order.created_at)],
+        ['Updated', timeElement(order.updated_at)],
         ['Order id', h('code', {}, order.id)],
       ],
       { class: 'facts summary', 'aria-label': 'Summary' },
     ),
-    h('section', { class: 'actions', 'aria-labelledby': 'actions-heading' }, h('h2', { id: 'actions-heading' }, 'Actions'), h('div', { class: 'toolbar' }, action_buttons)),
-    h('div', { class: 'columns' }, items_section(order), customer_section(order)),
-    payment_section(order, amount),
-    order.shipment ? shipment_section(order.shipment) : null,
-    order.review ? review_section(order.review) : null,
-    notes_section(order.notes),
-    timeline_section(order.timeline),
-    events_section(order.events, amount),
+    h('section', { class: 'actions', 'aria-labelledby': 'actions-heading' }, h('h2', { id: 'actions-heading' }, 'Actions'), h('div', { class: 'toolbar' }, actionButtons)),
+    h('div', { class: 'columns' }, itemsSection(order), customerSection(order)),
+    paymentSection(order, amount),
+    order.shipment ? shipmentSection(order.shipment) : null,
+    order.review ? reviewSection(order.review) : null,
+    notesSection(order.notes),
+    timelineSection(order.timeline),
+    eventsSection(order.events, amount),
   );
 }
 
@@ -242,26 +242,26 @@ function today() {
  * The amount written as the customer's payment page shows it ("0.252420", trailing
  * zeros kept) when it is the quoted amount; otherwise its shortest exact form.
  */
-function as_customer_sees(atomic, payment) {
-  const shown = /^\s*(\d+(?:\.\d+)?)/.exec(payment.amount_display || '')?.[1];
-  if (shown && decimal_to_atomic(shown, payment.decimals).atomic === atomic) return shown;
-  return atomic_to_decimal(atomic, payment.decimals);
+function asCustomerSees(atomic, payment) {
+  const shown = splitDisplayAmount(payment.amount_display).number;
+  if (shown && decimalToAtomic(shown, payment.decimals).atomic === atomic) return shown;
+  return atomicToDecimal(atomic, payment.decimals);
 }
 
 /** Verify asks for the amount in the coin's unit and sends it as exact atomic units. */
-function verify_dialog(order, run) {
+function verifyDialog(order, run) {
   const payment = order.payment || {};
   const decimals = payment.decimals;
   const coin = payment.method || '';
   // An underpaid order waits for the rest, so that is what a second payment is expected to be.
   const expected = payment.state === 'underpaid' && payment.still_due_atomic ? payment.still_due_atomic : payment.amount_atomic;
-  const prefill = expected && Number.isInteger(decimals) ? as_customer_sees(expected, payment) : '';
-  const hints = [`The quoted amount is ${payment.amount_display || format_atomic(payment.amount_atomic, decimals, coin)}.`];
+  const prefill = expected && Number.isInteger(decimals) ? asCustomerSees(expected, payment) : '';
+  const hints = [`The quoted amount is ${payment.amount_display || formatAtomic(payment.amount_atomic, decimals, coin)}.`];
   if (payment.state === 'underpaid' && payment.still_due_atomic)
-    hints.push(`Received so far ${format_atomic(payment.received_atomic, decimals, coin)}; still due ${format_atomic(payment.still_due_atomic, decimals, coin)}.`);
+    hints.push(`Received so far ${formatAtomic(payment.received_atomic, decimals, coin)}; still due ${formatAtomic(payment.still_due_atomic, decimals, coin)}.`);
   hints.push(`In ${coin || 'the coin'}, as the wallet shows it.`);
   const claims = order.payment_claims || [];
-  return form_dialog({
+  return formDialog({
     title: `Verify payment for ${order.number}`,
     intro: [
       h('p', {}, 'Check the wallet first: the payment is recorded exactly as entered here.'),
@@ -271,7 +271,7 @@ function verify_dialog(order, run) {
       { name: 'tx_id', label: 'Transaction ID', required: true, spellcheck: false },
       {
         name: 'amount',
-        api_field: 'amount_atomic',
+        apiField: 'amount_atomic',
         label: 'Amount',
         value: prefill,
         required: true,
@@ -283,11 +283,11 @@ function verify_dialog(order, run) {
     submit: 'Verify payment',
     validate: (values) => {
       if (!Number.isInteger(decimals)) return { field: 'amount', message: 'The coin’s decimals are unknown; reload the order.' };
-      const converted = decimal_to_atomic(values.amount, decimals);
+      const converted = decimalToAtomic(values.amount, decimals);
       return converted.error ? { field: 'amount', message: converted.error } : null;
     },
     action: (values) =>
-      run('verify_payment', { tx_id: values.tx_id, amount_atomic: decimal_to_atomic(values.amount, decimals).atomic }),
+      run('verify_payment', { tx_id: values.tx_id, amount_atomic: decimalToAtomic(values.amount, decimals).atomic }),
   });
 }
 
@@ -296,7 +296,7 @@ function section(title, ...content) {
   return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
 }
 
-function items_section(order) {
+function itemsSection(order) {
   return section(
     'Items',
     h(
@@ -325,8 +325,8 @@ function items_section(order) {
             h('th', { scope: 'row' }, item.name),
             h('td', {}, h('code', {}, item.sku)),
             h('td', { class: 'number' }, item.quantity),
-            h('td', { class: 'number' }, format_cents(item.unit_price_cents)),
-            h('td', { class: 'number' }, format_cents(item.line_total_cents)),
+            h('td', { class: 'number' }, formatCents(item.unit_price_cents)),
+            h('td', { class: 'number' }, formatCents(item.line_total_cents)),
           ),
         ),
       ),
@@ -338,14 +338,14 @@ function items_section(order) {
           ['Shipping', order.shipping_cents],
           ['Total', order.total_cents],
         ].map(([label, cents]) =>
-          h('tr', {}, h('th', { scope: 'row', colspan: 4 }, label), h('td', { class: 'number' }, format_cents(cents))),
+          h('tr', {}, h('th', { scope: 'row', colspan: 4 }, label), h('td', { class: 'number' }, formatCents(cents))),
         ),
       ),
     ),
   );
 }
 
-function customer_section(order) {
+function customerSection(order) {
   const customer = order.customer || {};
   const s = order.shipping || {};
   const address = [s.line1, s.line2, [s.postal_code, s.city].filter(Boolean).join(' '), [s.region, s.country].filter(Boolean).join(', ')]
@@ -353,7 +353,7 @@ function customer_section(order) {
     .map((line) => h('span', { class: 'line' }, line));
   return section(
     'Customer',
-    details_list([
+    detailsList([
       ['Name', customer.name || '—'],
       ['Email', customer.email ? h('a', { href: `mailto:${customer.email}` }, customer.email) : '—'],
       ['Ship to', address.length ? h('address', {}, address) : '—'],
@@ -361,20 +361,20 @@ function customer_section(order) {
   );
 }
 
-function payment_section(order, amount) {
+function paymentSection(order, amount) {
   const p = order.payment || {};
-  const facts = details_list([
-    ['State', payment_states[p.state] || humanize(p.state)],
+  const facts = detailsList([
+    ['State', PAYMENT_STATES[p.state] || humanize(p.state)],
     ['Quoted', p.amount_display || amount(p.amount_atomic)],
     ['Received', amount(p.received_atomic ?? '0')],
     p.still_due_atomic ? ['Still due', amount(p.still_due_atomic)] : null,
     p.refund_due_atomic && p.refund_due_atomic !== '0' ? ['Refund due', amount(p.refund_due_atomic)] : null,
     ['Confirmations', p.confirmations_required ? `${p.confirmations ?? 0} of ${p.confirmations_required}` : '—'],
     p.tx_id ? ['Transaction', h('code', {}, p.tx_id)] : null,
-    p.paid_at ? ['Paid', time_element(p.paid_at)] : null,
+    p.paid_at ? ['Paid', timeElement(p.paid_at)] : null,
     ['Address', p.address ? h('code', { class: 'wrap' }, p.address) : '—'],
     p.memo ? ['Memo', h('code', {}, p.memo)] : null,
-    ['Quote expires', time_element(p.expires_at)],
+    ['Quote expires', timeElement(p.expires_at)],
   ]);
   const claims = order.payment_claims || [];
   const payments = order.payments || [];
@@ -405,13 +405,13 @@ function payment_section(order, amount) {
               h(
                 'tr',
                 {},
-                h('td', {}, time_element(pay.received_at)),
+                h('td', {}, timeElement(pay.received_at)),
                 h('td', {}, h('code', { class: 'wrap' }, pay.txid)),
                 h('td', { class: 'number' }, pay.coin === p.method ? amount(pay.amount_atomic) : `${pay.amount_atomic} atomic ${pay.coin}`),
                 h('td', { class: 'number' }, pay.confirmations),
                 h('td', {}, pay.counted ? 'Yes' : 'Not yet (waiting for confirmations)'),
                 h('td', {}, humanize(pay.source)),
-                h('td', {}, basis_labels[pay.basis] || humanize(pay.basis)),
+                h('td', {}, BASIS_LABELS[pay.basis] || humanize(pay.basis)),
               ),
             ),
           ),
@@ -423,34 +423,34 @@ function payment_section(order, amount) {
   );
 }
 
-function shipment_section(s) {
+function shipmentSection(s) {
   return section(
     'Shipment',
-    details_list([
+    detailsList([
       ['Carrier', s.carrier],
       [
         'Tracking number',
         s.tracking_url
-          ? h('a', { href: s.tracking_url, rel: 'noopener noreferrer', target: '_blank' }, s.tracking_number, hidden_text(' (carrier’s site, new tab)'))
+          ? h('a', { href: s.tracking_url, rel: 'noopener noreferrer', target: '_blank' }, s.tracking_number, hiddenText(' (carrier’s site, new tab)'))
           : s.tracking_number,
       ],
-      ['Estimated delivery', date_element(s.estimated_delivery)],
+      ['Estimated delivery', dateElement(s.estimated_delivery)],
     ]),
   );
 }
 
-function review_section(review) {
+function reviewSection(review) {
   return section(
     'Review',
-    details_list([
+    detailsList([
       ['Rating', `${review.rating} of 5`],
       ['Text', review.text || '—'],
-      ['Left', time_element(review.at)],
+      ['Left', timeElement(review.at)],
     ]),
   );
 }
 
-function notes_section(notes = []) {
+function notesSection(notes = []) {
   return section(
     'Notes',
     notes.length === 0
@@ -459,19 +459,19 @@ function notes_section(notes = []) {
   );
 }
 
-function timeline_section(timeline = []) {
+function timelineSection(timeline = []) {
   return section(
     'Timeline',
     h('p', { class: 'hint' }, 'What the customer sees on their order page.'),
     h(
       'ol',
       { class: 'timeline' },
-      timeline.map((step) => h('li', {}, time_element(step.at), ' ', status_badge(step.status), ' ', step.note || '')),
+      timeline.map((step) => h('li', {}, timeElement(step.at), ' ', statusBadge(step.status), ' ', step.note || '')),
     ),
   );
 }
 
-function events_section(events = [], amount) {
+function eventsSection(events = [], amount) {
   return section(
     'Event history',
     h(
@@ -490,9 +490,9 @@ function events_section(events = [], amount) {
             'tr',
             { dataset: { type: e.type } },
             h('td', { class: 'number' }, e.seq),
-            h('th', { scope: 'row' }, event_labels[e.type] || humanize(e.type)),
-            h('td', {}, time_element(e.at)),
-            h('td', {}, describe_event(e, amount)),
+            h('th', { scope: 'row' }, EVENT_LABELS[e.type] || humanize(e.type)),
+            h('td', {}, timeElement(e.at)),
+            h('td', {}, describeEvent(e, amount)),
           ),
         ),
       ),
@@ -501,7 +501,7 @@ function events_section(events = [], amount) {
 }
 
 /** The parts of an event's data an admin wants, in words (never the raw JSON). */
-function describe_event(event, amount) {
+function describeEvent(event, amount) {
   const d = event.data || {};
   const parts = [];
   const add = (label, value) => {
@@ -509,7 +509,7 @@ function describe_event(event, amount) {
   };
   switch (event.type) {
     case 'order_placed':
-      add('Total', format_cents(d.total_cents));
+      add('Total', formatCents(d.total_cents));
       add('Items', (d.items || []).map((i) => `${i.quantity} × ${i.sku}`).join(', '));
       add('Quoted', d.quote?.amount_display);
       break;
@@ -526,11 +526,11 @@ function describe_event(event, amount) {
       add('Amount', amount(d.amount_atomic));
       add('Received in total', amount(d.received_total_atomic));
       add('Source', humanize(d.source));
-      add('Matched by', basis_labels[d.basis] || d.basis);
+      add('Matched by', BASIS_LABELS[d.basis] || d.basis);
       break;
     case 'payment_requoted':
       add('New quote', d.quote?.amount_display);
-      add('Expires', d.quote?.expires_at ? time_element(d.quote.expires_at) : null);
+      add('Expires', d.quote?.expires_at ? timeElement(d.quote.expires_at) : null);
       break;
     case 'underpayment_expired':
       add('Received', amount(d.received_atomic));
@@ -544,7 +544,7 @@ function describe_event(event, amount) {
     case 'order_shipped':
       add('Carrier', d.carrier);
       add('Tracking number', d.tracking_number);
-      add('Estimated delivery', d.estimated_delivery ? date_element(d.estimated_delivery) : null);
+      add('Estimated delivery', d.estimated_delivery ? dateElement(d.estimated_delivery) : null);
       break;
     case 'order_cancelled':
       add('Reason', d.reason);

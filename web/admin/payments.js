@@ -1,22 +1,14 @@
 // Payments the matcher could not tie to one order (assign or dismiss them) and the
 // wallet CSV import that feeds the matcher.
 
-import { api_error, call, get, post, query, unauthorized_error } from './api.js';
-import {
-  announce,
-  details_list,
-  error_box,
-  fill,
-  form_dialog,
-  h,
-  hidden_text,
-  humanize,
-  next_id,
-  time_element,
-} from './dom.js';
-import { format_atomic } from './money.js';
+import { queryString } from '../shared/api.js';
+import { fill, h, hiddenText, uid } from '../shared/dom.js';
+import { formatAtomic } from '../shared/money.js';
+import { adminSentence } from '../shared/problems.js';
+import { adminRequest, get, isUnauthorized, post } from './session.js';
+import { announce, detailsList, errorBox, formDialog, humanize, timeElement } from './ui.js';
 
-const reasons = {
+const REASONS = {
   no_reference_and_no_amount_match: 'No order reference, and no pending order asks this amount',
   several_candidates: 'Several pending orders ask this amount',
   conflicting_references: 'Its references point to different orders',
@@ -27,47 +19,47 @@ const reasons = {
   underpaid_expired: 'The order was paid in part when its quote expired',
 };
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Coin decimals come from the public catalog of payment methods; loaded once.
-let decimals_by_coin = null;
-async function coin_decimals() {
-  if (decimals_by_coin) return decimals_by_coin;
+let decimalsByCoin = null;
+async function coinDecimals() {
+  if (decimalsByCoin) return decimalsByCoin;
   try {
     const methods = await get('/api/payment-methods');
-    decimals_by_coin = Object.fromEntries(methods.map((m) => [m.code, m.decimals]));
+    decimalsByCoin = Object.fromEntries(methods.map((m) => [m.code, m.decimals]));
   } catch {
     return {}; // amounts then show in atomic units; try again next time
   }
-  return decimals_by_coin;
+  return decimalsByCoin;
 }
 
 const state = { status: 'open' };
 
-export async function render(main, _params, { is_current }) {
-  const status_id = next_id('exception-status');
+export async function render(main, _params, { isCurrent }) {
+  const statusId = uid('exception-status');
   const status = h(
     'select',
-    { id: status_id },
+    { id: statusId },
     h('option', { value: 'open' }, 'Open'),
     h('option', { value: 'resolved' }, 'Resolved'),
     h('option', { value: 'dismissed' }, 'Dismissed'),
   );
   status.value = state.status;
   const list = h('div', { class: 'results' });
-  const heading_id = next_id('exceptions-heading');
+  const headingId = uid('exceptions-heading');
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Payments'),
     h(
       'section',
-      { 'aria-labelledby': heading_id },
-      h('h2', { id: heading_id }, 'Payment exceptions'),
+      { 'aria-labelledby': headingId },
+      h('h2', { id: headingId }, 'Payment exceptions'),
       h('p', {}, 'Payments the matcher could not tie to exactly one order. Assign each to its order or dismiss it with a reason.'),
-      h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: status_id }, 'Show'), status)),
+      h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: statusId }, 'Show'), status)),
       list,
     ),
-    import_section(() => load()),
+    importSection(() => load()),
   );
   status.addEventListener('change', () => {
     state.status = status.value;
@@ -79,22 +71,22 @@ export async function render(main, _params, { is_current }) {
     let answer;
     let decimals;
     try {
-      [answer, decimals] = await Promise.all([get(`/admin/api/payments/exceptions${query({ status: state.status })}`), coin_decimals()]);
+      [answer, decimals] = await Promise.all([get(`/admin/api/payments/exceptions${queryString({ status: state.status })}`), coinDecimals()]);
     } catch (error) {
-      if (error instanceof unauthorized_error || !is_current()) return;
-      fill(list, error_box(`The payment exceptions could not be loaded. ${error.message}`));
+      if (isUnauthorized(error) || !isCurrent()) return;
+      fill(list, errorBox(`The payment exceptions could not be loaded. ${adminSentence(error)}`));
       list.removeAttribute('aria-busy');
       return;
     }
-    if (!is_current()) return;
+    if (!isCurrent()) return;
     list.removeAttribute('aria-busy');
-    fill(list, exceptions_table(answer.exceptions || [], decimals, load));
+    fill(list, exceptionsTable(answer.exceptions || [], decimals, load));
   }
 
   await load();
 }
 
-function exceptions_table(exceptions, decimals, reload) {
+function exceptionsTable(exceptions, decimals, reload) {
   if (exceptions.length === 0) return h('p', { class: 'empty' }, `No ${state.status} payment exceptions.`);
   const open = state.status === 'open';
   return h(
@@ -120,12 +112,12 @@ function exceptions_table(exceptions, decimals, reload) {
           'tr',
           { dataset: { txid: x.txid } },
           h('th', { scope: 'row' }, h('code', { class: 'wrap' }, x.txid)),
-          h('td', { class: 'number' }, format_atomic(x.amount_atomic, decimals[x.coin], x.coin)),
-          h('td', {}, time_element(x.received_at)),
+          h('td', { class: 'number' }, formatAtomic(x.amount_atomic, decimals[x.coin], x.coin)),
+          h('td', {}, timeElement(x.received_at)),
           h('td', {}, x.memo ? h('code', {}, x.memo) : '—'),
-          h('td', {}, reasons[x.reason] || humanize(x.reason)),
+          h('td', {}, REASONS[x.reason] || humanize(x.reason)),
           h('td', {}, humanize(x.source)),
-          h('td', {}, open ? resolve_buttons(x, decimals, reload) : outcome(x)),
+          h('td', {}, open ? resolveButtons(x, decimals, reload) : outcome(x)),
         ),
       ),
     ),
@@ -133,26 +125,24 @@ function exceptions_table(exceptions, decimals, reload) {
 }
 
 function outcome(x) {
-  return details_list([
-    [x.status === 'dismissed' ? 'Dismissed' : 'Resolved', time_element(x.resolved_at)],
+  return detailsList([
+    [x.status === 'dismissed' ? 'Dismissed' : 'Resolved', timeElement(x.resolved_at)],
     x.order_id ? ['Order', h('a', { href: `#/orders/${x.order_id}` }, 'Open the order')] : null,
     x.resolution ? ['Note', x.resolution] : null,
     x.resolved_by ? ['By', x.resolved_by] : null,
   ]);
 }
 
-function resolve_buttons(x, decimals, reload) {
-  const amount = format_atomic(x.amount_atomic, decimals[x.coin], x.coin);
-  const assign = h('button', { type: 'button', class: 'secondary' }, 'Assign', hidden_text(` payment ${x.txid}`));
-  const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss', hidden_text(` payment ${x.txid}`));
-  assign.addEventListener('click', async () => {
-    const done = await form_dialog({
+function resolveButtons(x, decimals, reload) {
+  const amount = formatAtomic(x.amount_atomic, decimals[x.coin], x.coin);
+  const assign = async () => {
+    const done = await formDialog({
       title: 'Assign payment to an order',
       intro: h('p', {}, `${amount}, transaction `, h('code', { class: 'wrap' }, x.txid), '.'),
       fields: [
         {
           name: 'order',
-          api_field: 'order_id',
+          apiField: 'order_id',
           label: 'Order ID or number',
           required: true,
           spellcheck: false,
@@ -161,17 +151,17 @@ function resolve_buttons(x, decimals, reload) {
       ],
       submit: 'Assign',
       action: async (values) => {
-        const order_id = await order_id_of(values.order);
-        return post(`/admin/api/payments/exceptions/${encodeURIComponent(x.id)}/assign`, { order_id });
+        const orderId = await orderIdOf(values.order);
+        return post(`/admin/api/payments/exceptions/${encodeURIComponent(x.id)}/assign`, { order_id: orderId });
       },
     });
     if (done) {
       announce(`Payment ${x.txid} assigned to its order.`);
       await reload();
     }
-  });
-  dismiss.addEventListener('click', async () => {
-    const done = await form_dialog({
+  };
+  const dismiss = async () => {
+    const done = await formDialog({
       title: 'Dismiss payment exception',
       intro: h('p', {}, `${amount}, transaction `, h('code', { class: 'wrap' }, x.txid), '. It stays on record as dismissed.'),
       fields: [{ name: 'reason', label: 'Reason', required: true, multiline: true, hint: 'Why this payment needs no order, e.g. “refunded to sender”.' }],
@@ -183,25 +173,30 @@ function resolve_buttons(x, decimals, reload) {
       announce(`Payment ${x.txid} dismissed.`);
       await reload();
     }
-  });
-  return h('div', { class: 'row-actions' }, assign, dismiss);
+  };
+  return h(
+    'div',
+    { class: 'row-actions' },
+    h('button', { type: 'button', class: 'secondary', onClick: assign }, 'Assign', hiddenText(` payment ${x.txid}`)),
+    h('button', { type: 'button', class: 'secondary', onClick: dismiss }, 'Dismiss', hiddenText(` payment ${x.txid}`)),
+  );
 }
 
 /** An order id as typed, or the id of the order with the typed number. */
-async function order_id_of(text) {
+async function orderIdOf(text) {
   const value = text.trim();
-  if (uuid.test(value)) return value.toLowerCase();
+  if (UUID.test(value)) return value.toLowerCase();
   const number = value.toUpperCase();
-  const page = await get(`/admin/api/orders${query({ q: number, limit: 10 })}`);
+  const page = await get(`/admin/api/orders${queryString({ q: number, limit: 10 })}`);
   const found = (page.orders || []).find((o) => o.number === number);
-  if (!found) throw new api_error(`No order has the number ${number}.`, { field: 'order_id' });
+  if (!found) throw Object.assign(new Error(`No order has the number ${number}.`), { field: 'order_id' });
   return found.id;
 }
 
-function import_section(after_import) {
-  const heading_id = next_id('import-heading');
-  const file_id = next_id('wallet-csv');
-  const file = h('input', { id: file_id, type: 'file', name: 'file', accept: '.csv,text/csv', 'aria-describedby': `${file_id}-hint` });
+function importSection(afterImport) {
+  const headingId = uid('import-heading');
+  const fileId = uid('wallet-csv');
+  const file = h('input', { id: fileId, type: 'file', name: 'file', accept: '.csv,text/csv', 'aria-describedby': `${fileId}-hint` });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Import');
   const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
   const form = h(
@@ -210,8 +205,8 @@ function import_section(after_import) {
     h(
       'div',
       { class: 'field' },
-      h('label', { for: file_id }, 'Wallet CSV'),
-      h('p', { class: 'hint', id: `${file_id}-hint` }, 'The wallet’s export, with the header txid,coin,amount,received_at,memo. Importing a file again counts nothing twice.'),
+      h('label', { for: fileId }, 'Wallet CSV'),
+      h('p', { class: 'hint', id: `${fileId}-hint` }, 'The wallet’s export, with the header txid,coin,amount,received_at,memo. Importing a file again counts nothing twice.'),
       file,
     ),
     button,
@@ -220,7 +215,7 @@ function import_section(after_import) {
     event.preventDefault();
     const chosen = file.files?.[0];
     if (!chosen) {
-      fill(result, error_box('Choose the wallet’s CSV file first.'));
+      fill(result, errorBox('Choose the wallet’s CSV file first.'));
       file.focus();
       return;
     }
@@ -228,13 +223,13 @@ function import_section(after_import) {
     form.setAttribute('aria-busy', 'true');
     fill(result, h('p', {}, `Importing ${chosen.name}…`));
     try {
-      const answer = await call('POST', '/admin/api/payments/import', { body: chosen, content_type: 'text/csv' });
-      fill(result, import_summary(chosen.name, answer));
+      const answer = await adminRequest('POST', '/admin/api/payments/import', { body: chosen, contentType: 'text/csv' });
+      fill(result, importSummary(chosen.name, answer));
       form.reset();
-      await after_import();
+      await afterImport();
     } catch (error) {
-      if (error instanceof unauthorized_error) return;
-      fill(result, error_box(`${chosen.name} was not imported. ${error.message}`));
+      if (isUnauthorized(error)) return;
+      fill(result, errorBox(`${chosen.name} was not imported. ${adminSentence(error)}`));
     } finally {
       button.disabled = false;
       form.removeAttribute('aria-busy');
@@ -242,20 +237,20 @@ function import_section(after_import) {
   });
   return h(
     'section',
-    { 'aria-labelledby': heading_id },
-    h('h2', { id: heading_id }, 'Import a wallet export'),
+    { 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, 'Import a wallet export'),
     form,
     result,
   );
 }
 
-function import_summary(name, answer) {
+function importSummary(name, answer) {
   const rejected = answer.rejected || [];
   return h(
     'div',
     {},
     h('h3', {}, `Imported ${name}`),
-    details_list(
+    detailsList(
       [
         ['Processed', answer.processed],
         ['Matched', answer.matched],

@@ -1,23 +1,25 @@
 // The engine's supervision tree, actors, queues and chain watchers, for a quick look.
 
-import { get, unauthorized_error } from './api.js';
-import { details_list, error_box, fill, h, humanize, time_element } from './dom.js';
+import { fill, h } from '../shared/dom.js';
+import { adminSentence } from '../shared/problems.js';
+import { get, isUnauthorized } from './session.js';
+import { detailsList, errorBox, humanize, timeElement } from './ui.js';
 
-export async function render(main, _params, { is_current }) {
+export async function render(main, _params, { isCurrent }) {
   fill(main, h('h1', { tabindex: '-1' }, 'System'), h('p', { 'aria-busy': 'true' }, 'Loading…'));
   let s;
   try {
     s = await get('/admin/api/system');
   } catch (error) {
-    if (error instanceof unauthorized_error || !is_current()) return;
-    fill(main, h('h1', { tabindex: '-1' }, 'System'), error_box(`The system status could not be loaded. ${error.message}`));
+    if (isUnauthorized(error) || !isCurrent()) return;
+    fill(main, h('h1', { tabindex: '-1' }, 'System'), errorBox(`The system status could not be loaded. ${adminSentence(error)}`));
     return;
   }
-  if (!is_current()) return;
+  if (!isCurrent()) return;
   const supervisor = s.supervisor || {};
   const counters = (title, values) =>
     values && typeof values === 'object'
-      ? h('section', {}, h('h2', {}, title), details_list(Object.entries(values).map(([k, v]) => [humanize(k), String(v)]), { class: 'facts tiles' }))
+      ? h('section', {}, h('h2', {}, title), detailsList(Object.entries(values).map(([k, v]) => [humanize(k), String(v)]), { class: 'facts tiles' }))
       : null;
   fill(
     main,
@@ -60,7 +62,7 @@ export async function render(main, _params, { is_current }) {
                   h('th', { scope: 'row' }, w.coin),
                   h('td', {}, humanize(w.state)),
                   h('td', {}, w.height ?? '—'),
-                  h('td', {}, time_element(w.last_poll_at)),
+                  h('td', {}, timeElement(w.last_poll_at)),
                   h('td', {}, w.polls ?? '—'),
                   h('td', {}, w.failures ?? '—'),
                   h('td', {}, w.last_error || '—'),

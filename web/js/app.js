@@ -2,7 +2,8 @@
 // engine answers /products/*, /orders/*, /cart and /checkout with this page;
 // this router picks the view.
 
-import { h, pageTitle } from './dom.js';
+import { h } from '../shared/dom.js';
+import { pageTitle } from './page.js';
 import { initCartPanel, openCart } from './ui/cart-panel.js';
 import { setUpOptOut } from './analytics.js';
 import { clearToast } from './ui/toast.js';
@@ -82,7 +83,7 @@ document.addEventListener('click', (event) => {
   if (!link || link.target || link.hasAttribute('download')) return;
   const url = new URL(link.href, location.href);
   if (url.origin !== location.origin) return;
-  if (/^\/(api|admin|images|css|js)(\/|$)/.test(url.pathname)) return;
+  if (/^\/(api|admin|images|css|js|shared)(\/|$)/.test(url.pathname)) return;
   if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
   event.preventDefault();
   navigate(url.pathname + url.search + url.hash);

@@ -1,13 +1,13 @@
 // The catalog, fetched once per page load and shared by every view.
 
-import { api } from './api.js';
+import { apiRequest } from '../shared/api.js';
 
 let catalog = null;
 
 /** [{sku, name, description, price_cents, image_url, in_stock}] */
 export function loadProducts() {
   if (!catalog) {
-    catalog = api('/api/products').catch((error) => {
+    catalog = apiRequest('/api/products').catch((error) => {
       catalog = null; // the next view tries again
       throw error;
     });

@@ -10,10 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "actors/engine.hpp"
+#include "assembly/running_engine.hpp"
 #include "domain/order_json.hpp"
-#include "persistence/store.hpp"
-#include "supervision/bootstrap.hpp"
+#include "support/repositories.hpp"
 #include "support/test_database.hpp"
 
 namespace {
@@ -37,9 +36,8 @@ config::engine_config test_config(const std::string& url, const std::map<std::st
                              });
 }
 
-std::unique_ptr<actors::engine> start_engine(const config::engine_config& cfg) {
-  auto boot = supervision::bootstrap(cfg);
-  return std::make_unique<actors::engine>(cfg, std::move(boot.catalog), std::move(boot.keys));
+std::unique_ptr<assembly::running_engine> start_engine(const config::engine_config& cfg) {
+  return std::make_unique<assembly::running_engine>(cfg);
 }
 
 /// Runs one asynchronous engine call and waits for its callback.
@@ -53,15 +51,15 @@ domain::result<T> await(Call call) {
   return future.get();
 }
 
-json system_status(actors::engine& e) {
-  std::promise<std::string> p;
+app::system_report system_status(app::shop_service& e) {
+  std::promise<app::system_report> p;
   auto f = p.get_future();
-  e.system_status([&p](std::string s) { p.set_value(std::move(s)); });
-  return json::parse(f.get());
+  e.system_status([&p](app::system_report r) { p.set_value(std::move(r)); });
+  return f.get();
 }
 
-http::checkout_request checkout(const std::string& key = "") {
-  http::checkout_request req;
+app::checkout_request checkout(const std::string& key = "") {
+  app::checkout_request req;
   req.input.items = {{"HP-64XL-BLK", 1}};
   req.input.customer = {"Grace Hopper", "grace@example.com"};
   req.input.shipping = {"2 Public Sq", "", "Cleveland", "OH", "44113", "US"};
@@ -71,13 +69,13 @@ http::checkout_request checkout(const std::string& key = "") {
   return req;
 }
 
-domain::order place(actors::engine& e) {
-  auto r = await<http::placed_order>([&](auto cb) { e.place_order(checkout(), cb); });
+domain::order place(app::shop_service& e) {
+  auto r = await<app::placed_order>([&](auto cb) { e.place_order(checkout(), cb); });
   EXPECT_TRUE(r) << (r ? "" : r.error().detail);
   return r ? r->order : domain::order{};
 }
 
-domain::result<domain::order> run(actors::engine& e, const domain::order_id& id, domain::order_command cmd) {
+domain::result<domain::order> run(app::shop_service& e, const domain::order_id& id, domain::order_command cmd) {
   return await<domain::order>([&](auto cb) { e.execute(id, std::move(cmd), cb); });
 }
 
@@ -88,11 +86,11 @@ class engine_test : public ::testing::Test {
 
 TEST_F(engine_test, an_append_that_lost_the_race_reloads_and_retries) {
   auto engine = start_engine(test_config(db_.url()));
-  auto order = place(*engine);
+  auto order = place(engine->shop());
   ASSERT_TRUE(order.exists());
 
   // Another node appends seq 2 behind this engine's back.
-  persistence::store other{db_.url()};
+  test_support::repositories other{db_.url()};
   domain::order theirs = order;
   domain::note_added foreign{"written by another node", order.created_at};
   theirs = domain::apply(theirs, foreign);
@@ -108,41 +106,41 @@ TEST_F(engine_test, an_append_that_lost_the_race_reloads_and_retries) {
                      0,
                      2,
                      domain::customer_view(theirs).dump()};
-  ASSERT_EQ(other.append_batch({item})[0], persistence::append_outcome::committed);
+  ASSERT_EQ(other.journal.append_batch({item})[0], persistence::append_outcome::committed);
 
   // This engine still believes the order is at version 1: its append of seq 2
   // conflicts, it reloads and decides again on top of the other node's event.
-  auto r = run(*engine, order.id, domain::add_note{"written by this node", {}});
+  auto r = run(engine->shop(), order.id, domain::add_note{"written by this node", {}});
   ASSERT_TRUE(r) << r.error().detail;
   EXPECT_EQ(r->version, 3);
   EXPECT_EQ(r->notes, (std::vector<std::string>{"written by another node", "written by this node"}));
-  auto events = other.load_events(order.id.value());
+  auto events = other.journal.load_events(order.id.value());
   ASSERT_EQ(events.size(), 3u);
   for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, static_cast<std::int64_t>(i + 1));
-  EXPECT_GE(system_status(*engine)["journal"]["conflicts"].get<int>(), 1);
+  EXPECT_GE(system_status(engine->shop()).journal.value().conflicts, 1);
 }
 
 TEST_F(engine_test, two_engines_on_one_database_lose_no_update) {
   auto a = start_engine(test_config(db_.url()));
   auto b = start_engine(test_config(db_.url()));
-  auto order = place(*a);
+  auto order = place(a->shop());
   constexpr int per_engine = 15;
   std::atomic<int> ok{0};
-  auto writer = [&](actors::engine& e, const std::string& who) {
+  auto writer = [&](app::shop_service& e, const std::string& who) {
     for (int i = 0; i < per_engine; ++i)
       if (run(e, order.id, domain::add_note{who + std::to_string(i), {}})) ++ok;
   };
-  std::thread ta{writer, std::ref(*a), "a"};
-  std::thread tb{writer, std::ref(*b), "b"};
+  std::thread ta{writer, std::ref(a->shop()), "a"};
+  std::thread tb{writer, std::ref(b->shop()), "b"};
   ta.join();
   tb.join();
   EXPECT_EQ(ok, 2 * per_engine);
-  persistence::store store{db_.url()};
-  auto events = store.load_events(order.id.value());
+  test_support::repositories store{db_.url()};
+  auto events = store.journal.load_events(order.id.value());
   ASSERT_EQ(events.size(), 1u + 2 * per_engine);
   for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, static_cast<std::int64_t>(i + 1));
   // Each engine's copy catches up at its next command: this one sees every note.
-  auto via_b = run(*b, order.id, domain::add_note{"last", {}});
+  auto via_b = run(b->shop(), order.id, domain::add_note{"last", {}});
   ASSERT_TRUE(via_b);
   EXPECT_EQ(via_b->notes.size(), 2u * per_engine + 1);
 }
@@ -150,11 +148,11 @@ TEST_F(engine_test, two_engines_on_one_database_lose_no_update) {
 TEST_F(engine_test, concurrent_checkouts_are_group_committed) {
   auto engine = start_engine(test_config(db_.url()));
   constexpr int n = 300;
-  std::vector<std::future<domain::result<http::placed_order>>> pending;
+  std::vector<std::future<domain::result<app::placed_order>>> pending;
   for (int i = 0; i < n; ++i) {
-    auto done = std::make_shared<std::promise<domain::result<http::placed_order>>>();
+    auto done = std::make_shared<std::promise<domain::result<app::placed_order>>>();
     pending.push_back(done->get_future());
-    engine->place_order(checkout(), [done](domain::result<http::placed_order> r) { done->set_value(std::move(r)); });
+    engine->shop().place_order(checkout(), [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
   }
   std::set<std::string> numbers;
   for (auto& f : pending) {
@@ -163,26 +161,26 @@ TEST_F(engine_test, concurrent_checkouts_are_group_committed) {
     numbers.insert(r->order.number.value());
   }
   EXPECT_EQ(numbers.size(), static_cast<std::size_t>(n));  // every order its own number
-  auto journal = system_status(*engine)["journal"];
-  EXPECT_EQ(journal["appends"].get<int>(), n);
-  EXPECT_LT(journal["batches"].get<int>(), n);
-  EXPECT_GT(journal["largest_batch"].get<int>(), 1);
+  const auto journal = system_status(engine->shop()).journal.value();
+  EXPECT_EQ(journal.appends, static_cast<std::uint64_t>(n));
+  EXPECT_LT(journal.batches, static_cast<std::uint64_t>(n));
+  EXPECT_GT(journal.largest_batch, 1u);
 }
 
 TEST_F(engine_test, idle_orders_are_passivated_and_recovered_on_demand) {
   auto engine = start_engine(test_config(db_.url(), {{"ORDER_ENGINE_ACTORS_PASSIVATE_AFTER", "200ms"}}));
-  auto order = place(*engine);
-  ASSERT_TRUE(run(*engine, order.id, domain::verify_payment{"tx", order.quote.amount, {}}));
-  EXPECT_EQ(system_status(*engine)["order_actors"]["live"], 1);
-  json actors_now;
+  auto order = place(engine->shop());
+  ASSERT_TRUE(run(engine->shop(), order.id, domain::verify_payment{"tx", order.quote.amount, {}}));
+  EXPECT_EQ(system_status(engine->shop()).order_actors.value().live, 1u);
+  app::order_actor_counts actors_now;
   for (int i = 0; i < 100; ++i) {
-    actors_now = system_status(*engine)["order_actors"];
-    if (actors_now["live"] == 0) break;
+    actors_now = system_status(engine->shop()).order_actors.value();
+    if (actors_now.live == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   }
-  EXPECT_EQ(actors_now["live"], 0);
-  EXPECT_GE(actors_now["passivated"].get<int>(), 1);
-  auto back = await<domain::order>([&](auto cb) { engine->get_order(order.id, cb); });
+  EXPECT_EQ(actors_now.live, 0u);
+  EXPECT_GE(actors_now.passivated, 1u);
+  auto back = await<domain::order>([&](auto cb) { engine->shop().get_order(order.id, cb); });
   ASSERT_TRUE(back);
   EXPECT_EQ(back->status, domain::order_status::paid);
   EXPECT_EQ(back->version, 3);  // placed, payment_received, payment_verified
@@ -192,8 +190,8 @@ TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
   domain::order broken, healthy;
   {
     auto engine = start_engine(test_config(db_.url()));
-    broken = place(*engine);
-    healthy = place(*engine);
+    broken = place(engine->shop());
+    healthy = place(engine->shop());
   }
   pqxx::connection conn{db_.url()};
   {
@@ -202,18 +200,18 @@ TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
     w.commit();
   }
   auto engine = start_engine(test_config(db_.url()));
-  auto r = await<domain::order>([&](auto cb) { engine->get_order(broken.id, cb); });
+  auto r = await<domain::order>([&](auto cb) { engine->shop().get_order(broken.id, cb); });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, domain::error_code::internal);
-  auto fine = run(*engine, healthy.id, domain::add_note{"still works", {}});
+  auto fine = run(engine->shop(), healthy.id, domain::add_note{"still works", {}});
   ASSERT_TRUE(fine) << fine.error().detail;
-  json actors_now;
-  for (int i = 0; i < 50 && actors_now["crashed"] != 1; ++i) {
-    actors_now = system_status(*engine)["order_actors"];
+  app::order_actor_counts actors_now;
+  for (int i = 0; i < 50 && actors_now.crashed != 1u; ++i) {
+    actors_now = system_status(engine->shop()).order_actors.value();
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   }
-  EXPECT_EQ(actors_now["crashed"], 1);
-  EXPECT_EQ(system_status(*engine)["supervisor"]["healthy"], true);
+  EXPECT_EQ(actors_now.crashed, 1u);
+  EXPECT_EQ(system_status(engine->shop()).supervisor.value().healthy, true);
   // Once the journal is repaired, the order recovers on the next request.
   {
     pqxx::work w{conn};
@@ -225,35 +223,35 @@ TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
             .dump());
     w.commit();
   }
-  auto recovered = await<domain::order>([&](auto cb) { engine->get_order(broken.id, cb); });
+  auto recovered = await<domain::order>([&](auto cb) { engine->shop().get_order(broken.id, cb); });
   ASSERT_TRUE(recovered);
   EXPECT_EQ(recovered->number, broken.number);
 }
 
 TEST_F(engine_test, the_read_model_matches_the_order_after_every_decision) {
   auto engine = start_engine(test_config(db_.url()));
-  auto order = place(*engine);
-  persistence::store store{db_.url()};
+  auto order = place(engine->shop());
+  test_support::repositories store{db_.url()};
   auto check = [&](const domain::order& o) {
-    auto row = store.find_order(o.id.value());
+    auto row = store.orders.find_order(o.id.value());
     ASSERT_TRUE(row);
     EXPECT_EQ(row->status, domain::to_string(o.status));
     EXPECT_EQ(row->version, o.version);
     EXPECT_EQ(json::parse(row->view_json), domain::customer_view(o));
   };
   check(order);
-  auto paid = run(*engine, order.id, domain::verify_payment{"tx9", order.quote.amount, {}});
+  auto paid = run(engine->shop(), order.id, domain::verify_payment{"tx9", order.quote.amount, {}});
   ASSERT_TRUE(paid);
   check(*paid);
-  auto processing = run(*engine, order.id, domain::start_processing{});
+  auto processing = run(engine->shop(), order.id, domain::start_processing{});
   ASSERT_TRUE(processing);
   check(*processing);
   // A rejected command writes nothing.
-  auto rejected = run(*engine, order.id, domain::mark_delivered{});
+  auto rejected = run(engine->shop(), order.id, domain::mark_delivered{});
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().code, domain::error_code::invalid_transition);
   check(*processing);
-  EXPECT_EQ(store.load_events(order.id.value()).size(), 4u);  // placed, received, verified, processing
+  EXPECT_EQ(store.journal.load_events(order.id.value()).size(), 4u);  // placed, received, verified, processing
 }
 
 }  // namespace

@@ -24,12 +24,14 @@
 
 #include "actors/interfaces.hpp"
 #include "supervision/supervisor.hpp"
+#include "support/eventually.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 using ::testing::HasSubstr;
+using test_support::eventually;
 
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using finish_atom = caf::atom_constant<caf::atom("finish")>;
@@ -92,18 +94,6 @@ class start_record {
   std::vector<steady::time_point> times_;
 };
 
-/// Polls `condition` until it holds or a generous deadline passes: restarts
-/// are asynchronous, and a loaded machine must not make the test fail.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds deadline = 10s) {
-  const auto until = steady::now() + deadline;
-  while (steady::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
-}
-
 class supervisor_test : public ::testing::Test {
  protected:
   using behavior_fn = caf::behavior (*)(caf::event_based_actor*);
@@ -159,17 +149,17 @@ class supervisor_test : public ::testing::Test {
     return start_order_;
   }
 
-  std::optional<actors::health_report> status() {
-    std::optional<actors::health_report> out;
+  std::optional<supervision::health_report> status() {
+    std::optional<supervision::health_report> out;
     caf::scoped_actor self{sys_};
     self->request(supervisor_, 5s, actors::status_atom::value)
-        .receive([&](actors::health_report& r) { out = std::move(r); },
+        .receive([&](supervision::health_report& r) { out = std::move(r); },
                  [&](caf::error& e) { ADD_FAILURE() << "status request failed: " << caf::to_string(e); });
     return out;
   }
 
   /// The status of one child; an empty `state` if the supervisor did not answer.
-  actors::child_status child_status(const std::string& name) {
+  supervision::child_status child_status(const std::string& name) {
     if (auto report = status())
       for (auto& c : report->children)
         if (c.name == name) return c;

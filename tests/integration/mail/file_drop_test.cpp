@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/mail/mime.hpp"
-#include "actors/mail/transport.hpp"
+#include "mail/mime.hpp"
+#include "mail/transport.hpp"
 #include "integration/mail/mail_test_support.hpp"
 
 namespace {

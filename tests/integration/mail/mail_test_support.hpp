@@ -27,6 +27,9 @@
 #include <thread>
 #include <vector>
 
+#include "support/free_port.hpp"
+#include "support/temp_dir.hpp"
+
 namespace mail_test {
 
 namespace fs = std::filesystem;
@@ -53,24 +56,7 @@ inline void write_text(const fs::path& path, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "ccc-mail-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test_support::temp_dir;
 
 /// Runs argv, returns its standard output; throws with its standard error when it fails.
 inline std::string run(const std::vector<std::string>& argv) {
@@ -171,21 +157,7 @@ inline std::string part(const json& decoded, const std::string& type) {
   return "";
 }
 
-inline int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(s);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(s);
-  return ntohs(address.sin_port);
-}
+using test_support::free_port;
 
 inline bool accepts_connections(int port) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);

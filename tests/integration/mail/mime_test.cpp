@@ -1,6 +1,6 @@
 // to_mime, read back by Python's email package as a mail client would.
 
-#include "actors/mail/mime.hpp"
+#include "mail/mime.hpp"
 
 #include <gtest/gtest.h>
 

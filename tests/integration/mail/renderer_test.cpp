@@ -1,6 +1,6 @@
 // The shop's email templates in config/templates/, rendered with a realistic order.
 
-#include "actors/mail/renderer.hpp"
+#include "mail/renderer.hpp"
 
 #include <gtest/gtest.h>
 

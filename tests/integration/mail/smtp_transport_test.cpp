@@ -4,9 +4,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "actors/mail/mime.hpp"
-#include "actors/mail/renderer.hpp"
-#include "actors/mail/transport.hpp"
+#include "mail/mime.hpp"
+#include "mail/renderer.hpp"
+#include "mail/transport.hpp"
 #include "integration/mail/mail_test_support.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// The journal: group-committed appends (DESIGN rules 1, 2, 6) against a real
+// The journal: group-committed appends (single writer, one transaction per decision) against a real
 // PostgreSQL. Each test gets its own freshly migrated database.
 
 #include <atomic>
@@ -17,7 +17,7 @@ namespace {
 using namespace persistence_fixtures;
 using persistence::append_item;
 using persistence::append_outcome;
-using persistence::store;
+using store = test_support::repositories;
 
 constexpr auto committed = append_outcome::committed;
 constexpr auto conflict = append_outcome::conflict;
@@ -56,9 +56,9 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
   const auto order = new_uuid();
   const auto item = checkout_for(order, "CCC-000101", "ada@example.com", "key-1");
 
-  ASSERT_EQ(store_.append_batch({item}), std::vector<append_outcome>{committed});
+  ASSERT_EQ(store_.journal.append_batch({item}), std::vector<append_outcome>{committed});
 
-  const auto events = store_.load_events(order);
+  const auto events = store_.journal.load_events(order);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].order_id, order);
   EXPECT_EQ(events[0].seq, 1);
@@ -66,7 +66,7 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
   EXPECT_EQ(nlohmann::json::parse(events[0].payload_json), nlohmann::json::parse(item.events[0].payload_json));
   EXPECT_EQ(events[0].recorded_at_ms, item.events[0].recorded_at_ms);  // to the millisecond
 
-  const auto row = store_.find_order(order);
+  const auto row = store_.orders.find_order(order);
   ASSERT_TRUE(row);
   EXPECT_EQ(row->id, order);
   EXPECT_EQ(row->number, "CCC-000101");
@@ -79,11 +79,11 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
   EXPECT_EQ(row->version, 1);
   EXPECT_EQ(nlohmann::json::parse(row->view_json), nlohmann::json::parse(item.read_model.view_json));
 
-  const auto by_number = store_.find_order_by_number("CCC-000101");
+  const auto by_number = store_.orders.find_order_by_number("CCC-000101");
   ASSERT_TRUE(by_number);
   EXPECT_EQ(by_number->id, order);
 
-  const auto customer = store_.find_customer(item.read_model.customer_ref);
+  const auto customer = store_.orders.find_customer(item.read_model.customer_ref);
   ASSERT_TRUE(customer);
   EXPECT_EQ(customer->name, "Ada Lovelace");
   EXPECT_EQ(customer->email, "ada@example.com");
@@ -91,10 +91,10 @@ TEST_F(journal, a_checkout_round_trips_events_read_model_and_customer) {
   EXPECT_EQ(customer->created_at_ms, item.customer->created_at_ms);
   EXPECT_EQ(idempotency_owner("key-1"), order);
 
-  EXPECT_FALSE(store_.find_order(new_uuid()));
-  EXPECT_FALSE(store_.find_order_by_number("CCC-999999"));
-  EXPECT_FALSE(store_.find_customer(new_uuid()));
-  EXPECT_TRUE(store_.load_events(new_uuid()).empty());
+  EXPECT_FALSE(store_.orders.find_order(new_uuid()));
+  EXPECT_FALSE(store_.orders.find_order_by_number("CCC-999999"));
+  EXPECT_FALSE(store_.orders.find_customer(new_uuid()));
+  EXPECT_TRUE(store_.journal.load_events(new_uuid()).empty());
 }
 
 TEST_F(journal, text_that_needs_escaping_survives_the_batch_encoding) {
@@ -103,28 +103,28 @@ TEST_F(journal, text_that_needs_escaping_survives_the_batch_encoding) {
   item.customer->name = "Zoë \"Z\" O'Neil\\\n\t😀\x01\x1f";
   item.events[0].payload_json = R"({"text":"line\nbreak \"quoted\" back\\slash ünï"})";
 
-  ASSERT_EQ(store_.append_batch({item}), std::vector<append_outcome>{committed});
+  ASSERT_EQ(store_.journal.append_batch({item}), std::vector<append_outcome>{committed});
 
-  const auto customer = store_.find_customer(item.read_model.customer_ref);
+  const auto customer = store_.orders.find_customer(item.read_model.customer_ref);
   ASSERT_TRUE(customer);
   EXPECT_EQ(customer->name, item.customer->name);
   EXPECT_EQ(customer->email, item.customer->email);
-  EXPECT_EQ(nlohmann::json::parse(store_.load_events(order)[0].payload_json)["text"],
+  EXPECT_EQ(nlohmann::json::parse(store_.journal.load_events(order)[0].payload_json)["text"],
             "line\nbreak \"quoted\" back\\slash ünï");
 }
 
 TEST_F(journal, events_of_an_order_come_back_in_seq_order_across_appends) {
   const auto order = new_uuid();
   const auto customer = new_uuid();
-  ASSERT_EQ(store_.append_batch({item_for(order, 1, 2, "CCC-000103", customer)}),
+  ASSERT_EQ(store_.journal.append_batch({item_for(order, 1, 2, "CCC-000103", customer)}),
             std::vector<append_outcome>{committed});
-  ASSERT_EQ(store_.append_batch({item_for(order, 3, 3, "CCC-000103", customer)}),
+  ASSERT_EQ(store_.journal.append_batch({item_for(order, 3, 3, "CCC-000103", customer)}),
             std::vector<append_outcome>{committed});
 
-  const auto events = store_.load_events(order);
+  const auto events = store_.journal.load_events(order);
   ASSERT_EQ(events.size(), 5u);
   for (std::size_t k = 0; k < events.size(); ++k) EXPECT_EQ(events[k].seq, static_cast<std::int64_t>(k + 1));
-  EXPECT_EQ(store_.find_order(order)->version, 5);
+  EXPECT_EQ(store_.orders.find_order(order)->version, 5);
 }
 
 TEST_F(journal, a_batch_of_many_orders_commits_in_one_transaction) {
@@ -134,7 +134,7 @@ TEST_F(journal, a_batch_of_many_orders_commits_in_one_transaction) {
     batch.push_back(checkout_for(new_uuid(), "CCC-" + std::to_string(200000 + k),
                                  "buyer" + std::to_string(k) + "@example.com", "batch-key-" + std::to_string(k)));
 
-  const auto outcomes = store_.append_batch(batch);
+  const auto outcomes = store_.journal.append_batch(batch);
   EXPECT_EQ(outcomes, std::vector<append_outcome>(orders, committed));
 
   EXPECT_EQ(side_.count("select count(*) from events"), orders);
@@ -153,7 +153,7 @@ TEST_F(journal, a_batch_of_many_orders_commits_in_one_transaction) {
 TEST_F(journal, a_taken_seq_is_a_conflict_that_writes_nothing_while_the_rest_commits) {
   const auto first = new_uuid();
   const auto original = checkout_for(first, "CCC-000104", "first@example.com", "key-first");
-  ASSERT_EQ(store_.append_batch({original}), std::vector<append_outcome>{committed});
+  ASSERT_EQ(store_.journal.append_batch({original}), std::vector<append_outcome>{committed});
 
   // Another node decided seq 1 of the same order differently.
   auto rival = checkout_for(first, "CCC-000105", "rival@example.com", "key-rival");
@@ -161,18 +161,18 @@ TEST_F(journal, a_taken_seq_is_a_conflict_that_writes_nothing_while_the_rest_com
   const auto other = new_uuid();
   const auto bystander = checkout_for(other, "CCC-000106", "other@example.com", "key-other");
 
-  EXPECT_EQ(store_.append_batch({rival, bystander}), (std::vector<append_outcome>{conflict, committed}));
+  EXPECT_EQ(store_.journal.append_batch({rival, bystander}), (std::vector<append_outcome>{conflict, committed}));
 
-  const auto events = store_.load_events(first);
+  const auto events = store_.journal.load_events(first);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(events[0].payload_json), nlohmann::json::parse(original.events[0].payload_json));
-  EXPECT_EQ(store_.find_order(first)->number, "CCC-000104");
-  EXPECT_FALSE(store_.find_order_by_number("CCC-000105"));
+  EXPECT_EQ(store_.orders.find_order(first)->number, "CCC-000104");
+  EXPECT_FALSE(store_.orders.find_order_by_number("CCC-000105"));
   EXPECT_EQ(customers_with_ref(rival.read_model.customer_ref), 0);
   EXPECT_EQ(idempotency_owner("key-rival"), "");
 
-  EXPECT_EQ(store_.load_events(other).size(), 1u);
-  EXPECT_TRUE(store_.find_order(other));
+  EXPECT_EQ(store_.journal.load_events(other).size(), 1u);
+  EXPECT_TRUE(store_.orders.find_order(other));
   EXPECT_EQ(customers_with_ref(bystander.read_model.customer_ref), 1);
   EXPECT_EQ(idempotency_owner("key-other"), other);
 }
@@ -180,18 +180,18 @@ TEST_F(journal, a_taken_seq_is_a_conflict_that_writes_nothing_while_the_rest_com
 TEST_F(journal, a_partly_taken_item_removes_the_events_it_did_insert) {
   const auto order = new_uuid();
   const auto customer = new_uuid();
-  ASSERT_EQ(store_.append_batch({item_for(order, 1, 1, "CCC-000107", customer)}),
+  ASSERT_EQ(store_.journal.append_batch({item_for(order, 1, 1, "CCC-000107", customer)}),
             std::vector<append_outcome>{committed});
   // Another writer got seq 3 in.
   auto theirs = item_for(order, 3, 1, "CCC-000107", customer);
   theirs.events[0].payload_json = R"({"writer":"theirs"})";
-  ASSERT_EQ(store_.append_batch({theirs}), std::vector<append_outcome>{committed});
+  ASSERT_EQ(store_.journal.append_batch({theirs}), std::vector<append_outcome>{committed});
 
   // Ours: seqs 2 and 3. Seq 2 inserts, seq 3 does not.
-  EXPECT_EQ(store_.append_batch({item_for(order, 2, 2, "CCC-000107", customer)}),
+  EXPECT_EQ(store_.journal.append_batch({item_for(order, 2, 2, "CCC-000107", customer)}),
             std::vector<append_outcome>{conflict});
 
-  const auto events = store_.load_events(order);
+  const auto events = store_.journal.load_events(order);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].seq, 1);
   EXPECT_EQ(events[1].seq, 3);
@@ -201,22 +201,22 @@ TEST_F(journal, a_partly_taken_item_removes_the_events_it_did_insert) {
 TEST_F(journal, later_items_of_an_order_fall_with_an_earlier_conflicting_one) {
   const auto order = new_uuid();
   const auto customer = new_uuid();
-  ASSERT_EQ(store_.append_batch({item_for(order, 1, 2, "CCC-000108", customer)}),
+  ASSERT_EQ(store_.journal.append_batch({item_for(order, 1, 2, "CCC-000108", customer)}),
             std::vector<append_outcome>{committed});
 
   // Seq 2 is taken; seq 3 was decided on top of our seq 2.
-  EXPECT_EQ(store_.append_batch(
+  EXPECT_EQ(store_.journal.append_batch(
                 {item_for(order, 2, 1, "CCC-000108", customer), item_for(order, 3, 1, "CCC-000108", customer)}),
             (std::vector<append_outcome>{conflict, conflict}));
   EXPECT_EQ(side_.events_of(order), 2);
-  EXPECT_EQ(store_.find_order(order)->version, 2);
+  EXPECT_EQ(store_.orders.find_order(order)->version, 2);
 
   // Both free: both commit, and the read model ends at the later one.
-  EXPECT_EQ(store_.append_batch(
+  EXPECT_EQ(store_.journal.append_batch(
                 {item_for(order, 3, 1, "CCC-000108", customer), item_for(order, 4, 2, "CCC-000108", customer)}),
             (std::vector<append_outcome>{committed, committed}));
   EXPECT_EQ(side_.events_of(order), 5);
-  EXPECT_EQ(store_.find_order(order)->version, 5);
+  EXPECT_EQ(store_.orders.find_order(order)->version, 5);
 }
 
 TEST_F(journal, the_same_seq_twice_in_one_batch_commits_only_the_first) {
@@ -227,21 +227,21 @@ TEST_F(journal, the_same_seq_twice_in_one_batch_commits_only_the_first) {
   auto second = item_for(order, 1, 1, "CCC-000109", customer);
   second.events[0].payload_json = R"({"which":"second"})";
 
-  EXPECT_EQ(store_.append_batch({first, second}), (std::vector<append_outcome>{committed, conflict}));
-  const auto events = store_.load_events(order);
+  EXPECT_EQ(store_.journal.append_batch({first, second}), (std::vector<append_outcome>{committed, conflict}));
+  const auto events = store_.journal.load_events(order);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(events[0].payload_json)["which"], "first");
 }
 
 TEST_F(journal, an_idempotency_key_held_by_another_order_is_a_conflict) {
   const auto owner = new_uuid();
-  ASSERT_EQ(store_.append_batch({checkout_for(owner, "CCC-000110", "a@example.com", "shared")}),
+  ASSERT_EQ(store_.journal.append_batch({checkout_for(owner, "CCC-000110", "a@example.com", "shared")}),
             std::vector<append_outcome>{committed});
 
   const auto intruder = new_uuid();
   const auto intruding = checkout_for(intruder, "CCC-000111", "b@example.com", "shared");
   const auto bystander = new_uuid();
-  EXPECT_EQ(store_.append_batch({intruding, checkout_for(bystander, "CCC-000112", "c@example.com", "own-key")}),
+  EXPECT_EQ(store_.journal.append_batch({intruding, checkout_for(bystander, "CCC-000112", "c@example.com", "own-key")}),
             (std::vector<append_outcome>{conflict, committed}));
 
   EXPECT_EQ(side_.events_of(intruder), 0);
@@ -255,7 +255,7 @@ TEST_F(journal, an_idempotency_key_held_by_another_order_is_a_conflict) {
 TEST_F(journal, one_idempotency_key_for_two_orders_in_one_batch_commits_only_the_first) {
   const auto first = new_uuid();
   const auto second = new_uuid();
-  EXPECT_EQ(store_.append_batch({checkout_for(first, "CCC-000113", "a@example.com", "dup"),
+  EXPECT_EQ(store_.journal.append_batch({checkout_for(first, "CCC-000113", "a@example.com", "dup"),
                                  checkout_for(second, "CCC-000114", "b@example.com", "dup")}),
             (std::vector<append_outcome>{committed, conflict}));
   EXPECT_EQ(idempotency_owner("dup"), first);
@@ -265,13 +265,13 @@ TEST_F(journal, one_idempotency_key_for_two_orders_in_one_batch_commits_only_the
 
 TEST_F(journal, a_key_conflict_also_fails_later_items_of_that_order_and_drops_their_rows) {
   const auto owner = new_uuid();
-  ASSERT_EQ(store_.append_batch({checkout_for(owner, "CCC-000115", "a@example.com", "taken")}),
+  ASSERT_EQ(store_.journal.append_batch({checkout_for(owner, "CCC-000115", "a@example.com", "taken")}),
             std::vector<append_outcome>{committed});
 
   const auto order = new_uuid();
   auto placing = checkout_for(order, "CCC-000116", "b@example.com", "taken");
   auto follow_up = item_for(order, 2, 1, "CCC-000116", placing.read_model.customer_ref);
-  EXPECT_EQ(store_.append_batch({placing, follow_up}), (std::vector<append_outcome>{conflict, conflict}));
+  EXPECT_EQ(store_.journal.append_batch({placing, follow_up}), (std::vector<append_outcome>{conflict, conflict}));
   EXPECT_EQ(side_.events_of(order), 0);
   EXPECT_EQ(orders_with_id(order), 0);
 }
@@ -286,7 +286,7 @@ TEST_F(journal, a_key_committed_by_a_concurrent_transaction_is_seen_as_taken) {
 
   const auto order = new_uuid();
   auto pending = std::async(std::launch::async, [&] {
-    return store_.append_batch({checkout_for(order, "CCC-000117", "a@example.com", "racing-key")});
+    return store_.journal.append_batch({checkout_for(order, "CCC-000117", "a@example.com", "racing-key")});
   });
   wait_for_lock_waiters(1);
   in_flight.commit();
@@ -308,7 +308,7 @@ TEST_F(journal, a_seq_held_by_a_concurrent_transaction_decides_on_its_outcome) {
         order);
 
     auto pending = std::async(std::launch::async, [&] {
-      return store_.append_batch({item_for(order, 1, 1, "CCC-00012" + std::to_string(other_commits), customer)});
+      return store_.journal.append_batch({item_for(order, 1, 1, "CCC-00012" + std::to_string(other_commits), customer)});
     });
     wait_for_lock_waiters(1);
     if (other_commits)
@@ -324,16 +324,16 @@ TEST_F(journal, a_seq_held_by_a_concurrent_transaction_decides_on_its_outcome) {
 TEST_F(journal, the_read_model_never_goes_back_to_a_lower_version) {
   const auto order = new_uuid();
   const auto customer = new_uuid();
-  ASSERT_EQ(store_.append_batch({item_for(order, 1, 3, "CCC-000130", customer)}),
+  ASSERT_EQ(store_.journal.append_batch({item_for(order, 1, 3, "CCC-000130", customer)}),
             std::vector<append_outcome>{committed});
 
   // A writer whose read model lags behind its events.
   auto stale = item_for(order, 4, 1, "CCC-000130", customer);
   stale.read_model.version = 2;
   stale.read_model.status = "cancelled";
-  ASSERT_EQ(store_.append_batch({stale}), std::vector<append_outcome>{committed});
-  EXPECT_EQ(store_.find_order(order)->version, 3);
-  EXPECT_EQ(store_.find_order(order)->status, "pending");
+  ASSERT_EQ(store_.journal.append_batch({stale}), std::vector<append_outcome>{committed});
+  EXPECT_EQ(store_.orders.find_order(order)->version, 3);
+  EXPECT_EQ(store_.orders.find_order(order)->status, "pending");
 
   // Two items of one order in one batch, higher version first.
   auto newer = item_for(order, 5, 2, "CCC-000130", customer);  // version 6
@@ -341,18 +341,18 @@ TEST_F(journal, the_read_model_never_goes_back_to_a_lower_version) {
   auto older_view = item_for(order, 7, 1, "CCC-000130", customer);
   older_view.read_model.version = 5;
   older_view.read_model.status = "cancelled";
-  ASSERT_EQ(store_.append_batch({newer, older_view}), (std::vector<append_outcome>{committed, committed}));
-  const auto row = store_.find_order(order);
+  ASSERT_EQ(store_.journal.append_batch({newer, older_view}), (std::vector<append_outcome>{committed, committed}));
+  const auto row = store_.orders.find_order(order);
   EXPECT_EQ(row->version, 6);
   EXPECT_EQ(row->status, "paid");
 
   // A higher version replaces it, keeping the order's creation time.
   auto forward = item_for(order, 8, 1, "CCC-000130", customer, t0_ms + 999'999);
   forward.read_model.status = "shipped";
-  ASSERT_EQ(store_.append_batch({forward}), std::vector<append_outcome>{committed});
-  EXPECT_EQ(store_.find_order(order)->version, 8);
-  EXPECT_EQ(store_.find_order(order)->status, "shipped");
-  EXPECT_EQ(store_.find_order(order)->created_at_ms, t0_ms);
+  ASSERT_EQ(store_.journal.append_batch({forward}), std::vector<append_outcome>{committed});
+  EXPECT_EQ(store_.orders.find_order(order)->version, 8);
+  EXPECT_EQ(store_.orders.find_order(order)->status, "shipped");
+  EXPECT_EQ(store_.orders.find_order(order)->created_at_ms, t0_ms);
 }
 
 TEST_F(journal, a_customer_is_written_once) {
@@ -362,9 +362,9 @@ TEST_F(journal, a_customer_is_written_once) {
   second.customer->ref = first.read_model.customer_ref;
   second.customer->name = "Someone Else";
 
-  EXPECT_EQ(store_.append_batch({first}), std::vector<append_outcome>{committed});
-  EXPECT_EQ(store_.append_batch({second}), std::vector<append_outcome>{committed});
-  EXPECT_EQ(store_.find_customer(first.read_model.customer_ref)->name, "Ada Lovelace");
+  EXPECT_EQ(store_.journal.append_batch({first}), std::vector<append_outcome>{committed});
+  EXPECT_EQ(store_.journal.append_batch({second}), std::vector<append_outcome>{committed});
+  EXPECT_EQ(store_.orders.find_customer(first.read_model.customer_ref)->name, "Ada Lovelace");
 }
 
 TEST_F(journal, two_nodes_racing_for_the_same_orders_never_both_win_nor_deadlock) {
@@ -382,11 +382,11 @@ TEST_F(journal, two_nodes_racing_for_the_same_orders_never_both_win_nor_deadlock
     auto start = go.get_future().share();
     auto a = std::async(std::launch::async, [&] {
       start.wait();
-      return store_.append_batch({item_for(x, 1, 1, nx, cx), item_for(y, 1, 1, ny, cy)});
+      return store_.journal.append_batch({item_for(x, 1, 1, nx, cx), item_for(y, 1, 1, ny, cy)});
     });
     auto b = std::async(std::launch::async, [&] {
       start.wait();
-      return other_node.append_batch({item_for(y, 1, 1, ny, cy), item_for(x, 1, 1, nx, cx)});
+      return other_node.journal.append_batch({item_for(y, 1, 1, ny, cy), item_for(x, 1, 1, nx, cx)});
     });
     go.set_value();
     const auto from_a = a.get();  // throws (deadlock_detected) if they deadlocked
@@ -403,15 +403,15 @@ TEST_F(journal, a_malformed_item_is_refused_before_anything_is_written) {
   const auto customer = new_uuid();
   auto gap = item_for(new_uuid(), 1, 2, "CCC-000140", customer);
   gap.events[1].seq = 3;
-  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000141", customer), gap}), std::invalid_argument);
+  EXPECT_THROW(store_.journal.append_batch({item_for(good, 1, 1, "CCC-000141", customer), gap}), std::invalid_argument);
 
   auto foreign_event = item_for(new_uuid(), 1, 1, "CCC-000142", customer);
   foreign_event.events[0].order_id = new_uuid();
-  EXPECT_THROW(store_.append_batch({foreign_event}), std::invalid_argument);
+  EXPECT_THROW(store_.journal.append_batch({foreign_event}), std::invalid_argument);
 
   append_item no_events;
   no_events.read_model = order_row_for(new_uuid(), "CCC-000143", customer, 1);
-  EXPECT_THROW(store_.append_batch({no_events}), std::invalid_argument);
+  EXPECT_THROW(store_.journal.append_batch({no_events}), std::invalid_argument);
 
   EXPECT_EQ(side_.count("select count(*) from events"), 0);
   EXPECT_EQ(side_.count("select count(*) from orders"), 0);
@@ -423,16 +423,16 @@ TEST_F(journal, a_database_error_fails_the_whole_batch_and_the_store_recovers) {
   auto broken = item_for(new_uuid(), 1, 1, "CCC-000150", customer);
   broken.events[0].payload_json = "{not json";
 
-  EXPECT_THROW(store_.append_batch({item_for(good, 1, 1, "CCC-000151", customer), broken}), pqxx::sql_error);
+  EXPECT_THROW(store_.journal.append_batch({item_for(good, 1, 1, "CCC-000151", customer), broken}), pqxx::sql_error);
   EXPECT_EQ(side_.count("select count(*) from events"), 0);
   EXPECT_EQ(side_.count("select count(*) from orders"), 0);
 
-  EXPECT_EQ(store_.append_batch({item_for(good, 1, 1, "CCC-000151", customer)}),
+  EXPECT_EQ(store_.journal.append_batch({item_for(good, 1, 1, "CCC-000151", customer)}),
             std::vector<append_outcome>{committed});
 }
 
 TEST_F(journal, an_empty_batch_is_a_no_op) {
-  EXPECT_TRUE(store_.append_batch({}).empty());
+  EXPECT_TRUE(store_.journal.append_batch({}).empty());
 }
 
 }  // namespace

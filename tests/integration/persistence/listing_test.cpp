@@ -17,7 +17,7 @@ using namespace persistence_fixtures;
 using persistence::append_item;
 using persistence::order_filter;
 using persistence::order_row;
-using persistence::store;
+using store = test_support::repositories;
 
 struct placed {
   std::string id;
@@ -42,7 +42,7 @@ class listing : public ::testing::Test {
       batch.push_back(item);
       orders_.push_back(order);
     }
-    store_.append_batch(batch);
+    store_.journal.append_batch(batch);
   }
 
   // Newest first; ties on time by id, descending (uuid order is the order
@@ -63,7 +63,7 @@ class listing : public ::testing::Test {
     std::vector<std::string> ids;
     std::size_t count = 0;
     for (;;) {
-      const auto page = store_.list_orders(filter);
+      const auto page = store_.orders.list_orders(filter);
       ++count;
       EXPECT_LE(page.rows.size(), static_cast<std::size_t>(filter.limit));
       for (const auto& row : page.rows) ids.push_back(row.id);
@@ -97,7 +97,7 @@ TEST_F(listing, pages_through_every_order_newest_first_without_duplicates_or_gap
 TEST_F(listing, a_page_that_ends_exactly_at_the_last_order_has_no_next_cursor) {
   order_filter filter;
   filter.limit = 23;
-  const auto page = store_.list_orders(filter);
+  const auto page = store_.orders.list_orders(filter);
   EXPECT_EQ(page.rows.size(), 23u);
   EXPECT_FALSE(page.next_cursor);
 }
@@ -105,7 +105,7 @@ TEST_F(listing, a_page_that_ends_exactly_at_the_last_order_has_no_next_cursor) {
 TEST_F(listing, rows_carry_the_read_model) {
   order_filter filter;
   filter.limit = 1;
-  const auto page = store_.list_orders(filter);
+  const auto page = store_.orders.list_orders(filter);
   ASSERT_EQ(page.rows.size(), 1u);
   const auto& newest = orders_[19];
   EXPECT_EQ(page.rows[0].id, newest.id);
@@ -118,12 +118,12 @@ TEST_F(listing, rows_carry_the_read_model) {
 TEST_F(listing, orders_placed_while_paging_neither_repeat_nor_shift_older_pages) {
   order_filter filter;
   filter.limit = 5;
-  auto page = store_.list_orders(filter);
+  auto page = store_.orders.list_orders(filter);
   std::vector<std::string> ids;
   for (const auto& row : page.rows) ids.push_back(row.id);
 
   // A new checkout lands at the top of the list between two page loads.
-  store_.append_batch({checkout_for(new_uuid(), "CCC-900000", "late@example.com", "", t0_ms + 1'000'000)});
+  store_.journal.append_batch({checkout_for(new_uuid(), "CCC-900000", "late@example.com", "", t0_ms + 1'000'000)});
 
   filter.cursor = page.next_cursor;
   const auto rest = all_pages(filter);
@@ -140,7 +140,7 @@ TEST_F(listing, filters_by_status) {
   EXPECT_EQ(ids.size(), 8u);
 
   filter.status = "shipped";
-  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  EXPECT_TRUE(store_.orders.list_orders(filter).rows.empty());
 }
 
 TEST_F(listing, finds_orders_by_number_prefix_case_insensitively) {
@@ -150,7 +150,7 @@ TEST_F(listing, finds_orders_by_number_prefix_case_insensitively) {
   EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) { return o.number.rfind("CCC-10011", 0) == 0; }));
 
   filter.query = "CCC-100105";
-  const auto exact = store_.list_orders(filter);
+  const auto exact = store_.orders.list_orders(filter);
   ASSERT_EQ(exact.rows.size(), 1u);
   EXPECT_EQ(exact.rows[0].number, "CCC-100105");
 }
@@ -158,20 +158,20 @@ TEST_F(listing, finds_orders_by_number_prefix_case_insensitively) {
 TEST_F(listing, like_wildcards_in_the_query_are_plain_characters) {
   order_filter filter;
   filter.query = "%";
-  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  EXPECT_TRUE(store_.orders.list_orders(filter).rows.empty());
   filter.query = "CCC-10010_";
-  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  EXPECT_TRUE(store_.orders.list_orders(filter).rows.empty());
 }
 
 TEST_F(listing, finds_orders_by_exact_customer_email_case_insensitively) {
   order_filter filter;
   filter.query = "ada.lovelace@example.COM";
-  const auto page = store_.list_orders(filter);
+  const auto page = store_.orders.list_orders(filter);
   ASSERT_EQ(page.rows.size(), 1u);
   EXPECT_EQ(page.rows[0].id, orders_[7].id);
 
   filter.query = "ada.lovelace";  // no partial email match
-  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  EXPECT_TRUE(store_.orders.list_orders(filter).rows.empty());
 }
 
 TEST_F(listing, combines_status_and_query) {
@@ -182,9 +182,9 @@ TEST_F(listing, combines_status_and_query) {
   EXPECT_EQ(all_pages(filter), expected_ids([](const placed& o) { return o.status == "pending"; }));
 
   filter.query = "buyer3@example.com";  // k = 3 is paid
-  EXPECT_TRUE(store_.list_orders(filter).rows.empty());
+  EXPECT_TRUE(store_.orders.list_orders(filter).rows.empty());
   filter.status = "paid";
-  ASSERT_EQ(store_.list_orders(filter).rows.size(), 1u);
+  ASSERT_EQ(store_.orders.list_orders(filter).rows.size(), 1u);
 }
 
 TEST_F(listing, empty_filters_mean_no_filter_and_the_limit_is_clamped) {
@@ -192,7 +192,7 @@ TEST_F(listing, empty_filters_mean_no_filter_and_the_limit_is_clamped) {
   filter.status = "";
   filter.query = "";
   filter.limit = 0;
-  const auto page = store_.list_orders(filter);
+  const auto page = store_.orders.list_orders(filter);
   EXPECT_EQ(page.rows.size(), 1u);
   EXPECT_TRUE(page.next_cursor);
 }
@@ -202,7 +202,7 @@ TEST_F(listing, refuses_a_cursor_it_did_not_issue) {
                           "12x_9b2f2a4e-0c4f-4f7e-9d55-000000000000"}) {
     order_filter filter;
     filter.cursor = bad;
-    EXPECT_THROW(store_.list_orders(filter), persistence::invalid_cursor) << bad;
+    EXPECT_THROW(store_.orders.list_orders(filter), persistence::invalid_cursor) << bad;
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "persistence/migrate.hpp"
 #include "persistence_fixtures.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -27,20 +28,6 @@ std::vector<int> shipped_versions() {
   }
   return {versions.begin(), versions.end()};
 }
-
-class temp_dir {
- public:
-  temp_dir() {
-    path_ = std::filesystem::temp_directory_path() / ("ccc-migrations-" + persistence_fixtures::new_uuid());
-    std::filesystem::create_directories(path_);
-  }
-  ~temp_dir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const { std::ofstream{path_ / name} << text; }
-
- private:
-  std::filesystem::path path_;
-};
 
 TEST(migrate, applies_every_shipped_migration_once_and_then_nothing) {
   test_database db{"migrate_once", test_database::schema::empty};
@@ -92,7 +79,7 @@ TEST(migrate, two_nodes_starting_at_once_apply_each_migration_exactly_once) {
 
 TEST(migrate, a_failing_migration_leaves_no_trace_and_earlier_ones_stay) {
   test_database db{"migrate_fail", test_database::schema::empty};
-  temp_dir dir;
+  test_support::temp_dir dir{"ccc-migrations"};
   dir.write("001_first.sql", "create table first_table (id int primary key);");
   dir.write("002_broken.sql", "create table second_table (id int); insert into no_such_table values (1);");
   dir.write("notes.txt", "not a migration");
@@ -112,7 +99,7 @@ TEST(migrate, a_failing_migration_leaves_no_trace_and_earlier_ones_stay) {
 
 TEST(migrate, applies_in_numeric_order_not_name_order) {
   test_database db{"migrate_order", test_database::schema::empty};
-  temp_dir dir;
+  test_support::temp_dir dir{"ccc-migrations"};
   // "10_" sorts before "9_" as text; 9 creates what 10 alters.
   dir.write("9_create.sql", "create table t (a int);");
   dir.write("10_alter.sql", "alter table t add column b int;");
@@ -121,7 +108,7 @@ TEST(migrate, applies_in_numeric_order_not_name_order) {
 
 TEST(migrate, refuses_two_files_with_one_version) {
   test_database db{"migrate_dup", test_database::schema::empty};
-  temp_dir dir;
+  test_support::temp_dir dir{"ccc-migrations"};
   dir.write("001_a.sql", "select 1;");
   dir.write("1_b.sql", "select 1;");
   EXPECT_THROW(persistence::migrate(db.url(), dir.path()), std::runtime_error);

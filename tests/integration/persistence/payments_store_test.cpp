@@ -1,4 +1,4 @@
-// Payments (issue 4) against a real PostgreSQL: every payment counted once per
+// Payments against a real PostgreSQL: every payment counted once per
 // (coin, txid), the admin's exceptions, and the orders a payment might be for.
 // Each test gets its own freshly migrated database.
 
@@ -19,7 +19,7 @@ using persistence::payment_candidate_row;
 using persistence::payment_key;
 using persistence::payment_lookup;
 using persistence::payment_row;
-using persistence::store;
+using store = test_support::repositories;
 
 constexpr auto committed = append_outcome::committed;
 constexpr std::int64_t minute_ms = 60'000;
@@ -129,7 +129,7 @@ class payments_store : public ::testing::Test {
   }
 
   void commit(placed_order& order, const append_item& item) {
-    ASSERT_EQ(store_.append_batch({item}), std::vector<append_outcome>{committed}) << "order " << order.number;
+    ASSERT_EQ(store_.journal.append_batch({item}), std::vector<append_outcome>{committed}) << "order " << order.number;
     order.version = item.events.back().seq;
   }
 
@@ -168,12 +168,12 @@ TEST_F(payments_store, a_payment_an_order_counted_is_reported_counted_under_its_
   auto order = place("CCC-000101");
   pay(order, payment("btc", "tx-a", "200000"));
 
-  const auto counted = store_.counted_payments({{"btc", "tx-a"}, {"btc", "tx-never"}, {"xmr", "tx-a"}});
+  const auto counted = store_.payments.counted_payments({{"btc", "tx-a"}, {"btc", "tx-never"}, {"xmr", "tx-a"}});
   EXPECT_TRUE(same_keys(counted, {{"btc", "tx-a"}})) << describe(counted);
 
-  EXPECT_TRUE(store_.counted_payments({{"btc", "tx-never"}}).empty());
-  EXPECT_TRUE(store_.counted_payments({{"xmr", "tx-a"}}).empty());
-  EXPECT_TRUE(store_.counted_payments({}).empty());
+  EXPECT_TRUE(store_.payments.counted_payments({{"btc", "tx-never"}}).empty());
+  EXPECT_TRUE(store_.payments.counted_payments({{"xmr", "tx-a"}}).empty());
+  EXPECT_TRUE(store_.payments.counted_payments({}).empty());
 }
 
 TEST_F(payments_store, a_counted_payment_is_stored_for_its_order_with_amount_and_times) {
@@ -200,9 +200,9 @@ TEST_F(payments_store, a_conflicting_append_counts_no_payment_and_raises_no_exce
   auto item = payment_item(stale, payment("btc", "tx-lost", "200000"));
   item.exceptions.push_back(exception_for("btc", "tx-lost", "200000", t0_ms + minute_ms));
 
-  EXPECT_EQ(store_.append_batch({item}), std::vector<append_outcome>{append_outcome::conflict});
-  EXPECT_TRUE(store_.counted_payments({{"btc", "tx-lost"}}).empty());
-  EXPECT_TRUE(store_.list_exceptions("open", 10).empty());
+  EXPECT_EQ(store_.journal.append_batch({item}), std::vector<append_outcome>{append_outcome::conflict});
+  EXPECT_TRUE(store_.payments.counted_payments({{"btc", "tx-lost"}}).empty());
+  EXPECT_TRUE(store_.payments.list_exceptions("open", 10).empty());
 }
 
 // ---- record_exceptions ----------------------------------------------------------
@@ -212,18 +212,18 @@ TEST_F(payments_store, recorded_exceptions_are_counted_and_listed_open_with_ever
   const auto lost = exception_for("btc", "tx-lost", "150000", t0_ms + minute_ms);
   const auto named = exception_for("xmr", "tx-named", "990000000000", t0_ms + 2 * minute_ms, order.id);
 
-  const auto ids = store_.record_exceptions({lost, named});
+  const auto ids = store_.payments.record_exceptions({lost, named});
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_GT(ids[0], 0);
   EXPECT_GT(ids[1], 0);
   EXPECT_NE(ids[0], ids[1]);
 
-  const auto counted = store_.counted_payments({{"btc", "tx-lost"}, {"xmr", "tx-named"}});
+  const auto counted = store_.payments.counted_payments({{"btc", "tx-lost"}, {"xmr", "tx-named"}});
   EXPECT_TRUE(same_keys(counted, {{"btc", "tx-lost"}, {"xmr", "tx-named"}})) << describe(counted);
   EXPECT_EQ(payment_owner("btc", "tx-lost"), "");  // no order until the admin assigns it
   EXPECT_EQ(payment_owner("xmr", "tx-named"), "");
 
-  const auto listed = store_.list_exceptions("open", 10);
+  const auto listed = store_.payments.list_exceptions("open", 10);
   ASSERT_EQ(txids(listed), (std::vector<std::string>{"tx-named", "tx-lost"}));
   const auto& n = listed[0];
   EXPECT_EQ(n.id, ids[1]);
@@ -246,10 +246,10 @@ TEST_F(payments_store, recorded_exceptions_are_counted_and_listed_open_with_ever
 TEST_F(payments_store, an_exception_without_memo_lists_an_empty_memo) {
   auto x = exception_for("btc", "tx-nomemo", "1000", t0_ms);
   x.memo = "";
-  const auto ids = store_.record_exceptions({x});
+  const auto ids = store_.payments.record_exceptions({x});
   ASSERT_EQ(ids.size(), 1u);
   EXPECT_EQ(side_.count("select count(*) from payment_exceptions where memo is null"), 1);
-  const auto found = store_.find_exception(ids[0]);
+  const auto found = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->memo, "");
 }
@@ -258,39 +258,39 @@ TEST_F(payments_store, a_payment_an_order_counted_is_not_recorded_as_an_exceptio
   auto order = place("CCC-000111");
   pay(order, payment("btc", "tx-paid", "200000"));
 
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-paid", "200000", t0_ms + minute_ms),
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-paid", "200000", t0_ms + minute_ms),
                                              exception_for("btc", "tx-new", "5000", t0_ms + minute_ms)});
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_EQ(ids[0], 0);
   EXPECT_GT(ids[1], 0);
-  EXPECT_EQ(txids(store_.list_exceptions("open", 10)), (std::vector<std::string>{"tx-new"}));
+  EXPECT_EQ(txids(store_.payments.list_exceptions("open", 10)), (std::vector<std::string>{"tx-new"}));
   EXPECT_EQ(payment_owner("btc", "tx-paid"), order.id);  // still the order's
 }
 
 TEST_F(payments_store, a_payment_recorded_as_an_exception_before_is_not_recorded_again) {
-  const auto first = store_.record_exceptions({exception_for("btc", "tx-twice", "7000", t0_ms)});
+  const auto first = store_.payments.record_exceptions({exception_for("btc", "tx-twice", "7000", t0_ms)});
   ASSERT_EQ(first.size(), 1u);
   ASSERT_GT(first[0], 0);
 
-  const auto again = store_.record_exceptions({exception_for("btc", "tx-twice", "7000", t0_ms + minute_ms)});
+  const auto again = store_.payments.record_exceptions({exception_for("btc", "tx-twice", "7000", t0_ms + minute_ms)});
   EXPECT_EQ(again, std::vector<std::int64_t>{0});
-  const auto listed = store_.list_exceptions("open", 10);
+  const auto listed = store_.payments.list_exceptions("open", 10);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, first[0]);
   EXPECT_EQ(listed[0].created_at_ms, t0_ms);
 }
 
 TEST_F(payments_store, the_same_txid_under_two_coins_is_two_payments) {
-  const auto ids = store_.record_exceptions(
+  const auto ids = store_.payments.record_exceptions(
       {exception_for("btc", "tx-shared", "1000", t0_ms), exception_for("xmr", "tx-shared", "2000", t0_ms + 1)});
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_GT(ids[0], 0);
   EXPECT_GT(ids[1], 0);
-  EXPECT_EQ(store_.list_exceptions("open", 10).size(), 2u);
+  EXPECT_EQ(store_.payments.list_exceptions("open", 10).size(), 2u);
 }
 
 TEST_F(payments_store, one_call_with_the_same_payment_twice_lists_it_once) {
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-dup", "1000", t0_ms),
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-dup", "1000", t0_ms),
                                              exception_for("btc", "tx-dup", "1000", t0_ms + 1),
                                              exception_for("btc", "tx-other", "3000", t0_ms + 2)});
   ASSERT_EQ(ids.size(), 3u);
@@ -298,7 +298,7 @@ TEST_F(payments_store, one_call_with_the_same_payment_twice_lists_it_once) {
   EXPECT_EQ((ids[0] > 0) + (ids[1] > 0), 1) << "ids " << ids[0] << ", " << ids[1];
   EXPECT_GT(ids[2], 0);
 
-  const auto listed = store_.list_exceptions("open", 10);
+  const auto listed = store_.payments.list_exceptions("open", 10);
   EXPECT_EQ(listed.size(), 2u);
   const auto all = txids(listed);
   EXPECT_EQ(std::count(all.begin(), all.end(), "tx-dup"), 1);
@@ -308,34 +308,34 @@ TEST_F(payments_store, one_call_with_the_same_payment_twice_lists_it_once) {
 // ---- list, find, close ----------------------------------------------------------
 
 TEST_F(payments_store, exceptions_list_by_status_newest_first_within_the_limit) {
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-1", "1000", t0_ms),
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-1", "1000", t0_ms),
                                              exception_for("btc", "tx-3", "1000", t0_ms + 2 * minute_ms),
                                              exception_for("btc", "tx-2", "1000", t0_ms + minute_ms),
                                              exception_for("btc", "tx-4", "1000", t0_ms + 3 * minute_ms)});
   ASSERT_EQ(ids.size(), 4u);
-  ASSERT_TRUE(store_.close_exception(ids[3], "dismissed", "", "test payment", "admin", t0_ms + 4 * minute_ms));
+  ASSERT_TRUE(store_.payments.close_exception(ids[3], "dismissed", "", "test payment", "admin", t0_ms + 4 * minute_ms));
 
-  EXPECT_EQ(txids(store_.list_exceptions("open", 10)), (std::vector<std::string>{"tx-3", "tx-2", "tx-1"}));
-  EXPECT_EQ(txids(store_.list_exceptions("open", 2)), (std::vector<std::string>{"tx-3", "tx-2"}));
-  EXPECT_EQ(txids(store_.list_exceptions("dismissed", 10)), (std::vector<std::string>{"tx-4"}));
-  EXPECT_TRUE(store_.list_exceptions("resolved", 10).empty());
+  EXPECT_EQ(txids(store_.payments.list_exceptions("open", 10)), (std::vector<std::string>{"tx-3", "tx-2", "tx-1"}));
+  EXPECT_EQ(txids(store_.payments.list_exceptions("open", 2)), (std::vector<std::string>{"tx-3", "tx-2"}));
+  EXPECT_EQ(txids(store_.payments.list_exceptions("dismissed", 10)), (std::vector<std::string>{"tx-4"}));
+  EXPECT_TRUE(store_.payments.list_exceptions("resolved", 10).empty());
 }
 
 TEST_F(payments_store, exceptions_created_in_the_same_millisecond_list_the_later_id_first) {
-  const auto first = store_.record_exceptions({exception_for("btc", "tx-early", "1000", t0_ms)});
-  const auto second = store_.record_exceptions({exception_for("btc", "tx-late", "1000", t0_ms)});
+  const auto first = store_.payments.record_exceptions({exception_for("btc", "tx-early", "1000", t0_ms)});
+  const auto second = store_.payments.record_exceptions({exception_for("btc", "tx-late", "1000", t0_ms)});
   ASSERT_EQ(first.size(), 1u);
   ASSERT_EQ(second.size(), 1u);
   ASSERT_LT(first[0], second[0]);
-  EXPECT_EQ(txids(store_.list_exceptions("open", 10)), (std::vector<std::string>{"tx-late", "tx-early"}));
+  EXPECT_EQ(txids(store_.payments.list_exceptions("open", 10)), (std::vector<std::string>{"tx-late", "tx-early"}));
 }
 
 TEST_F(payments_store, find_exception_returns_the_row_or_nothing) {
   const auto x = exception_for("btc", "tx-find", "4242", t0_ms);
-  const auto ids = store_.record_exceptions({x});
+  const auto ids = store_.payments.record_exceptions({x});
   ASSERT_EQ(ids.size(), 1u);
 
-  const auto found = store_.find_exception(ids[0]);
+  const auto found = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, ids[0]);
   EXPECT_EQ(found->coin, "btc");
@@ -346,17 +346,17 @@ TEST_F(payments_store, find_exception_returns_the_row_or_nothing) {
   EXPECT_EQ(found->status, "open");
   EXPECT_EQ(found->created_at_ms, t0_ms);
 
-  EXPECT_FALSE(store_.find_exception(ids[0] + 1000));
+  EXPECT_FALSE(store_.payments.find_exception(ids[0] + 1000));
 }
 
 TEST_F(payments_store, closing_records_who_why_and_when_and_keeps_the_named_order) {
   auto order = place("CCC-000120");
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-close", "1000", t0_ms, order.id)});
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-close", "1000", t0_ms, order.id)});
   ASSERT_EQ(ids.size(), 1u);
   const std::int64_t at = t0_ms + 9 * minute_ms + 7;
 
-  EXPECT_TRUE(store_.close_exception(ids[0], "dismissed", "", "refunded by hand", "alice", at));
-  const auto closed = store_.find_exception(ids[0]);
+  EXPECT_TRUE(store_.payments.close_exception(ids[0], "dismissed", "", "refunded by hand", "alice", at));
+  const auto closed = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->status, "dismissed");
   EXPECT_EQ(closed->resolution, "refunded by hand");
@@ -365,8 +365,8 @@ TEST_F(payments_store, closing_records_who_why_and_when_and_keeps_the_named_orde
   EXPECT_EQ(closed->order_id, order.id);  // '' keeps it
 
   // Closed once: a second close changes nothing.
-  EXPECT_FALSE(store_.close_exception(ids[0], "resolved", new_uuid(), "assigned", "bob", at + 1));
-  const auto still = store_.find_exception(ids[0]);
+  EXPECT_FALSE(store_.payments.close_exception(ids[0], "resolved", new_uuid(), "assigned", "bob", at + 1));
+  const auto still = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(still);
   EXPECT_EQ(still->status, "dismissed");
   EXPECT_EQ(still->resolved_by, "alice");
@@ -376,24 +376,24 @@ TEST_F(payments_store, closing_records_who_why_and_when_and_keeps_the_named_orde
 
 TEST_F(payments_store, resolving_with_an_order_sets_it) {
   auto order = place("CCC-000121");
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-assign", "1000", t0_ms)});
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-assign", "1000", t0_ms)});
   ASSERT_EQ(ids.size(), 1u);
 
-  EXPECT_TRUE(store_.close_exception(ids[0], "resolved", order.id, "assigned", "alice", t0_ms + minute_ms));
-  const auto resolved = store_.find_exception(ids[0]);
+  EXPECT_TRUE(store_.payments.close_exception(ids[0], "resolved", order.id, "assigned", "alice", t0_ms + minute_ms));
+  const auto resolved = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(resolved);
   EXPECT_EQ(resolved->status, "resolved");
   EXPECT_EQ(resolved->order_id, order.id);
-  EXPECT_EQ(txids(store_.list_exceptions("resolved", 10)), (std::vector<std::string>{"tx-assign"}));
-  EXPECT_TRUE(store_.list_exceptions("open", 10).empty());
+  EXPECT_EQ(txids(store_.payments.list_exceptions("resolved", 10)), (std::vector<std::string>{"tx-assign"}));
+  EXPECT_TRUE(store_.payments.list_exceptions("open", 10).empty());
 }
 
 TEST_F(payments_store, closing_an_unknown_exception_or_to_an_unknown_status_changes_nothing) {
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-keep", "1000", t0_ms)});
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-keep", "1000", t0_ms)});
   ASSERT_EQ(ids.size(), 1u);
-  EXPECT_FALSE(store_.close_exception(ids[0] + 1000, "dismissed", "", "nothing", "alice", t0_ms));
-  EXPECT_THROW(store_.close_exception(ids[0], "forgotten", "", "nothing", "alice", t0_ms), pqxx::check_violation);
-  const auto kept = store_.find_exception(ids[0]);
+  EXPECT_FALSE(store_.payments.close_exception(ids[0] + 1000, "dismissed", "", "nothing", "alice", t0_ms));
+  EXPECT_THROW(store_.payments.close_exception(ids[0], "forgotten", "", "nothing", "alice", t0_ms), pqxx::check_violation);
+  const auto kept = store_.payments.find_exception(ids[0]);
   ASSERT_TRUE(kept);
   EXPECT_EQ(kept->status, "open");
   EXPECT_EQ(kept->resolved_at_ms, 0);
@@ -404,15 +404,15 @@ TEST_F(payments_store, closing_an_unknown_exception_or_to_an_unknown_status_chan
 TEST_F(payments_store, an_assigned_exception_payment_becomes_the_orders_and_stays_so) {
   auto order = place("CCC-000130");
   auto other = place("CCC-000131");
-  const auto ids = store_.record_exceptions({exception_for("btc", "tx-late", "200000", t0_ms + minute_ms)});
+  const auto ids = store_.payments.record_exceptions({exception_for("btc", "tx-late", "200000", t0_ms + minute_ms)});
   ASSERT_EQ(ids.size(), 1u);
   ASSERT_EQ(payment_owner("btc", "tx-late"), "");
 
   // The admin assigns it: the order counts the payment, the exception is resolved.
   pay(order, payment("btc", "tx-late", "200000"));
-  ASSERT_TRUE(store_.close_exception(ids[0], "resolved", order.id, "assigned", "alice", t0_ms + 2 * minute_ms));
+  ASSERT_TRUE(store_.payments.close_exception(ids[0], "resolved", order.id, "assigned", "alice", t0_ms + 2 * minute_ms));
   EXPECT_EQ(payment_owner("btc", "tx-late"), order.id);
-  EXPECT_FALSE(store_.counted_payments({{"btc", "tx-late"}}).empty());
+  EXPECT_FALSE(store_.payments.counted_payments({{"btc", "tx-late"}}).empty());
   EXPECT_EQ(side_.count("select count(*) from payments"), 1);
 
   // A later decision of another order counting it does not take it over.
@@ -438,7 +438,7 @@ TEST_F(payments_store, two_orders_counting_one_payment_in_one_batch_do_not_fail_
   const auto p = payment("btc", "tx-raced", "200000");
 
   std::vector<append_outcome> outcomes;
-  ASSERT_NO_THROW(outcomes = store_.append_batch({payment_item(first, p), payment_item(second, p),
+  ASSERT_NO_THROW(outcomes = store_.journal.append_batch({payment_item(first, p), payment_item(second, p),
                                                   next_item(bystander, "order_updated", R"({"note":"x"})")}));
   EXPECT_EQ(outcomes.size(), 3u);
   const auto owner = payment_owner("btc", "tx-raced");
@@ -457,7 +457,7 @@ TEST_F(payments_store, exceptions_an_order_raises_are_listed_open_for_that_order
   item.exceptions.push_back(x);
   commit(order, item);
 
-  const auto listed = store_.list_exceptions("open", 10);
+  const auto listed = store_.payments.list_exceptions("open", 10);
   ASSERT_EQ(listed.size(), 1u);
   const auto& r = listed[0];
   EXPECT_GT(r.id, 0);
@@ -500,7 +500,7 @@ TEST_F(payments_store, pending_orders_still_owing_within_the_tolerance_are_candi
   xmr.outstanding_atomic = "100200";
   place("CCC-000208", xmr);
 
-  const auto rows = store_.payment_candidates({lookup("100000", "100500", received)});
+  const auto rows = store_.payments.payment_candidates({lookup("100000", "100500", received)});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{inside.id, at_least.id, at_most.id, expiring.id}));
 
   const auto* c = find_candidate(rows, 0, inside.id);
@@ -521,7 +521,7 @@ TEST_F(payments_store, a_lookup_without_a_maximum_wants_the_exact_amount) {
   auto exact = place("CCC-000210", q);
   q.outstanding_atomic = "100001";
   place("CCC-000211", q);
-  EXPECT_EQ(ids_for(store_.payment_candidates({lookup("100000", "")}), 0), (std::set<std::string>{exact.id}));
+  EXPECT_EQ(ids_for(store_.payments.payment_candidates({lookup("100000", "")}), 0), (std::set<std::string>{exact.id}));
 }
 
 TEST_F(payments_store, closed_or_expired_orders_quoted_the_amount_are_hints) {
@@ -547,7 +547,7 @@ TEST_F(payments_store, closed_or_expired_orders_quoted_the_amount_are_hints) {
   expired_other.outstanding_atomic = "100200";  // owes the amount, but its quote is over
   place("CCC-000223", expired_other);
 
-  const auto rows = store_.payment_candidates({lookup("100000", "100500", received)});
+  const auto rows = store_.payments.payment_candidates({lookup("100000", "100500", received)});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{late.id, settled.id}));
   const auto* c = find_candidate(rows, 0, settled.id);
   ASSERT_NE(c, nullptr);
@@ -569,7 +569,7 @@ TEST_F(payments_store, an_order_is_found_by_the_address_made_for_it) {
   auto other = l;
   other.address = "84subaddressForNobody";
 
-  const auto rows = store_.payment_candidates({l, other});
+  const auto rows = store_.payments.payment_candidates({l, other});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{order.id}));
   EXPECT_TRUE(ids_for(rows, 1).empty());
   const auto* c = find_candidate(rows, 0, order.id);
@@ -589,7 +589,7 @@ TEST_F(payments_store, an_order_is_found_by_a_memo_naming_its_number) {
   auto prefix = exact;
   prefix.memo = "CCC-00024";
 
-  const auto rows = store_.payment_candidates({exact, lower, prefix});
+  const auto rows = store_.payments.payment_candidates({exact, lower, prefix});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{order.id}));
   EXPECT_EQ(ids_for(rows, 1), (std::set<std::string>{order.id}));
   EXPECT_TRUE(ids_for(rows, 2).empty());
@@ -610,7 +610,7 @@ TEST_F(payments_store, an_order_is_found_by_its_customers_claim_of_the_tx) {
   auto unclaimed = first;
   unclaimed.txid = "c0ffee03";
 
-  const auto rows = store_.payment_candidates({first, second, unclaimed});
+  const auto rows = store_.payments.payment_candidates({first, second, unclaimed});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{claimed.id}));
   EXPECT_EQ(ids_for(rows, 1), (std::set<std::string>{shouting.id}));
   EXPECT_TRUE(ids_for(rows, 2).empty());
@@ -646,14 +646,14 @@ TEST_F(payments_store, each_candidate_belongs_to_the_lookup_that_found_it) {
   auto txid = lookup("1", "1");
   txid.txid = "feed0263";
 
-  const auto rows = store_.payment_candidates({amount, address, memo, nothing, txid});
+  const auto rows = store_.payments.payment_candidates({amount, address, memo, nothing, txid});
   EXPECT_EQ(ids_for(rows, 0), (std::set<std::string>{a.id}));
   EXPECT_EQ(ids_for(rows, 1), (std::set<std::string>{b.id}));
   EXPECT_EQ(ids_for(rows, 2), (std::set<std::string>{c.id}));
   EXPECT_TRUE(ids_for(rows, 3).empty());
   EXPECT_EQ(ids_for(rows, 4), (std::set<std::string>{d.id}));
   for (const auto& r : rows) EXPECT_LT(r.lookup, 5u);
-  EXPECT_TRUE(store_.payment_candidates({}).empty());
+  EXPECT_TRUE(store_.payments.payment_candidates({}).empty());
 }
 
 TEST_F(payments_store, absent_address_memo_and_txid_match_nothing) {
@@ -664,7 +664,7 @@ TEST_F(payments_store, absent_address_memo_and_txid_match_nothing) {
   ASSERT_EQ(side_.count("select count(*) from orders where payment_address is null"), 1);
 
   auto l = lookup("100000", "100500");  // address, memo and txid empty
-  EXPECT_TRUE(store_.payment_candidates({l}).empty());
+  EXPECT_TRUE(store_.payments.payment_candidates({l}).empty());
 }
 
 }  // namespace

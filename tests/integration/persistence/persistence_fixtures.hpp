@@ -14,7 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "persistence/rows.hpp"
-#include "persistence/store.hpp"
+#include "support/repositories.hpp"
 #include "support/test_database.hpp"
 
 namespace persistence_fixtures {

@@ -14,7 +14,7 @@
 namespace {
 
 using persistence::product_row;
-using persistence::store;
+using store = test_support::repositories;
 using persistence_fixtures::probe;
 
 class shared_state : public ::testing::Test {
@@ -34,10 +34,10 @@ std::vector<std::string> skus(const std::vector<product_row>& products) {
 }
 
 TEST_F(shared_state, products_load_in_display_order_with_every_field) {
-  EXPECT_TRUE(store_.load_products().empty());
-  store_.upsert_products({product("TN-B", 2999, 2), product("TN-A", 1999, 1), product("TN-C", 3999, 1)});
+  EXPECT_TRUE(store_.catalog.load_products().empty());
+  store_.catalog.upsert_products({product("TN-B", 2999, 2), product("TN-A", 1999, 1), product("TN-C", 3999, 1)});
 
-  const auto loaded = store_.load_products();
+  const auto loaded = store_.catalog.load_products();
   EXPECT_EQ(skus(loaded), (std::vector<std::string>{"TN-A", "TN-C", "TN-B"}));
   const auto& a = loaded[0];
   EXPECT_EQ(a.name, "Toner TN-A");
@@ -49,20 +49,20 @@ TEST_F(shared_state, products_load_in_display_order_with_every_field) {
 }
 
 TEST_F(shared_state, upserting_products_updates_existing_ones_and_adds_new_ones) {
-  store_.upsert_products({product("TN-A", 1999, 1), product("TN-B", 2999, 2)});
+  store_.catalog.upsert_products({product("TN-A", 1999, 1), product("TN-B", 2999, 2)});
   auto changed = product("TN-B", 2499, 0);
   changed.stock = 0;
-  store_.upsert_products({changed, product("TN-D", 999, 3)});
+  store_.catalog.upsert_products({changed, product("TN-D", 999, 3)});
 
-  const auto loaded = store_.load_products();
+  const auto loaded = store_.catalog.load_products();
   EXPECT_EQ(skus(loaded), (std::vector<std::string>{"TN-B", "TN-A", "TN-D"}));
   EXPECT_EQ(loaded[0].price_cents, 2499);
   EXPECT_EQ(loaded[0].stock, 0);
 }
 
 TEST_F(shared_state, the_last_of_two_rows_for_one_sku_wins) {
-  store_.upsert_products({product("TN-A", 1000, 1), product("TN-A", 2000, 1)});
-  const auto loaded = store_.load_products();
+  store_.catalog.upsert_products({product("TN-A", 1000, 1), product("TN-A", 2000, 1)});
+  const auto loaded = store_.catalog.load_products();
   ASSERT_EQ(loaded.size(), 1u);
   EXPECT_EQ(loaded[0].price_cents, 2000);
 }
@@ -71,10 +71,10 @@ TEST_F(shared_state, two_nodes_never_get_the_same_order_number_block) {
   store other_node{db_.url()};
   std::vector<std::int64_t> mine, theirs;
   auto a = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 50; ++i) mine.push_back(store_.next_order_number_block());
+    for (int i = 0; i < 50; ++i) mine.push_back(store_.shared.next_order_number_block());
   });
   auto b = std::async(std::launch::async, [&] {
-    for (int i = 0; i < 50; ++i) theirs.push_back(other_node.next_order_number_block());
+    for (int i = 0; i < 50; ++i) theirs.push_back(other_node.shared.next_order_number_block());
   });
   a.get();
   b.get();
@@ -90,10 +90,10 @@ TEST_F(shared_state, two_nodes_never_get_the_same_order_number_block) {
 
 TEST_F(shared_state, the_first_secret_stored_is_the_one_every_node_gets) {
   store other_node{db_.url()};
-  EXPECT_EQ(store_.secret("token_key", "alpha"), "alpha");
-  EXPECT_EQ(other_node.secret("token_key", "beta"), "alpha");
-  EXPECT_EQ(store_.secret("token_key", "gamma"), "alpha");
-  EXPECT_EQ(other_node.secret("other_key", "delta"), "delta");
+  EXPECT_EQ(store_.shared.secret("token_key", "alpha"), "alpha");
+  EXPECT_EQ(other_node.shared.secret("token_key", "beta"), "alpha");
+  EXPECT_EQ(store_.shared.secret("token_key", "gamma"), "alpha");
+  EXPECT_EQ(other_node.shared.secret("other_key", "delta"), "delta");
 }
 
 TEST_F(shared_state, nodes_starting_at_once_agree_on_one_secret) {
@@ -106,7 +106,7 @@ TEST_F(shared_state, nodes_starting_at_once_agree_on_one_secret) {
   for (int i = 0; i < nodes; ++i)
     answers.push_back(std::async(std::launch::async, [&, i] {
       start.wait();
-      return stores[i]->secret("race_key", "candidate-" + std::to_string(i));
+      return stores[i]->shared.secret("race_key", "candidate-" + std::to_string(i));
     }));
   go.set_value();
 
@@ -128,8 +128,8 @@ TEST_F(shared_state, ping_reports_a_lost_connection_and_the_next_call_reconnects
   EXPECT_FALSE(store_.ping());
   EXPECT_TRUE(store_.ping());
   // Prepared statements came back with the new connection.
-  store_.upsert_products({product("TN-A", 1999, 1)});
-  EXPECT_EQ(store_.load_products().size(), 1u);
+  store_.catalog.upsert_products({product("TN-A", 1999, 1)});
+  EXPECT_EQ(store_.catalog.load_products().size(), 1u);
 }
 
 TEST_F(shared_state, a_store_that_cannot_connect_throws) {

@@ -1,4 +1,4 @@
-// The payment matcher (issue 4): one incoming payment -> duplicate, awaiting
+// The payment matcher: one incoming payment -> duplicate, awaiting
 // confirmations, matched to an order (exact, underpaid, overpaid, completes an
 // underpayment) or an exception for the admin. And the per-order quote offset that
 // keeps amounts unique for coins paid to a static address.

@@ -1,4 +1,4 @@
-// The wallet CSV export the admin imports (issue 4, "Admin"): the header, RFC 4180
+// The wallet CSV export the admin imports (docs/API.md, the import): the header, RFC 4180
 // quoting, line numbers as an editor shows them (the header is line 1), a clear
 // reason for every rejected row, duplicates within the file, and 100,000 rows.
 

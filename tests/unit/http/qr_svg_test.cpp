@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/http/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -35,7 +35,7 @@ bool has_tool(const std::string& name) {
 // when no code is found (zbarimg exits with 4). The timeouts keep a broken build from
 // hanging the suite.
 std::optional<std::string> scan(const std::string& svg) {
-  http_test::temp_dir dir;
+  test_support::temp_dir dir;
   dir.write("qr.svg", svg);
   const auto svg_file = dir.path() / "qr.svg";
   const auto png_file = dir.path() / "qr.png";

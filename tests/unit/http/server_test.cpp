@@ -17,10 +17,13 @@
 #include "http/problem.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
-#include "unit/http/temp_dir.hpp"
+#include "support/eventually.hpp"
+#include "support/temp_dir.hpp"
 #include "unit/http/test_client.hpp"
 
 namespace {
+
+using test_support::eventually;
 
 using namespace std::chrono_literals;
 namespace bh = boost::beast::http;
@@ -79,16 +82,6 @@ class parked_requests {
   std::condition_variable ready_;
   std::deque<std::pair<http::request, http::responder>> queue_;
 };
-
-template <class Predicate>
-bool eventually(Predicate done) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
 
 TEST(server, answers_with_content_length_server_header_and_decoded_request) {
   http::server srv(test_options(), [](http::request req, http::responder respond) {
@@ -430,14 +423,14 @@ TEST(server, throwing_handler_gets_500_and_the_server_keeps_serving) {
 }
 
 TEST(server, serves_static_files_with_head_and_refuses_traversal) {
-  http_test::temp_dir dir;
+  test_support::temp_dir dir;
   dir.write("secret.txt", "top secret");
   dir.write("web/index.html", "<!doctype html><h1>Cleveland Cartridge Co</h1>");
   dir.write("web/app.js", "console.log(1)");
   const auto root = (dir.path() / "web").string();
   http::server srv(test_options(), [&](http::request req, http::responder respond) {
     if (auto file = http::serve_static(root, req.path, req.method == "HEAD")) return respond(std::move(*file));
-    respond(http::problem(404, "not_found", "Not Found", req.path));
+    respond(http::problem(http::problem_type::not_found, req.path));
   });
   srv.start();
   client c(srv.port());

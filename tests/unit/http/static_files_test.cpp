@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/http/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -35,7 +35,7 @@ class static_files : public ::testing::Test {
     root = (dir.path() / "web").string();
   }
 
-  http_test::temp_dir dir;
+  test_support::temp_dir dir;
   std::string root;
   const std::vector<std::pair<std::string, std::string>> expected_types{
       {"html", "text/html; charset=utf-8"},

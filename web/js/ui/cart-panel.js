@@ -2,11 +2,11 @@
 // header's Cart button. The browser gives it Escape-to-close and keeps focus
 // inside while it is open.
 
-import { h, hidden, uid } from '../dom.js';
+import { h, hiddenText, uid } from '../../shared/dom.js';
+import { formatCents } from '../../shared/money.js';
+import { customerSentence } from '../../shared/problems.js';
 import { cart, MAX_QUANTITY } from '../cart.js';
 import { cartLinesWithProducts } from '../products.js';
-import { describeError } from '../api.js';
-import { dollars } from '../format.js';
 
 let dialog;
 let body;
@@ -75,7 +75,7 @@ async function render() {
   } catch (error) {
     renderedSkus = '';
     body.replaceChildren(h('p', { class: 'notice notice--error', role: 'alert' },
-      `We could not load the prices. ${describeError(error)}`));
+      `We could not load the prices. ${customerSentence(error)}`));
     subtotal.textContent = '';
     checkoutButton.disabled = true;
     return;
@@ -93,12 +93,12 @@ async function render() {
       const input = item.querySelector('input');
       if (input && document.activeElement !== input) input.value = String(line.quantity);
       const total = item.querySelector('.cart-line__total');
-      if (total && line.product) total.textContent = dollars(line.product.price_cents * line.quantity);
+      if (total && line.product) total.textContent = formatCents(line.product.price_cents * line.quantity);
     }
   }
   const sold = joined.filter((l) => l.product);
   const cents = sold.reduce((sum, l) => sum + l.product.price_cents * l.quantity, 0);
-  subtotal.textContent = `Subtotal ${dollars(cents)}`;
+  subtotal.textContent = `Subtotal ${formatCents(cents)}`;
   const unsold = joined.length - sold.length;
   checkoutButton.disabled = joined.length === 0 || unsold > 0;
   const note = body.querySelector('.cart-note');
@@ -139,7 +139,7 @@ function renderLine(line) {
     class: 'button button--quiet button--small',
     'aria-describedby': nameId,
     'data-key': `remove-${line.sku}`,
-    onclick: async () => {
+    onClick: async () => {
       // Keep the keyboard near where it was: the next line's Remove, else Close.
       const item = remove.closest('li');
       const nextSku = (item?.nextElementSibling ?? item?.previousElementSibling)?.dataset.sku;
@@ -155,7 +155,7 @@ function renderLine(line) {
     h('div', { class: 'cart-line__info' },
       h('p', { class: 'cart-line__name', id: nameId }, name),
       product
-        ? h('p', { class: 'cart-line__price' }, `${dollars(product.price_cents)} each`,
+        ? h('p', { class: 'cart-line__price' }, `${formatCents(product.price_cents)} each`,
           product.in_stock ? null : h('span', { class: 'stock stock--out' }, ' · Out of stock'))
         : h('p', { class: 'cart-line__price stock--out' }, 'No longer sold')),
     h('div', { class: 'cart-line__controls' },
@@ -163,6 +163,6 @@ function renderLine(line) {
       quantity,
       remove),
     h('p', { class: 'cart-line__total' },
-      hidden('Line total '),
-      product ? dollars(product.price_cents * line.quantity) : ''));
+      hiddenText('Line total '),
+      product ? formatCents(product.price_cents * line.quantity) : ''));
 }

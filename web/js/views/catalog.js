@@ -1,10 +1,12 @@
 // The catalog grid (/) and one product's page (/products/{sku}).
 
-import { h, pageTitle } from '../dom.js';
-import { loadProducts, findProduct } from '../products.js';
-import { describeError } from '../api.js';
+import { h } from '../../shared/dom.js';
+import { formatCents } from '../../shared/money.js';
+import { customerSentence } from '../../shared/problems.js';
 import { cart } from '../cart.js';
-import { dollars, SHIPPING_FREE_FROM_CENTS } from '../format.js';
+import { pageTitle } from '../page.js';
+import { loadProducts, findProduct } from '../products.js';
+import { loadShippingPolicy } from '../shipping.js';
 import { toast } from '../ui/toast.js';
 
 function productHref(product) {
@@ -23,7 +25,7 @@ function addToCartButton(product, { withName }) {
     // On the grid every card has one: the name says which product it adds.
     'aria-label': withName ? `Add to cart: ${product.name}` : null,
     disabled: !product.in_stock,
-    onclick: () => {
+    onClick: () => {
       cart.add(product.sku, 1);
       toast(`Added ${product.name} to your cart.`);
     },
@@ -33,7 +35,7 @@ function addToCartButton(product, { withName }) {
 function loadError(main, error) {
   main.replaceChildren(
     h('h1', { tabindex: -1 }, 'Catalog'),
-    h('p', { class: 'notice notice--error', role: 'alert' }, `We could not load the catalog. ${describeError(error)}`),
+    h('p', { class: 'notice notice--error', role: 'alert' }, `We could not load the catalog. ${customerSentence(error)}`),
     h('p', {}, h('a', { href: location.pathname }, 'Try again')));
 }
 
@@ -41,8 +43,9 @@ export async function showCatalog(main, { isCurrent }) {
   pageTitle('');
   main.replaceChildren(h('h1', { tabindex: -1 }, 'Ink and toner'), h('p', { class: 'loading' }, 'Loading the catalog…'));
   let products;
+  let shipping;
   try {
-    products = await loadProducts();
+    [products, shipping] = await Promise.all([loadProducts(), loadShippingPolicy()]);
   } catch (error) {
     if (isCurrent()) loadError(main, error);
     return;
@@ -54,13 +57,15 @@ export async function showCatalog(main, { isCurrent }) {
       h('article', { class: 'product-card', 'aria-labelledby': nameId },
         h('img', { class: 'product-card__image', src: product.image_url, alt: product.name, width: 240, height: 180 }),
         h('h2', { class: 'product-card__name', id: nameId }, h('a', { href: productHref(product) }, product.name)),
-        h('p', { class: 'price' }, dollars(product.price_cents)),
+        h('p', { class: 'price' }, formatCents(product.price_cents)),
         stockText(product),
         addToCartButton(product, { withName: true })));
   }));
   main.replaceChildren(
     h('h1', { tabindex: -1 }, 'Ink and toner'),
-    h('p', { class: 'lead' }, `Genuine cartridges, priced in dollars, paid in crypto. Free shipping from ${dollars(SHIPPING_FREE_FROM_CENTS)}.`),
+    h('p', { class: 'lead' }, 'Genuine cartridges, priced in dollars, paid in crypto.',
+      // Without the engine's policy, no promise about shipping.
+      shipping ? ` Free shipping from ${formatCents(shipping.free_from_cents)}.` : null),
     grid);
 }
 
@@ -91,7 +96,7 @@ export async function showProduct(main, { params, isCurrent }) {
         h('img', { src: product.image_url, alt: product.name, width: 480, height: 360 })),
       h('div', { class: 'product-page__info' },
         h('h1', { tabindex: -1 }, product.name),
-        h('p', { class: 'price price--large' }, dollars(product.price_cents)),
+        h('p', { class: 'price price--large' }, formatCents(product.price_cents)),
         stockText(product),
         h('p', { class: 'description' }, product.description),
         addToCartButton(product, { withName: false }),

@@ -2,13 +2,16 @@
 // "Place order". Blank required fields are caught here; everything else is the
 // engine's call, and its 422 `field` lands on the matching input.
 
-import { h, uid, pageTitle } from '../dom.js';
-import { api, ApiError, describeError, randomKey } from '../api.js';
-import { cart } from '../cart.js';
-import { cartLinesWithProducts, loadProducts } from '../products.js';
-import { countries, REGION_REQUIRED } from '../countries.js';
-import { dollars, estimatedShipping } from '../format.js';
+import { apiRequest, ApiError, randomKey } from '../../shared/api.js';
+import { h, uid } from '../../shared/dom.js';
+import { formatCents } from '../../shared/money.js';
+import { customerSentence } from '../../shared/problems.js';
 import { track } from '../analytics.js';
+import { cart } from '../cart.js';
+import { countries, REGION_REQUIRED } from '../countries.js';
+import { pageTitle } from '../page.js';
+import { cartLinesWithProducts, loadProducts } from '../products.js';
+import { loadShippingPolicy, shippingCents } from '../shipping.js';
 import { openCart } from '../ui/cart-panel.js';
 
 // The form's fields: API field name -> how it is asked for.
@@ -186,13 +189,14 @@ export async function showCheckout(main, { navigate, isCurrent }) {
   main.replaceChildren(h('h1', { tabindex: -1 }, 'Checkout'), h('p', { class: 'loading' }, 'Loading…'));
 
   let methods;
+  let shippingPolicy;
   try {
-    [methods] = await Promise.all([api('/api/payment-methods'), loadProducts()]);
+    [methods, , shippingPolicy] = await Promise.all([apiRequest('/api/payment-methods'), loadProducts(), loadShippingPolicy()]);
   } catch (error) {
     if (!isCurrent()) return undefined;
     main.replaceChildren(
       h('h1', { tabindex: -1 }, 'Checkout'),
-      h('p', { class: 'notice notice--error', role: 'alert' }, `We could not load the checkout. ${describeError(error)}`),
+      h('p', { class: 'notice notice--error', role: 'alert' }, `We could not load the checkout. ${customerSentence(error)}`),
       h('p', {}, h('a', { href: '/checkout' }, 'Try again')));
     return undefined;
   }
@@ -235,7 +239,8 @@ export async function showCheckout(main, { navigate, isCurrent }) {
     const lines = await cartLinesWithProducts(cart.lines());
     const sold = lines.filter((l) => l.product);
     const subtotal = sold.reduce((sum, l) => sum + l.product.price_cents * l.quantity, 0);
-    const shipping = estimatedShipping(subtotal);
+    // An estimate from the engine's policy; without it, none (never a guess).
+    const shipping = shippingCents(subtotal, shippingPolicy);
     summary.replaceChildren(
       h('h2', { id: 'summary-title' }, 'Your order'),
       lines.length === 0
@@ -243,13 +248,15 @@ export async function showCheckout(main, { navigate, isCurrent }) {
         : h('ul', { class: 'summary-lines' }, lines.map((l) => h('li', { class: 'summary-line' },
           h('span', { class: 'summary-line__name' }, l.product ? l.product.name : l.sku,
             h('span', { class: 'summary-line__quantity' }, ` × ${l.quantity}`)),
-          h('span', { class: 'summary-line__total' }, l.product ? dollars(l.product.price_cents * l.quantity) : '—'),
+          h('span', { class: 'summary-line__total' }, l.product ? formatCents(l.product.price_cents * l.quantity) : '—'),
           itemErrors.has(l.sku) ? h('p', { class: 'field-error' }, itemErrors.get(l.sku)) : null))),
       h('dl', { class: 'totals' },
-        h('div', {}, h('dt', {}, 'Subtotal'), h('dd', {}, dollars(subtotal))),
-        h('div', {}, h('dt', {}, 'Shipping'), h('dd', {}, shipping === 0 ? 'Free' : dollars(shipping))),
-        h('div', { class: 'totals__total' }, h('dt', {}, 'Total'), h('dd', {}, dollars(subtotal + shipping)))),
-      h('button', { type: 'button', class: 'button button--quiet', onclick: () => openCart() }, 'Edit cart'));
+        h('div', {}, h('dt', {}, 'Subtotal'), h('dd', {}, formatCents(subtotal))),
+        h('div', {}, h('dt', {}, 'Shipping'),
+          h('dd', {}, shipping === null ? 'Calculated at checkout' : shipping === 0 ? 'Free' : formatCents(shipping))),
+        h('div', { class: 'totals__total' }, h('dt', {}, 'Total'),
+          h('dd', {}, shipping === null ? `${formatCents(subtotal)} + shipping` : formatCents(subtotal + shipping)))),
+      h('button', { type: 'button', class: 'button button--quiet', onClick: () => openCart() }, 'Edit cart'));
     placeOrder.disabled = lines.length === 0;
   }
   try {
@@ -298,13 +305,13 @@ export async function showCheckout(main, { navigate, isCurrent }) {
   async function showApiError(error, lines) {
     const field = fields.find((f) => f.spec.api === error.field);
     if (field) {
-      field.setError(describeError(error));
+      field.setError(customerSentence(error));
       showAlert('Please check the highlighted field.');
       field.input.focus();
       return;
     }
     if (error.field === 'payment_method') {
-      payment.setError(describeError(error));
+      payment.setError(customerSentence(error));
       showAlert('Please choose a payment method.');
       payment.focus();
       return;
@@ -312,13 +319,13 @@ export async function showCheckout(main, { navigate, isCurrent }) {
     const item = /^items\[(\d+)\]/.exec(error.field ?? '');
     if (item && lines[Number(item[1])]) {
       const line = lines[Number(item[1])];
-      itemErrors.set(line.sku, describeError(error));
+      itemErrors.set(line.sku, customerSentence(error));
       await renderSummary();
-      showAlert(`${describeError(error)} Change your cart and try again.`);
+      showAlert(`${customerSentence(error)} Change your cart and try again.`);
       alert.focus();
       return;
     }
-    showAlert(describeError(error));
+    showAlert(customerSentence(error));
   }
 
   let submitting = false;
@@ -351,7 +358,7 @@ export async function showCheckout(main, { navigate, isCurrent }) {
     form.setAttribute('aria-busy', 'true');
     status.textContent = 'Placing your order…';
     try {
-      const order = await api('/api/orders', {
+      const order = await apiRequest('/api/orders', {
         method: 'POST',
         body,
         headers: { 'Idempotency-Key': idempotencyKeyFor(body) },
@@ -364,7 +371,7 @@ export async function showCheckout(main, { navigate, isCurrent }) {
     } catch (error) {
       status.textContent = '';
       if (error instanceof ApiError && error.field) await showApiError(error, lines);
-      else showAlert(describeError(error));
+      else showAlert(customerSentence(error));
       if (alert.hidden === false && !form.contains(document.activeElement)) alert.focus();
     } finally {
       submitting = false;

@@ -1,13 +1,15 @@
 // The order's own page (/orders/{id}?token=…), reached after "Place order" and
 // from the emails' links: payment instructions while pending, then status,
 // history, tracking, cancel and review. It polls the engine and updates only
-// the parts that changed, so focus and typed text survive an update.
+// the parts that changed, so focus and typed text survive an update. One file
+// on purpose: the update logic must see every part of the page it patches.
 
-import { h, hidden, uid, pageTitle, replaceKeepingFocus } from '../dom.js';
-import { api, describeError, serverNow } from '../api.js';
-import {
-  dollars, coinAmount, splitDisplayAmount, countdown, dateTime, calendarDate, statusWords, timelineStatusWords,
-} from '../format.js';
+import { apiRequest, serverNow } from '../../shared/api.js';
+import { h, hiddenText, uid, replaceKeepingFocus } from '../../shared/dom.js';
+import { atomicToDecimal, formatCents, splitDisplayAmount } from '../../shared/money.js';
+import { customerSentence } from '../../shared/problems.js';
+import { countdown, dateTime, calendarDate, statusWords, timelineStatusWords } from '../format.js';
+import { pageTitle } from '../page.js';
 import { toast } from '../ui/toast.js';
 
 const POLL_MS = 3000;
@@ -38,7 +40,7 @@ function copyButton(label, key, text, what) {
     type: 'button',
     class: 'button button--small',
     'data-key': key,
-    onclick: () => copyText(text, what),
+    onClick: () => copyText(text, what),
   }, label);
 }
 
@@ -69,7 +71,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
   pageTitle('Your order');
   main.replaceChildren(h('p', { class: 'loading' }, 'Loading your order…'));
 
-  const request = (path, options = {}) => api(`/api/orders/${encodeURIComponent(orderId)}${path}`, { token, ...options });
+  const request = (path, options = {}) => apiRequest(`/api/orders/${encodeURIComponent(orderId)}${path}`, { token, ...options });
 
   function coinName(code) {
     const method = Array.isArray(methods) ? methods.find((m) => m.code === code) : undefined;
@@ -86,7 +88,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         h('h2', { id: 'cancelled-title' }, 'This order was cancelled'),
         o.cancel_reason ? h('p', {}, `Reason: ${o.cancel_reason}`) : null,
         p.received_atomic && p.received_atomic !== '0'
-          ? h('p', {}, `We received ${coinAmount(p.received_atomic, p.decimals)} ${p.method} for it; `
+          ? h('p', {}, `We received ${atomicToDecimal(p.received_atomic, p.decimals)} ${p.method} for it; `
             + 'we will contact you about returning it.')
           : null);
     }
@@ -94,10 +96,10 @@ export async function showOrder(main, { params, query, isCurrent }) {
       const display = splitDisplayAmount(p.amount_display);
       return h('section', { class: 'panel', 'aria-labelledby': 'payment-title' },
         h('h2', { id: 'payment-title' }, 'Payment'),
-        h('p', {}, `Received ${coinAmount(p.received_atomic ?? p.amount_atomic, p.decimals, display.decimals)} ${p.method}`,
+        h('p', {}, `Received ${atomicToDecimal(p.received_atomic ?? p.amount_atomic, p.decimals, { minDecimals: display.decimals })} ${p.method}`,
           p.paid_at ? ` on ${dateTime(p.paid_at)}` : '', '. Thank you!'),
         p.refund_due_atomic && p.refund_due_atomic !== '0'
-          ? h('p', {}, `You sent ${coinAmount(p.refund_due_atomic, p.decimals, display.decimals)} ${p.method} more `
+          ? h('p', {}, `You sent ${atomicToDecimal(p.refund_due_atomic, p.decimals, { minDecimals: display.decimals })} ${p.method} more `
             + 'than the quote; we will contact you about returning it.')
           : null);
     }
@@ -121,7 +123,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
           slots.payment.querySelector('[data-key="copy-amount"]')?.focus();
           toast('New quote ready. Send the new amount within the time shown.');
         } catch (error) {
-          message.textContent = `We could not get a new quote. ${describeError(error, { notFound: NOT_FOUND })}`;
+          message.textContent = `We could not get a new quote. ${customerSentence(error, { notFound: NOT_FOUND })}`;
           message.hidden = false;
           button.disabled = false;
           poll();
@@ -137,7 +139,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
     }
 
     const stillDue = p.state === 'underpaid' && p.still_due_atomic
-      ? coinAmount(p.still_due_atomic, p.decimals, display.decimals)
+      ? atomicToDecimal(p.still_due_atomic, p.decimals, { minDecimals: display.decimals })
       : null;
     const toSend = stillDue ?? display.number;
 
@@ -146,7 +148,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
       intro = `We see your payment. It counts once it has ${p.confirmations_required} confirmations `
         + `(now ${p.confirmations ?? 0}).`;
     } else if (p.state === 'underpaid') {
-      intro = `We received ${coinAmount(p.received_atomic, p.decimals, display.decimals)} ${p.method}. `
+      intro = `We received ${atomicToDecimal(p.received_atomic, p.decimals, { minDecimals: display.decimals })} ${p.method}. `
         + `Please send the remaining ${stillDue} ${p.method} to the same address.`;
     } else {
       intro = 'Send exactly this amount to the address below. This page updates by itself when the payment arrives.';
@@ -226,7 +228,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         update(await request('/payment-claim', { method: 'POST', body: { tx_id: txId } }));
         message.textContent = 'Thank you. We will look for this transaction.';
       } catch (error) {
-        message.textContent = describeError(error, { notFound: NOT_FOUND });
+        message.textContent = customerSentence(error, { notFound: NOT_FOUND });
       }
     });
     return h('details', { class: 'claim' },
@@ -244,7 +246,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         h('div', {}, h('dt', {}, 'Tracking number'),
           h('dd', {}, s.tracking_url
             ? h('a', { href: s.tracking_url, target: '_blank', rel: 'noopener noreferrer', 'data-key': 'tracking' },
-              s.tracking_number, hidden(` (track with ${s.carrier}, opens a new tab)`))
+              s.tracking_number, hiddenText(` (track with ${s.carrier}, opens a new tab)`))
             : s.tracking_number)),
         s.estimated_delivery
           ? h('div', {}, h('dt', {}, 'Estimated delivery'), h('dd', {}, calendarDate(s.estimated_delivery)))
@@ -262,13 +264,13 @@ export async function showOrder(main, { params, query, isCurrent }) {
         h('tbody', {}, (o.items ?? []).map((item) => h('tr', {},
           h('td', {}, item.name),
           h('td', { class: 'number' }, String(item.quantity)),
-          h('td', { class: 'number' }, dollars(item.line_total_cents))))),
+          h('td', { class: 'number' }, formatCents(item.line_total_cents))))),
         h('tfoot', {},
-          h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Subtotal'), h('td', { class: 'number' }, dollars(o.subtotal_cents))),
+          h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Subtotal'), h('td', { class: 'number' }, formatCents(o.subtotal_cents))),
           h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Shipping'),
-            h('td', { class: 'number' }, o.shipping_cents ? dollars(o.shipping_cents) : 'Free')),
+            h('td', { class: 'number' }, o.shipping_cents ? formatCents(o.shipping_cents) : 'Free')),
           h('tr', { class: 'items__total' }, h('th', { scope: 'row', colspan: 2 }, 'Total'),
-            h('td', { class: 'number' }, dollars(o.total_cents))))));
+            h('td', { class: 'number' }, formatCents(o.total_cents))))));
   }
 
   function timelineSection(o) {
@@ -291,9 +293,9 @@ export async function showOrder(main, { params, query, isCurrent }) {
         : null,
       h('div', { class: 'field' }, h('label', { for: reasonId }, 'Reason (optional)'), reason),
       h('div', { class: 'button-row' },
-        h('button', { type: 'button', class: 'button button--danger', 'data-key': 'cancel-confirm', onclick: confirm },
+        h('button', { type: 'button', class: 'button button--danger', 'data-key': 'cancel-confirm', onClick: confirm },
           'Yes, cancel the order'),
-        h('button', { type: 'button', class: 'button button--quiet', 'data-key': 'cancel-keep', onclick: keep },
+        h('button', { type: 'button', class: 'button button--quiet', 'data-key': 'cancel-keep', onClick: keep },
           'Keep the order')));
     const open = h('button', { type: 'button', class: 'button button--quiet', 'data-key': 'cancel-open' }, 'Cancel order');
     open.addEventListener('click', () => {
@@ -316,7 +318,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         document.getElementById('order-title')?.focus();
         toast('Your order is cancelled.');
       } catch (error) {
-        message.textContent = `We could not cancel the order. ${describeError(error, { notFound: NOT_FOUND })}`;
+        message.textContent = `We could not cancel the order. ${customerSentence(error, { notFound: NOT_FOUND })}`;
         message.hidden = false;
         button.disabled = false;
         poll();
@@ -380,7 +382,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         update(await request('/review', { method: 'POST', body: { rating: Number(chosen.value), text: text.value.trim() } }));
         slots.review?.focus();
       } catch (error) {
-        message.textContent = `We could not save your review. ${describeError(error, { notFound: NOT_FOUND })}`;
+        message.textContent = `We could not save your review. ${customerSentence(error, { notFound: NOT_FOUND })}`;
         message.hidden = false;
         send.disabled = false;
       }
@@ -419,7 +421,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
     main.replaceChildren(
       h('div', { class: 'order-header' },
         h('h1', { id: 'order-title', tabindex: -1 }, `Order ${o.number}`),
-        h('p', { class: 'order-meta' }, `Placed ${dateTime(o.created_at)} · Total ${dollars(o.total_cents)}`),
+        h('p', { class: 'order-meta' }, `Placed ${dateTime(o.created_at)} · Total ${formatCents(o.total_cents)}`),
         h('p', { class: 'order-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' },
           'Status: ', statusLine)),
       h('div', { class: 'order-layout' },
@@ -489,13 +491,13 @@ export async function showOrder(main, { params, query, isCurrent }) {
     return cleanup;
   }
   try {
-    [order, methods] = await Promise.all([request(''), api('/api/payment-methods').catch(() => [])]);
+    [order, methods] = await Promise.all([request(''), apiRequest('/api/payment-methods').catch(() => [])]);
   } catch (error) {
     if (!isCurrent()) return cleanup;
     pageTitle('Order not found');
     main.replaceChildren(
       h('h1', { tabindex: -1 }, error.type === 'not_found' ? 'Order not found' : 'Your order'),
-      h('p', { class: 'notice notice--error', role: 'alert' }, describeError(error, { notFound: NOT_FOUND })),
+      h('p', { class: 'notice notice--error', role: 'alert' }, customerSentence(error, { notFound: NOT_FOUND })),
       error.type === 'not_found' ? null : h('p', {}, h('a', { href: location.pathname + location.search }, 'Try again')));
     return cleanup;
   }

@@ -1,0 +1,96 @@
+#include "actors/admin_views.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace actors {
+namespace {
+
+domain::timestamp at(std::int64_t unix_ms) {
+  return domain::from_unix_ms(unix_ms);
+}
+
+}  // namespace
+
+persistence::order_filter row_filter(const app::order_filter& filter) {
+  persistence::order_filter rows;
+  if (filter.status) rows.status = domain::to_string(*filter.status);
+  rows.query = filter.query;
+  rows.limit = filter.limit;
+  rows.cursor = filter.cursor;
+  return rows;
+}
+
+app::order_page page_view(const persistence::order_page& page) {
+  app::order_page out;
+  out.orders.reserve(page.rows.size());
+  for (const auto& row : page.rows)
+    out.orders.push_back(app::order_summary{row.id, row.number, row.status, row.payment_method, row.total_cents,
+                                            at(row.created_at_ms), at(row.updated_at_ms)});
+  out.next_cursor = page.next_cursor;
+  return out;
+}
+
+app::customer_record customer_view(const persistence::customer_row& row) {
+  app::customer_record out;
+  out.ref = row.ref;
+  out.details = domain::customer_details{row.name, row.email};
+  const auto shipping = nlohmann::json::parse(row.shipping_json, nullptr, false);
+  if (shipping.is_object()) {
+    auto text = [&](const char* key) { return shipping.value(key, std::string{}); };
+    out.shipping = domain::shipping_address{text("line1"),  text("line2"),       text("city"),
+                                            text("region"), text("postal_code"), text("country")};
+  }
+  return out;
+}
+
+app::event_record event_view(const persistence::stored_event& event) {
+  return app::event_record{event.seq, event.type, at(event.recorded_at_ms), event.payload_json};
+}
+
+app::dead_message dead_message_view(const persistence::outbox_entry& entry) {
+  return app::dead_message{entry.id,       entry.order_id,   entry.kind,
+                           entry.attempts, entry.last_error, at(entry.created_at_ms)};
+}
+
+app::payment_exception exception_view(const persistence::exception_row& row) {
+  app::payment_exception out;
+  out.id = row.id;
+  out.coin = row.coin;
+  out.txid = row.txid;
+  out.amount_atomic = row.amount_atomic;
+  out.received_at = at(row.received_at_ms);
+  out.memo = row.memo;
+  out.reason = row.reason;
+  out.source = row.source;
+  out.status = row.status;
+  out.order_id = row.order_id;
+  out.created_at = at(row.created_at_ms);
+  out.resolved_at = at(row.resolved_at_ms);
+  out.resolved_by = row.resolved_by;
+  out.resolution = row.resolution;
+  return out;
+}
+
+std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs) {
+  std::vector<domain::kpi_order> orders;
+  orders.reserve(inputs.orders.size());
+  for (const auto& row : inputs.orders) {
+    domain::kpi_order o;
+    o.placed_at = at(row.placed_at_ms);
+    o.total = domain::cents{row.total_cents};
+    o.paid = row.payment_state == "paid" || row.payment_state == "overpaid";
+    o.paid_at = domain::parse_rfc3339(row.paid_at);
+    o.shipped_at = domain::parse_rfc3339(row.shipped_at);
+    o.delivered = row.delivered;
+    o.reviewed = row.reviewed;
+    orders.push_back(o);
+  }
+  return orders;
+}
+
+app::queue_gauges queue_view(const persistence::metrics_snapshot& snapshot) {
+  return app::queue_gauges{snapshot.orders_by_status, snapshot.outbox_pending, snapshot.outbox_dead,
+                           snapshot.timers_due, snapshot.payment_exceptions_open};
+}
+
+}  // namespace actors

@@ -1,0 +1,44 @@
+#pragma once
+
+// The current handles of the supervised services. The supervisor replaces a
+// service's handle when it restarts it; the application face reads the
+// handles per request, so a restarted service is reached at once.
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "actors/interfaces.hpp"
+
+namespace actors {
+
+struct services {
+  supervisor_actor supervisor;
+  store_actor store;
+  journal_actor journal;
+  number_allocator_actor numbers;
+  order_registry_actor registry;
+  payment_matcher_actor matcher;
+  timer_scheduler_actor timers;
+  mailer_actor mailer;
+  std::map<std::string, chain_watcher_actor> watchers;  // by coin code
+};
+
+class service_directory {
+ public:
+  services get() const {
+    std::lock_guard<std::mutex> lock{mutex_};
+    return current_;
+  }
+  template <class F>
+  void update(F f) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    f(current_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  services current_;
+};
+
+}  // namespace actors

@@ -1,0 +1,217 @@
+#pragma once
+
+// What the application face answers besides domain types: plain views of
+// what the admin, the operator and the storefront read. No database row, no
+// actor message, no JSON: http/ renders these, actors/ fills them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/checkout.hpp"
+#include "domain/order.hpp"
+#include "domain/time.hpp"
+
+namespace app {
+
+// ---- storefront -----------------------------------------------------------------
+
+struct checkout_request {
+  domain::checkout_input input;
+  std::string idempotency_key;    // "" when the client sent none
+  std::string canonical_request;  // the body in canonical form, for the retry fingerprint
+};
+
+struct placed_order {
+  domain::order order;
+  std::string access_token;
+};
+
+// ---- admin: orders ----------------------------------------------------------------
+
+inline constexpr int max_page_size = 500;
+
+struct order_filter {
+  std::optional<domain::order_status> status;
+  /// An order number (exact or prefix, case-insensitive) or a customer email
+  /// (exact, case-insensitive).
+  std::optional<std::string> query;
+  int limit = 50;                     // 1..max_page_size
+  std::optional<std::string> cursor;  // opaque, from the previous page
+};
+
+struct order_summary {
+  std::string id;
+  std::string number;
+  std::string status;
+  std::string payment_method;
+  std::int64_t total_cents = 0;
+  domain::timestamp created_at;
+  domain::timestamp updated_at;
+};
+
+struct order_page {
+  std::vector<order_summary> orders;
+  std::optional<std::string> next_cursor;  // absent on the last page
+};
+
+struct customer_record {
+  std::string ref;
+  domain::customer_details details;
+  std::optional<domain::shipping_address> shipping;  // absent when none was stored
+};
+
+/// One event of an order's journal as the admin reads it.
+struct event_record {
+  std::int64_t seq = 0;
+  std::string type;
+  domain::timestamp at;
+  std::string data_json;  // the event's payload, a JSON document
+};
+
+struct admin_order_details {
+  domain::order order;
+  std::optional<customer_record> customer;  // absent once erased
+  std::vector<event_record> events;
+};
+
+// ---- admin: mail and payments ------------------------------------------------------
+
+struct dead_message {
+  std::int64_t id = 0;
+  std::string order_id;
+  std::string kind;
+  int attempts = 0;
+  std::string last_error;
+  domain::timestamp created_at;
+};
+
+struct payment_exception {
+  std::int64_t id = 0;
+  std::string coin;
+  std::string txid;
+  std::string amount_atomic;
+  domain::timestamp received_at;
+  std::string memo;  // "" when the payment had none
+  std::string reason;
+  std::string source;
+  std::string status;    // open, resolved, dismissed
+  std::string order_id;  // "" when it names no order
+  domain::timestamp created_at;
+  domain::timestamp resolved_at;  // meaningful once not open
+  std::string resolved_by;
+  std::string resolution;
+};
+
+/// The answer to a wallet CSV import: every data row is counted in exactly one
+/// of matched, exceptions, duplicates and rejected.
+struct import_summary {
+  int processed = 0;
+  int matched = 0;
+  int exceptions = 0;
+  int duplicates = 0;
+  struct rejected_row {
+    int line = 0;
+    std::string reason;
+  };
+  std::vector<rejected_row> rejected;
+};
+
+// ---- operations -------------------------------------------------------------------
+
+struct readiness {
+  bool database = false;
+  bool supervision = false;
+};
+
+struct child_report {
+  std::string name;
+  std::string state;  // running, restarting, failed
+  int restarts = 0;
+  std::string last_error;
+};
+
+struct supervision_report {
+  bool healthy = false;
+  std::string strategy;
+  std::vector<child_report> children;
+};
+
+struct order_actor_counts {
+  std::uint64_t live = 0;
+  std::uint64_t spawned = 0;
+  std::uint64_t passivated = 0;
+  std::uint64_t crashed = 0;
+};
+
+struct journal_counts {
+  std::uint64_t queued = 0;
+  std::uint64_t batches = 0;
+  std::uint64_t appends = 0;
+  std::uint64_t conflicts = 0;
+  std::uint64_t largest_batch = 0;
+};
+
+struct timer_counts {
+  std::uint64_t claimed = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t in_flight = 0;
+};
+
+struct payment_counts {
+  std::uint64_t seen = 0;
+  std::uint64_t matched = 0;
+  std::uint64_t awaiting = 0;
+  std::uint64_t exceptions = 0;
+  std::uint64_t duplicates = 0;
+};
+
+struct watcher_report {
+  bool answering = false;  // false: the watcher did not answer; only last_error is set
+  std::string coin;
+  bool up = false;  // the last poll reached the wallet
+  std::string last_error;
+  std::uint64_t height = 0;
+  std::optional<domain::timestamp> last_poll;
+  std::uint64_t polls = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t transfers_sent = 0;
+  std::uint64_t addresses = 0;
+};
+
+/// GET /admin/api/system. The sections are gathered one after the other; the
+/// first that does not answer ends the report with `error` and leaves the
+/// later ones absent. Watchers that do not answer are listed as such.
+struct system_report {
+  std::optional<supervision_report> supervisor;
+  std::optional<order_actor_counts> order_actors;
+  std::optional<journal_counts> journal;
+  std::optional<timer_counts> timers;
+  std::optional<payment_counts> payments;
+  std::optional<std::vector<watcher_report>> watchers;
+  std::optional<std::string> error;
+};
+
+struct queue_gauges {
+  std::vector<std::pair<std::string, std::int64_t>> orders_by_status;
+  std::int64_t outbox_pending = 0;
+  std::int64_t outbox_dead = 0;
+  std::int64_t timers_due = 0;
+  std::int64_t payment_exceptions_open = 0;
+};
+
+/// The engine's side of GET /metrics. A source that does not answer in time is
+/// absent and named in `missing`, so a scrape never fails as a whole.
+struct engine_metrics {
+  std::optional<queue_gauges> database;
+  std::optional<order_actor_counts> order_actors;
+  std::optional<journal_counts> journal;
+  std::optional<payment_counts> payments;
+  std::vector<watcher_report> watchers;  // those that answered
+  std::vector<std::string> missing;      // database, order_registry, journal, payment_matcher, watcher
+};
+
+}  // namespace app

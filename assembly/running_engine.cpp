@@ -1,0 +1,80 @@
+#include "assembly/running_engine.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/engine.hpp"
+#include "actors/errors.hpp"
+#include "actors/service_directory.hpp"
+#include "assembly/service_tree.hpp"
+#include "assembly/settings.hpp"
+#include "assembly/startup.hpp"
+#include "supervision/supervisor.hpp"
+
+namespace assembly {
+namespace {
+
+class caf_settings : public caf::actor_system_config {
+ public:
+  caf_settings() {
+    add_error_category(actors::domain_error_category, actors::render_domain_error);
+    // The shutdown path waits for actors; a silent CAF log keeps stderr ours.
+    set("logger.console", caf::atom("none"));
+  }
+};
+
+}  // namespace
+
+struct running_engine::parts {
+  caf_settings caf_config;
+  caf::actor_system system{caf_config};
+  std::shared_ptr<actors::service_directory> directory = std::make_shared<actors::service_directory>();
+  supervision::supervisor_actor supervisor;
+  std::unique_ptr<actors::engine> shop;
+};
+
+running_engine::running_engine(const config::engine_config& config) : parts_(std::make_unique<parts>()) {
+  // 1. What must hold before any actor runs: templates, schema, catalog, secret.
+  auto prepared = prepare_shop(config);
+
+  // 2. The supervised services. The supervisor starts its children in its own
+  //    first step; once it answers, every handle is published.
+  auto& p = *parts_;
+  p.supervisor = p.system.spawn(supervision::supervisor_impl, service_tree(p.system, p.directory, config, prepared.keys),
+                                supervision::restart_policy{});
+  p.directory->update([&](actors::services& s) { s.supervisor = p.supervisor; });
+  caf::scoped_actor waiter{p.system};
+  waiter->request(p.supervisor, caf::infinite, supervision::status_atom::value)
+      .receive([](supervision::health_report&) {}, [](caf::error& e) { throw std::runtime_error(to_string(e)); });
+  caf::anon_send(p.directory->get().numbers, actors::prefetch_atom::value);
+
+  // 3. The application face the web layer calls.
+  actors::engine_settings settings;
+  settings.catalog = std::make_shared<const domain::catalog>(std::move(prepared.catalog));
+  settings.methods = payment_methods_from(config.payments);
+  settings.keys = std::move(prepared.keys);
+  settings.quote_ttl = config.payments.quote_ttl;
+  settings.ask_timeout = config.actors.ask_timeout;
+  p.shop = std::make_unique<actors::engine>(p.system, p.directory, std::move(settings));
+}
+
+running_engine::~running_engine() {
+  stop();
+}
+
+app::shop_service& running_engine::shop() {
+  return *parts_->shop;
+}
+
+void running_engine::stop() {
+  if (!parts_ || !parts_->supervisor) return;
+  caf::anon_send_exit(parts_->supervisor, caf::exit_reason::user_shutdown);
+  parts_->supervisor = nullptr;
+  parts_->directory->update([](actors::services& s) { s.supervisor = nullptr; });
+  // Detached writers finish the batch in hand before they read the exit.
+  parts_->system.await_all_actors_done();
+}
+
+}  // namespace assembly

@@ -1,0 +1,113 @@
+#include "assembly/service_tree.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include "actors/journal.hpp"
+#include "actors/mailer.hpp"
+#include "actors/monero_watcher.hpp"
+#include "actors/number_allocator.hpp"
+#include "actors/order_registry.hpp"
+#include "actors/payment_matcher.hpp"
+#include "actors/service_directory.hpp"
+#include "actors/store_pool.hpp"
+#include "actors/timer_scheduler.hpp"
+
+namespace assembly {
+namespace {
+
+using actors::service_directory;
+using actors::services;
+
+/// A child that spawns with `spawn()` and publishes its handle with `publish`.
+template <class Spawn, class Publish>
+supervision::child_spec child(std::string name, std::shared_ptr<service_directory> directory, Spawn spawn,
+                              Publish publish) {
+  return {std::move(name), [directory, spawn, publish] {
+            auto handle = spawn(directory->get());
+            directory->update([&](services& s) { publish(s, handle); });
+            return caf::actor_cast<caf::actor>(handle);
+          }};
+}
+
+}  // namespace
+
+std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
+                                                  std::shared_ptr<service_directory> directory,
+                                                  const config::engine_config& config,
+                                                  const domain::access_keys& keys) {
+  auto* sys = &system;
+  const auto timeout = config.actors.ask_timeout;
+  const auto url = config.database.url;
+  const auto readers = static_cast<std::size_t>(config.database.pool_size);
+  const actors::journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
+                                        static_cast<std::size_t>(config.database.journal_writers), timeout};
+  const actors::order_registry_options registry{
+      config.actors.passivate_after, timeout,
+      domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
+                           config.timers.review_request_after}};
+  actors::payment_matcher_options matcher{url, {}, config.payments.tolerance_bp, timeout};
+  for (const auto& coin : config.payments.coins)
+    matcher.policies[coin.code] =
+        domain::matching_policy{coin.confirmations, config.payments.tolerance_bp, config.payments.quote_ttl};
+  const actors::timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch,
+                                                  config.timers.lease, timeout};
+  const actors::mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time,
+                                      config.mail.templates_dir, url};
+
+  std::vector<supervision::child_spec> tree{
+      // Detached readers: every blocking read of the database.
+      child(
+          "store", directory, [=](const services&) { return sys->spawn(actors::store_router_impl, url, readers); },
+          [](services& s, actors::store_actor h) { s.store = h; }),
+      // Group commit: every decision of every order.
+      child(
+          "journal", directory, [=](const services&) { return sys->spawn(actors::journal_impl, journal, url); },
+          [](services& s, actors::journal_actor h) { s.journal = h; }),
+      child(
+          "order_numbers", directory,
+          [=](const services& s) { return sys->spawn(actors::number_allocator_impl, s.store, timeout); },
+          [](services& s, actors::number_allocator_actor h) { s.numbers = h; }),
+      // One actor per live order, spawned on demand, passivated when idle.
+      child(
+          "order_registry", directory,
+          [=](const services& s) { return sys->spawn(actors::order_registry_impl, registry, s.journal, s.store); },
+          [](services& s, actors::order_registry_actor h) { s.registry = h; }),
+      // Every incoming payment: watchers, the CSV import, the admin.
+      child(
+          "payment_matcher", directory,
+          [=](const services& s) { return sys->spawn<caf::detached>(actors::payment_matcher_impl, matcher, s.registry); },
+          [](services& s, actors::payment_matcher_actor h) { s.matcher = h; }),
+      // Durable timers: reminders, expiry, review requests.
+      child(
+          "timer_scheduler", directory,
+          [=](const services& s) {
+            return sys->spawn(actors::timer_scheduler_impl, scheduler, s.store, s.registry);
+          },
+          [](services& s, actors::timer_scheduler_actor h) { s.timers = h; }),
+      // The email outbox.
+      child(
+          "mailer", directory,
+          [=](const services&) { return sys->spawn<caf::detached>(actors::mailer_impl, mailer, keys); },
+          [](services& s, actors::mailer_actor h) { s.mailer = h; }),
+  };
+  // A chain watcher for every coin whose wallet the engine can see.
+  for (const auto& coin : config.payments.coins) {
+    if (coin.wallet_rpc_url.empty()) continue;
+    actors::monero_watcher_options watcher;
+    watcher.coin = coin.code;
+    watcher.wallet.base_url = coin.wallet_rpc_url;
+    watcher.wallet.user = coin.wallet_rpc_user;
+    watcher.wallet.password = coin.wallet_rpc_password;
+    watcher.account_index = static_cast<std::uint32_t>(coin.account_index);
+    watcher.confirmations_required = coin.confirmations;
+    watcher.poll_interval = coin.poll_interval;
+    watcher.ask_timeout = timeout;
+    tree.push_back(child(
+        "watcher_" + coin.code, directory,
+        [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); },
+        [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; }));
+  }
+  return tree;
+}
+
+}  // namespace assembly

@@ -1,0 +1,80 @@
+#include "assembly/startup.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+#include "mail/renderer.hpp"
+#include "persistence/migrate.hpp"
+#include "persistence/catalog_store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/shared_state.hpp"
+
+namespace assembly {
+namespace {
+
+std::vector<persistence::product_row> read_seed_file(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) throw std::runtime_error("catalog.seed_file: cannot read " + path);
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.is_array())
+    throw std::runtime_error("catalog.seed_file: " + path + " is not a JSON array of products");
+  std::vector<persistence::product_row> rows;
+  int position = 0;
+  for (const auto& p : doc) {
+    try {
+      rows.push_back(persistence::product_row{p.at("sku").get<std::string>(), p.at("name").get<std::string>(),
+                                              p.value("description", ""), p.at("price_cents").get<std::int64_t>(),
+                                              p.value("image_url", ""), p.value("stock", 0), position++});
+    } catch (const std::exception& e) {
+      throw std::runtime_error("catalog.seed_file: product " + std::to_string(position) + " in " + path + ": " +
+                               e.what());
+    }
+    if (rows.back().price_cents <= 0)
+      throw std::runtime_error("catalog.seed_file: " + rows.back().sku + " has no positive price_cents");
+  }
+  return rows;
+}
+
+std::string random_secret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
+  std::string hex;
+  static constexpr char digits[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    hex.push_back(digits[b >> 4]);
+    hex.push_back(digits[b & 0xf]);
+  }
+  return hex;
+}
+
+}  // namespace
+
+prepared_shop prepare_shop(const config::engine_config& config) {
+  // A broken or missing email template stops start-up here, with its file
+  // named, rather than the first customer's email.
+  mail::renderer{config.mail.templates_dir};
+  const auto& url = config.database.url;
+  const auto applied = persistence::migrate(url);
+  if (!applied.empty()) spdlog::info("database: applied {} migration(s)", applied.size());
+  persistence::connection db{url};
+  persistence::catalog_store catalog{db};
+  if (!config.catalog.seed_file.empty()) {
+    auto rows = read_seed_file(config.catalog.seed_file);
+    catalog.upsert_products(rows);
+    spdlog::info("catalog: {} product(s) loaded from {}", rows.size(), config.catalog.seed_file);
+  }
+  std::vector<domain::product> products;
+  for (auto& row : catalog.load_products())
+    products.push_back(domain::product{domain::sku{row.sku}, row.name, row.description, domain::cents{row.price_cents},
+                                       row.image_url, row.stock});
+  if (products.empty()) spdlog::warn("catalog: no products; set catalog.seed_file to load some");
+  prepared_shop out;
+  out.catalog = domain::catalog{std::move(products)};
+  out.keys = domain::access_keys{persistence::shared_state{db}.secret("access_keys", random_secret())};
+  return out;
+}
+
+}  // namespace assembly

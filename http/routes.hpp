@@ -1,0 +1,43 @@
+#pragma once
+
+// What the route groups share (customer_routes.cpp, admin_routes.cpp,
+// operations_routes.cpp): the application face, the API's options, and the
+// prologue every handler starts with. Internal to http/.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/shop_service.hpp"
+#include "http/api.hpp"
+#include "http/problem.hpp"
+#include "http/request_metrics.hpp"
+#include "http/router.hpp"
+
+namespace http {
+
+struct api_context {
+  app::shop_service& shop;
+  api_options options;
+  std::shared_ptr<request_metrics> metrics = std::make_shared<request_metrics>();
+};
+
+/// Parses a JSON body; an empty body is JSON null (for bodies that are
+/// optional). Answers 400 `malformed_json` itself and returns nullopt.
+std::optional<nlohmann::json> parse_body(const request& req, const responder& respond);
+
+/// The token of `Authorization: Bearer <token>`, "" when there is none.
+std::string bearer_token(const request& req);
+
+/// Answers with the order as its customer sees it, or the refusal.
+app::callback<domain::order> reply_with_order(responder respond);
+
+void add_customer_routes(router& routes, const api_context& api);
+void add_admin_routes(router& routes, const api_context& api);
+void add_operations_routes(router& routes, const api_context& api);
+
+}  // namespace http

@@ -1,0 +1,205 @@
+#include "http/views.hpp"
+
+#include "domain/order_json.hpp"
+#include "domain/time.hpp"
+
+namespace http::views {
+
+using nlohmann::json;
+
+namespace {
+
+std::string rfc3339(domain::timestamp at) {
+  return domain::format_rfc3339(at);
+}
+
+template <class T>
+json optional(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json watcher(const app::watcher_report& w) {
+  if (!w.answering) return {{"state", "not_answering"}, {"last_error", w.last_error}};
+  return {{"coin", w.coin},
+          {"state", w.up ? "up" : "down"},
+          {"last_error", w.last_error},
+          {"height", w.height},
+          {"last_poll_at", w.last_poll ? rfc3339(*w.last_poll) : ""},
+          {"polls", w.polls},
+          {"failures", w.failures},
+          {"transfers_sent", w.transfers_sent},
+          {"addresses", w.addresses}};
+}
+
+}  // namespace
+
+json product(const domain::product& p) {
+  return {{"sku", p.id.value()},          {"name", p.name},           {"description", p.description},
+          {"price_cents", p.price.value}, {"image_url", p.image_url}, {"in_stock", p.in_stock()}};
+}
+
+json payment_methods(const std::vector<domain::payment_method>& methods) {
+  json out = json::array();
+  for (const auto& m : methods)
+    out.push_back({{"code", m.code},
+                   {"name", m.name},
+                   {"decimals", m.decimals},
+                   {"confirmations_required", m.confirmations},
+                   {"verification", m.verification}});
+  return out;
+}
+
+json shipping_policy(const domain::shipping_policy& policy) {
+  return {{"flat_cents", policy.flat.value}, {"free_from_cents", policy.free_from.value}};
+}
+
+json placed_order(const app::placed_order& placed) {
+  json view = domain::customer_view(placed.order);
+  view["access_token"] = placed.access_token;
+  return view;
+}
+
+json order_page(const app::order_page& page) {
+  json orders = json::array();
+  for (const auto& o : page.orders)
+    orders.push_back({{"id", o.id},
+                      {"number", o.number},
+                      {"status", o.status},
+                      {"payment_method", o.payment_method},
+                      {"total_cents", o.total_cents},
+                      {"created_at", rfc3339(o.created_at)},
+                      {"updated_at", rfc3339(o.updated_at)}});
+  return {{"orders", orders}, {"next_cursor", optional(page.next_cursor)}};
+}
+
+json admin_order(const app::admin_order_details& d) {
+  json view = domain::customer_view(d.order);
+  if (d.customer) {
+    view["customer"] = {{"ref", d.customer->ref}, {"name", d.customer->details.name}, {"email", d.customer->details.email}};
+    if (const auto& s = d.customer->shipping)
+      view["shipping"] = {{"line1", s->line1},   {"line2", s->line2},       {"city", s->city},
+                          {"region", s->region}, {"postal_code", s->postal_code}, {"country", s->country}};
+    else
+      view["shipping"] = nullptr;
+  } else {
+    view["customer"] = nullptr;  // erased
+  }
+  view["notes"] = d.order.notes;
+  view["payment_claims"] = d.order.claimed_tx_ids;
+  view["payments"] = domain::payments_view(d.order);
+  json events = json::array();
+  for (const auto& e : d.events) {
+    auto data = json::parse(e.data_json, nullptr, false);
+    events.push_back({{"seq", e.seq},
+                      {"type", e.type},
+                      {"at", rfc3339(e.at)},
+                      {"data", data.is_discarded() ? json(nullptr) : data}});
+  }
+  view["events"] = std::move(events);
+  return view;
+}
+
+json dead_mail(const std::vector<app::dead_message>& messages) {
+  json out = json::array();
+  for (const auto& m : messages)
+    out.push_back({{"id", m.id},
+                   {"order_id", m.order_id},
+                   {"kind", m.kind},
+                   {"attempts", m.attempts},
+                   {"last_error", m.last_error},
+                   {"created_at", rfc3339(m.created_at)}});
+  return {{"messages", out}};
+}
+
+json payment_exception(const app::payment_exception& x) {
+  json out = {{"id", x.id},
+              {"coin", x.coin},
+              {"txid", x.txid},
+              {"amount_atomic", x.amount_atomic},
+              {"received_at", rfc3339(x.received_at)},
+              {"memo", x.memo.empty() ? json(nullptr) : json(x.memo)},
+              {"reason", x.reason},
+              {"source", x.source},
+              {"status", x.status},
+              {"order_id", x.order_id.empty() ? json(nullptr) : json(x.order_id)},
+              {"created_at", rfc3339(x.created_at)}};
+  if (x.status != "open") {
+    out["resolved_at"] = rfc3339(x.resolved_at);
+    out["resolved_by"] = x.resolved_by;
+    out["resolution"] = x.resolution;
+  }
+  return out;
+}
+
+json payment_exceptions(const std::vector<app::payment_exception>& list) {
+  json out = json::array();
+  for (const auto& x : list) out.push_back(payment_exception(x));
+  return {{"exceptions", out}};
+}
+
+json import_summary(const app::import_summary& summary) {
+  json rejected = json::array();
+  for (const auto& row : summary.rejected) rejected.push_back({{"line", row.line}, {"reason", row.reason}});
+  return {{"processed", summary.processed},
+          {"matched", summary.matched},
+          {"exceptions", summary.exceptions},
+          {"duplicates", summary.duplicates},
+          {"rejected", rejected}};
+}
+
+json kpis(const domain::kpi_report& r, const std::string& from, const std::string& to) {
+  json daily = json::array();
+  for (const auto& d : r.daily) daily.push_back({{"date", d.date}, {"orders", d.orders}, {"revenue_cents", d.revenue_cents}});
+  return {{"from", from},
+          {"to", to},
+          {"checkouts_started", r.checkouts_started},
+          {"orders", r.orders},
+          {"completion_rate", optional(r.completion_rate)},
+          {"payment_success_rate", optional(r.payment_success_rate)},
+          {"processing_time",
+           {{"median_hours", optional(r.processing_time.median_hours)},
+            {"p90_hours", optional(r.processing_time.p90_hours)},
+            {"count", r.processing_time.count}}},
+          {"review_rate", optional(r.review_rate)},
+          {"average_order_value_cents", optional(r.average_order_value_cents)},
+          {"daily", daily}};
+}
+
+json readiness(const app::readiness& r) {
+  const bool ready = r.database && r.supervision;
+  return {{"status", ready ? "ready" : "not_ready"}, {"database", r.database}, {"supervision", r.supervision}};
+}
+
+json system_report(const app::system_report& report) {
+  json out = json::object();
+  if (const auto& s = report.supervisor) {
+    json children = json::array();
+    for (const auto& c : s->children)
+      children.push_back({{"name", c.name}, {"state", c.state}, {"restarts", c.restarts}, {"last_error", c.last_error}});
+    out["supervisor"] = {{"healthy", s->healthy}, {"strategy", s->strategy}, {"children", children}};
+  }
+  if (const auto& a = report.order_actors)
+    out["order_actors"] = {{"live", a->live}, {"spawned", a->spawned}, {"passivated", a->passivated}, {"crashed", a->crashed}};
+  if (const auto& j = report.journal)
+    out["journal"] = {{"queued", j->queued},
+                      {"batches", j->batches},
+                      {"appends", j->appends},
+                      {"conflicts", j->conflicts},
+                      {"largest_batch", j->largest_batch}};
+  if (const auto& t = report.timers)
+    out["timers"] = {{"claimed", t->claimed}, {"delivered", t->delivered}, {"failed", t->failed}, {"in_flight", t->in_flight}};
+  if (const auto& p = report.payments)
+    out["payments"] = {{"seen", p->seen},
+                       {"matched", p->matched},
+                       {"awaiting", p->awaiting},
+                       {"exceptions", p->exceptions},
+                       {"duplicates", p->duplicates}};
+  if (const auto& ws = report.watchers) {
+    out["watchers"] = json::array();
+    for (const auto& w : *ws) out["watchers"].push_back(watcher(w));
+  }
+  if (report.error) out["error"] = *report.error;
+  return out;
+}
+
+}  // namespace http::views

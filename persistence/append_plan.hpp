@@ -1,0 +1,345 @@
+#pragma once
+
+// What journal_store::append_batch knows about each item of a batch while its
+// statements run: which items conflict, which rows this transaction inserted
+// (and must remove again for an item that ends in conflict), and each
+// statement's one JSON parameter. Internal to journal_store.cpp.
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "persistence/json_rows.hpp"
+#include "persistence/rows.hpp"
+
+namespace persistence::detail {
+
+// Ids are compared in C++ only to find items of the same order or the same
+// key inside one batch; PostgreSQL accepts upper-case UUIDs, so compare
+// case-insensitively.
+inline std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+inline void validate(const append_item& item, std::size_t index) {
+  const auto fail = [index](const std::string& why) {
+    throw std::invalid_argument("append item " + std::to_string(index) + ": " + why);
+  };
+  if (item.events.empty()) fail("no events");
+  const auto order = lower(item.read_model.id);
+  const auto first_seq = item.events.front().seq;
+  if (first_seq < 1) fail("seq must start at 1 or later");
+  for (std::size_t k = 0; k < item.events.size(); ++k) {
+    if (lower(item.events[k].order_id) != order) fail("event of another order than read_model.id");
+    if (item.events[k].seq != first_seq + static_cast<std::int64_t>(k)) fail("seqs are not consecutive");
+  }
+  if (item.idempotency && lower(item.idempotency->order_id) != order) fail("idempotency row of another order");
+  if (item.customer && lower(item.customer->ref) != lower(item.read_model.customer_ref))
+    fail("customer is not read_model.customer_ref");
+}
+
+// What append_batch knows about each item while its statements run.
+class append_plan {
+ public:
+  explicit append_plan(const std::vector<append_item>& items)
+      : items_(items),
+        order_(items.size()),
+        conflict_(items.size(), false),
+        events_sent_(items.size(), false),
+        key_inserted_(items.size(), false),
+        seqs_not_inserted_(items.size()) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      validate(items[i], i);
+      order_[i] = lower(items[i].read_model.id);
+    }
+  }
+
+  std::size_t size() const { return items_.size(); }
+  void mark_conflict(std::size_t i) { conflict_[i] = true; }
+
+  // Two items of this batch claiming one seq or one idempotency key cannot
+  // both commit, and the statements could not tell which of them a row
+  // belongs to: the later one conflicts before anything is sent.
+  void resolve_duplicates_within_batch() {
+    std::set<std::pair<std::string, std::int64_t>> claimed_seqs;
+    std::unordered_set<std::string> claimed_keys;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& it = items_[i];
+      bool taken = it.idempotency && claimed_keys.count(it.idempotency->key) > 0;
+      for (const auto& event : it.events) taken = taken || claimed_seqs.count({order_[i], event.seq}) > 0;
+      if (taken) {
+        conflict_[i] = true;
+        continue;
+      }
+      for (const auto& event : it.events) claimed_seqs.emplace(order_[i], event.seq);
+      if (it.idempotency) claimed_keys.insert(it.idempotency->key);
+    }
+    propagate_conflicts();
+  }
+
+  // A later item of an order was decided on top of the earlier ones: when an
+  // earlier item conflicts, the later one must not commit either.
+  void propagate_conflicts() {
+    std::unordered_set<std::string> failed_orders;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i])
+        failed_orders.insert(order_[i]);
+      else if (failed_orders.count(order_[i]) > 0)
+        conflict_[i] = true;
+    }
+  }
+
+  std::string events_parameter() {
+    std::size_t bytes = 2;
+    for (std::size_t i = 0; i < size(); ++i)
+      if (!conflict_[i])
+        for (const auto& event : items_[i].events) bytes += 160 + event.type.size() + event.payload_json.size() * 5 / 4;
+    json_rows rows;
+    rows.reserve(bytes);
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      events_sent_[i] = true;
+      for (const auto& event : items_[i].events) {
+        rows.begin_row();
+        rows.field("item", static_cast<std::int64_t>(i));
+        rows.field("order_id", event.order_id);
+        rows.field("seq", event.seq);
+        rows.field("type", event.type);
+        rows.json_text_field("payload", event.payload_json);
+        rows.field("recorded_at_ms", event.recorded_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  void event_not_inserted(std::size_t i, std::int64_t seq) {
+    conflict_[i] = true;
+    seqs_not_inserted_[i].insert(seq);
+  }
+
+  // Fills `sent` with the items whose key goes into claim_idempotency_keys.
+  std::string keys_parameter(std::vector<std::size_t>& sent) const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& key = items_[i].idempotency;
+      if (conflict_[i] || !key) continue;
+      sent.push_back(i);
+      rows.begin_row();
+      rows.field("item", static_cast<std::int64_t>(i));
+      rows.field("key", key->key);
+      rows.field("fingerprint", key->fingerprint);
+      rows.field("order_id", key->order_id);
+      rows.field("created_at_ms", key->created_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  void key_inserted(std::size_t i) { key_inserted_[i] = true; }
+
+  std::string keys_to_check_parameter(const std::vector<std::size_t>& items) const {
+    json_rows rows;
+    for (auto i : items) {
+      rows.begin_row();
+      rows.field("item", static_cast<std::int64_t>(i));
+      rows.field("key", items_[i].idempotency->key);
+      rows.field("order_id", items_[i].idempotency->order_id);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  // Exactly the rows this transaction inserted for items that ended in
+  // conflict; never a row another writer holds.
+  std::string events_to_delete_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!conflict_[i] || !events_sent_[i]) continue;
+      for (const auto& event : items_[i].events) {
+        if (seqs_not_inserted_[i].count(event.seq) > 0) continue;
+        rows.begin_row();
+        rows.field("order_id", event.order_id);
+        rows.field("seq", event.seq);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string keys_to_delete_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!conflict_[i] || !key_inserted_[i]) continue;
+      rows.begin_row();
+      rows.field("key", items_[i].idempotency->key);
+      rows.field("order_id", items_[i].idempotency->order_id);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::string customers_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const auto& customer = items_[i].customer;
+      if (conflict_[i] || !customer) continue;
+      rows.begin_row();
+      rows.field("ref", customer->ref);
+      rows.field("name", customer->name);
+      rows.field("email", customer->email);
+      rows.json_text_field("shipping", customer->shipping_json);
+      rows.field("created_at_ms", customer->created_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::string orders_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      const auto& order = items_[i].read_model;
+      rows.begin_row();
+      rows.field("id", order.id);
+      rows.field("number", order.number);
+      rows.field("status", order.status);
+      rows.field("customer_ref", order.customer_ref);
+      rows.field("payment_method", order.payment_method);
+      rows.field("total_cents", order.total_cents);
+      rows.field("created_at_ms", order.created_at_ms);
+      rows.field("updated_at_ms", order.updated_at_ms);
+      rows.field("version", order.version);
+      rows.json_text_field("view", order.view_json);
+      rows.field("payment_address", order.payment_address);
+      rows.field("quote_atomic", order.quote_atomic);
+      rows.field("outstanding_atomic", order.outstanding_atomic);
+      rows.field("quoted_at_ms", order.quoted_at_ms);
+      rows.field("quote_expires_at_ms", order.quote_expires_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::string timers_cleared_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& kind : items_[i].timers_cleared) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", kind);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string timers_set_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& timer : items_[i].timers_set) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", timer.kind);
+        rows.field("due_at_ms", timer.due_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string outbox_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& mail : items_[i].outbox) {
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("kind", mail.kind);
+        rows.json_text_field("payload", mail.payload_json);
+        rows.field("created_at_ms", mail.created_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string payments_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& p : items_[i].payments) {
+        rows.begin_row();
+        rows.field("coin", p.coin);
+        rows.field("txid", p.txid);
+        rows.field("amount_atomic", p.amount_atomic);
+        rows.field("source", p.source);
+        rows.field("received_at_ms", p.received_at_ms);
+        rows.field("counted_at_ms", p.counted_at_ms);
+        rows.field("order_id", items_[i].read_model.id);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string exceptions_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& x : items_[i].exceptions) {
+        rows.begin_row();
+        rows.field("coin", x.coin);
+        rows.field("txid", x.txid);
+        rows.field("amount_atomic", x.amount_atomic);
+        rows.field("reason", x.reason);
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("created_at_ms", x.created_at_ms);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
+  std::string settled_underpayments_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i] || !items_[i].settles_underpayment) continue;
+      rows.begin_row();
+      rows.field("order_id", items_[i].read_model.id);
+      rows.field("at_ms", items_[i].read_model.updated_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  std::vector<append_outcome> outcomes() const {
+    std::vector<append_outcome> result;
+    result.reserve(size());
+    for (bool c : conflict_) result.push_back(c ? append_outcome::conflict : append_outcome::committed);
+    return result;
+  }
+
+ private:
+  const std::vector<append_item>& items_;
+  std::vector<std::string> order_;  // lower-cased read_model.id
+  std::vector<bool> conflict_;
+  std::vector<bool> events_sent_;   // took part in append_events
+  std::vector<bool> key_inserted_;  // its idempotency row is this transaction's
+  std::vector<std::set<std::int64_t>> seqs_not_inserted_;
+};
+
+inline bool is_empty_array(const std::string& parameter) {
+  return parameter == "[]";
+}
+
+}  // namespace persistence::detail

@@ -1,0 +1,339 @@
+#include "persistence/journal_store.hpp"
+
+#include <set>
+
+#include "persistence/append_plan.hpp"
+#include "persistence/pq_connection.hpp"
+
+namespace persistence {
+namespace {
+namespace sql {
+
+// Returns the (item, seq) pairs that did NOT insert because another writer
+// already holds them. The common case (no conflict) returns no rows, and the
+// caller needs only the missing pairs: they mark the conflicting items and
+// tell which of their events this transaction did insert.
+const named_statement append_events{"append_events", R"sql(
+with input as (
+    select *
+    from json_to_recordset($1::json) as e(item int, order_id uuid, seq bigint, type text,
+                                          payload text, recorded_at_ms bigint)
+), inserted as (
+    insert into events (order_id, seq, type, payload, recorded_at)
+    select order_id, seq, type, payload::jsonb,
+           timestamptz 'epoch' + recorded_at_ms * interval '1 millisecond'
+    from input
+    order by order_id, seq
+    on conflict (order_id, seq) do nothing
+    returning order_id, seq
+)
+select i.item, i.seq
+from input i
+where not exists (select 1 from inserted x where x.order_id = i.order_id and x.seq = i.seq)
+)sql"};
+
+// Returns the items whose key did not insert (someone holds it already).
+// DO NOTHING rather than an error: one taken key must not abort the batch.
+const named_statement claim_idempotency_keys{"claim_idempotency_keys", R"sql(
+with input as (
+    select *
+    from json_to_recordset($1::json) as k(item int, key text, fingerprint text, order_id uuid,
+                                          created_at_ms bigint)
+), inserted as (
+    insert into idempotency_keys (key, fingerprint, order_id, created_at)
+    select key, fingerprint, order_id,
+           timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from input
+    order by key
+    on conflict (key) do nothing
+    returning key, order_id
+)
+select i.item
+from input i
+where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id)
+)sql"};
+
+// Of the keys that did not insert, the ones held by another order. This must
+// be a statement of its own: under READ COMMITTED it takes a fresh snapshot
+// and so sees a key that a concurrent transaction committed while
+// claim_idempotency_keys waited for it, which that statement's snapshot
+// could not.
+const named_statement foreign_idempotency_keys{"foreign_idempotency_keys", R"sql(
+select k.item
+from json_to_recordset($1::json) as k(item int, key text, order_id uuid)
+where not exists (select 1 from idempotency_keys s where s.key = k.key and s.order_id = k.order_id)
+)sql"};
+
+// Only ever given pairs this transaction inserted itself (see append_batch below).
+const named_statement delete_events{"delete_events", R"sql(
+delete from events e
+using json_to_recordset($1::json) as d(order_id uuid, seq bigint)
+where e.order_id = d.order_id and e.seq = d.seq
+)sql"};
+
+const named_statement delete_idempotency_keys{"delete_idempotency_keys", R"sql(
+delete from idempotency_keys k
+using json_to_recordset($1::json) as d(key text, order_id uuid)
+where k.key = d.key and k.order_id = d.order_id
+)sql"};
+
+// A customer ref is created once; a retry must not overwrite it.
+const named_statement insert_customers{"insert_customers", R"sql(
+insert into customers (ref, name, email, shipping, created_at)
+select ref, name, email, shipping::jsonb,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text,
+                                      created_at_ms bigint)
+order by ref
+on conflict (ref) do nothing
+)sql"};
+
+// The read model only moves forward: a row is replaced only by a higher
+// version, whatever order writers commit in. DISTINCT ON keeps the highest
+// version of an order appearing twice in one batch (and avoids "ON CONFLICT
+// DO UPDATE command cannot affect row a second time"). created_at is not
+// updated: it is the order's birth and the listing's paging key.
+const named_statement upsert_orders{"upsert_orders", R"sql(
+insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
+                         created_at, updated_at, version, view, payment_address, quote_atomic,
+                         outstanding_atomic, quoted_at, quote_expires_at)
+select distinct on (r.id)
+       r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
+       timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
+       r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
+       r.outstanding_atomic::numeric,
+       timestamptz 'epoch' + r.quoted_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
+                                      payment_method text, total_cents bigint,
+                                      created_at_ms bigint, updated_at_ms bigint,
+                                      version bigint, view text, payment_address text,
+                                      quote_atomic text, outstanding_atomic text,
+                                      quoted_at_ms bigint, quote_expires_at_ms bigint)
+order by r.id, r.version desc
+on conflict (id) do update set
+    number = excluded.number,
+    status = excluded.status,
+    customer_ref = excluded.customer_ref,
+    payment_method = excluded.payment_method,
+    total_cents = excluded.total_cents,
+    updated_at = excluded.updated_at,
+    version = excluded.version,
+    view = excluded.view,
+    payment_address = excluded.payment_address,
+    quote_atomic = excluded.quote_atomic,
+    outstanding_atomic = excluded.outstanding_atomic,
+    quoted_at = excluded.quoted_at,
+    quote_expires_at = excluded.quote_expires_at
+where o.version < excluded.version
+)sql"};
+
+// Payments counted by an order's decision (payment_received). A payment that
+// was an open exception until the admin assigned it is already here without
+// an order: it gets one. Another order's payment is left as it is. Two
+// decisions of one batch counting the same payment (a race between the admin
+// and a watcher): the first in the batch keeps it, as if they had committed
+// one after the other (DISTINCT ON also avoids "cannot affect row a second time").
+const named_statement insert_payments{"insert_payments", R"sql(
+insert into payments as p (coin, txid, amount_atomic, source, received_at, counted_at, order_id)
+select distinct on (coin, txid)
+       coin, txid, amount_atomic::numeric, source,
+       timestamptz 'epoch' + received_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + counted_at_ms * interval '1 millisecond', order_id
+from rows from (json_to_recordset($1::json) as (coin text, txid text, amount_atomic text, source text,
+                                                received_at_ms bigint, counted_at_ms bigint, order_id uuid))
+     with ordinality as r(coin, txid, amount_atomic, source, received_at_ms, counted_at_ms, order_id, n)
+order by coin, txid, n
+on conflict (coin, txid) do update set order_id = excluded.order_id
+where p.order_id is null
+)sql"};
+
+// Exceptions an order raises itself (paid in part when its quote expired):
+// the payment is counted already, for the order.
+const named_statement insert_order_exceptions{"insert_order_exceptions", R"sql(
+insert into payment_exceptions (coin, txid, amount_atomic, received_at, reason, source, order_id, created_at)
+select coin, txid, amount_atomic::numeric,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond', reason, 'order', order_id,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(coin text, txid text, amount_atomic text, reason text,
+                                      order_id uuid, created_at_ms bigint)
+)sql"};
+
+// An order paid in full after its part payment had become an exception
+// (underpaid_expired): the exception is settled by the payment, not by the admin.
+const named_statement settle_underpayments{"settle_underpayments", R"sql(
+update payment_exceptions x
+set status = 'resolved', resolution = 'the order was paid in full later', resolved_by = 'order',
+    resolved_at = timestamptz 'epoch' + r.at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, at_ms bigint)
+where x.order_id = r.order_id and x.reason = 'underpaid_expired' and x.status = 'open'
+)sql"};
+
+// Timers and emails a decision wants, written with its events: a timer or an email exists exactly when its decision committed.
+// Clearing runs before setting; one decision never does both to one kind.
+const named_statement clear_timers{"clear_timers", R"sql(
+delete from timers t
+using json_to_recordset($1::json) as r(order_id uuid, kind text)
+where t.order_id = r.order_id and t.kind = r.kind
+)sql"};
+
+// A timer set again (say, a new reminder) replaces the old one and drops any
+// lease on it: the new due time is a new timer.
+const named_statement set_timers{"set_timers", R"sql(
+insert into timers as t (order_id, kind, due_at)
+select order_id, kind, timestamptz 'epoch' + due_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, kind text, due_at_ms bigint)
+order by order_id, kind
+on conflict (order_id, kind) do update set
+    due_at = excluded.due_at,
+    claimed_until = null
+)sql"};
+
+const named_statement insert_outbox{"insert_outbox", R"sql(
+insert into outbox (order_id, kind, payload, created_at, next_attempt_at)
+select order_id, kind, payload::jsonb,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($1::json) as r(order_id uuid, kind text, payload text, created_at_ms bigint)
+)sql"};
+
+const named_statement load_events{"load_events", R"sql(
+select order_id::text, seq, type, payload::text,
+       floor(extract(epoch from recorded_at) * 1000)::bigint
+from events
+where order_id = $1::uuid
+order by seq
+)sql"};
+
+}  // namespace sql
+
+}  // namespace
+
+journal_store::journal_store(connection& db) : db_(db) {
+  db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys, &sql::delete_events,
+                        &sql::delete_idempotency_keys, &sql::insert_customers, &sql::upsert_orders, &sql::insert_payments,
+                        &sql::insert_order_exceptions, &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers,
+                        &sql::insert_outbox, &sql::load_events});
+}
+
+// One READ COMMITTED transaction for the whole batch and a fixed sequence of
+// statements, each taking all items at once as one json parameter, so a
+// batch of 1 and a batch of 500 cost the same round trips (at most 7 plus
+// BEGIN/COMMIT, the optional ones only on the conflict path):
+//
+// 1. append_events, ON CONFLICT DO NOTHING. The journal's primary key is the
+//    arbiter between writers (single writer per order): a seq another writer holds (committed,
+//    or in flight and then committed: the insert waits for it) is reported,
+//    not raised, so one conflicting item does not abort the batch. Events go
+//    first because they are the claim; nothing else is worth writing for an
+//    item that lost it.
+// 2. claim_idempotency_keys, ON CONFLICT DO NOTHING, only for items that won
+//    their seqs; then, only if some key did not insert,
+//    foreign_idempotency_keys to tell "held by another order" (conflict)
+//    from "already ours" (fine). A second statement, because only a fresh
+//    READ COMMITTED snapshot is sure to see a key committed by a transaction
+//    that the first statement waited for. This runs before customers and
+//    the read model, so an item that loses its key has written nothing but
+//    events, which step 3 removes.
+// 3. delete_events / delete_idempotency_keys: the rows this transaction
+//    inserted for items that ended in conflict. A conflicting item thus
+//    leaves no trace, while the rows the other writer holds are untouched
+//    (we only delete pairs we know we inserted). Inserting and deleting
+//    beats a savepoint per item: constant statements again.
+// 4. insert_customers, DO NOTHING: a customer ref is written once.
+// 5. upsert_orders: only replaces a row of lower version, so a late or
+//    replayed writer never moves the read model backwards.
+// 6. clear_timers / set_timers: the timers the decisions made moot or want,
+//    so a timer exists exactly when its decision committed.
+// 7. insert_outbox: the emails the decisions owe (delivered later by the mailer).
+// 8. insert_payments / insert_order_exceptions / settle_underpayments: payments
+//    the decisions counted, exceptions they raised or settled, only
+//    when there are any.
+//
+// Every multi-row statement writes in key order, so concurrent batches
+// (other nodes, or this node's other journal) queue behind each other
+// instead of deadlocking. Any other error throws and the transaction rolls
+// back: the caller fails the whole batch.
+std::vector<append_outcome> journal_store::append_batch(const std::vector<append_item>& items) {
+  if (items.empty()) return {};
+  detail::append_plan state{items};  // validates every item before touching the database
+  state.resolve_duplicates_within_batch();
+
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+
+    // 1. events
+    if (auto events = state.events_parameter(); !detail::is_empty_array(events)) {
+      for (const auto& row : txn.exec_prepared(sql::append_events.name, events))
+        state.event_not_inserted(row[0].as<std::size_t>(), row[1].as<std::int64_t>());
+      state.propagate_conflicts();
+    }
+
+    // 2. idempotency keys
+    std::vector<std::size_t> key_items;
+    if (auto keys = state.keys_parameter(key_items); !detail::is_empty_array(keys)) {
+      std::set<std::size_t> not_inserted;
+      for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
+        not_inserted.insert(row[0].as<std::size_t>());
+      for (auto i : key_items)
+        if (not_inserted.count(i) == 0) state.key_inserted(i);
+      if (!not_inserted.empty()) {
+        const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
+        for (const auto& row :
+             txn.exec_prepared(sql::foreign_idempotency_keys.name, state.keys_to_check_parameter(to_check)))
+          state.mark_conflict(row[0].as<std::size_t>());
+        state.propagate_conflicts();
+      }
+    }
+
+    // 3. undo what conflicting items wrote
+    if (auto events = state.events_to_delete_parameter(); !detail::is_empty_array(events))
+      txn.exec_prepared(sql::delete_events.name, events);
+    if (auto keys = state.keys_to_delete_parameter(); !detail::is_empty_array(keys))
+      txn.exec_prepared(sql::delete_idempotency_keys.name, keys);
+
+    // 4. customers, 5. read model
+    if (auto customers = state.customers_parameter(); !detail::is_empty_array(customers))
+      txn.exec_prepared(sql::insert_customers.name, customers);
+    if (auto orders = state.orders_parameter(); !detail::is_empty_array(orders))
+      txn.exec_prepared(sql::upsert_orders.name, orders);
+
+    // 6. timers the decisions made moot or set, 7. emails they owe
+    if (auto cleared = state.timers_cleared_parameter(); !detail::is_empty_array(cleared))
+      txn.exec_prepared(sql::clear_timers.name, cleared);
+    if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set)) txn.exec_prepared(sql::set_timers.name, set);
+    if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
+      txn.exec_prepared(sql::insert_outbox.name, outbox);
+    if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
+      txn.exec_prepared(sql::insert_payments.name, payments);
+    if (auto exceptions = state.exceptions_parameter(); !detail::is_empty_array(exceptions))
+      txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
+    if (auto settled = state.settled_underpayments_parameter(); !detail::is_empty_array(settled))
+      txn.exec_prepared(sql::settle_underpayments.name, settled);
+
+    txn.commit();
+    return state.outcomes();
+  });
+}
+
+std::vector<stored_event> journal_store::load_events(const std::string& order_id) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    std::vector<stored_event> events;
+    const auto result = txn.exec_prepared(sql::load_events.name, order_id);
+    events.reserve(result.size());
+    for (const auto& row : result) {
+      stored_event event;
+      event.order_id = row[0].as<std::string>();
+      event.seq = row[1].as<std::int64_t>();
+      event.type = row[2].as<std::string>();
+      event.payload_json = row[3].as<std::string>();
+      event.recorded_at_ms = row[4].as<std::int64_t>();
+      events.push_back(std::move(event));
+    }
+    return events;
+  });
+}
+
+}  // namespace persistence

@@ -1,0 +1,40 @@
+#pragma once
+
+// The event journal: every decision of every order, appended in group-commit
+// batches, and read back to recover an order.
+
+#include <string>
+#include <vector>
+
+#include "persistence/connection.hpp"
+#include "persistence/rows.hpp"
+
+namespace persistence {
+
+class journal_store {
+ public:
+  explicit journal_store(connection& db);
+
+  /// Group commit: all items in ONE transaction with a constant number of
+  /// statements; outcome i belongs to items[i]. A conflict writes nothing of
+  /// that item and does not hold back the others. Later items of an order
+  /// whose earlier item in the batch conflicted conflict too (they were
+  /// decided on top of it). Any other database error throws and nothing of
+  /// the batch is written; if the connection breaks during COMMIT
+  /// (pqxx::in_doubt_error) the batch may or may not be stored: a retry then
+  /// sees `conflict` and reloads, which is the same recovery.
+  /// Throws std::invalid_argument for an item that is malformed: no events,
+  /// seqs not consecutive, or ids that disagree with read_model (customer.ref
+  /// must be read_model.customer_ref). An order number already used by
+  /// another order throws pqxx::unique_violation (numbers come from
+  /// shared_state::next_order_number_block, so that is a bug, not a race).
+  std::vector<append_outcome> append_batch(const std::vector<append_item>& items);
+
+  /// An order's events, by seq.
+  std::vector<stored_event> load_events(const std::string& order_id);
+
+ private:
+  connection& db_;
+};
+
+}  // namespace persistence

@@ -1,0 +1,227 @@
+#include "persistence/order_reads.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "persistence/pq_connection.hpp"
+
+namespace persistence {
+namespace {
+namespace sql {
+
+#define ORDER_COLUMNS                                                        \
+  "o.id::text, o.number, o.status, o.customer_ref::text, o.payment_method, " \
+  "o.total_cents, floor(extract(epoch from o.created_at) * 1000)::bigint, "  \
+  "floor(extract(epoch from o.updated_at) * 1000)::bigint, o.version, o.view::text"
+
+const named_statement find_order{"find_order", "select " ORDER_COLUMNS " from orders o where o.id = $1::uuid"};
+
+const named_statement find_order_by_number{"find_order_by_number",
+                                           "select " ORDER_COLUMNS " from orders o where o.number = $1"};
+
+// Keyset paging: a page starts strictly after the (created_at, id) of the
+// previous page's last row, which stays right while orders are added (no
+// duplicates, no gaps) and costs an index range scan at any depth. The
+// cursor is carried in microseconds so it compares exactly with the stored
+// value; the first page passes a point past every order (~year 192000).
+// Column 10 is that cursor value for the row. Four variants instead of one
+// statement full of `$n is null or ...`, so every filter can use its index
+// in a plan PostgreSQL may cache.
+//
+// A search is a UNION of two branches rather than `number like .. OR
+// customer_ref in (..)`: an OR across two indexes leaves PostgreSQL walking
+// the whole newest-first index (100 ms at 66k orders), while each branch
+// alone is an index lookup (by number prefix, by email -> customer_ref)
+// whose few matches are then sorted; each branch stops at the page size.
+// $like is an order-number prefix with LIKE's wildcards escaped; $email the
+// raw query.
+#define LIST_COLUMNS ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
+#define AFTER_CURSOR        \
+  "(o.created_at, o.id) < " \
+  "(timestamptz 'epoch' + $1::bigint * interval '1 microsecond', $2::uuid)"
+#define NEWEST_FIRST " order by o.created_at desc, o.id desc limit $3"
+#define SEARCH(status_condition, like, email)                                                                    \
+  "select * from ("                                                                                              \
+  "(select " LIST_COLUMNS                                                                                        \
+  ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
+  " where " AFTER_CURSOR status_condition "   and lower(o.number) like lower(" like ") escape '\\'" NEWEST_FIRST \
+  ")"                                                                                                            \
+  " union "                                                                                                      \
+  "(select " LIST_COLUMNS                                                                                        \
+  ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
+  " where " AFTER_CURSOR status_condition                                                                        \
+  "   and o.customer_ref in (select c.ref from customers c"                                                      \
+  "                          where lower(c.email) = lower(" email "))" NEWEST_FIRST                              \
+  ")"                                                                                                            \
+  ") as matches order by sort_at desc, sort_id desc limit $3"
+
+const named_statement list_orders{"list_orders",
+                                  "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR NEWEST_FIRST};
+const named_statement list_orders_by_status{"list_orders_by_status",
+                                            "select " LIST_COLUMNS " from orders o where " AFTER_CURSOR
+                                            " and o.status = $4" NEWEST_FIRST};
+const named_statement list_orders_by_query{"list_orders_by_query", SEARCH("", "$4", "$5")};
+const named_statement list_orders_by_status_and_query{"list_orders_by_status_and_query",
+                                                      SEARCH(" and o.status = $4", "$5", "$6")};
+
+#undef SEARCH
+#undef NEWEST_FIRST
+#undef AFTER_CURSOR
+#undef LIST_COLUMNS
+#undef ORDER_COLUMNS
+
+const named_statement find_customer{"find_customer", R"sql(
+select ref::text, name, email, shipping::text,
+       floor(extract(epoch from created_at) * 1000)::bigint
+from customers
+where ref = $1::uuid
+)sql"};
+
+}  // namespace sql
+
+// Column order of ORDER_COLUMNS above.
+order_row read_order(const pqxx::row& row) {
+  order_row order;
+  order.id = row[0].as<std::string>();
+  order.number = row[1].as<std::string>();
+  order.status = row[2].as<std::string>();
+  order.customer_ref = row[3].as<std::string>();
+  order.payment_method = row[4].as<std::string>();
+  order.total_cents = row[5].as<std::int64_t>();
+  order.created_at_ms = row[6].as<std::int64_t>();
+  order.updated_at_ms = row[7].as<std::int64_t>();
+  order.version = row[8].as<std::int64_t>();
+  order.view_json = row[9].as<std::string>();
+  return order;
+}
+
+// ---- keyset cursor -------------------------------------------------------
+// "<created_at in µs>_<id>": the exact sort key of the last row of a page.
+
+struct cursor_position {
+  std::int64_t created_at_us;
+  std::string id;
+};
+
+// Before every order, so the first page needs no special statement:
+// ~year 192000, still inside PostgreSQL's timestamptz range.
+const cursor_position start_of_listing{6'000'000'000'000'000, "ffffffff-ffff-ffff-ffff-ffffffffffff"};
+
+bool is_uuid(const std::string& text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_position ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+std::string encode_cursor(std::int64_t created_at_us, const std::string& id) {
+  return std::to_string(created_at_us) + "_" + id;
+}
+
+cursor_position decode_cursor(const std::string& cursor) {
+  const auto separator = cursor.find('_');
+  if (separator == std::string::npos) throw invalid_cursor("malformed cursor");
+  cursor_position position;
+  const char* first = cursor.data();
+  const char* last = cursor.data() + separator;
+  const auto [end, error] = std::from_chars(first, last, position.created_at_us);
+  position.id = cursor.substr(separator + 1);
+  if (error != std::errc{} || end != last || separator == 0 || !is_uuid(position.id))
+    throw invalid_cursor("malformed cursor");
+  return position;
+}
+
+// An order-number prefix as a LIKE pattern: the query's own % and _ are
+// literal characters, not wildcards.
+std::string prefix_pattern(const std::string& query) {
+  std::string pattern;
+  for (char c : query) {
+    if (c == '\\' || c == '%' || c == '_') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+bool present(const std::optional<std::string>& text) {
+  return text && !text->empty();
+}
+
+}  // namespace
+
+order_reads::order_reads(connection& db) : db_(db) {
+  db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status, &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer});
+}
+
+std::optional<order_row> order_reads::find_order(const std::string& id) {
+  return db_.native().run([&](pqxx::connection& conn) -> std::optional<order_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_order.name, id);
+    if (result.empty()) return std::nullopt;
+    return read_order(result[0]);
+  });
+}
+
+std::optional<order_row> order_reads::find_order_by_number(const std::string& number) {
+  return db_.native().run([&](pqxx::connection& conn) -> std::optional<order_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_order_by_number.name, number);
+    if (result.empty()) return std::nullopt;
+    return read_order(result[0]);
+  });
+}
+
+order_page order_reads::list_orders(const order_filter& filter) {
+  const auto after = filter.cursor ? decode_cursor(*filter.cursor) : start_of_listing;
+  const int limit = std::clamp(filter.limit, 1, max_page_size);
+  // One row more than the page tells whether another page follows.
+  const int fetch = limit + 1;
+
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    pqxx::result result;
+    const bool by_status = present(filter.status);
+    const bool by_query = present(filter.query);
+    if (by_status && by_query)
+      result = txn.exec_prepared(sql::list_orders_by_status_and_query.name, after.created_at_us, after.id, fetch,
+                                 *filter.status, prefix_pattern(*filter.query), *filter.query);
+    else if (by_status)
+      result = txn.exec_prepared(sql::list_orders_by_status.name, after.created_at_us, after.id, fetch, *filter.status);
+    else if (by_query)
+      result = txn.exec_prepared(sql::list_orders_by_query.name, after.created_at_us, after.id, fetch,
+                                 prefix_pattern(*filter.query), *filter.query);
+    else
+      result = txn.exec_prepared(sql::list_orders.name, after.created_at_us, after.id, fetch);
+
+    order_page page;
+    const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
+    page.rows.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i) page.rows.push_back(read_order(result[static_cast<int>(i)]));
+    if (result.size() > rows) {
+      const auto& last = result[static_cast<int>(rows - 1)];
+      page.next_cursor = encode_cursor(last[10].as<std::int64_t>(), last[0].as<std::string>());
+    }
+    return page;
+  });
+}
+
+std::optional<customer_row> order_reads::find_customer(const std::string& ref) {
+  return db_.native().run([&](pqxx::connection& conn) -> std::optional<customer_row> {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::find_customer.name, ref);
+    if (result.empty()) return std::nullopt;
+    const auto& row = result[0];
+    customer_row customer;
+    customer.ref = row[0].as<std::string>();
+    customer.name = text_or_empty(row[1]);
+    customer.email = text_or_empty(row[2]);
+    customer.shipping_json = text_or_empty(row[3]);
+    customer.created_at_ms = int_or_zero(row[4]);
+    return customer;
+  });
+}
+
+}  // namespace persistence

@@ -1,0 +1,119 @@
+#include "persistence/outbox_store.hpp"
+
+
+#include "persistence/pq_connection.hpp"
+
+namespace persistence {
+namespace {
+namespace sql {
+
+// The mailer's side of the outbox: claim with a lease like the timers, then
+// settle each message as sent, or failed with the next attempt's time (or dead).
+#define OUTBOX_COLUMNS                                                                                  \
+  "o.id, o.order_id::text, o.kind, o.payload::text, o.attempts, o.status, coalesce(o.last_error, ''), " \
+  "floor(extract(epoch from o.created_at) * 1000)::bigint"
+const named_statement claim_outbox{"claim_outbox",
+                                   "update outbox o"
+                                   " set claimed_until = now() + $2::bigint * interval '1 millisecond'"
+                                   " from (select id from outbox"
+                                   "       where status = 'pending' and next_attempt_at <= now()"
+                                   "         and (claimed_until is null or claimed_until < now())"
+                                   "       order by next_attempt_at, id limit $1"
+                                   "       for update skip locked) due"
+                                   " where o.id = due.id"
+                                   " returning " OUTBOX_COLUMNS};
+
+const named_statement outbox_sent{"outbox_sent", R"sql(
+update outbox set status = 'sent', sent_at = now(), claimed_until = null, last_error = null
+where id = $1
+)sql"};
+
+// $2 error, $3 wait before the next attempt in ms, $4 max attempts.
+const named_statement outbox_failed{"outbox_failed", R"sql(
+update outbox
+set attempts = attempts + 1,
+    last_error = $2,
+    claimed_until = null,
+    next_attempt_at = now() + $3::bigint * interval '1 millisecond',
+    status = case when attempts + 1 >= $4 then 'dead' else 'pending' end
+where id = $1
+returning status
+)sql"};
+
+const named_statement dead_outbox{"dead_outbox", "select " OUTBOX_COLUMNS
+                                                 " from outbox o where o.status = 'dead'"
+                                                 " order by o.created_at desc, o.id desc limit $1"};
+
+// The admin sends a dead message again: a fresh set of attempts, at once.
+const named_statement retry_outbox{"retry_outbox", R"sql(
+update outbox set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
+where id = $1 and status = 'dead'
+)sql"};
+#undef OUTBOX_COLUMNS
+
+}  // namespace sql
+
+outbox_entry read_outbox(const pqxx::row& row) {
+  outbox_entry e;
+  e.id = row[0].as<std::int64_t>();
+  e.order_id = row[1].as<std::string>();
+  e.kind = row[2].as<std::string>();
+  e.payload_json = row[3].as<std::string>();
+  e.attempts = row[4].as<int>();
+  e.status = row[5].as<std::string>();
+  e.last_error = row[6].as<std::string>();
+  e.created_at_ms = row[7].as<std::int64_t>();
+  return e;
+}
+
+}  // namespace
+
+outbox_store::outbox_store(connection& db) : db_(db) {
+  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox, &sql::retry_outbox});
+}
+
+std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    std::vector<outbox_entry> claimed;
+    for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
+      claimed.push_back(read_outbox(row));
+    txn.commit();
+    return claimed;
+  });
+}
+
+void outbox_store::mark_sent(std::int64_t id) {
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::outbox_sent.name, id);
+  });
+}
+
+bool outbox_store::mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in,
+                        int max_attempts) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    const auto result = txn.exec_prepared(sql::outbox_failed.name, id, error,
+                                          static_cast<std::int64_t>(retry_in.count()), max_attempts);
+    return !result.empty() && result[0][0].as<std::string>() == "dead";
+  });
+}
+
+std::vector<outbox_entry> outbox_store::dead_mail(int limit) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    std::vector<outbox_entry> dead;
+    for (const auto& row : txn.exec_prepared(sql::dead_outbox.name, limit)) dead.push_back(read_outbox(row));
+    return dead;
+  });
+}
+
+bool outbox_store::retry_mail(std::int64_t id) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    return txn.exec_prepared(sql::retry_outbox.name, id).affected_rows() == 1;
+  });
+}
+
+}  // namespace persistence

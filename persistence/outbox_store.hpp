@@ -1,0 +1,34 @@
+#pragma once
+
+// The email outbox: rows written with the decision that owes the email
+// (journal_store), claimed here with a lease like the timers, settled as
+// sent, failed (retried later) or dead.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "persistence/connection.hpp"
+#include "persistence/rows.hpp"
+
+namespace persistence {
+
+class outbox_store {
+ public:
+  explicit outbox_store(connection& db);
+
+  std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
+  void mark_sent(std::int64_t id);
+  /// Records a failed attempt; returns true when the message is now dead.
+  bool mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in, int max_attempts);
+  /// Dead messages, newest first.
+  std::vector<outbox_entry> dead_mail(int limit);
+  /// A dead message goes back to pending with fresh attempts; false if it is not dead.
+  bool retry_mail(std::int64_t id);
+
+ private:
+  connection& db_;
+};
+
+}  // namespace persistence

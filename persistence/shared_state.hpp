@@ -1,0 +1,28 @@
+#pragma once
+
+// What every node must agree on: order number blocks and engine secrets.
+
+#include <cstdint>
+#include <string>
+
+#include "persistence/connection.hpp"
+
+namespace persistence {
+
+class shared_state {
+ public:
+  explicit shared_state(connection& db);
+
+  /// Block b covers order numbers (b-1)*100+1 .. b*100; no two calls, on any
+  /// node, get the same block.
+  std::int64_t next_order_number_block();
+
+  /// Get-or-create: stores `candidate` if `name` has no value yet and returns
+  /// the stored value, so every node ends up with the same one.
+  std::string secret(const std::string& name, const std::string& candidate);
+
+ private:
+  connection& db_;
+};
+
+}  // namespace persistence
