@@ -51,6 +51,7 @@ struct mailer_core {
   };
   std::unique_ptr<session> store;
   mailer_stats stats;
+  std::chrono::steady_clock::time_point last_prune{};
 
   session& db() {
     if (!store) store = std::make_unique<session>(options.database_url);
@@ -63,7 +64,14 @@ struct mailer_core {
     return std::min(wait, options.mail.retry_max);
   }
 
-  mail::message compose(const persistence::outbox_entry& entry) {
+  /// A message ready to send, and the customer address it goes to ("" for the
+  /// shop's own address, which is never capped).
+  struct composed {
+    mail::message message;
+    std::string customer_address;
+  };
+
+  composed compose(const persistence::outbox_entry& entry) {
     auto order = db().orders.find_order(entry.order_id);
     if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
     auto customer = db().orders.find_customer(order->customer_ref);
@@ -81,12 +89,29 @@ struct mailer_core {
     m.subject = content.subject;
     m.text = content.text;
     m.html = content.html;
-    return m;
+    return {std::move(m), entry.kind == "new_order_admin" ? std::string{} : customer->email};
+  }
+
+  /// Anyone can make the shop write to any address by checking out with it: no
+  /// customer address gets more than mail.max_per_recipient_per_hour emails an
+  /// hour (0: no cap). Counted per attempt, by a keyed hash of the address.
+  bool over_recipient_cap(const std::string& address) {
+    const int cap = options.mail.max_per_recipient_per_hour;
+    if (cap <= 0 || address.empty()) return false;
+    return db().outbox.count_recipient(keys.recipient_key(address), domain::to_unix_ms(wall_clock_now())) > cap;
   }
 
   void deliver(const persistence::outbox_entry& entry) {
     try {
-      const auto m = compose(entry);
+      const auto [m, customer_address] = compose(entry);
+      if (over_recipient_cap(customer_address)) {
+        db().outbox.mark_suppressed(entry.id, "recipient_cap: over mail.max_per_recipient_per_hour");
+        ++stats.suppressed;
+        // Not the address: logs carry no personal data.
+        spdlog::warn("mail: {} #{} for order {} not sent: its recipient had its emails for this hour", entry.kind,
+                     entry.id, entry.order_id);
+        return;
+      }
       transport->send(m, mail::to_mime(m, wall_clock_now()));
       db().outbox.mark_sent(entry.id);
       ++stats.sent;
@@ -126,7 +151,20 @@ struct mailer_core {
       return false;
     }
     for (const auto& entry : due) deliver(entry);
+    prune_recipient_counts();
     return static_cast<int>(due.size()) >= options.mail.batch;
+  }
+
+  void prune_recipient_counts() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_prune < std::chrono::minutes{1}) return;
+    last_prune = now;
+    try {
+      db().outbox.prune_recipient_counts(domain::to_unix_ms(wall_clock_now()));
+    } catch (const std::exception& e) {
+      store.reset();
+      spdlog::warn("mail: cannot prune the recipient counts: {}", e.what());
+    }
   }
 };
 

@@ -49,6 +49,7 @@ struct mailer_stats {
   std::uint64_t sent = 0;
   std::uint64_t failed = 0;  // attempts that failed (retried later unless dead)
   std::uint64_t dead = 0;
+  std::uint64_t suppressed = 0;  // over their recipient's hourly cap: not sent
 };
 
 /// What became of one incoming payment.

@@ -201,6 +201,7 @@ struct queue_gauges {
   std::int64_t outbox_dead = 0;
   std::int64_t timers_due = 0;
   std::int64_t payment_exceptions_open = 0;
+  std::int64_t mail_suppressed = 0;  // emails not sent: over their recipient's hourly cap
 };
 
 /// The engine's side of GET /metrics. A source that does not answer in time is

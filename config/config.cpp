@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <tuple>
 #include <utility>
@@ -42,12 +43,139 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+// ---------------------------------------------------------------- secrets
+
+enum class secrecy {
+  whole_value,     // never shown: '<redacted>'
+  password_inside  // a URL or libpq conninfo: shown with its password as ***
+};
+
+struct secret_key {
+  std::string_view key;  // "*" stands for one segment: a coin's code
+  secrecy kind;
+};
+
+// Every key whose value an error message must not show, in one place.
+constexpr secret_key secret_keys[] = {
+    {"admin.token", secrecy::whole_value},
+    {"mail.password", secrecy::whole_value},
+    {"payments.*.wallet_rpc_password", secrecy::whole_value},
+    {"database.url", secrecy::password_inside},   // postgresql://user:PASSWORD@host, password=PASSWORD
+    {"mail.smtp_url", secrecy::password_inside},  // smtp://user:PASSWORD@host
+    {"payments.*.wallet_rpc_url", secrecy::password_inside},
+};
+// mail.username and a coin's wallet_rpc_user are not secret: they name an account.
+
+// An unknown key is most often a misspelt known one: "pasword" may well hold the
+// password. Such a key is treated like the secret key it nearly is, and so is any
+// unknown key whose name says what it holds.
+constexpr std::string_view secret_sounding_names[] = {"passw", "pwd", "secret", "token"};
+
+std::vector<std::string_view> segments(std::string_view key) {
+  std::vector<std::string_view> out;
+  for (std::size_t start = 0;;) {
+    const auto dot = key.find('.', start);
+    out.push_back(key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) return out;
+    start = dot + 1;
+  }
+}
+
+// Levenshtein distance, for short key names.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// `key` matches `pattern`, segment by segment; with `nearly`, the last segments
+// may be up to two edits apart: "admin.tokne" nearly is "admin.token".
+bool matches(std::string_view key, std::string_view pattern, bool nearly) {
+  const auto k = segments(key);
+  const auto p = segments(pattern);
+  if (k.size() != p.size()) return false;
+  for (std::size_t i = 0; i + 1 < k.size(); ++i) {
+    if (p[i] != "*" && p[i] != k[i]) return false;
+  }
+  return nearly ? edit_distance(k.back(), p.back()) <= 2 : k.back() == p.back();
+}
+
+std::optional<secrecy> secrecy_of(std::string_view key) {
+  for (const secret_key& secret : secret_keys) {
+    if (matches(key, secret.key, false)) return secret.kind;
+  }
+  return std::nullopt;
+}
+
+// For a key that is not in the schema.
+std::optional<secrecy> secrecy_of_unknown(std::string_view key) {
+  for (const secret_key& secret : secret_keys) {
+    if (matches(key, secret.key, true)) return secret.kind;
+  }
+  std::string name(segments(key).back());
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (std::string_view word : secret_sounding_names) {
+    if (name.find(word) != std::string::npos) return secrecy::whole_value;
+  }
+  return std::nullopt;
+}
+
+// "postgresql://app:PASSWORD@db/ccc" -> "postgresql://app:***@db/ccc", and every
+// "password=VALUE" (libpq conninfo, or a URL's query) -> "password=***". Errs on the
+// side of hiding: a URL's user info is taken to end at its last '@'.
+std::string without_passwords(std::string_view text) {
+  std::string out(text);
+  std::string lower = out;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = lower.find("password"); at != std::string::npos; at = lower.find("password", at + 1)) {
+    std::size_t i = at + std::string_view("password").size();
+    while (i < out.size() && is_space(out[i])) ++i;
+    if (i == out.size() || out[i] != '=') continue;
+    ++i;
+    while (i < out.size() && is_space(out[i])) ++i;
+    std::size_t end = i;
+    if (end < out.size() && out[end] == '\'') {  // conninfo quoting: 'it\'s secret'
+      for (++end; end < out.size() && out[end] != '\''; ++end) {
+        if (out[end] == '\\') ++end;
+      }
+      end = std::min(end + 1, out.size());
+    } else {
+      while (end < out.size() && !is_space(out[end]) && out[end] != '&') ++end;
+    }
+    if (end == i) continue;
+    out.replace(i, end - i, "***");
+    lower.replace(i, end - i, "***");
+  }
+  if (const auto scheme_end = out.find("://"); scheme_end != std::string::npos) {
+    const auto user_start = scheme_end + 3;
+    const auto at = out.rfind('@');
+    const auto colon = out.find(':', user_start);
+    if (at != std::string::npos && at > user_start && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  return out;
+}
+
+std::string hidden(std::optional<secrecy> kind, std::string value) {
+  if (!kind || value.empty()) return value;  // an empty secret gives nothing away and says what is wrong
+  return *kind == secrecy::whole_value ? "<redacted>" : without_passwords(value);
+}
+
 }  // namespace
 
 config_error::config_error(std::string key, std::string value, const std::string& reason)
-    : std::runtime_error("config: " + key + " = '" + printable(value) + "': " + reason),
+    : std::runtime_error("config: " + key + " = '" + printable(hidden(secrecy_of(key), value)) + "': " + reason),
       key_(std::move(key)),
-      value_(std::move(value)) {}
+      value_(hidden(secrecy_of(key_), std::move(value))) {}
 
 // ---------------------------------------------------------------- one setting
 
@@ -230,6 +358,26 @@ std::string uri_scheme_of(const setting& s) {
   return scheme;
 }
 
+// How to make a good admin token, said with every refusal of a bad one.
+constexpr std::string_view good_token_advice =
+    "make a random one with `openssl rand -hex 32` (scripts/run makes one for you)";
+
+std::string admin_token_of(const setting& s) {
+  std::string token = any_string(s);
+  if (token.empty()) return token;  // not set: require_admin_token refuses to serve without one
+  if (auto weakness = admin_token_weakness(token)) {
+    s.fail("too weak: " + *weakness + "; " + std::string(good_token_advice));
+  }
+  return token;
+}
+
+std::string smtp_url_of(const setting& s) {
+  std::string url = any_string(s);
+  if (!url.empty() && url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0)
+    s.fail("expected smtp://host:port or smtps://host:port, or \"\" for the file drop");
+  return url;
+}
+
 // ---------------------------------------------------------------- the schema
 
 constexpr std::int64_t max_bytes = std::int64_t{1} << 30;
@@ -273,6 +421,23 @@ const std::vector<section>& schema() {
            {"rate_burst", [](c& e, s v) { e.http.rate_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
            {"shutdown_grace", [](c& e, s v) { e.http.shutdown_grace = duration_of(v, true); }},
        }},
+      {"limits",
+       {
+           {"checkout_per_minute",
+            [](c& e, s v) { e.limits.checkout_per_minute = int(integer_in(v, 0, 1'000'000, "requests per minute")); }},
+           {"checkout_burst",
+            [](c& e, s v) { e.limits.checkout_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+           {"order_actions_per_minute",
+            [](c& e, s v) {
+              e.limits.order_actions_per_minute = int(integer_in(v, 0, 1'000'000, "requests per minute"));
+            }},
+           {"order_actions_burst",
+            [](c& e, s v) { e.limits.order_actions_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+           {"analytics_per_minute",
+            [](c& e, s v) { e.limits.analytics_per_minute = int(integer_in(v, 0, 1'000'000, "requests per minute")); }},
+           {"analytics_burst",
+            [](c& e, s v) { e.limits.analytics_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+       }},
       {"database",
        {
            {"url", [](c& e, s v) { e.database.url = any_string(v); }},
@@ -284,7 +449,7 @@ const std::vector<section>& schema() {
        }},
       {"admin",
        {
-           {"token", [](c& e, s v) { e.admin.token = any_string(v); }},
+           {"token", [](c& e, s v) { e.admin.token = admin_token_of(v); }},
        }},
       {"actors",
        {
@@ -302,13 +467,7 @@ const std::vector<section>& schema() {
        }},
       {"mail",
        {
-           {"smtp_url",
-            [](c& e, s v) {
-              e.mail.smtp_url = any_string(v);
-              const auto& u = e.mail.smtp_url;
-              if (!u.empty() && u.rfind("smtp://", 0) != 0 && u.rfind("smtps://", 0) != 0)
-                v.fail("expected smtp://host:port or smtps://host:port, or \"\" for the file drop");
-            }},
+           {"smtp_url", [](c& e, s v) { e.mail.smtp_url = smtp_url_of(v); }},
            {"username", [](c& e, s v) { e.mail.username = any_string(v); }},
            {"password", [](c& e, s v) { e.mail.password = any_string(v); }},
            {"starttls", [](c& e, s v) { e.mail.starttls = boolean(v); }},
@@ -324,6 +483,10 @@ const std::vector<section>& schema() {
            {"poll_interval", [](c& e, s v) { e.mail.poll_interval = duration_of(v, false); }},
            {"batch", [](c& e, s v) { e.mail.batch = int(integer_in(v, 1, 10'000, "a batch size")); }},
            {"lease", [](c& e, s v) { e.mail.lease = duration_of(v, false); }},
+           {"max_per_recipient_per_hour",
+            [](c& e, s v) {
+              e.mail.max_per_recipient_per_hour = int(integer_in(v, 0, 1'000'000, "a number of emails"));
+            }},
        }},
       {"fulfillment",
        {
@@ -414,6 +577,38 @@ bool is_coin_code(std::string_view code) {
 
 // ---------------------------------------------------------------- loading
 
+// The key a line of TOML text assigns, with its table: "admin.token" for the line
+// `token = 1234` after `[admin]`; "" when the line assigns nothing. Good enough
+// for the usual one-key-per-line file, which is all it is used for: hiding a
+// secret in a parse error.
+std::string key_on_line(std::string_view text, std::size_t wanted) {
+  const auto trimmed = [](std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return std::string_view{};
+    return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+  };
+  std::string table;
+  std::size_t number = 1;
+  for (std::size_t start = 0; start <= text.size() && number <= wanted; ++number) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = trimmed(text.substr(start, end - start));
+    start = end + 1;
+    if (!line.empty() && line.front() == '[') {
+      std::string_view name = line.substr(0, line.find(']'));
+      name.remove_prefix(std::min(name.find_first_not_of('['), name.size()));
+      table = std::string(trimmed(name));
+    } else if (number == wanted) {
+      const auto equals = line.find('=');
+      if (equals == std::string_view::npos) return {};
+      std::string key(trimmed(line.substr(0, equals)));
+      key.erase(std::remove(key.begin(), key.end(), '"'), key.end());
+      return table.empty() ? key : table + "." + key;
+    }
+  }
+  return {};
+}
+
 toml::table parse_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw config_error("file", path, "does not exist");
@@ -426,10 +621,22 @@ toml::table parse_file(const std::string& path) {
     return toml::parse(content.str(), path);
   } catch (const toml::parse_error& e) {
     const auto& at = e.source().begin;
+    // toml++ may quote what it could not read ("'98765...' is not representable"):
+    // not on a secret's line.
+    std::string description(e.description());
+    const std::string key = key_on_line(content.str(), at.line);
+    if (!key.empty() && (secrecy_of(key) || secrecy_of_unknown(key))) {
+      description = description.substr(0, description.find('\'')) + "(the rest is not shown: " + key + " is secret)";
+    }
     throw config_error("file", path,
                        "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ": " +
-                           std::string(e.description()));
+                           description);
   }
+}
+
+// A misspelt secret key still holds the secret: its value is hidden like the real one's.
+[[noreturn]] void unknown_key(const std::string& key, const toml::node& value, const std::string& reason) {
+  throw config_error(key, hidden(secrecy_of_unknown(key), render(value)), reason);
 }
 
 // Typos must not be silently ignored: every key in the file has to be one we read.
@@ -437,24 +644,22 @@ void reject_unknown_keys(const toml::table& root) {
   for (const auto& [name, node] : root) {
     const std::string section_name(name.str());
     const section* sec = find_section(section_name);
-    if (!sec) throw config_error(section_name, render(node), "unknown section");
+    if (!sec) unknown_key(section_name, node, "unknown section");
     const toml::table* table = node.as_table();
     if (!table) throw config_error(section_name, render(node), "expected a [" + section_name + "] table");
     for (const auto& [key, value] : *table) {
       const std::string full = section_name + "." + std::string(key.str());
       if (has_field(sec->fields, key.str())) continue;
-      if (section_name != "payments") throw config_error(full, render(value), "unknown key");
+      if (section_name != "payments") unknown_key(full, value, "unknown key");
       const toml::table* coin = value.as_table();
-      if (!coin) {
-        throw config_error(full, render(value), "unknown key (a coin is a [payments.CODE] table)");
-      }
+      if (!coin) unknown_key(full, value, "unknown key (a coin is a [payments.CODE] table)");
       if (!is_coin_code(key.str())) {
         throw config_error(full, std::string(key.str()), "expected a coin code of 2..10 upper-case letters or digits");
       }
       for (const auto& [coin_key, coin_value] : *coin) {
         const bool known = std::any_of(coin_schema().begin(), coin_schema().end(),
                                        [&](const coin_field& f) { return f.f.name == coin_key.str(); });
-        if (!known) throw config_error(full + "." + std::string(coin_key.str()), render(coin_value), "unknown key");
+        if (!known) unknown_key(full + "." + std::string(coin_key.str()), coin_value, "unknown key");
       }
     }
   }
@@ -518,6 +723,20 @@ std::vector<coin_config> load_coins(const toml::table& root, const env_lookup& g
   return coins;
 }
 
+// ---------------------------------------------------------------- rules across keys
+
+// AUTH on a plain smtp:// connection would send the password readable by anyone on
+// the path. The file drop (smtp_url "") sends nothing, so credentials there are harmless.
+void refuse_clear_text_smtp_credentials(const mail_config& mail) {
+  const bool credentials = !mail.username.empty() || !mail.password.empty() ||
+                           mail.smtp_url.find('@') != std::string::npos;  // smtp://user:password@host
+  const bool encrypted = mail.smtp_url.rfind("smtps://", 0) == 0 || mail.starttls;
+  if (credentials && !mail.smtp_url.empty() && !encrypted) {
+    throw config_error("mail.smtp_url", mail.smtp_url,
+                       "SMTP credentials would travel in clear text: use smtps:// or set mail.starttls = true");
+  }
+}
+
 }  // namespace
 
 engine_config load_config(const std::string& path, const env_lookup& getenv) {
@@ -532,6 +751,7 @@ engine_config load_config(const std::string& path, const env_lookup& getenv) {
     }
   }
   result.payments.coins = load_coins(root, getenv);
+  refuse_clear_text_smtp_credentials(result.mail);
   return result;
 }
 
@@ -540,6 +760,51 @@ engine_config load_config(const std::string& path) {
     if (const char* value = std::getenv(name.c_str())) return std::string(value);
     return std::nullopt;
   });
+}
+
+void require_admin_token(const engine_config& config) {
+  if (config.admin.token.empty()) {
+    throw config_error("admin.token", "",
+                       "must be set (at least 16 characters): set ORDER_ENGINE_ADMIN_TOKEN; " +
+                           std::string(good_token_advice));
+  }
+}
+
+// The rule is documented in config.hpp; a random 32-character hex token breaks it with
+// a chance of about 4 in 100 million (fewer than 8 different digits), base64 never.
+std::optional<std::string> admin_token_weakness(std::string_view token) {
+  constexpr std::size_t min_length = 16;
+  constexpr std::size_t min_different = 8;
+  const std::size_t n = token.size();
+  if (n < min_length) {
+    return "it has " + std::to_string(n) + " characters, fewer than " + std::to_string(min_length);
+  }
+  const std::size_t different = std::set<char>(token.begin(), token.end()).size();
+  if (different < min_different) {
+    return "it has only " + std::to_string(different) + " different characters, fewer than " +
+           std::to_string(min_different);
+  }
+  // Its shortest period, from the longest proper prefix that is also a suffix (KMP).
+  std::vector<std::size_t> border(n, 0);
+  for (std::size_t i = 1; i < n; ++i) {
+    std::size_t k = border[i - 1];
+    while (k > 0 && token[i] != token[k]) k = border[k - 1];
+    border[i] = token[i] == token[k] ? k + 1 : 0;
+  }
+  const std::size_t period = n - border[n - 1];
+  if (2 * period <= n) return "it is a piece of " + std::to_string(period) + " characters repeated";
+  // A stretch where each character repeats the one before or is one more or one less.
+  std::size_t longest = 1;
+  for (std::size_t i = 1, run = 1; i < n; ++i) {
+    run = std::abs(int(static_cast<unsigned char>(token[i])) - int(static_cast<unsigned char>(token[i - 1]))) <= 1
+              ? run + 1
+              : 1;
+    longest = std::max(longest, run);
+  }
+  if (2 * longest > n) {
+    return "more than half of it is one run of repeated or consecutive characters (like \"aaaa\" or \"1234\")";
+  }
+  return std::nullopt;
 }
 
 }  // namespace config

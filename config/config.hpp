@@ -60,6 +60,17 @@ struct http_config {
   duration shutdown_grace = std::chrono::seconds{10};
 };
 
+/// Per-client limits on the storefront's writes that cost us or others
+/// (orders, emails, chain lookups); 0 per minute turns a limit off.
+struct limits_config {
+  int checkout_per_minute = 30;
+  int checkout_burst = 10;
+  int order_actions_per_minute = 10;  // payment claims and requotes
+  int order_actions_burst = 10;
+  int analytics_per_minute = 60;
+  int analytics_burst = 60;
+};
+
 struct database_config {
   std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
   int pool_size = 8;
@@ -101,6 +112,7 @@ struct mail_config {
   duration poll_interval = std::chrono::seconds{1};
   int batch = 50;
   duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
+  int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap
 };
 
 struct fulfillment_config {
@@ -130,6 +142,7 @@ struct payments_config {
 struct engine_config {
   shop_config shop;
   http_config http;
+  limits_config limits;
   database_config database;
   admin_config admin;
   actors_config actors;
@@ -144,11 +157,17 @@ struct engine_config {
 
 /// A configuration that cannot be used. what() is one line naming the key and the
 /// value, e.g. "config: http.port = 'abc': expected a port number 1..65535".
+/// The value of a secret key (admin.token, mail.password, a coin's
+/// wallet_rpc_password, and an unknown key that looks like a misspelt one) is
+/// shown as '<redacted>'; a URL or conninfo that may carry a password
+/// (database.url, mail.smtp_url, a coin's wallet_rpc_url) is shown with the
+/// password as ***. An empty value is shown as ''.
 class config_error : public std::runtime_error {
  public:
   config_error(std::string key, std::string value, const std::string& reason);
 
   const std::string& key() const noexcept { return key_; }
+  /// The value as the message shows it: redacted for a secret key.
   const std::string& value() const noexcept { return value_; }
 
  private:
@@ -164,6 +183,20 @@ engine_config load_config(const std::string& path, const env_lookup& getenv);
 
 /// Same, with the process environment.
 engine_config load_config(const std::string& path);
+
+/// What only a serving engine needs on top of load_config: an admin token. An empty
+/// one loads (tools and tests load configs without it) but the engine cannot
+/// start without it. Throws config_error.
+void require_admin_token(const engine_config& config);
+
+/// Why `token` is too weak to be the admin token, or nullopt when it is good enough.
+/// It is refused when it has fewer than 16 characters, fewer than 8 different
+/// characters, is one shorter piece repeated ("abcdefghabcdefgh"), or has a stretch
+/// of more than half its length where each character repeats the one before or is
+/// one more or one less ("aaaa...", "0123456789012345", "abcdefghijklmnop"). A random
+/// token of 32 or more hex or base64 characters passes (`openssl rand -hex 32`); only
+/// about one 32-hex token in 30 million has fewer than 8 different digits.
+std::optional<std::string> admin_token_weakness(std::string_view token);
 
 /// "0", "500ms", "2s", "15m", "24h", "7d"; anything else (negative, fractional,
 /// unknown unit, overflow) is nullopt.

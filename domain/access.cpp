@@ -1,5 +1,7 @@
 #include "domain/access.hpp"
 
+#include <cctype>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -71,6 +73,14 @@ order_id access_keys::order_for_idempotency_key(std::string_view key) const {
 std::string access_keys::fingerprint(std::string_view canonical_request) const {
   std::string message = "checkout:";
   message += canonical_request;
+  return hex(hmac_sha256(secret_, message));
+}
+
+std::string access_keys::recipient_key(std::string_view email) const {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) email.remove_prefix(1);
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) email.remove_suffix(1);
+  std::string message = "recipient:";
+  for (char c : email) message.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return hex(hmac_sha256(secret_, message));
 }
 

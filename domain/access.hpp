@@ -28,6 +28,10 @@ class access_keys {
   /// reversed by guessing (events carry no personal data).
   std::string fingerprint(std::string_view canonical_request) const;
 
+  /// Names one email recipient (trimmed, any case) without storing the address:
+  /// what the mailer counts its sends per recipient by.
+  std::string recipient_key(std::string_view email) const;
+
  private:
   std::string secret_;
 };

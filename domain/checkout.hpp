@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/catalog.hpp"
@@ -61,5 +62,13 @@ result<priced_checkout> price_checkout(const catalog& products, const std::vecto
                                        const shipping_policy& shipping, const checkout_input& input);
 
 bool is_plausible_email(std::string_view email);
+
+/// Whether customer text (a name, an address line) holds something a mail client,
+/// a browser or the dashboard could turn into a link: a scheme (`http:`, `https:`,
+/// `ftp:`, `mailto:`, `javascript:`, `data:`, ...) followed by something, `www.`
+/// followed by a letter or digit, or a bare domain such as `evil.com` or `bit.ly/x`.
+/// Tuned so that real names and addresses ("St. John", "Apt. 4B", "J.R.R. Tolkien",
+/// "P.O. Box 12") are never refused; the table in checkout_test.cpp is the contract.
+bool contains_web_address(std::string_view text);
 
 }  // namespace domain

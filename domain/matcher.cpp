@@ -29,6 +29,8 @@ const char* to_string(exception_reason r) noexcept {
       return "several_candidates";
     case exception_reason::conflicting_references:
       return "conflicting_references";
+    case exception_reason::claim_amount_mismatch:
+      return "claim_amount_mismatch";
     case exception_reason::order_cancelled:
       return "order_cancelled";
     case exception_reason::order_not_pending:
@@ -46,10 +48,11 @@ const char* to_string(exception_reason r) noexcept {
 }
 
 std::optional<exception_reason> parse_exception_reason(std::string_view s) {
-  for (auto r : {exception_reason::no_reference_and_no_amount_match, exception_reason::several_candidates,
-                 exception_reason::conflicting_references, exception_reason::order_cancelled,
-                 exception_reason::order_not_pending, exception_reason::quote_expired, exception_reason::zero_amount,
-                 exception_reason::unknown_order, exception_reason::underpaid_expired})
+  for (auto r :
+       {exception_reason::no_reference_and_no_amount_match, exception_reason::several_candidates,
+        exception_reason::conflicting_references, exception_reason::claim_amount_mismatch,
+        exception_reason::order_cancelled, exception_reason::order_not_pending, exception_reason::quote_expired,
+        exception_reason::zero_amount, exception_reason::unknown_order, exception_reason::underpaid_expired})
     if (s == to_string(r)) return r;
   return std::nullopt;
 }
@@ -119,6 +122,18 @@ std::vector<const candidate_order*> amount_matches(const std::vector<candidate_o
   return found;
 }
 
+// Could this payment be this order's by its amount, whatever the order's status,
+// expiry or amount-match window? It came after the quote (within the clock skew)
+// and pays what the order still owes (within the tolerance, not over), or, for a
+// customer who paid twice, the whole quote again.
+bool amount_could_be_for(const candidate_order& order, atomic_amount amount, timestamp t,
+                         const matching_policy& policy) {
+  if (t + policy.clock_skew < order.quoted_at) return false;
+  const rep quoted = order.quoted.value();
+  return settles_exactly(received_total(order, amount), quoted, policy.tolerance_bp) ||
+         settles_exactly(amount.value(), quoted, policy.tolerance_bp);
+}
+
 // An order the amount fits that can no longer take a payment (cancelled, paid,
 // expired): a hint for the admin, never a match. For a paid order the payment
 // alone is compared with the quote: a customer who paid twice.
@@ -128,15 +143,24 @@ const candidate_order* closed_order_the_amount_fits(const std::vector<candidate_
   int count = 0;
   for (const auto& order : candidates) {
     const bool closed = order.status != order_status::pending || expired_at(order, t);
-    if (!closed || t + policy.clock_skew < order.quoted_at) continue;
-    const rep quoted = order.quoted.value();
-    if (settles_exactly(received_total(order, amount), quoted, policy.tolerance_bp) ||
-        settles_exactly(amount.value(), quoted, policy.tolerance_bp)) {
+    if (closed && amount_could_be_for(order, amount, t, policy)) {
       hint = &order;
       ++count;
     }
   }
   return count == 1 ? hint : nullptr;
+}
+
+// Does the amount fit the order whose customer claimed the payment? It must pay
+// what the order still owes: all of it (short by no more than the tolerance) or a
+// part of it (the matcher knows no smallest part payment: any positive amount
+// below what is owed is one, as settle() counts it), never more. An order that no
+// longer takes payments is also fitted by its whole quote again (a customer who
+// paid twice), so that settle() can name the order's own exception.
+bool claim_fits(const candidate_order& claimer, atomic_amount amount, const matching_policy& policy) {
+  const rep quoted = claimer.quoted.value();
+  if (received_total(claimer, amount) <= quoted) return true;
+  return claimer.status != order_status::pending && settles_exactly(amount.value(), quoted, policy.tolerance_bp);
 }
 
 struct identified {
@@ -188,8 +212,24 @@ identification identify(const incoming_payment& payment, const std::vector<candi
   const auto live_by_amount = amount_matches(candidates, payment.amount, t, policy);
 
   // A claimed tx id is only the customer's word, and anyone can read a public
-  // chain: a customer claiming someone else's payment must not get it. So when
-  // the amount clearly belongs to another order, the admin decides.
+  // chain: a customer claiming someone else's payment must not get it. So a claim
+  // identifies its order only when the amount fits that order (claim_fits) and
+  // points to no other order:
+  //  - the amount fits another live order (alone, or besides the claimer: two
+  //    pending orders can ask the same amount, BTC has only 11 offset slots) ->
+  //    conflicting_references. Safest: the amount alone cannot tell the orders
+  //    apart, and the claim cannot either; giving it to the claimer would let a
+  //    customer whose order asks (or was made to ask) the same amount take another
+  //    customer's payment, and the other order would wait unpaid. The admin decides,
+  //    seeing which order claimed it; an honest claimer loses only time.
+  //  - it fits only the claimer among live orders -> the claim, as the amount agrees.
+  //  - no live order fits, but another order could be its owner (expired, outside
+  //    the amount-match window, no longer pending: a late payment the admin may
+  //    accept) -> conflicting_references, for the same reason.
+  //  - otherwise, an amount that does not fit the claimer (more than it still owes)
+  //    -> claim_amount_mismatch: the admin sees who claimed it, and nobody gets it.
+  // A claim never does more than the amount alone would, except tie a part payment
+  // (or a payment the amount-match window no longer covers) to its claimer.
   const std::string_view txid = trim(payment.txid);
   if (!txid.empty()) {
     const auto by_claim = candidates_where(candidates, [&](const candidate_order& o) {
@@ -198,9 +238,19 @@ identification identify(const incoming_payment& payment, const std::vector<candi
     });
     if (by_claim.size() > 1) return exception_for(exception_reason::several_candidates);
     if (by_claim.size() == 1) {
-      if (live_by_amount.size() == 1 && live_by_amount.front() != by_claim.front())
-        return exception_for(exception_reason::conflicting_references, by_claim.front());
-      return identified{by_claim.front(), match_basis::claimed_tx};
+      const candidate_order* claimer = by_claim.front();
+      if (payment.amount == atomic_amount{0}) return exception_for(exception_reason::zero_amount, claimer);
+      const bool fits_another_live = std::any_of(live_by_amount.begin(), live_by_amount.end(),
+                                                 [&](const candidate_order* o) { return o != claimer; });
+      if (fits_another_live) return exception_for(exception_reason::conflicting_references, claimer);
+      if (!live_by_amount.empty()) return identified{claimer, match_basis::claimed_tx};  // the claimer alone
+      const bool could_be_another = std::any_of(candidates.begin(), candidates.end(), [&](const candidate_order& o) {
+        return &o != claimer && amount_could_be_for(o, payment.amount, t, policy);
+      });
+      if (could_be_another) return exception_for(exception_reason::conflicting_references, claimer);
+      if (!claim_fits(*claimer, payment.amount, policy))
+        return exception_for(exception_reason::claim_amount_mismatch, claimer);
+      return identified{claimer, match_basis::claimed_tx};
     }
   }
 

@@ -79,7 +79,8 @@ const char* to_string(match_outcome) noexcept;
 enum class exception_reason {
   no_reference_and_no_amount_match,  // nothing names an order and no live order's amount fits
   several_candidates,                // more than one order fits; the admin must choose
-  conflicting_references,            // a claimed tx id names one order, the amount fits another
+  conflicting_references,            // a claimed tx id names one order, the amount fits another (too)
+  claim_amount_mismatch,             // a claimed tx id names an order the amount does not fit: more than it still owes
   order_cancelled,
   order_not_pending,  // paid, processing, shipped or delivered already: a second payment
   quote_expired,      // received after the quote's expires_at
@@ -126,11 +127,17 @@ using match_result = std::variant<duplicate_payment, awaiting_confirmations, pay
 ///     recount: the caller passes false then.
 ///  2. find the order: the admin's assignment; a per-order address; a memo equal
 ///     to an order number (trimmed, any case); a tx id the customer claimed (also
-///     trimmed, any case), except that a claim for one order while the amount fits
-///     exactly one other live order is conflicting_references: a claim is only the
-///     customer's word. Without one of these, the amount: exactly one pending,
-///     unexpired order within the window whose outstanding amount this payment
-///     pays (within the tolerance, not over) -> matched; several -> exception;
+///     trimmed, any case). A claim is only the customer's word, and anyone can read
+///     a public chain, so it identifies its order only when the amount fits that
+///     order (what it still owes, all of it within the tolerance or a part, never
+///     more) and no other: an amount that also fits another live order (besides the
+///     claimer too), or, when no live order fits, another order that could be its
+///     owner (expired, outside the window, no longer pending) is
+///     conflicting_references; an amount that does not fit the claimer is
+///     claim_amount_mismatch. Both name the claimer. Without one of these, the
+///     amount: exactly one pending, unexpired order within the window whose
+///     outstanding amount this payment pays (within the tolerance, not over) ->
+///     matched; several -> exception;
 ///     none -> exception, naming an expired, cancelled or paid order when exactly
 ///     one of those fits the amount, as a hint for the admin.
 ///  3. fewer confirmations than required -> awaiting, never matched.

@@ -4,10 +4,16 @@
 #include <set>
 
 #include "http/routes.hpp"
+#include "http/security_headers.hpp"
 #include "http/static_files.hpp"
 
 namespace http {
 namespace {
+
+std::optional<response> with_security_headers(std::optional<response> res) {
+  if (res) add_security_headers(*res);
+  return res;
+}
 
 class api {
  public:
@@ -18,6 +24,13 @@ class api {
   }
   api(const api&) = delete;
   api& operator=(const api&) = delete;
+
+  /// Before the body is read: the admin credential on admin paths, the route
+  /// limits on the storefront's expensive writes.
+  std::optional<response> screen(const request& head) {
+    if (head.path.rfind("/admin/api/", 0) == 0) return with_security_headers(admin_refusal(context_.options, head));
+    return with_security_headers(limits_.check(head));
+  }
 
   void operator()(request req, responder respond) const {
     const bool api_path = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/admin/api/", 0) == 0 ||
@@ -34,6 +47,7 @@ class api {
     respond = [respond, metrics = context_.metrics, method, route, started = std::chrono::steady_clock::now()](
                   response res) {
       metrics->observe(method, route, res.status, std::chrono::steady_clock::now() - started);
+      add_security_headers(res);
       respond(std::move(res));
     };
     if (page) return serve_page(req, respond);
@@ -58,13 +72,15 @@ class api {
 
   api_context context_;
   router routes_;
+  route_limits limits_{context_.options.limits};
 };
 
 }  // namespace
 
-handler make_api(app::shop_service& shop, api_options options) {
+api_handlers make_api(app::shop_service& shop, api_options options) {
   auto shared = std::make_shared<api>(shop, std::move(options));
-  return [shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); };
+  return {[shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); },
+          [shared](const request& head) { return shared->screen(head); }};
 }
 
 }  // namespace http

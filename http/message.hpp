@@ -42,6 +42,11 @@ using responder = std::function<void(response)>;
 /// Called on an io thread: must not block.
 using handler = std::function<void(request, responder)>;
 
+/// Looks at a request whose headers are in but whose body is not read yet
+/// (request::body is empty): a response it returns is the answer, and the body
+/// is never read. Called on an io thread: must not block.
+using header_screen = std::function<std::optional<response>(const request&)>;
+
 /// The path and decoded query of a request target. nullopt when the target is not an
 /// origin-form (or absolute-form) target or its percent-encoding is malformed.
 struct parsed_target {

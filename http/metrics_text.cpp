@@ -44,6 +44,8 @@ std::string prometheus_text(const app::engine_metrics& m) {
     text.gauge("ccc_outbox_dead", "Emails that failed every attempt.", d->outbox_dead);
     text.gauge("ccc_timers_due", "Timers due now and not yet delivered.", d->timers_due);
     text.gauge("ccc_payment_exceptions_open", "Payment exceptions waiting for the admin.", d->payment_exceptions_open);
+    text.family("ccc_mail_suppressed_total", "counter", "Emails not sent, by why.");
+    text.sample("ccc_mail_suppressed_total", d->mail_suppressed, "reason=\"recipient_cap\"");
   }
   if (const auto& r = m.order_actors) {
     text.gauge("ccc_order_actors_live", "Order actors in memory.", r->live);

@@ -27,11 +27,16 @@ struct api_context {
 };
 
 /// Parses a JSON body; an empty body is JSON null (for bodies that are
-/// optional). Answers 400 `malformed_json` itself and returns nullopt.
+/// optional). Answers 415 `unsupported_media_type` for a body that is not sent
+/// as application/json (a cross-site form cannot post JSON) and 400
+/// `malformed_json` for one that does not parse; returns nullopt then.
 std::optional<nlohmann::json> parse_body(const request& req, const responder& respond);
 
 /// The token of `Authorization: Bearer <token>`, "" when there is none.
 std::string bearer_token(const request& req);
+
+/// 401 `unauthorized` unless the request carries the admin credential.
+std::optional<response> admin_refusal(const api_options& options, const request& req);
 
 /// Answers with the order as its customer sees it, or the refusal.
 app::callback<domain::order> reply_with_order(responder respond);

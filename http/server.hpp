@@ -20,8 +20,13 @@ struct server_options {
   int threads = 2;                  // io threads
   std::size_t body_limit = 65536;   // bytes; larger bodies get 413 payload_too_large
   std::size_t header_limit = 8192;  // bytes; larger headers get 431 headers_too_large
+  // Runs once a request's headers are in, before anything else is granted:
+  // a request it answers gets neither its body read, nor the bulk limit, nor
+  // the long timeout, nor a 100 Continue. Empty: every request passes.
+  header_screen screen_headers;
   // Bulk uploads (the wallet CSV import: 100,000 rows are ~11 MB) get a larger
-  // body and more time to be handled, on these exact paths only.
+  // body and more time to be handled, on these exact paths only (once past
+  // screen_headers).
   std::vector<std::string> bulk_paths{"/admin/api/payments/import"};
   std::size_t bulk_body_limit = 32u << 20;
   std::chrono::milliseconds bulk_request_timeout{300000};

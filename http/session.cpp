@@ -176,10 +176,29 @@ class http_session : public std::enable_shared_from_this<http_session> {
                           beast::bind_front_handler(&http_session::on_header, shared_from_this()));
   }
 
-  // The body limit depends on the path: known once the header is in.
+  // Once the header is in, before any of the body is read: the request is
+  // screened (rate limit, the api's header screen), and only a request that
+  // passes gets its path's body limit, timeout and 100 Continue.
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    bulk_ = is_bulk(std_view(parser_->get().target()));
+    const auto& header = parser_->get();
+    head_ = header.method() == bh::verb::head;
+    keep_alive_ = header.keep_alive();
+    version_ = header.version();
+    head_request_ = request_head(header);
+    if (!head_request_) return refuse_early(problem(problem_type::bad_request, "malformed request target"));
+    if (ctx_->limiter.enabled()) {
+      auto verdict = ctx_->limiter.acquire(client_key(head_request_->remote_address));
+      if (!verdict.allowed) {
+        auto res = problem(problem_type::rate_limited,
+                           "too many requests from " + head_request_->remote_address + ", retry later");
+        res.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
+        return refuse_early(std::move(res));
+      }
+    }
+    if (ctx_->options.screen_headers)
+      if (auto refusal = ctx_->options.screen_headers(*head_request_)) return refuse_early(std::move(*refusal));
+    bulk_ = is_bulk(head_request_->path);
     const auto limit = bulk_ ? ctx_->options.bulk_body_limit : ctx_->options.body_limit;
     if (const auto length = parser_->content_length(); length && *length > limit)
       return on_read_error(bh::error::body_limit);
@@ -187,13 +206,44 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (bulk_) stream_.expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
     // A client that asked to be told first (curl does for bodies over 1 KiB)
     // would otherwise wait a second before it sends the body.
-    if (beast::iequals(parser_->get()[bh::field::expect], "100-continue")) {
-      interim_.emplace(bh::status::continue_, parser_->get().version());
+    if (beast::iequals(header[bh::field::expect], "100-continue")) {
+      interim_.emplace(bh::status::continue_, header.version());
       bh::async_write(stream_, *interim_,
                       beast::bind_front_handler(&http_session::on_continue_sent, shared_from_this()));
       return;
     }
     read_body();
+  }
+
+  // Answers a request whose body was not read: a request without a body keeps
+  // its connection; one with a body we will not read ends it.
+  void refuse_early(response res) {
+    if (parser_->is_done()) return send(std::move(res), false, false);
+    keep_alive_ = false;
+    send(std::move(res), true, true);
+  }
+
+  // The request as the handler will see it, without its body yet. nullopt
+  // when the target cannot be parsed.
+  std::optional<request> request_head(const bh::request_header<>& header) const {
+    auto target = parse_target(std_view(header.target()));
+    if (!target) return std::nullopt;
+    request r;
+    r.method = std::string(std_view(header.method_string()));
+    r.target = std::string(std_view(header.target()));
+    r.path = std::move(target->path);
+    r.query = std::move(target->query);
+    for (const auto& field : header) {
+      std::string name;
+      lower_into(name, std_view(field.name_string()));
+      auto [it, inserted] = r.headers.try_emplace(std::move(name), field.value());
+      if (!inserted) {
+        it->second += ", ";
+        it->second.append(field.value().data(), field.value().size());
+      }
+    }
+    r.remote_address = client_address(header);
+    return r;
   }
 
   void on_continue_sent(beast::error_code ec, std::size_t) {
@@ -209,8 +259,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     bh::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
 
-  bool is_bulk(std::string_view target) const {
-    const auto path = target.substr(0, target.find('?'));
+  bool is_bulk(const std::string& path) const {
     for (const auto& bulk : ctx_->options.bulk_paths)
       if (path == bulk) return true;
     return false;
@@ -220,42 +269,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (ec) return on_read_error(ec);
     auto req = parser_->release();
     phase_ = phase::handling;
-    head_ = req.method() == bh::verb::head;
-    keep_alive_ = req.keep_alive();
-    version_ = req.version();
-
-    std::string client = client_address(req);
-    if (ctx_->limiter.enabled()) {
-      auto verdict = ctx_->limiter.acquire(client);
-      if (!verdict.allowed) {
-        auto res =
-            problem(problem_type::rate_limited, "too many requests from " + client + ", retry later");
-        res.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
-        return send(std::move(res), false, false);
-      }
-    }
-
-    auto target = parse_target(std_view(req.target()));
-    if (!target) {
-      return send(problem(problem_type::bad_request, "malformed request target"), false, false);
-    }
-
-    request r;
-    r.method = std::string(std_view(req.method_string()));
-    r.target = std::string(std_view(req.target()));
-    r.path = std::move(target->path);
-    r.query = std::move(target->query);
-    for (const auto& field : req) {
-      std::string name;
-      lower_into(name, std_view(field.name_string()));
-      auto [it, inserted] = r.headers.try_emplace(std::move(name), field.value());
-      if (!inserted) {
-        it->second += ", ";
-        it->second.append(field.value().data(), field.value().size());
-      }
-    }
+    request r = std::move(*head_request_);
+    head_request_.reset();
     r.body = std::move(req.body());
-    r.remote_address = std::move(client);
     current_ = r.method + ' ' + r.path;
 
     ++ctx_->in_flight;
@@ -291,7 +307,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     }
   }
 
-  std::string client_address(const bh::request<bh::string_body>& req) const {
+  std::string client_address(const bh::request_header<>& req) const {
     if (!ctx_->options.trust_forwarded_for) return remote_address_;
     std::string_view forwarded;
     for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) forwarded = std_view(it->value());
@@ -431,6 +447,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   beast::flat_buffer buffer_;  // lives as long as the connection: no allocation per request
   std::shared_ptr<session_context> ctx_;
   std::optional<bh::request_parser<bh::string_body>> parser_;  // fresh per request, as Beast requires
+  std::optional<request> head_request_;                        // the request in hand, from its header
   bh::response<bh::string_body> res_;                          // must outlive async_write
   net::steady_timer request_timer_;
   std::string remote_address_;

@@ -40,7 +40,8 @@ const named_statement metrics_queues{"metrics_queues", R"sql(
 select (select count(*) from outbox where status = 'pending'),
        (select count(*) from outbox where status = 'dead'),
        (select count(*) from timers where due_at <= now()),
-       (select count(*) from payment_exceptions where status = 'open')
+       (select count(*) from payment_exceptions where status = 'open'),
+       (select count(*) from outbox where status = 'suppressed')
 )sql"};
 
 }  // namespace sql
@@ -92,6 +93,7 @@ metrics_snapshot analytics_store::metrics() {
     m.outbox_dead = q[1].as<std::int64_t>();
     m.timers_due = q[2].as<std::int64_t>();
     m.payment_exceptions_open = q[3].as<std::int64_t>();
+    m.mail_suppressed = q[4].as<std::int64_t>();
     return m;
   });
 }

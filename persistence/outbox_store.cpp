@@ -51,6 +51,27 @@ where id = $1 and status = 'dead'
 )sql"};
 #undef OUTBOX_COLUMNS
 
+// $1 recipient key, $2 now (ms): one more email to this recipient in the
+// current hour; returns how many that makes.
+const named_statement count_recipient{"count_recipient", R"sql(
+insert into mail_recipient_hours as h (recipient_key, hour, sent)
+values ($1, date_trunc('hour', timestamptz 'epoch' + $2::bigint * interval '1 millisecond'), 1)
+on conflict (recipient_key, hour) do update set sent = h.sent + 1
+returning sent
+)sql"};
+
+// An email over its recipient's cap: settled without sending, reason kept.
+const named_statement outbox_suppressed{"outbox_suppressed", R"sql(
+update outbox set status = 'suppressed', claimed_until = null, last_error = $2
+where id = $1
+)sql"};
+
+// Counts older than the hour before this one no longer matter.
+const named_statement prune_recipient_hours{"prune_recipient_hours", R"sql(
+delete from mail_recipient_hours
+where hour < date_trunc('hour', timestamptz 'epoch' + $1::bigint * interval '1 millisecond') - interval '1 hour'
+)sql"};
+
 }  // namespace sql
 
 outbox_entry read_outbox(const pqxx::row& row) {
@@ -69,7 +90,8 @@ outbox_entry read_outbox(const pqxx::row& row) {
 }  // namespace
 
 outbox_store::outbox_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox, &sql::retry_outbox});
+  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox, &sql::retry_outbox, &sql::count_recipient,
+                        &sql::outbox_suppressed, &sql::prune_recipient_hours});
 }
 
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
@@ -113,6 +135,27 @@ bool outbox_store::retry_mail(std::int64_t id) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     return txn.exec_prepared(sql::retry_outbox.name, id).affected_rows() == 1;
+  });
+}
+
+int outbox_store::count_recipient(const std::string& recipient_key, std::int64_t at_ms) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    return txn.exec_prepared(sql::count_recipient.name, recipient_key, at_ms)[0][0].as<int>();
+  });
+}
+
+void outbox_store::mark_suppressed(std::int64_t id, const std::string& reason) {
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::outbox_suppressed.name, id, reason);
+  });
+}
+
+void outbox_store::prune_recipient_counts(std::int64_t now_ms) {
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::prune_recipient_hours.name, now_ms);
   });
 }
 

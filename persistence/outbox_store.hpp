@@ -27,6 +27,14 @@ class outbox_store {
   /// A dead message goes back to pending with fresh attempts; false if it is not dead.
   bool retry_mail(std::int64_t id);
 
+  /// One more email to this recipient (a keyed hash, never the address) in the
+  /// hour of `at_ms`; returns how many that makes in that hour.
+  int count_recipient(const std::string& recipient_key, std::int64_t at_ms);
+  /// Settles a message without sending it (over its recipient's cap).
+  void mark_suppressed(std::int64_t id, const std::string& reason);
+  /// Drops the counts of hours that no longer matter.
+  void prune_recipient_counts(std::int64_t now_ms);
+
  private:
   connection& db_;
 };

@@ -183,6 +183,7 @@ struct metrics_snapshot {
   std::int64_t outbox_dead = 0;
   std::int64_t timers_due = 0;
   std::int64_t payment_exceptions_open = 0;
+  std::int64_t mail_suppressed = 0;  // emails not sent: over their recipient's hourly cap
 };
 
 // One decision of one order: its new events (consecutive seqs, all of

@@ -188,4 +188,32 @@ TEST(mail, without_an_smtp_server_messages_are_written_to_the_drop_directory) {
   EXPECT_TRUE(found_confirmation);
 }
 
+TEST(mail, one_address_gets_at_most_the_hourly_cap_and_the_orders_are_still_placed) {
+  mail_test::smtp_sink sink;
+  auto env = smtp_env(sink.url());
+  env["ORDER_ENGINE_MAIL_MAX_PER_RECIPIENT_PER_HOUR"] = "3";
+  engine_process engine{env};
+  // Checkout names the address the shop writes to: five orders for one victim.
+  auto victim = checkout_body();
+  victim["customer"]["email"] = "victim@example.com";
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(engine.post("/api/orders", victim).status, 201);
+  // Another customer is not held back by the victim's cap.
+  ASSERT_EQ(engine.post("/api/orders", checkout_body()).status, 201);
+  auto to = [&](const std::string& address) {
+    std::size_t n = 0;
+    for (const auto& m : inbox(sink)) n += m.to == std::vector<std::string>{address};
+    return n;
+  };
+  // Six admin notices, three confirmations to the victim, one to the other customer.
+  ASSERT_TRUE(eventually([&] { return sink.messages().size() >= 10; })) << sink.messages().size();
+  ASSERT_TRUE(eventually([&] {
+    return engine.get("/metrics").body.find("ccc_mail_suppressed_total{reason=\"recipient_cap\"} 2") !=
+           std::string::npos;
+  })) << engine.get("/metrics").body;
+  EXPECT_EQ(to("victim@example.com"), 3u);
+  EXPECT_EQ(to("ada@example.com"), 1u);
+  EXPECT_EQ(to(admin_address), 6u);
+  EXPECT_EQ(sink.messages().size(), 10u);
+}
+
 }  // namespace

@@ -12,6 +12,7 @@ const REASONS = {
   no_reference_and_no_amount_match: 'No order reference, and no pending order asks this amount',
   several_candidates: 'Several pending orders ask this amount',
   conflicting_references: 'Its references point to different orders',
+  claim_amount_mismatch: 'A customer claimed it, but its amount does not fit that order',
   order_cancelled: 'The order it belongs to is cancelled',
   order_not_pending: 'The order it belongs to is no longer waiting for payment',
   quote_expired: 'It arrived after the order’s quote expired',

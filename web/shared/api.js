@@ -1,4 +1,4 @@
-// The one client of the engine's HTTP API (docs/API-NOTES.md), for the
+// The one client of the engine's HTTP API (docs/API.md), for the
 // storefront and the admin dashboard: JSON in, JSON out, and every failure an
 // ApiError. Errors arrive as application/problem+json; problems.js turns an
 // ApiError into a sentence, so no page ever shows raw JSON.

@@ -113,6 +113,12 @@ export async function startEngine({ name = 'browser', env = {} } = {}) {
     ORDER_ENGINE_LOG_LEVEL: 'warn',
     // Browsers keep connections open; the tests do not need a long drain.
     ORDER_ENGINE_HTTP_SHUTDOWN_GRACE: '1s',
+    // Many orders from one address and one customer within seconds: the limits
+    // against that are tested by the e2e suite.
+    ORDER_ENGINE_LIMITS_CHECKOUT_PER_MINUTE: '0',
+    ORDER_ENGINE_LIMITS_ORDER_ACTIONS_PER_MINUTE: '0',
+    ORDER_ENGINE_LIMITS_ANALYTICS_PER_MINUTE: '0',
+    ORDER_ENGINE_MAIL_MAX_PER_RECIPIENT_PER_HOUR: '0',
     ...env,
   });
 

@@ -120,6 +120,21 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_TRUE(c.payments.coins.empty());
 }
 
+TEST(load_config, the_limits_against_abuse_are_on_by_default_and_zero_turns_one_off) {
+  const engine_config c = load_text("");
+  EXPECT_EQ(c.limits.checkout_per_minute, 30);
+  EXPECT_EQ(c.limits.checkout_burst, 10);
+  EXPECT_EQ(c.limits.order_actions_per_minute, 10);
+  EXPECT_EQ(c.limits.analytics_per_minute, 60);
+  EXPECT_EQ(c.mail.max_per_recipient_per_hour, 5);
+  const engine_config off = load_text("[limits]\ncheckout_per_minute = 0\n[mail]\nmax_per_recipient_per_hour = 0\n",
+                                      {{"ORDER_ENGINE_LIMITS_ANALYTICS_PER_MINUTE", "0"}});
+  EXPECT_EQ(off.limits.checkout_per_minute, 0);
+  EXPECT_EQ(off.limits.analytics_per_minute, 0);
+  EXPECT_EQ(off.mail.max_per_recipient_per_hour, 0);
+  EXPECT_THROW(load_text("[limits]\ncheckout_per_minute = -1\n"), config::config_error);
+}
+
 TEST(load_config, reads_every_kind_of_value_from_the_file) {
   const engine_config c = load_text(R"(
 [shop]
@@ -144,7 +159,7 @@ pool_size = 6
 journal_max_batch = 64
 journal_writers = 3
 [admin]
-token = "s3cret"
+token = "file-token-5f2c9a81d7e3b604"
 [actors]
 passivate_after = "1h"
 ask_timeout = "250ms"
@@ -176,7 +191,7 @@ tolerance_percent = "0.5"
   EXPECT_EQ(c.database.pool_size, 6);
   EXPECT_EQ(c.database.journal_max_batch, 64);
   EXPECT_EQ(c.database.journal_writers, 3);
-  EXPECT_EQ(c.admin.token, "s3cret");
+  EXPECT_EQ(c.admin.token, "file-token-5f2c9a81d7e3b604");
   EXPECT_EQ(c.actors.passivate_after, 1h);
   EXPECT_EQ(c.actors.ask_timeout, 250ms);
   EXPECT_EQ(c.catalog.seed_file, "catalog.json");
@@ -295,10 +310,10 @@ TEST(load_config, env_overrides_durations) {
 TEST(load_config, env_overrides_strings_even_with_an_empty_value) {
   const engine_config c = load_text("[database]\nurl = \"postgresql://file@db/ccc\"\n",
                                     {{"ORDER_ENGINE_DATABASE_URL", ""},
-                                     {"ORDER_ENGINE_ADMIN_TOKEN", "from-env"},
+                                     {"ORDER_ENGINE_ADMIN_TOKEN", "env-token-8b1e6d2f03c9a47e"},
                                      {"ORDER_ENGINE_SHOP_PUBLIC_URL", "https://ccc.example"}});
   EXPECT_EQ(c.database.url, "");
-  EXPECT_EQ(c.admin.token, "from-env");
+  EXPECT_EQ(c.admin.token, "env-token-8b1e6d2f03c9a47e");
   EXPECT_EQ(c.shop.public_url, "https://ccc.example");
 }
 

@@ -200,6 +200,20 @@ const bad_input bad_inputs[] = {
      "shipping.line2"},
     {"overlong name", [](checkout_input& in) { in.customer.name = std::string(201, 'x'); }, error_code::validation,
      "customer.name"},
+    {"name with a link", [](checkout_input& in) { in.customer.name = "Ada https://evil.example/win"; },
+     error_code::validation, "customer.name"},
+    {"name with a bare domain", [](checkout_input& in) { in.customer.name = "Claim your prize at evil.com"; },
+     error_code::validation, "customer.name"},
+    {"line1 with www", [](checkout_input& in) { in.shipping.line1 = "1 Euclid Ave www.evil.example"; },
+     error_code::validation, "shipping.line1"},
+    {"line2 with a short link", [](checkout_input& in) { in.shipping.line2 = "bit.ly/3xYz"; }, error_code::validation,
+     "shipping.line2"},
+    {"city with a javascript scheme", [](checkout_input& in) { in.shipping.city = "javascript:alert(1)"; },
+     error_code::validation, "shipping.city"},
+    {"region with a domain", [](checkout_input& in) { in.shipping.region = "OH evil.net"; }, error_code::validation,
+     "shipping.region"},
+    {"postal code with a mailto", [](checkout_input& in) { in.shipping.postal_code = "mailto:eve@example.org"; },
+     error_code::validation, "shipping.postal_code"},
     {"unknown payment method", [](checkout_input& in) { in.payment_method = "DOGE"; }, error_code::validation,
      "payment_method"},
     {"no payment method", [](checkout_input& in) { in.payment_method = ""; }, error_code::validation, "payment_method"},
@@ -226,12 +240,165 @@ TEST(checkout, accepts_what_the_rules_allow) {
            },
            [](checkout_input& in) { in.customer.email = "ada+ink@mail.example.co.uk"; },
            [](checkout_input& in) { in.payment_method = "USDC"; },
+           [](checkout_input& in) { in.customer.name = "J.R.R. Tolkien"; },
+           [](checkout_input& in) { in.customer.name = "Seán O'Brien-Smith"; },
+           [](checkout_input& in) {
+             in.shipping.line1 = "P.O. Box 12";
+             in.shipping.line2 = "Ste. 200, Apt. 4B";
+             in.shipping.city = "St. John's";
+             in.shipping.region = "NL";
+             in.shipping.postal_code = "A1C 5M2";
+             in.shipping.country = "CA";
+           },
        }) {
     checkout_input in = valid_input();
     change(in);
     const auto priced = price(in);
     EXPECT_TRUE(priced) << priced.error().field << ": " << priced.error().detail;
   }
+}
+
+TEST(checkout, names_the_field_that_holds_a_web_address_in_words_for_people) {
+  checkout_input in = valid_input();
+  in.customer.name = "Ada www.evil.example";
+  auto priced = price(in);
+  ASSERT_FALSE(priced);
+  EXPECT_EQ(priced.error().code, error_code::validation);
+  EXPECT_EQ(priced.error().field, "customer.name");
+  EXPECT_EQ(priced.error().detail, "Name must not contain a web address");
+
+  in = valid_input();
+  in.shipping.line2 = "evil.com";
+  priced = price(in);
+  ASSERT_FALSE(priced);
+  EXPECT_EQ(priced.error().field, "shipping.line2");
+  EXPECT_EQ(priced.error().detail, "Address line 2 must not contain a web address");
+}
+
+// ---- customer text never becomes a link -----------------------------------------
+//
+// Names and addresses end up in emails, on the dashboard and on packing slips, where
+// a mail client or a viewer may turn "evil.com" into a link the shop seems to send.
+// The detector must catch what a linkifier would catch, and never refuse a real
+// name or address.
+
+TEST(contains_web_address, finds_what_a_linkifier_would_turn_into_a_link) {
+  const char* const refused[] = {
+      // schemes, in any case, followed by something
+      "http://evil.example",
+      "HTTPS://EVIL.EXAMPLE/path",
+      "Ada https:evil",
+      "see http: //evil",
+      "ftp://files.example.net",
+      "mailto:eve@example.com",
+      "javascript:alert(1)",
+      "JavaScript:alert(1)",
+      "java\tscript:alert(1)",  // browsers drop tabs and newlines inside a URL
+      "java\nscript:alert(1)",
+      "data:text/html;base64,PHNjcmlwdD4=",
+      "(http://evil.example)",
+      "1http://x",
+      // www.
+      "www.evil",
+      "Visit WWW.Example.org today",
+      "www.1example",
+      // bare domains with a common top-level domain
+      "evil.com",
+      "EVIL.COM",
+      "Ada Lovelace evil.com",
+      "evil.com.",
+      "(evil.com)",
+      "evil.com, thanks",
+      "mail.evil.co.uk",
+      "evil-site.net",
+      "xn--80ak6aa92e.com",
+      "x.com",
+      "Zoë evil.ru",
+      "1 Main St evil.info",
+      "ada@example.com",  // an email address becomes a mailto: link too
+      "free-stuff.xyz!",
+      "bit.ly",
+      // any top-level domain followed by a path, port, query or fragment
+      "bit.ly/x",
+      "t.co/abc",
+      "t.me/joinchat",
+      "Ada evil.example/free",
+      "shop.evil.example:8080",
+      "evil.example?x=1",
+      "evil.example#top",
+      "Ada (evil.example/free)",
+      "Müller evil.shop/x",
+  };
+  for (const char* text : refused) EXPECT_TRUE(contains_web_address(text)) << "not found in '" << text << "'";
+}
+
+TEST(contains_web_address, never_refuses_real_names_and_addresses) {
+  const char* const accepted[] = {
+      "Ada Lovelace",
+      "St. John",
+      "St.John",
+      "St. John's",
+      "Apt. 4B",
+      "Apt.4B",
+      "J.R.R. Tolkien",
+      "J.R.R.Tolkien",
+      "P.O. Box 12",
+      "P.O.Box 12",
+      "PO Box 12",
+      "123 Main St.",
+      "123 Main St.,",
+      "Ste. 200",
+      "Ste.200",
+      "O'Brien-Smith",
+      "Mary-Kate O'Neil",
+      "José María Muñoz",
+      "Zoë Ørsted",
+      "Müller-Lüdenscheidt",
+      "北京市朝阳区建国路88号",
+      "Иван Петров",
+      "محمد علي",
+      "Mr. T",
+      "Dr. Martin Luther King Jr. Blvd.",
+      "No. 5, Rue de l'Église",
+      "Mt. Pleasant",
+      "Ft. Worth",
+      "St.-Laurent",
+      "Saint-Jean-sur-Richelieu",
+      "Washington, D.C.",
+      "St. Louis, MO",
+      "U.S.A.",
+      "Ph.D.",
+      "Ada Lovelace, M.Sc.",
+      "B.Sc/M.Sc",
+      "Mary J.Li",
+      "Tran T.Ly",
+      "Co. Cork",
+      "Smith & Co.",
+      "Acme Ltd.",
+      "Flat 3/2",
+      "c/o Mary Smith",
+      "1/2 Main St.",
+      "Unit 5/12 George St.",
+      "Bldg. A/B",
+      "Rm.101",
+      "Room 1.5",
+      "Km 3.5 Carretera",
+      "Edificio 2.A",
+      "44115",
+      "EC1A 1BB",
+      "A1C 5M2",
+      "OH",
+      "Data Street",
+      "Http Lane",
+      "Attn: Ada",
+      "Dept: Accounts",
+      "Ada (née Byron)",
+      "www",
+      "Wwwbury",
+      "1 Euclid Ave",
+      "",
+  };
+  for (const char* text : accepted) EXPECT_FALSE(contains_web_address(text)) << "refused '" << text << "'";
 }
 
 TEST(checkout, reports_the_first_problem_in_the_items_before_the_customer) {

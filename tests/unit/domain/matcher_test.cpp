@@ -272,6 +272,138 @@ TEST(match_payment, a_tx_id_claimed_by_two_orders_is_for_the_admin) {
   EXPECT_EQ(describe(run(payment(quote_a), {a, b})), "exception several_candidates");
 }
 
+// A claim is only the customer's word, and anyone can read a payment off a public
+// chain. So a claim identifies its order only when the payment's amount fits that
+// order (what it still owes: in full within the tolerance, or a part of it) and fits
+// no other order the payment could be for; anything else is for the admin.
+
+/// `o` with the test payment's tx id claimed by its customer.
+candidate_order claiming(candidate_order o) {
+  o.claimed_tx_ids = {payment(0).txid};
+  return o;
+}
+
+TEST(match_payment, a_claim_does_not_take_a_payment_whose_amount_two_pending_orders_ask) {
+  // BTC has 11 offset slots: two pending orders can ask the same amount. The amount
+  // alone cannot tell them apart, and a claim from one of them (who may have read
+  // the other's payment off the chain) must not decide it either.
+  const candidate_order a = pending("A", quote_a);
+  const candidate_order c = claiming(pending("C", quote_a));
+  EXPECT_EQ(describe(run(payment(quote_a), {a, pending("C", quote_a)})), "exception several_candidates")
+      << "without the claim";
+  EXPECT_EQ(describe(run(payment(quote_a), {a, c})), "exception conflicting_references for C");
+  EXPECT_EQ(describe(run(payment(quote_a), {c, a})), "exception conflicting_references for C") << "in either order";
+}
+
+TEST(match_payment, a_claim_does_not_take_a_payment_that_fits_other_orders_as_well_as_a_part_of_the_claimers) {
+  // C asks twice A's amount: A's payment would be a part payment for C. It fits
+  // A and D exactly, so it is not C's by the claim alone.
+  const candidate_order c = claiming(pending("C", 2 * quote_a));
+  EXPECT_EQ(describe(run(payment(quote_a), {pending("A", quote_a), c})), "exception conflicting_references for C");
+  EXPECT_EQ(describe(run(payment(quote_a), {pending("A", quote_a), pending("D", quote_a), c})),
+            "exception conflicting_references for C");
+}
+
+TEST(match_payment, a_claim_does_not_take_a_late_payment_that_fits_an_expired_order) {
+  // A's customer paid exactly A's amount after A's quote expired; without a claim
+  // it is A's quote_expired exception. C (asking more, quoted later) claims it as a
+  // part payment: the amount says it is A's, so the admin decides.
+  const candidate_order a = pending("A", quote_a);
+  candidate_order c = claiming(pending("C", 2 * quote_a));
+  c.quoted_at = minute(20);
+  c.expires_at = minute(50);
+  const incoming_payment late = payment(quote_a, minute(35));
+  EXPECT_EQ(describe(run(late, {a, pending("C", 2 * quote_a)}, policy(), false, minute(40))),
+            "exception quote_expired for A")
+      << "without the claim";
+  EXPECT_EQ(describe(run(late, {a, c}, policy(), false, minute(40))), "exception conflicting_references for C");
+}
+
+TEST(match_payment, a_claimed_payment_larger_than_what_the_claimer_owes_is_claim_amount_mismatch) {
+  candidate_order part_paid = claiming(pending("B", 1'000'000));
+  part_paid.received = atomic_amount{400'000};  // owes 600,000 more
+  struct example {
+    const char* what;
+    incoming_payment p;
+    candidate_order claimer;
+  };
+  const example examples[] = {
+      {"twice the claimer's amount", payment(2 * quote_b), claiming(pending("B", quote_b))},
+      {"one unit over the claimer's amount", payment(quote_b + 1), claiming(pending("B", quote_b))},
+      {"another order's whole amount, far above the claimer's", payment(quote_a), claiming(pending("B", quote_b))},
+      {"one unit over what a part-paid claimer still owes", payment(600'001), part_paid},
+      {"the whole quote again after a part payment", payment(1'000'000), part_paid},
+  };
+  for (const auto& e : examples) {
+    // A is not paid by any of these amounts: nothing else fits.
+    const auto r = run(e.p, {pending("A", quote_a + 7), e.claimer});
+    EXPECT_EQ(describe(r), "exception claim_amount_mismatch for B") << e.what;
+  }
+  // Within the tolerance an overpayment is still over: the tolerance only forgives a shortfall.
+  EXPECT_EQ(describe(run(payment(1'000'001), {claiming(pending("B", 1'000'000))}, policy(50))),
+            "exception claim_amount_mismatch for B");
+  // The same amounts with the order number as memo are the payer's own reference: matched, excess due back.
+  EXPECT_EQ(describe(run(with_memo(payment(2 * quote_b), "CCC-0000B"), {claiming(pending("B", quote_b))})),
+            "matched B overpaid by memo");
+  // Unconfirmed, it waits naming no order: it would be an exception.
+  incoming_payment unconfirmed = payment(2 * quote_b);
+  unconfirmed.confirmations = 1;
+  EXPECT_EQ(describe(run(unconfirmed, {claiming(pending("B", quote_b))})), "awaiting 1/2");
+}
+
+TEST(match_payment, a_claim_with_the_claimers_exact_amount_and_no_other_fit_is_matched_by_the_claim) {
+  const candidate_order b = claiming(pending("B", quote_b));
+  const auto r = run(payment(quote_b), {pending("A", quote_a), b});
+  EXPECT_EQ(describe(r), "matched B exact by claimed_tx");
+  EXPECT_EQ(matched(r).refund_due, atomic_amount{0});
+  // Short by no more than the tolerance is the exact amount too.
+  EXPECT_EQ(describe(run(payment(995'000), {claiming(pending("B", 1'000'000))}, policy(50))),
+            "matched B exact by claimed_tx");
+  // Outside the amount-match window the amount alone no longer finds B; its claim does.
+  matching_policy narrow = policy();
+  narrow.amount_match_window = minutes{20};
+  EXPECT_EQ(describe(run(payment(quote_b, minute(25)), {pending("B", quote_b)}, narrow)),
+            "exception no_reference_and_no_amount_match")
+      << "without the claim";
+  EXPECT_EQ(describe(run(payment(quote_b, minute(25)), {b}, narrow)), "matched B exact by claimed_tx");
+}
+
+TEST(match_payment, a_claimed_part_payment_the_claimer_still_needs_is_matched) {
+  const std::vector<candidate_order> candidates{pending("A", quote_a), claiming(pending("B", 1'000'000))};
+  const auto first = run(payment(400'000), candidates);
+  EXPECT_EQ(describe(first), "matched B underpaid by claimed_tx");
+  EXPECT_EQ(matched(first).still_due, atomic_amount{600'000});
+
+  // The rest, claimed with a second tx id: exactly what is still owed.
+  candidate_order b = claiming(pending("B", 1'000'000));
+  b.received = atomic_amount{400'000};
+  incoming_payment rest = payment(600'000);
+  rest.txid = "second";
+  b.claimed_tx_ids.push_back("second");
+  const auto second = run(rest, {pending("A", quote_a), b});
+  EXPECT_EQ(describe(second), "matched B completes_underpaid by claimed_tx");
+  EXPECT_EQ(matched(second).refund_due, atomic_amount{0});
+
+  // Decision: the matcher knows no smallest part payment, so even one atomic unit
+  // is a part the order still needs (the order shows it received; nothing is lost
+  // for anyone but the payer).
+  EXPECT_EQ(describe(run(payment(1), candidates)), "matched B underpaid by claimed_tx");
+}
+
+TEST(match_payment, a_claim_by_an_order_that_cannot_take_the_payment_names_it) {
+  // A customer who paid twice and claims the second payment: the order's own exception.
+  candidate_order paid = claiming(with_status(pending("B", quote_b), order_status::paid));
+  paid.received = atomic_amount{quote_b};
+  EXPECT_EQ(describe(run(payment(quote_b), {paid})), "exception order_not_pending for B");
+  EXPECT_EQ(describe(run(payment(quote_b), {claiming(with_status(pending("B", quote_b), order_status::cancelled))})),
+            "exception order_cancelled for B");
+  EXPECT_EQ(describe(run(payment(quote_b, minute(31)), {claiming(pending("B", quote_b))})),
+            "exception quote_expired for B");
+  // ...unless the amount does not fit it either.
+  EXPECT_EQ(describe(run(payment(2 * quote_b), {paid})), "exception claim_amount_mismatch for B");
+  EXPECT_EQ(describe(run(payment(0), {claiming(pending("B", quote_b))})), "exception zero_amount for B");
+}
+
 TEST(match_payment, an_address_beats_a_memo_and_a_memo_beats_a_claim) {
   candidate_order a = with_subaddress(pending("A", quote_a), "8BsubA");
   candidate_order b = pending("B", quote_b);
@@ -581,11 +713,13 @@ TEST(matcher_codes, are_spelled_as_the_admin_api_and_database_store_them) {
       {exception_reason::no_reference_and_no_amount_match, "no_reference_and_no_amount_match"},
       {exception_reason::several_candidates, "several_candidates"},
       {exception_reason::conflicting_references, "conflicting_references"},
+      {exception_reason::claim_amount_mismatch, "claim_amount_mismatch"},
       {exception_reason::order_cancelled, "order_cancelled"},
       {exception_reason::order_not_pending, "order_not_pending"},
       {exception_reason::quote_expired, "quote_expired"},
       {exception_reason::zero_amount, "zero_amount"},
       {exception_reason::unknown_order, "unknown_order"},
+      {exception_reason::underpaid_expired, "underpaid_expired"},
   };
   for (const auto& [reason, code] : reasons) {
     EXPECT_STREQ(to_string(reason), code);

@@ -82,4 +82,34 @@ TEST(rate_limiter, forgetting_idle_buckets_never_forgives_debt) {
   EXPECT_FALSE(limiter.acquire("a", t0 + 2100ms).allowed);
 }
 
+TEST(rate_limiter, per_minute_allows_the_burst_then_one_every_few_seconds) {
+  auto limiter = http::rate_limiter::per_minute(30, 10);  // one token every 2 s
+  auto t0 = clock_type::time_point{} + 1h;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.acquire("10.0.0.1", t0).allowed) << i;
+  auto refused = limiter.acquire("10.0.0.1", t0);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after, 2s);
+  EXPECT_TRUE(limiter.acquire("10.0.0.1", t0 + 2s).allowed);
+  EXPECT_FALSE(limiter.acquire("10.0.0.1", t0 + 2s).allowed);
+  EXPECT_TRUE(limiter.acquire("10.0.0.2", t0).allowed);  // another client has its own bucket
+}
+
+TEST(rate_limiter, memory_is_bounded_and_a_flood_of_new_clients_is_refused) {
+  auto limiter = http::rate_limiter::per_minute(60, 1, 100);
+  auto t0 = clock_type::time_point{} + 1h;
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(limiter.acquire("10.2.0." + std::to_string(i), t0).allowed);
+  EXPECT_FALSE(limiter.acquire("10.3.0.1", t0).allowed);  // the 101st client while all 100 are fresh
+  EXPECT_EQ(limiter.tracked_clients(), 100u);
+  EXPECT_TRUE(limiter.acquire("10.3.0.1", t0 + 2s).allowed);  // once idle buckets can be swept
+  EXPECT_LE(limiter.tracked_clients(), 100u);
+}
+
+TEST(client_key, an_ipv6_client_is_its_64_and_an_ipv4_client_its_address) {
+  EXPECT_EQ(http::client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), http::client_key("2001:db8:1:2::1"));
+  EXPECT_NE(http::client_key("2001:db8:1:2::1"), http::client_key("2001:db8:1:3::1"));
+  EXPECT_EQ(http::client_key("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(http::client_key("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_NE(http::client_key("203.0.113.7"), http::client_key("203.0.113.8"));
+}
+
 }  // namespace

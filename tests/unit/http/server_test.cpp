@@ -283,6 +283,48 @@ TEST(server, expect_100_continue_is_answered_before_the_body) {
   EXPECT_EQ(final_answer->body(), "got hello");
 }
 
+TEST(server, a_screened_request_is_answered_from_its_headers_before_any_body_or_bulk_grant) {
+  std::atomic<int> calls{0};
+  std::atomic<int> screened{0};
+  auto options = test_options();
+  options.bulk_paths = {"/admin/api/payments/import"};
+  options.bulk_body_limit = 1 << 20;
+  options.screen_headers = [&](const http::request& head) -> std::optional<http::response> {
+    ++screened;
+    EXPECT_TRUE(head.body.empty());
+    if (head.header("authorization") == "Bearer yes") return std::nullopt;
+    http::response res = text("no");
+    res.status = 401;
+    return res;
+  };
+  http::server srv(options, [&](http::request req, http::responder respond) {
+    ++calls;
+    respond(text("got " + std::to_string(req.body.size())));
+  });
+  srv.start();
+  // Refused from the headers: no 100 Continue, no body read, the handler never runs.
+  client refused(srv.port());
+  ASSERT_FALSE(refused.send_raw("POST /admin/api/payments/import HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n"
+                                "Expect: 100-continue\r\n\r\n"));
+  auto answer = refused.read();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->result_int(), 401);
+  EXPECT_FALSE(answer->keep_alive());  // its body was never read: the connection ends
+  // Let through: the bulk limit and the 100 Continue apply as before.
+  client allowed(srv.port());
+  ASSERT_FALSE(allowed.send_raw("POST /admin/api/payments/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer yes\r\n"
+                                "Content-Length: 300000\r\nExpect: 100-continue\r\n\r\n"));
+  auto interim = allowed.read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->result_int(), 100);
+  ASSERT_FALSE(allowed.send_raw(std::string(300000, 'x')));
+  auto final_answer = allowed.read();
+  ASSERT_TRUE(final_answer);
+  EXPECT_EQ(final_answer->body(), "got 300000");
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(screened, 2);
+}
+
 TEST(server, headers_over_the_limit_get_431) {
   std::atomic<int> calls{0};
   http::server srv(test_options(), [&](http::request, http::responder respond) {

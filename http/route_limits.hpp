@@ -1,0 +1,39 @@
+#pragma once
+
+// Rate limits on the routes an anonymous client can make expensive for us or
+// for others: checkout (it writes orders and sends email), payment claims and
+// requotes, and analytics events. Every request to such a route counts, whether
+// it is accepted or not; the key is the client (IPv6 by its /64).
+
+#include <optional>
+
+#include "http/message.hpp"
+#include "http/rate_limiter.hpp"
+
+namespace http {
+
+struct route_limit {
+  int per_minute = 0;  // 0: no limit
+  int burst = 0;       // requests allowed at once; 0: per_minute
+};
+
+struct route_limit_settings {
+  route_limit checkout{30, 10};
+  route_limit order_actions{10, 10};  // payment claims and requotes
+  route_limit analytics{60, 60};
+};
+
+class route_limits {
+ public:
+  explicit route_limits(const route_limit_settings& settings);
+
+  /// 429 `rate_limited` with Retry-After when the client is over its route's limit.
+  std::optional<response> check(const request& head);
+
+ private:
+  rate_limiter checkout_;
+  rate_limiter order_actions_;
+  rate_limiter analytics_;
+};
+
+}  // namespace http
