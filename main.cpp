@@ -35,8 +35,12 @@ http::server_options server_options_from(const config::http_config& c) {
   o.body_limit = c.body_limit;
   o.header_limit = c.header_limit;
   o.read_timeout = c.read_timeout;
-  o.keep_alive_timeout = c.keep_alive_timeout;
+  o.idle_timeout = c.idle_timeout;
   o.request_timeout = c.request_timeout;
+  o.max_connections = static_cast<std::size_t>(c.max_connections);
+  o.max_connections_per_ip = static_cast<std::size_t>(c.max_connections_per_ip);
+  o.max_in_flight = static_cast<std::size_t>(c.max_in_flight);
+  o.trusted_proxies = c.trusted_proxies;
   o.rate_limit = c.rate_limit;
   o.rate_burst = c.rate_burst;
   return o;

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/ip_network.hpp"
+
 namespace config {
 
 using duration = std::chrono::milliseconds;
@@ -53,8 +55,12 @@ struct http_config {
   std::size_t body_limit = 65536;   // bytes
   std::size_t header_limit = 8192;  // bytes
   duration read_timeout = std::chrono::seconds{10};
-  duration keep_alive_timeout = std::chrono::seconds{60};
+  duration idle_timeout = std::chrono::seconds{60};
   duration request_timeout = std::chrono::seconds{10};
+  int max_connections = 10000;       // open at once; more are closed at once
+  int max_connections_per_ip = 64;   // per client address (IPv6: per /64); 0 = no per-client cap
+  int max_in_flight = 2048;          // requests handled at once; more get 503 + Retry-After; 0 = no bound
+  std::vector<domain::ip_network> trusted_proxies;  // our reverse proxies: their X-Forwarded-For names the client
   int rate_limit = 0;  // requests per second per client IP, 0 = off
   int rate_burst = 0;  // 0 = 2 x rate_limit
   duration shutdown_grace = std::chrono::seconds{10};

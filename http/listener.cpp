@@ -104,9 +104,19 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Over the server's or this client's share of connections: closed at once,
+  // before a byte is read or a session allocated.
+  const std::string peer = peer_address(socket);
+  std::string client = client_key(peer);
+  if (!ctx_->admit(client, domain::in_any(ctx_->options.trusted_proxies, peer))) {
+    boost::system::error_code close_ec;
+    socket.close(close_ec);
+    spdlog::debug("http: connection from {} refused: over max_connections or max_connections_per_ip", client);
+    return do_accept();
+  }
   boost::system::error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);  // small answers must not wait for Nagle
-  start_session(std::move(socket), ctx_);
+  start_session(std::move(socket), ctx_, std::move(client));
   do_accept();
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/ip_network.hpp"
 #include "http/message.hpp"
 
 namespace http {
@@ -31,14 +32,18 @@ struct server_options {
   std::size_t bulk_body_limit = 32u << 20;
   std::chrono::milliseconds bulk_request_timeout{300000};
   std::chrono::milliseconds read_timeout{10000};        // to read one whole request (and to write its answer)
-  std::chrono::milliseconds keep_alive_timeout{60000};  // idle time allowed between requests
+  std::chrono::milliseconds idle_timeout{60000};  // idle time allowed between requests
   std::chrono::milliseconds request_timeout{10000};     // for the handler to answer; then 503 unavailable
+  std::size_t max_connections = 10000;       // open at once; a new one beyond is closed at once
+  std::size_t max_connections_per_ip = 64;   // per client (IPv6: per /64); 0 = no per-client cap
+  std::size_t max_in_flight = 2048;          // requests being handled at once; beyond: 503 + Retry-After; 0 = no bound
   int rate_limit = 0;                                   // requests per second per client IP, 0 = off
   int rate_burst = 0;                                   // 0 = 2 x rate_limit
-  // Behind our own reverse proxy (nginx) every peer is the proxy: take the client IP
-  // (request::remote_address and the rate-limit key) from the last X-Forwarded-For
-  // entry instead. Only for a port no one but the proxy can reach.
-  bool trust_forwarded_for = false;
+  // The shop's own reverse proxies (HAProxy, nginx). A request whose peer is one
+  // of them has its client (request::remote_address, the rate-limit key) taken
+  // from X-Forwarded-For: the rightmost entry that is not itself one of them.
+  // Their connections are not capped per address (every peer is the proxy).
+  std::vector<domain::ip_network> trusted_proxies;
 };
 
 /// The server could not bind or listen; what() says where and why, e.g.

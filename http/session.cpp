@@ -1,3 +1,7 @@
+// One HTTP connection from accept to close: read, screen, hand to the handler,
+// write, keep alive or linger. One class on purpose, over 500 lines: its steps
+// chain into each other on one strand, and the reader must see the whole chain.
+
 #include "http/session.hpp"
 
 #include <cstdint>
@@ -50,19 +54,6 @@ std::string_view http_date() {
   return {text, length};
 }
 
-std::string peer_address(const tcp::socket& socket) {
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return {};
-  auto address = endpoint.address();
-  // Behind a dual-stack listener IPv4 peers appear as ::ffff:a.b.c.d; one client,
-  // one rate-limit bucket, one spelling.
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
-  }
-  return address.to_string();
-}
-
 // Beast 1.74 speaks boost::string_view.
 std::string_view std_view(beast::string_view text) {
   return {text.data(), text.size()};
@@ -82,6 +73,19 @@ void lower_into(std::string& out, std::string_view text) {
 
 }  // namespace
 
+std::string peer_address(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return {};
+  auto address = endpoint.address();
+  // Behind a dual-stack listener IPv4 peers appear as ::ffff:a.b.c.d; one client,
+  // one rate-limit bucket, one spelling.
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 void fail(boost::system::error_code ec, const char* what) {
   // Clients going away or speaking nonsense are their problem, not a server failure.
   if (is_parse_error(ec) || ec == net::error::operation_aborted || ec == beast::error::timeout ||
@@ -96,6 +100,27 @@ void fail(boost::system::error_code ec, const char* what) {
 session_context::session_context(server_options opts, handler fn)
     : options(std::move(opts)), on_request(std::move(fn)), limiter(options.rate_limit, options.rate_burst) {}
 
+bool session_context::admit(const std::string& client, bool from_trusted_proxy) {
+  std::lock_guard lock(admission_mutex);
+  if (admitted >= options.max_connections) return false;
+  const bool per_client = !from_trusted_proxy && options.max_connections_per_ip > 0;
+  auto& mine = admitted_per_client[client];
+  if (per_client && mine >= options.max_connections_per_ip) {
+    if (mine == 0) admitted_per_client.erase(client);
+    return false;
+  }
+  ++mine;
+  ++admitted;
+  return true;
+}
+
+void session_context::release(const std::string& client) {
+  std::lock_guard lock(admission_mutex);
+  --admitted;
+  auto it = admitted_per_client.find(client);
+  if (it != admitted_per_client.end() && --it->second == 0) admitted_per_client.erase(it);
+}
+
 void session_context::count_down(std::atomic<std::size_t>& counter) {
   counter.fetch_sub(1);
   if (stopping) {
@@ -108,15 +133,17 @@ void session_context::count_down(std::atomic<std::size_t>& counter) {
 // which may be called from any thread and posts back to the strand.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx)
+  http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx, std::string client)
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
         request_timer_(stream_.get_executor()),
-        remote_address_(peer_address(stream_.socket())) {
+        remote_address_(peer_address(stream_.socket())),
+        admitted_as_(std::move(client)) {
     ++ctx_->connections;
   }
 
   ~http_session() {
+    ctx_->release(admitted_as_);
     if (counted_in_flight_) ctx_->count_down(ctx_->in_flight);
     if (counted_connection_) ctx_->count_down(ctx_->connections);
     std::lock_guard lock(ctx_->sessions_mutex);
@@ -150,9 +177,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     // own in on_header.
     parser_->body_limit(static_cast<std::uint64_t>(std::max(ctx_->options.body_limit, ctx_->options.bulk_body_limit)));
     if (!first_request_ && buffer_.size() == 0) {
-      // Between requests the client may idle for keep_alive_timeout; once it starts
+      // Between requests the client may idle for idle_timeout; once it starts
       // a request it has read_timeout to finish it.
-      stream_.expires_after(ctx_->options.keep_alive_timeout);
+      stream_.expires_after(ctx_->options.idle_timeout);
       stream_.async_read_some(buffer_.prepare(read_chunk),
                               beast::bind_front_handler(&http_session::on_idle_read, shared_from_this()));
       return;
@@ -273,6 +300,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
     head_request_.reset();
     r.body = std::move(req.body());
     current_ = r.method + ' ' + r.path;
+    if (ctx_->options.max_in_flight > 0 && ctx_->in_flight >= ctx_->options.max_in_flight) {
+      // Work piles up faster than it is done: refuse at the door rather than
+      // queue without bound behind the engine.
+      auto res = problem(problem_type::unavailable, "the shop is busy, retry in a moment");
+      res.headers.emplace_back("Retry-After", "1");
+      return send(std::move(res), false, false);
+    }
 
     ++ctx_->in_flight;
     counted_in_flight_ = true;
@@ -308,15 +342,29 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   std::string client_address(const bh::request_header<>& req) const {
-    if (!ctx_->options.trust_forwarded_for) return remote_address_;
-    std::string_view forwarded;
-    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) forwarded = std_view(it->value());
-    // The proxy appends the peer it saw; earlier entries are whatever the client claimed.
-    auto comma = forwarded.rfind(',');
-    auto last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
-    while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
-    while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
-    return last.empty() ? remote_address_ : std::string(last);
+    const auto& proxies = ctx_->options.trusted_proxies;
+    if (!domain::in_any(proxies, remote_address_)) return remote_address_;
+    std::string forwarded;
+    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+      if (!forwarded.empty()) forwarded += ',';
+      forwarded.append(it->value().data(), it->value().size());
+    }
+    // Each proxy appends the peer it saw: from the right, the first entry that
+    // is not one of ours is the client; what lies left of it is the client's
+    // own claim.
+    std::string_view rest = forwarded;
+    std::string_view leftmost;
+    while (!rest.empty()) {
+      const auto comma = rest.rfind(',');
+      auto entry = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+      while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+      while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+      if (entry.empty()) continue;
+      if (!domain::in_any(proxies, entry)) return std::string(entry);
+      leftmost = entry;
+    }
+    return leftmost.empty() ? remote_address_ : std::string(leftmost);
   }
 
   void on_read_error(beast::error_code ec) {
@@ -451,6 +499,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   bh::response<bh::string_body> res_;                          // must outlive async_write
   net::steady_timer request_timer_;
   std::string remote_address_;
+  std::string admitted_as_;  // the client key its connection place was taken for
   std::string current_;  // "METHOD path" of the request being handled, for failure logs
   phase phase_ = phase::reading;
   bool first_request_ = true;
@@ -465,8 +514,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::atomic<std::uint64_t> pending_{0};  // seq of the request awaiting its answer, 0 when none
 };
 
-void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx))->run();
+void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx, std::string client) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(client))->run();
 }
 
 void stop_sessions(session_context& ctx) {

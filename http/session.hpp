@@ -6,9 +6,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -45,13 +47,26 @@ struct session_context {
   std::condition_variable quiet;
   void count_down(std::atomic<std::size_t>& counter);
 
+  /// Takes a place for a new connection from `client` (a client_key) unless
+  /// the server holds max_connections or that client max_connections_per_ip
+  /// (not for a trusted proxy: every client comes through it). A taken
+  /// place is given back with release().
+  bool admit(const std::string& client, bool from_trusted_proxy);
+  void release(const std::string& client);
+  std::mutex admission_mutex;
+  std::size_t admitted = 0;
+  std::unordered_map<std::string, std::size_t> admitted_per_client;
+
   // Live sessions, so that shutdown can close the idle ones.
   std::mutex sessions_mutex;
   std::unordered_map<const http_session*, std::weak_ptr<http_session>> sessions;
 };
 
-/// Takes over an accepted connection.
-void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<session_context> ctx);
+/// Takes over an accepted connection, admitted as `client` (see admit()).
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<session_context> ctx, std::string client);
+
+/// The peer address of an accepted socket, "" when it is already gone.
+std::string peer_address(const boost::asio::ip::tcp::socket& socket);
 
 /// Asks every session to close once its current exchange is done (at once when idle).
 void stop_sessions(session_context& ctx);

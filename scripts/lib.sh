@@ -66,6 +66,9 @@ build_engine() {
   if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
+  # Precompiled headers (CMakeLists.txt) are cacheable when ccache may ignore
+  # their timestamps and __TIME__.
+  export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
   local log
   log="$(mktemp)"
   if ! cmake -S "$CCC_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \

@@ -98,8 +98,11 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.http.body_limit, 65536u);
   EXPECT_EQ(c.http.header_limit, 8192u);
   EXPECT_EQ(c.http.read_timeout, 10s);
-  EXPECT_EQ(c.http.keep_alive_timeout, 60s);
+  EXPECT_EQ(c.http.idle_timeout, 60s);
   EXPECT_EQ(c.http.request_timeout, 10s);
+  EXPECT_EQ(c.http.max_connections, 10000);
+  EXPECT_EQ(c.http.max_connections_per_ip, 64);
+  EXPECT_EQ(c.http.max_in_flight, 2048);
   EXPECT_EQ(c.http.rate_limit, 0);
   EXPECT_EQ(c.http.rate_burst, 0);
   EXPECT_EQ(c.http.shutdown_grace, 10s);
@@ -118,6 +121,23 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.log.level, "info");
   EXPECT_EQ(c.payments.quote_ttl, 30min);
   EXPECT_TRUE(c.payments.coins.empty());
+}
+
+TEST(load_config, trusted_proxies_are_a_list_of_networks_and_none_by_default) {
+  EXPECT_TRUE(load_text("").http.trusted_proxies.empty());
+  const auto c = load_text("[http]\ntrusted_proxies = \"10.0.0.5, 10.1.0.0/16\"\n",
+                           {{"ORDER_ENGINE_HTTP_PORT", "9090"}});
+  ASSERT_EQ(c.http.trusted_proxies.size(), 2u);
+  EXPECT_TRUE(domain::in_any(c.http.trusted_proxies, "10.1.200.3"));
+  EXPECT_FALSE(domain::in_any(c.http.trusted_proxies, "10.0.0.6"));
+  const auto from_env = load_text("", {{"ORDER_ENGINE_HTTP_TRUSTED_PROXIES", "::1"}});
+  EXPECT_TRUE(domain::in_any(from_env.http.trusted_proxies, "::1"));
+  try {
+    load_text("", {{"ORDER_ENGINE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"}});
+    ADD_FAILURE() << "a list with a host name in it loaded";
+  } catch (const config::config_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("http.trusted_proxies"), std::string::npos) << e.what();
+  }
 }
 
 TEST(load_config, the_limits_against_abuse_are_on_by_default_and_zero_turns_one_off) {
@@ -148,7 +168,7 @@ threads = 4
 body_limit = 1024
 header_limit = 2048
 read_timeout = "500ms"
-keep_alive_timeout = "2m"
+idle_timeout = "2m"
 request_timeout = "3s"
 rate_limit = 20
 rate_burst = 50
@@ -182,7 +202,7 @@ tolerance_percent = "0.5"
   EXPECT_EQ(c.http.body_limit, 1024u);
   EXPECT_EQ(c.http.header_limit, 2048u);
   EXPECT_EQ(c.http.read_timeout, 500ms);
-  EXPECT_EQ(c.http.keep_alive_timeout, 2min);
+  EXPECT_EQ(c.http.idle_timeout, 2min);
   EXPECT_EQ(c.http.request_timeout, 3s);
   EXPECT_EQ(c.http.rate_limit, 20);
   EXPECT_EQ(c.http.rate_burst, 50);

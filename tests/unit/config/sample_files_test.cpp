@@ -41,8 +41,18 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.http.body_limit, defaults.http.body_limit);
   EXPECT_EQ(sample.http.header_limit, defaults.http.header_limit);
   EXPECT_EQ(sample.http.read_timeout, defaults.http.read_timeout);
-  EXPECT_EQ(sample.http.keep_alive_timeout, defaults.http.keep_alive_timeout);
+  EXPECT_EQ(sample.http.idle_timeout, defaults.http.idle_timeout);
   EXPECT_EQ(sample.http.request_timeout, defaults.http.request_timeout);
+  EXPECT_EQ(sample.http.max_connections, defaults.http.max_connections);
+  EXPECT_EQ(sample.http.max_connections_per_ip, defaults.http.max_connections_per_ip);
+  EXPECT_EQ(sample.http.max_in_flight, defaults.http.max_in_flight);
+  EXPECT_EQ(sample.limits.checkout_per_minute, defaults.limits.checkout_per_minute);
+  EXPECT_EQ(sample.limits.checkout_burst, defaults.limits.checkout_burst);
+  EXPECT_EQ(sample.limits.order_actions_per_minute, defaults.limits.order_actions_per_minute);
+  EXPECT_EQ(sample.limits.order_actions_burst, defaults.limits.order_actions_burst);
+  EXPECT_EQ(sample.limits.analytics_per_minute, defaults.limits.analytics_per_minute);
+  EXPECT_EQ(sample.limits.analytics_burst, defaults.limits.analytics_burst);
+  EXPECT_EQ(sample.mail.max_per_recipient_per_hour, defaults.mail.max_per_recipient_per_hour);
   EXPECT_EQ(sample.http.rate_limit, defaults.http.rate_limit);
   EXPECT_EQ(sample.http.rate_burst, defaults.http.rate_burst);
   EXPECT_EQ(sample.http.shutdown_grace, defaults.http.shutdown_grace);
@@ -71,8 +81,12 @@ TEST(engine_toml, lists_every_key) {
   const std::pair<const char*, std::vector<const char*>> sections[] = {
       {"shop", {"name", "public_url", "support_email"}},
       {"http",
-       {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "keep_alive_timeout",
-        "request_timeout", "rate_limit", "rate_burst", "shutdown_grace"}},
+       {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "idle_timeout",
+        "request_timeout", "max_connections", "max_connections_per_ip", "max_in_flight", "trusted_proxies", "rate_limit", "rate_burst",
+        "shutdown_grace"}},
+      {"limits",
+       {"checkout_per_minute", "checkout_burst", "order_actions_per_minute", "order_actions_burst",
+        "analytics_per_minute", "analytics_burst"}},
       {"database", {"url", "pool_size", "journal_max_batch", "journal_writers"}},
       {"admin", {"token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
@@ -80,7 +94,7 @@ TEST(engine_toml, lists_every_key) {
        {"payment_reminder_after", "cancel_unpaid_after", "review_request_after", "poll_interval", "batch", "lease"}},
       {"mail",
        {"smtp_url", "username", "password", "starttls", "timeout", "from", "admin_address", "drop_dir", "templates_dir",
-        "max_attempts", "retry_after", "retry_max", "poll_interval", "batch", "lease"}},
+        "max_attempts", "retry_after", "retry_max", "poll_interval", "batch", "lease", "max_per_recipient_per_hour"}},
       {"fulfillment", {"processing_time"}},
       {"catalog", {"seed_file"}},
       {"web", {"root"}},

@@ -37,7 +37,7 @@ http::server_options test_options() {
   o.body_limit = 64 * 1024;
   o.header_limit = 8 * 1024;
   o.read_timeout = 5s;
-  o.keep_alive_timeout = 5s;
+  o.idle_timeout = 5s;
   o.request_timeout = 5s;
   o.rate_limit = 0;
   o.rate_burst = 0;
@@ -210,9 +210,9 @@ TEST(server, a_request_not_finished_within_read_timeout_is_closed_without_an_ans
   EXPECT_EQ(calls, 0);
 }
 
-TEST(server, an_idle_keep_alive_connection_is_closed_after_keep_alive_timeout) {
+TEST(server, an_idle_keep_alive_connection_is_closed_after_the_idle_timeout) {
   auto options = test_options();
-  options.keep_alive_timeout = 200ms;
+  options.idle_timeout = 200ms;
   http::server srv(options, [](http::request, http::responder respond) { respond(text("ok")); });
   srv.start();
   client c(srv.port());
@@ -325,6 +325,73 @@ TEST(server, a_screened_request_is_answered_from_its_headers_before_any_body_or_
   EXPECT_EQ(screened, 2);
 }
 
+TEST(server, a_client_over_its_share_of_connections_is_closed_at_once_and_others_still_connect) {
+  auto options = test_options();
+  options.max_connections_per_ip = 2;
+  http::server srv(options, [](http::request, http::responder respond) { respond(text("ok")); });
+  srv.start();
+  client first(srv.port());
+  client second(srv.port());
+  EXPECT_EQ(first.get("/").result_int(), 200);
+  EXPECT_EQ(second.get("/").result_int(), 200);
+  client third(srv.port());  // accepted by the kernel, closed by the server at once
+  EXPECT_TRUE(third.closed_by_server());
+  client elsewhere(srv.port(), "127.0.0.2");  // another client is not held back
+  EXPECT_EQ(elsewhere.get("/").result_int(), 200);
+  first.close();
+  // Its place is given back once its session has gone.
+  EXPECT_TRUE(eventually([&] {
+    client again(srv.port());
+    try {
+      return again.get("/").result_int() == 200;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }));
+}
+
+TEST(server, connections_beyond_max_connections_are_closed_at_once) {
+  auto options = test_options();
+  options.max_connections = 2;
+  options.max_connections_per_ip = 0;
+  http::server srv(options, [](http::request, http::responder respond) { respond(text("ok")); });
+  srv.start();
+  client first(srv.port());
+  client second(srv.port(), "127.0.0.3");
+  EXPECT_EQ(first.get("/").result_int(), 200);
+  EXPECT_EQ(second.get("/").result_int(), 200);
+  client third(srv.port(), "127.0.0.4");
+  EXPECT_TRUE(third.closed_by_server());
+}
+
+TEST(server, requests_beyond_max_in_flight_get_503_with_retry_after_until_work_is_done) {
+  auto options = test_options();
+  options.max_in_flight = 2;
+  parked_requests parked;
+  http::server srv(options, [&](http::request req, http::responder respond) {
+    if (req.path == "/slow") return parked.push(std::move(req), std::move(respond));
+    respond(text("fast"));
+  });
+  srv.start();
+  client a(srv.port());
+  client b(srv.port());
+  ASSERT_FALSE(a.send(bh::verb::get, "/slow"));
+  ASSERT_FALSE(b.send(bh::verb::get, "/slow"));
+  auto first = parked.pop();
+  auto second = parked.pop();
+  client c(srv.port());
+  auto busy = c.get("/fast");
+  EXPECT_EQ(busy.result_int(), 503);
+  EXPECT_EQ(problem_type(busy), "unavailable");
+  EXPECT_EQ(busy[bh::field::retry_after], "1");
+  first.second(text("done"));
+  second.second(text("done"));
+  ASSERT_TRUE(a.read());
+  ASSERT_TRUE(b.read());
+  EXPECT_TRUE(eventually([&] { return srv.in_flight() == 0; }));
+  EXPECT_EQ(c.get("/fast").body(), "fast");
+}
+
 TEST(server, headers_over_the_limit_get_431) {
   std::atomic<int> calls{0};
   http::server srv(test_options(), [&](http::request, http::responder respond) {
@@ -381,7 +448,7 @@ TEST(server, behind_a_trusted_proxy_the_forwarded_client_is_limited_alone) {
   auto options = test_options();
   options.rate_limit = 1;
   options.rate_burst = 1;
-  options.trust_forwarded_for = true;
+  options.trusted_proxies = *domain::parse_networks("127.0.0.0/8");
   http::server srv(options, [](http::request req, http::responder respond) { respond(text(req.remote_address)); });
   srv.start();
   client c(srv.port());
@@ -397,6 +464,10 @@ TEST(server, behind_a_trusted_proxy_the_forwarded_client_is_limited_alone) {
   auto other = as("spoofed, 198.51.100.7");
   EXPECT_EQ(other.result_int(), 200);
   EXPECT_EQ(other.body(), "198.51.100.7");
+  // Through two of our proxies, the client is the rightmost entry that is not ours.
+  auto chained = as("10.9.9.9, 192.0.2.44, 127.0.0.7");
+  EXPECT_EQ(chained.result_int(), 200);
+  EXPECT_EQ(chained.body(), "192.0.2.44");
 }
 
 TEST(server, forwarded_for_is_ignored_unless_trusted) {

@@ -30,7 +30,11 @@ inline constexpr auto io_timeout = std::chrono::seconds{5};
 
 class client {
  public:
-  explicit client(int port) : socket_(ioc_) {
+  /// `from`: the local address to connect from; any of 127.0.0.0/8 is a
+  /// different client to the server.
+  explicit client(int port, const std::string& from = "127.0.0.1") : socket_(ioc_) {
+    socket_.open(tcp::v4());
+    socket_.bind({net::ip::make_address(from), 0});
     auto ec = run([&](auto done) {
       socket_.async_connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, done);
     });
@@ -83,6 +87,12 @@ class client {
   }
 
   reply get(const std::string& target) { return request(bh::verb::get, target); }
+
+  void close() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
 
   /// True when the server closes the connection (EOF or reset) before the deadline.
   bool closed_by_server() {
