@@ -15,7 +15,7 @@ app::order_actor_counts counts_of(const registry_stats& r) {
 }
 
 app::journal_counts counts_of(const journal_stats& j) {
-  return {j.queued, j.batches, j.appends, j.conflicts, j.largest_batch};
+  return {j.queued, j.batches, j.appends, j.conflicts, j.largest_batch, j.refused};
 }
 
 app::timer_counts counts_of(const timer_stats& t) {

@@ -58,6 +58,11 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
     self->state.idle_writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
+        if (self->state.queue.size() >= options.max_queue) {
+          ++self->state.stats.refused;
+          return to_caf_error(
+              domain::make_error(domain::error_code::unavailable, "the journal is full: the database is behind"));
+        }
         auto rp = self->make_response_promise<persistence::append_outcome>();
         self->state.queue.push_back(journal_state::pending{std::move(item), rp});
         flush(self, options);

@@ -17,6 +17,9 @@ struct journal_options {
   // waits for its fsync the next one is already being sent.
   std::size_t writers = 2;
   std::chrono::milliseconds ask_timeout{5000};
+  // Appends waiting at most; one more is refused at once (`unavailable`)
+  // rather than queued behind a database that cannot keep up.
+  std::size_t max_queue = 20000;
 };
 
 struct journal_state {

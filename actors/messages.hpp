@@ -88,6 +88,7 @@ struct journal_stats {
   std::uint64_t conflicts = 0;
   std::size_t largest_batch = 0;
   std::size_t queued = 0;
+  std::uint64_t refused = 0;  // appends refused because the queue was full
 };
 
 // Atoms (CAF 0.17: at most 10 characters).

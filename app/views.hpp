@@ -152,6 +152,7 @@ struct journal_counts {
   std::uint64_t appends = 0;
   std::uint64_t conflicts = 0;
   std::uint64_t largest_batch = 0;
+  std::uint64_t refused = 0;  // appends refused: the queue was full
 };
 
 struct timer_counts {

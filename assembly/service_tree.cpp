@@ -40,7 +40,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const auto url = config.database.url;
   const auto readers = static_cast<std::size_t>(config.database.pool_size);
   const actors::journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
-                                        static_cast<std::size_t>(config.database.journal_writers), timeout};
+                                        static_cast<std::size_t>(config.database.journal_writers), timeout,
+                                        static_cast<std::size_t>(config.database.journal_max_queue)};
   const actors::order_registry_options registry{
       config.actors.passivate_after, timeout,
       domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,

@@ -97,6 +97,35 @@ class setting {
     return std::nullopt;
   }
 
+  // A list: a TOML array of strings, or one string (always so in the
+  // environment) with its items separated by commas.
+  std::optional<std::vector<std::string>> strings() const {
+    std::vector<std::string> out;
+    auto split = [&out](const std::string& text) {
+      for (std::size_t start = 0; start <= text.size();) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        std::string item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) out.push_back(std::move(item));
+        start = comma + 1;
+      }
+    };
+    if (auto t = text()) {
+      split(*t);
+      return out;
+    }
+    const auto* array = node_->as_array();
+    if (!array) return std::nullopt;
+    for (const auto& element : *array) {
+      const auto* s = element.as_string();
+      if (!s) return std::nullopt;
+      out.push_back(s->get());
+    }
+    return out;
+  }
+
   std::optional<std::int64_t> integer() const {
     if (env_value_) return parse_int(*env_value_);
     if (auto i = node_->as_integer()) return i->get();
@@ -129,9 +158,15 @@ std::string any_string(const setting& s) {
 }
 
 std::vector<domain::ip_network> networks_of(const setting& s) {
-  auto networks = domain::parse_networks(any_string(s));
-  if (!networks) s.fail("expected a comma-separated list of networks such as \"10.0.0.0/8, ::1\"");
-  return *networks;
+  const auto items = s.strings();
+  if (!items) s.fail("expected a list of networks such as [\"10.0.0.0/8\", \"::1\"] (or \"10.0.0.0/8, ::1\")");
+  std::vector<domain::ip_network> networks;
+  for (const auto& item : *items) {
+    auto network = domain::ip_network::parse(item);
+    if (!network) s.fail("'" + item + "' is not an IP address or network such as 10.0.0.0/8");
+    networks.push_back(*network);
+  }
+  return networks;
 }
 
 std::string non_empty_string(const setting& s) {
@@ -327,11 +362,14 @@ const std::vector<section>& schema() {
            {"pool_size", [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
            {"journal_max_batch",
             [](c& e, s v) { e.database.journal_max_batch = int(integer_in(v, 1, 100'000, "a batch size")); }},
+           {"journal_max_queue",
+            [](c& e, s v) { e.database.journal_max_queue = int(integer_in(v, 1, 10'000'000, "a queue length")); }},
            {"journal_writers",
             [](c& e, s v) { e.database.journal_writers = int(integer_in(v, 1, 64, "a number of connections")); }},
        }},
       {"admin",
        {
+           {"allow_from", [](c& e, s v) { e.admin.allow_from = networks_of(v); }},
            {"token", [](c& e, s v) { e.admin.token = admin_token_of(v); }},
        }},
       {"actors",

@@ -82,9 +82,11 @@ struct database_config {
   int pool_size = 8;
   int journal_max_batch = 256;  // appends per group-commit transaction
   int journal_writers = 2;      // group-commit transactions in flight at once, one connection each
+  int journal_max_queue = 20000;  // decisions waiting at most; more are refused (503) until the database catches up
 };
 
 struct admin_config {
+  std::vector<domain::ip_network> allow_from;  // who may reach /admin and /metrics; empty = anywhere
   std::string token;  // bearer token of the admin endpoint
 };
 

@@ -28,8 +28,18 @@ class api {
   /// Before the body is read: the admin credential on admin paths, the route
   /// limits on the storefront's expensive writes.
   std::optional<response> screen(const request& head) {
-    if (head.path.rfind("/admin/api/", 0) == 0) return with_security_headers(admin_refusal(context_.options, head));
-    return with_security_headers(limits_.check(head));
+    return with_security_headers(first_refusal(head));
+  }
+
+  /// The back office is reachable only from the operator's networks (before any
+  /// authentication), and the admin API only with the admin credential.
+  std::optional<response> first_refusal(const request& head) {
+    const bool back_office = head.path == "/admin" || head.path.rfind("/admin/", 0) == 0 || head.path == "/metrics";
+    const auto& allowed = context_.options.admin_allow_from;
+    if (back_office && !allowed.empty() && !domain::in_any(allowed, head.remote_address))
+      return problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address);
+    if (head.path.rfind("/admin/api/", 0) == 0) return admin_refusal(context_.options, head);
+    return limits_.check(head);
   }
 
   void operator()(request req, responder respond) const {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/shop_service.hpp"
+#include "domain/ip_network.hpp"
 #include "http/message.hpp"
 #include "http/route_limits.hpp"
 
@@ -12,6 +13,8 @@ struct api_options {
   std::string admin_token;
   std::string web_root;
   route_limit_settings limits;
+  /// Who may reach /admin (pages and API) and /metrics; empty: anywhere.
+  std::vector<domain::ip_network> admin_allow_from;
 };
 
 struct api_handlers {

@@ -60,6 +60,7 @@ std::string prometheus_text(const app::engine_metrics& m) {
     text.counter("ccc_journal_conflicts_total", "Appends that lost to another writer.", j->conflicts);
     text.gauge("ccc_journal_largest_batch", "The largest batch so far.", j->largest_batch);
     text.gauge("ccc_journal_queued", "Decisions waiting for the next batch.", j->queued);
+    text.counter("ccc_journal_refused_total", "Decisions refused because the journal's queue was full.", j->refused);
   }
   if (const auto& p = m.payments) {
     text.family("ccc_payments_total", "counter", "Incoming payments by what the matcher made of them.");

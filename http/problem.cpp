@@ -44,6 +44,8 @@ problem_info info(problem_type type) noexcept {
       return {"malformed_json", 400, "The body is not valid JSON"};
     case problem_type::unauthorized:
       return {"unauthorized", 401, "Admin token required"};
+    case problem_type::forbidden:
+      return {"forbidden", 403, "Not allowed from this address"};
     case problem_type::method_not_allowed:
       return {"method_not_allowed", 405, "Method not allowed"};
     case problem_type::payload_too_large:

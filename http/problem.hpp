@@ -29,6 +29,7 @@ enum class problem_type {
   bad_request,             // 400: the request itself cannot be parsed
   malformed_json,          // 400
   unauthorized,            // 401
+  forbidden,               // 403: not from an address allowed to reach this
   method_not_allowed,      // 405
   payload_too_large,       // 413
   unsupported_media_type,  // 415

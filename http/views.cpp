@@ -185,7 +185,8 @@ json system_report(const app::system_report& report) {
                       {"batches", j->batches},
                       {"appends", j->appends},
                       {"conflicts", j->conflicts},
-                      {"largest_batch", j->largest_batch}};
+                      {"largest_batch", j->largest_batch},
+                      {"refused", j->refused}};
   if (const auto& t = report.timers)
     out["timers"] = {{"claimed", t->claimed}, {"delivered", t->delivered}, {"failed", t->failed}, {"in_flight", t->in_flight}};
   if (const auto& p = report.payments)

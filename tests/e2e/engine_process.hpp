@@ -8,10 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,6 +22,7 @@
 
 #include "support/eventually.hpp"
 #include "support/free_port.hpp"
+#include "support/http_client.hpp"
 #include "support/test_database.hpp"
 
 extern char** environ;
@@ -33,54 +30,15 @@ extern char** environ;
 namespace e2e {
 
 using nlohmann::json;
-namespace beast = boost::beast;
-namespace asio = boost::asio;
 
-struct reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-  json data() const { return json::parse(body, nullptr, false); }
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using reply = test_support::http_reply;
 
 using test_support::free_port;
 
 /// One request on a fresh connection.
 inline reply send(int port, const std::string& method, const std::string& target, const std::string& body = "",
                   const std::map<std::string, std::string>& headers = {}) {
-  asio::io_context io;
-  beast::tcp_stream stream{io};
-  stream.expires_after(std::chrono::seconds{30});
-  stream.connect(asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target, 11};
-  req.set(beast::http::field::host, "127.0.0.1");
-  for (const auto& [k, v] : headers) req.set(k, v);
-  if (!body.empty()) {
-    if (!headers.count("Content-Type")) req.set(beast::http::field::content_type, "application/json");
-    req.body() = body;
-  }
-  req.prepare_payload();
-  beast::http::write(stream, req);
-  beast::flat_buffer buffer;
-  beast::http::response_parser<beast::http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  beast::http::read(stream, buffer, parser);
-  auto res = parser.release();
-  reply out;
-  out.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) {
-    std::string name{field.name_string()};
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string{field.value()};
-  }
-  out.body = res.body();
-  beast::error_code ec;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  return out;
+  return test_support::http_send(port, method, target, body, headers);
 }
 
 /// Starts the engine binary with `env_overrides` on top of this process's

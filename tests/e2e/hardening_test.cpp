@@ -3,9 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
-
 #include <chrono>
 #include <string>
 
@@ -15,26 +12,12 @@ using namespace e2e;
 
 namespace {
 
-/// Sends only the header block of a request on a fresh connection and reads
-/// whatever the engine answers first (a status line and headers), with no
-/// body ever sent.
-std::string first_answer_to_headers(int port, const std::string& header_block) {
-  asio::io_context io;
-  asio::ip::tcp::socket socket{io};
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  asio::write(socket, asio::buffer(header_block));
-  std::string answer;
-  boost::system::error_code ec;
-  asio::read_until(socket, asio::dynamic_buffer(answer), "\r\n\r\n", ec);
-  return answer;
-}
-
 TEST(hardening, an_admin_upload_without_the_token_is_refused_before_its_body_is_read) {
   engine_process engine;
   // 30 MB promised, 100 Continue asked for, no credential: the engine must not
   // grant the bulk limit or invite the body; it answers 401 from the headers.
   const auto started = std::chrono::steady_clock::now();
-  const std::string answer = first_answer_to_headers(
+  const std::string answer = test_support::first_answer_to(
       engine.port(),
       "POST /admin/api/payments/import HTTP/1.1\r\nHost: shop\r\nContent-Type: text/csv\r\n"
       "Content-Length: 30000000\r\nExpect: 100-continue\r\n\r\n");
@@ -43,7 +26,7 @@ TEST(hardening, an_admin_upload_without_the_token_is_refused_before_its_body_is_
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{3});
 
   // With the token the same request is invited to send its body.
-  const std::string invited = first_answer_to_headers(
+  const std::string invited = test_support::first_answer_to(
       engine.port(),
       "POST /admin/api/payments/import HTTP/1.1\r\nHost: shop\r\nContent-Type: text/csv\r\n"
       "Authorization: Bearer " + admin_token + "\r\nContent-Length: 30000000\r\nExpect: 100-continue\r\n\r\n");
@@ -99,6 +82,23 @@ TEST(hardening, checkouts_over_the_limit_get_429_with_retry_after_and_place_noth
   EXPECT_GE(std::stoi(refused.header("retry-after")), 1);
   EXPECT_EQ(engine.admin_get("/admin/api/orders").data()["orders"].size(), 3u);
   EXPECT_EQ(engine.get("/api/products").status, 200);  // only checkout is limited this tightly
+}
+
+TEST(hardening, the_back_office_answers_only_the_networks_it_is_allowed_from) {
+  engine_process elsewhere{{{"ORDER_ENGINE_ADMIN_ALLOW_FROM", "10.0.0.0/8, 2001:db8::/32"}}};
+  // From 127.0.0.1, outside the list: 403 before the token is even looked at.
+  for (const std::string path : {"/admin/api/orders", "/admin", "/admin/index.html", "/metrics"}) {
+    auto res = elsewhere.get(path, bearer(admin_token));
+    EXPECT_EQ(res.status, 403) << path;
+    EXPECT_EQ(res.data()["type"], "forbidden") << path;
+  }
+  EXPECT_EQ(elsewhere.get("/api/products").status, 200);  // the storefront is for everyone
+  EXPECT_EQ(elsewhere.get("/").status, 200);
+
+  engine_process here{{{"ORDER_ENGINE_ADMIN_ALLOW_FROM", "127.0.0.0/8"}}};
+  EXPECT_EQ(here.admin_get("/admin/api/orders").status, 200);
+  EXPECT_EQ(here.get("/metrics").status, 200);
+  EXPECT_EQ(here.get("/admin/api/orders").status, 401);  // allowed to ask, still needs the token
 }
 
 }  // namespace

@@ -167,6 +167,37 @@ TEST_F(engine_test, concurrent_checkouts_are_group_committed) {
   EXPECT_GT(journal.largest_batch, 1u);
 }
 
+TEST_F(engine_test, a_full_journal_refuses_at_once_and_loses_nothing_it_accepted) {
+  // One writer and room for two waiting decisions: a burst of checkouts must
+  // find the queue full while a batch commits.
+  auto engine = start_engine(test_config(
+      db_.url(), {{"ORDER_ENGINE_DATABASE_JOURNAL_WRITERS", "1"}, {"ORDER_ENGINE_DATABASE_JOURNAL_MAX_QUEUE", "2"}}));
+  constexpr int n = 200;
+  std::vector<std::future<domain::result<app::placed_order>>> pending;
+  for (int i = 0; i < n; ++i) {
+    auto done = std::make_shared<std::promise<domain::result<app::placed_order>>>();
+    pending.push_back(done->get_future());
+    engine->shop().place_order(checkout(), [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
+  }
+  std::vector<domain::order_id> placed;
+  int refused = 0;
+  for (auto& f : pending) {
+    auto r = f.get();
+    if (r) {
+      placed.push_back(r->order.id);
+    } else {
+      EXPECT_EQ(r.error().code, domain::error_code::unavailable) << r.error().detail;
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(placed.size(), 0u);
+  EXPECT_EQ(system_status(engine->shop()).journal.value().refused, static_cast<std::uint64_t>(refused));
+  // Every order that was acknowledged is in the database.
+  test_support::repositories store{db_.url()};
+  for (const auto& id : placed) EXPECT_TRUE(store.orders.find_order(id.value())) << id.value();
+}
+
 TEST_F(engine_test, idle_orders_are_passivated_and_recovered_on_demand) {
   auto engine = start_engine(test_config(db_.url(), {{"ORDER_ENGINE_ACTORS_PASSIVATE_AFTER", "200ms"}}));
   auto order = place(engine->shop());

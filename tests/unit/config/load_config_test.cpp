@@ -140,6 +140,19 @@ TEST(load_config, trusted_proxies_are_a_list_of_networks_and_none_by_default) {
   }
 }
 
+TEST(load_config, admin_allow_from_is_a_toml_array_or_a_comma_separated_environment_value) {
+  EXPECT_TRUE(load_text("").admin.allow_from.empty());
+  const auto c = load_text("[admin]\nallow_from = [\"127.0.0.1\", \"10.0.0.0/8\"]\n");
+  ASSERT_EQ(c.admin.allow_from.size(), 2u);
+  EXPECT_TRUE(domain::in_any(c.admin.allow_from, "10.20.30.40"));
+  EXPECT_FALSE(domain::in_any(c.admin.allow_from, "192.168.1.1"));
+  const auto from_env = load_text("", {{"ORDER_ENGINE_ADMIN_ALLOW_FROM", "127.0.0.0/8, ::1"}});
+  ASSERT_EQ(from_env.admin.allow_from.size(), 2u);
+  EXPECT_TRUE(domain::in_any(from_env.admin.allow_from, "::1"));
+  EXPECT_THROW(load_text("[admin]\nallow_from = [\"10.0.0.0/8\", 42]\n"), config::config_error);
+  EXPECT_THROW(load_text("[admin]\nallow_from = [\"intranet\"]\n"), config::config_error);
+}
+
 TEST(load_config, the_limits_against_abuse_are_on_by_default_and_zero_turns_one_off) {
   const engine_config c = load_text("");
   EXPECT_EQ(c.limits.checkout_per_minute, 30);

@@ -60,6 +60,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.database.pool_size, defaults.database.pool_size);
   EXPECT_EQ(sample.database.journal_max_batch, defaults.database.journal_max_batch);
   EXPECT_EQ(sample.database.journal_writers, defaults.database.journal_writers);
+  EXPECT_EQ(sample.database.journal_max_queue, defaults.database.journal_max_queue);
   EXPECT_EQ(sample.admin.token, defaults.admin.token);
   EXPECT_EQ(sample.actors.passivate_after, defaults.actors.passivate_after);
   EXPECT_EQ(sample.actors.ask_timeout, defaults.actors.ask_timeout);
@@ -87,8 +88,8 @@ TEST(engine_toml, lists_every_key) {
       {"limits",
        {"checkout_per_minute", "checkout_burst", "order_actions_per_minute", "order_actions_burst",
         "analytics_per_minute", "analytics_burst"}},
-      {"database", {"url", "pool_size", "journal_max_batch", "journal_writers"}},
-      {"admin", {"token"}},
+      {"database", {"url", "pool_size", "journal_max_batch", "journal_writers", "journal_max_queue"}},
+      {"admin", {"allow_from", "token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
       {"timers",
        {"payment_reminder_after", "cancel_unpaid_after", "review_request_after", "poll_interval", "batch", "lease"}},
