@@ -47,20 +47,20 @@ app::supervision_report report_of(const supervision::health_report& h) {
   return out;
 }
 
-/// Asks one service for its status and stores the answer in the report; on an
-/// error calls `failed` with the error and the sequence goes on (or not) as
-/// `failed` decides.
-template <class Handle, class Stats, class Store, class Failed>
+/// Asks one service (`request`, by default its status) and stores the answer in
+/// the report; on an error calls `failed` with the error and the sequence goes
+/// on (or not) as `failed` decides.
+template <class Handle, class Answer, class Store, class Failed, class Request = status_atom>
 step status_step(caf::actor_system* system, std::chrono::milliseconds timeout, Handle target, Store store,
-                 Failed failed) {
+                 Failed failed, Request request = status_atom::value) {
   return [=](std::function<void()> next) {
     ask_within(
         *system, timeout, target,
-        [store, next](Stats& stats) {
-          store(stats);
+        [store, next](Answer& answer) {
+          store(answer);
           next();
         },
-        [failed, next](const caf::error& e) { failed(e, next); }, status_atom::value);
+        [failed, next](const caf::error& e) { failed(e, next); }, request);
   };
 }
 
@@ -80,19 +80,9 @@ void engine::engine_metrics(std::function<void(app::engine_metrics)> done) {
     };
   };
   std::vector<step> steps;
-  steps.push_back([=](std::function<void()> next) {
-    ask_within(
-        *system, timeout, s.store,
-        [out, next](persistence::metrics_snapshot& m) {
-          out->database = queue_view(m);
-          next();
-        },
-        [out, next](const caf::error&) {
-          out->missing.push_back("database");
-          next();
-        },
-        metrics_atom::value);
-  });
+  steps.push_back(status_step<store_actor, persistence::metrics_snapshot>(
+      system, timeout, s.store, [out](persistence::metrics_snapshot& m) { out->database = queue_view(m); },
+      skip("database"), metrics_atom::value));
   steps.push_back(status_step<order_registry_actor, registry_stats>(
       system, timeout, s.registry, [out](registry_stats& r) { out->order_actors = counts_of(r); },
       skip("order_registry")));

@@ -106,7 +106,7 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   }
   // Over the server's or this client's share of connections: closed at once,
   // before a byte is read or a session allocated.
-  const std::string peer = peer_address(socket);
+  std::string peer = peer_address(socket);
   std::string client = client_key(peer);
   if (!ctx_->admit(client, domain::in_any(ctx_->options.trusted_proxies, peer))) {
     boost::system::error_code close_ec;
@@ -116,7 +116,7 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   }
   boost::system::error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);  // small answers must not wait for Nagle
-  start_session(std::move(socket), ctx_, std::move(client));
+  start_session(std::move(socket), ctx_, std::move(peer), std::move(client));
   do_accept();
 }
 

@@ -133,11 +133,11 @@ void session_context::count_down(std::atomic<std::size_t>& counter) {
 // which may be called from any thread and posts back to the strand.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx, std::string client)
+  http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx, std::string peer, std::string client)
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
         request_timer_(stream_.get_executor()),
-        remote_address_(peer_address(stream_.socket())),
+        remote_address_(std::move(peer)),
         admitted_as_(std::move(client)) {
     ++ctx_->connections;
   }
@@ -514,8 +514,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::atomic<std::uint64_t> pending_{0};  // seq of the request awaiting its answer, 0 when none
 };
 
-void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx, std::string client) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(client))->run();
+void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx, std::string peer, std::string client) {
+  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(peer), std::move(client))->run();
 }
 
 void stop_sessions(session_context& ctx) {

@@ -62,8 +62,10 @@ struct session_context {
   std::unordered_map<const http_session*, std::weak_ptr<http_session>> sessions;
 };
 
-/// Takes over an accepted connection, admitted as `client` (see admit()).
-void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<session_context> ctx, std::string client);
+/// Takes over an accepted connection from `peer` (its address), admitted as
+/// `client` (see admit()).
+void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<session_context> ctx, std::string peer,
+                   std::string client);
 
 /// The peer address of an accepted socket, "" when it is already gone.
 std::string peer_address(const boost::asio::ip::tcp::socket& socket);
