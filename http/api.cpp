@@ -10,11 +10,6 @@
 namespace http {
 namespace {
 
-std::optional<response> with_security_headers(std::optional<response> res) {
-  if (res) add_security_headers(*res);
-  return res;
-}
-
 class api {
  public:
   api(app::shop_service& shop, api_options options) : context_{shop, std::move(options)} {
@@ -25,21 +20,25 @@ class api {
   api(const api&) = delete;
   api& operator=(const api&) = delete;
 
-  /// Before the body is read: the admin credential on admin paths, the route
-  /// limits on the storefront's expensive writes.
-  std::optional<response> screen(const request& head) {
-    return with_security_headers(first_refusal(head));
-  }
-
-  /// The back office is reachable only from the operator's networks (before any
-  /// authentication), and the admin API only with the admin credential.
-  std::optional<response> first_refusal(const request& head) {
+  /// Before the body is read: the back office's networks and the admin
+  /// credential on admin paths, the route limits on the storefront's expensive
+  /// writes.
+  void screen(const request& head, const screen_done& done) {
     const bool back_office = head.path == "/admin" || head.path.rfind("/admin/", 0) == 0 || head.path == "/metrics";
     const auto& allowed = context_.options.admin_allow_from;
     if (back_office && !allowed.empty() && !domain::in_any(allowed, head.remote_address))
-      return problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address);
-    if (head.path.rfind("/admin/api/", 0) == 0) return admin_refusal(context_.options, head);
-    return limits_.check(head);
+      return refuse(done, problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address));
+    if (head.path.rfind("/admin/api/", 0) == 0) {
+      if (auto refusal = admin_refusal(context_.options, head)) return refuse(done, std::move(*refusal));
+      return done({std::nullopt, caller{"operator", "token", ""}});
+    }
+    if (auto refusal = limits_.check(head)) return refuse(done, std::move(*refusal));
+    done({});
+  }
+
+  static void refuse(const screen_done& done, response res) {
+    add_security_headers(res);
+    done({std::move(res), {}});
   }
 
   void operator()(request req, responder respond) const {
@@ -90,7 +89,7 @@ class api {
 api_handlers make_api(app::shop_service& shop, api_options options) {
   auto shared = std::make_shared<api>(shop, std::move(options));
   return {[shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); },
-          [shared](const request& head) { return shared->screen(head); }};
+          [shared](const request& head, screen_done done) { shared->screen(head, done); }};
 }
 
 }  // namespace http

@@ -164,7 +164,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
  private:
-  enum class phase { reading, handling, writing, lingering, closed };
+  enum class phase { reading, screening, handling, writing, lingering, closed };
 
   void do_read() {
     if (ctx_->stopping) return do_close(false);
@@ -223,8 +223,23 @@ class http_session : public std::enable_shared_from_this<http_session> {
         return refuse_early(std::move(res));
       }
     }
-    if (ctx_->options.screen_headers)
-      if (auto refusal = ctx_->options.screen_headers(*head_request_)) return refuse_early(std::move(*refusal));
+    if (!ctx_->options.screen_headers) return on_screened({});
+    phase_ = phase::screening;
+    // The verdict may come from another thread; back on our strand (at once
+    // when the screen answers from here). Holding the session: nothing else
+    // does while the screen looks things up.
+    ctx_->options.screen_headers(*head_request_, [self = shared_from_this()](screen_verdict verdict) {
+      net::dispatch(self->stream_.get_executor(),
+                    [self, verdict = std::move(verdict)]() mutable { self->on_screened(std::move(verdict)); });
+    });
+  }
+
+  void on_screened(screen_verdict verdict) {
+    if (phase_ == phase::closed) return;
+    phase_ = phase::reading;
+    if (verdict.refusal) return refuse_early(std::move(*verdict.refusal));
+    head_request_->who = std::move(verdict.who);
+    const auto& header = parser_->get();
     bulk_ = is_bulk(head_request_->path);
     const auto limit = bulk_ ? ctx_->options.bulk_body_limit : ctx_->options.body_limit;
     if (const auto length = parser_->content_length(); length && *length > limit)

@@ -289,13 +289,13 @@ TEST(server, a_screened_request_is_answered_from_its_headers_before_any_body_or_
   auto options = test_options();
   options.bulk_paths = {"/admin/api/payments/import"};
   options.bulk_body_limit = 1 << 20;
-  options.screen_headers = [&](const http::request& head) -> std::optional<http::response> {
+  options.screen_headers = [&](const http::request& head, http::screen_done done) {
     ++screened;
     EXPECT_TRUE(head.body.empty());
-    if (head.header("authorization") == "Bearer yes") return std::nullopt;
+    if (head.header("authorization") == "Bearer yes") return done({});
     http::response res = text("no");
     res.status = 401;
-    return res;
+    done({res, {}});
   };
   http::server srv(options, [&](http::request req, http::responder respond) {
     ++calls;
@@ -323,6 +323,39 @@ TEST(server, a_screened_request_is_answered_from_its_headers_before_any_body_or_
   EXPECT_EQ(final_answer->body(), "got 300000");
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(screened, 2);
+}
+
+TEST(server, a_screen_may_decide_later_from_another_thread_and_name_the_caller) {
+  auto options = test_options();
+  options.screen_headers = [](const http::request& head, http::screen_done done) {
+    const bool known = head.header("authorization") == "Bearer later";
+    // As a database lookup would: the verdict arrives from elsewhere, later.
+    std::thread([known, done = std::move(done)] {
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+      if (known) return done({std::nullopt, http::caller{"ada@example.com", "session", "s1"}});
+      http::response res = text("who are you");
+      res.status = 401;
+      done({res, {}});
+    }).detach();
+  };
+  http::server srv(options, [](http::request req, http::responder respond) {
+    respond(text(req.who.name + " via " + req.who.credential + " with " + req.body));
+  });
+  srv.start();
+  client known(srv.port());
+  ASSERT_FALSE(known.send_raw("POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer later\r\n"
+                              "Content-Length: 5\r\n\r\nhello"));
+  auto answer = known.read();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->result_int(), 200);
+  EXPECT_EQ(answer->body(), "ada@example.com via session with hello");
+  client stranger(srv.port());
+  ASSERT_FALSE(stranger.send_raw("GET /x HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto refused = stranger.read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 401);
+  EXPECT_EQ(refused->body(), "who are you");
+  EXPECT_TRUE(refused->keep_alive());  // no body was left unread: the connection stays
 }
 
 TEST(server, a_client_over_its_share_of_connections_is_closed_at_once_and_others_still_connect) {
