@@ -13,7 +13,11 @@
 #include <iostream>
 
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "assembly/admin_command.hpp"
 #include "assembly/running_engine.hpp"
 #include "config/config.hpp"
 #include "http/api.hpp"
@@ -25,6 +29,19 @@ std::string config_path(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--config") == 0) return argv[i + 1];
   return "config/engine.toml";
+}
+
+/// The words after "admin" (`order_engine [--config F] admin add EMAIL`), or
+/// nullopt when the engine is to serve.
+std::optional<std::vector<std::string>> admin_command_args(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0) {
+      ++i;
+      continue;
+    }
+    if (std::strcmp(argv[i], "admin") == 0) return std::vector<std::string>(argv + i + 1, argv + argc);
+  }
+  return std::nullopt;
 }
 
 http::server_options server_options_from(const config::http_config& c) {
@@ -49,7 +66,8 @@ http::server_options server_options_from(const config::http_config& c) {
 http::route_limit_settings route_limits_from(const config::limits_config& c) {
   return {{c.checkout_per_minute, c.checkout_burst},
           {c.order_actions_per_minute, c.order_actions_burst},
-          {c.analytics_per_minute, c.analytics_burst}};
+          {c.analytics_per_minute, c.analytics_burst},
+          {c.sign_in_per_minute, c.sign_in_burst}};
 }
 
 }  // namespace
@@ -65,7 +83,6 @@ int main(int argc, char** argv) {
   config::engine_config config;
   try {
     config = config::load_config(config_path(argc, argv));  // refuses a weak admin.token
-    config::require_admin_token(config);                     // and the engine needs one
   } catch (const config::config_error& e) {
     std::cerr << e.what() << "\n";
     return 2;
@@ -74,6 +91,10 @@ int main(int argc, char** argv) {
     std::cerr << "config: database.url is empty: set ORDER_ENGINE_DATABASE_URL (scripts/run starts a private "
                  "PostgreSQL and sets it for you)\n";
     return 2;
+  }
+  if (auto admin = admin_command_args(argc, argv)) {
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    return assembly::admin_command(config, *admin, std::cin, std::cout, std::cerr);
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
 
@@ -85,7 +106,7 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  auto api = http::make_api(engine->shop(),
+  auto api = http::make_api(engine->shop(), engine->access(),
                             http::api_options{config.admin.token, config.web.root, route_limits_from(config.limits),
                                               config.admin.allow_from});
   auto options = server_options_from(config.http);

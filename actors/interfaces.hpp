@@ -107,6 +107,20 @@ using timer_scheduler_actor = caf::typed_actor<
 using number_allocator_actor =
     caf::typed_actor<caf::replies_to<next_atom>::with<std::string>, caf::reacts_to<prefetch_atom>>;
 
+/// Detached: the back office's door (actors/admin_accounts.hpp): sign-in,
+/// sessions, API keys and the audit log, on its own connection. Two run: one
+/// for sign-ins (each costs a slow password hash), one for everything else.
+using admin_access_actor = caf::typed_actor<
+    caf::replies_to<sign_in_atom, app::sign_in_attempt>::with<app::admin_session>,
+    caf::replies_to<auth_atom, app::admin_credential>::with<std::optional<app::admin_identity>>,
+    caf::replies_to<sign_out_atom, std::string>::with<bool>,
+    // a new API key (name, issued by)
+    caf::replies_to<issue_atom, std::string, std::string>::with<app::issued_api_key>,
+    caf::replies_to<keys_atom>::with<std::vector<app::api_key>>,
+    caf::replies_to<revoke_atom, std::string>::with<bool>,
+    caf::reacts_to<audit_atom, app::audit_entry>,
+    caf::replies_to<audit_atom, app::audit_query>::with<std::vector<app::audit_entry>>>;
+
 /// Restarts its children with backoff and reports their health (supervision/).
 using supervisor_actor = supervision::supervisor_actor;
 

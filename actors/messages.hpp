@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin_access.hpp"
 #include "domain/matcher.hpp"
 #include "domain/order.hpp"
 #include "persistence/rows.hpp"
@@ -117,9 +118,25 @@ using address_atom = caf::atom_constant<caf::atom("address")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
 using kpi_atom = caf::atom_constant<caf::atom("kpi")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+using sign_in_atom = caf::atom_constant<caf::atom("sign_in")>;
+using sign_out_atom = caf::atom_constant<caf::atom("sign_out")>;
+using auth_atom = caf::atom_constant<caf::atom("auth")>;
+using issue_atom = caf::atom_constant<caf::atom("issue")>;
+using keys_atom = caf::atom_constant<caf::atom("keys")>;
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+using audit_atom = caf::atom_constant<caf::atom("audit")>;
 
 }  // namespace actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::sign_in_attempt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::admin_session)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::admin_credential)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<app::admin_identity>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::issued_api_key)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<app::api_key>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::audit_entry)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::audit_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<app::audit_entry>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)

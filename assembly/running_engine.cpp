@@ -5,6 +5,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/admin_gateway.hpp"
 #include "actors/engine.hpp"
 #include "actors/errors.hpp"
 #include "actors/service_directory.hpp"
@@ -33,6 +34,7 @@ struct running_engine::parts {
   std::shared_ptr<actors::service_directory> directory = std::make_shared<actors::service_directory>();
   supervision::supervisor_actor supervisor;
   std::unique_ptr<actors::engine> shop;
+  std::unique_ptr<actors::admin_gateway> access;
 };
 
 running_engine::running_engine(const config::engine_config& config) : parts_(std::make_unique<parts>()) {
@@ -58,6 +60,7 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   settings.quote_ttl = config.payments.quote_ttl;
   settings.ask_timeout = config.actors.ask_timeout;
   p.shop = std::make_unique<actors::engine>(p.system, p.directory, std::move(settings));
+  p.access = std::make_unique<actors::admin_gateway>(p.system, p.directory, config.actors.ask_timeout);
 }
 
 running_engine::~running_engine() {
@@ -66,6 +69,10 @@ running_engine::~running_engine() {
 
 app::shop_service& running_engine::shop() {
   return *parts_->shop;
+}
+
+app::admin_access& running_engine::access() {
+  return *parts_->access;
 }
 
 void running_engine::stop() {

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "app/admin_access.hpp"
 #include "app/shop_service.hpp"
 #include "config/config.hpp"
 
@@ -22,6 +23,7 @@ class running_engine {
   running_engine& operator=(const running_engine&) = delete;
 
   app::shop_service& shop();
+  app::admin_access& access();
 
   /// Lets every append that was accepted reach the database, then stops the
   /// actors. Called after the HTTP server has drained; idempotent.

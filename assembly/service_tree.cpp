@@ -2,6 +2,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/admin_access_actor.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
 #include "actors/monero_watcher.hpp"
@@ -54,6 +55,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   config.timers.lease, timeout};
   const actors::mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time,
                                       config.mail.templates_dir, url};
+  actors::admin_policy admin;
+  admin.issuer = config.shop.name;
 
   std::vector<supervision::child_spec> tree{
       // Detached readers: every blocking read of the database.
@@ -90,6 +93,15 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "mailer", directory,
           [=](const services&) { return sys->spawn<caf::detached>(actors::mailer_impl, mailer, keys); },
           [](services& s, actors::mailer_actor h) { s.mailer = h; }),
+      // The back office's door: sessions, keys and the audit log; sign-ins apart.
+      child(
+          "admin_access", directory,
+          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, admin); },
+          [](services& s, actors::admin_access_actor h) { s.admin_access = h; }),
+      child(
+          "admin_sign_in", directory,
+          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, admin); },
+          [](services& s, actors::admin_access_actor h) { s.admin_sign_in = h; }),
   };
   // A chain watcher for every coin whose wallet the engine can see.
   for (const auto& coin : config.payments.coins) {

@@ -31,3 +31,7 @@ find_package(mstch REQUIRED)
 
 # Payments: QR codes for payment URIs (libqrencode ships only a pkg-config file).
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+
+# Admin identity: argon2id and random secrets (libsodium), TOTP (liboath).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)

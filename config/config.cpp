@@ -120,6 +120,10 @@ const std::vector<section>& schema() {
             [](c& e, s v) { e.limits.analytics_per_minute = int(integer_in(v, 0, 1'000'000, "requests per minute")); }},
            {"analytics_burst",
             [](c& e, s v) { e.limits.analytics_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
+           {"sign_in_per_minute",
+            [](c& e, s v) { e.limits.sign_in_per_minute = int(integer_in(v, 0, 1'000'000, "requests per minute")); }},
+           {"sign_in_burst",
+            [](c& e, s v) { e.limits.sign_in_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
        }},
       {"database",
        {

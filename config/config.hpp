@@ -75,6 +75,8 @@ struct limits_config {
   int order_actions_burst = 10;
   int analytics_per_minute = 60;
   int analytics_burst = 60;
+  int sign_in_per_minute = 5;  // admin sign-ins, per client and per account
+  int sign_in_burst = 5;
 };
 
 struct database_config {
@@ -191,11 +193,6 @@ engine_config load_config(const std::string& path, const env_lookup& getenv);
 
 /// Same, with the process environment.
 engine_config load_config(const std::string& path);
-
-/// What only a serving engine needs on top of load_config: an admin token. An empty
-/// one loads (tools and tests load configs without it) but the engine cannot
-/// start without it. Throws config_error.
-void require_admin_token(const engine_config& config);
 
 /// Why `token` is too weak to be the admin token, or nullopt when it is good enough.
 /// It is refused when it has fewer than 16 characters, fewer than 8 different

@@ -174,14 +174,6 @@ std::string key_on_line(std::string_view text, std::size_t wanted) {
   return {};
 }
 
-void require_admin_token(const engine_config& config) {
-  if (config.admin.token.empty()) {
-    throw config_error("admin.token", "",
-                       "must be set (at least 16 characters): set ORDER_ENGINE_ADMIN_TOKEN; " +
-                           std::string(good_token_advice));
-  }
-}
-
 // The rule is documented in config.hpp; a random 32-character hex token breaks it with
 // a chance of about 4 in 100 million (fewer than 8 different digits), base64 never.
 std::optional<std::string> admin_token_weakness(std::string_view token) {

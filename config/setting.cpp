@@ -158,7 +158,7 @@ std::string uri_scheme_of(const setting& s) {
 
 std::string admin_token_of(const setting& s) {
   std::string token = any_string(s);
-  if (token.empty()) return token;  // not set: require_admin_token refuses to serve without one
+  if (token.empty()) return token;  // the operator's bootstrap key is off: admins sign in
   if (auto weakness = admin_token_weakness(token)) {
     s.fail("too weak: " + *weakness + "; " + std::string(good_token_advice));
   }

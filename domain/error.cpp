@@ -24,6 +24,8 @@ const char* to_string(error_code c) noexcept {
       return "unavailable";
     case error_code::internal:
       return "internal";
+    case error_code::invalid_credentials:
+      return "invalid_credentials";
   }
   return "internal";
 }

@@ -18,6 +18,7 @@ enum class error_code : unsigned char {
   duplicate_payment,     // 409: the transaction was counted already (another order, an exception)
   unavailable,           // 503: a dependency (database) is down
   internal,              // 500
+  invalid_credentials,   // 401: a sign-in that failed, without saying which part was wrong
 };
 
 const char* to_string(error_code) noexcept;

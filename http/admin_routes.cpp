@@ -1,5 +1,7 @@
-// The admin's API (Authorization: Bearer <admin.token>): orders, commands,
-// payment exceptions, the wallet import, dead mail, KPIs and the system view.
+// The admin's API (a signed-in session, an API key or the operator's
+// admin.token, see admin_screen.hpp): orders, commands, payment exceptions,
+// the wallet import, dead mail, KPIs and the system view. Every call, reads
+// included, is written to the audit log with its outcome.
 
 #include <spdlog/spdlog.h>
 
@@ -8,82 +10,11 @@
 #include "domain/access.hpp"
 #include "domain/time.hpp"
 #include "http/dto.hpp"
-#include "http/routes.hpp"
+#include "http/admin_route.hpp"
 #include "http/views.hpp"
 
 namespace http {
 namespace {
-
-/// What the `{id}` of an admin route names.
-enum class path_id { none, order, row };
-
-struct admin_route_spec {
-  path_id id = path_id::none;
-  const char* unknown_id = "";  // the 404's detail for an id that cannot exist
-  bool reads_body = false;
-};
-
-/// One admin request past its prologue: authenticated, its `{id}` checked,
-/// its JSON body parsed (when the route reads one).
-struct admin_call {
-  request req;
-  domain::order_id order;    // path_id::order
-  std::int64_t row_id = 0;   // path_id::row
-  nlohmann::json body;       // null when the route reads none
-  responder respond;
-
-  /// Logs an admin action (who, from where, what) before it runs.
-  template <class... Args>
-  void audit(const char* what, Args&&... args) const {
-    spdlog::info(std::string{"audit: admin from {} "} + what, req.remote_address, std::forward<Args>(args)...);
-  }
-  std::string who() const { return "admin@" + req.remote_address; }
-};
-
-/// A positive integer id (a mail message, a payment exception).
-std::optional<std::int64_t> row_id(std::string_view text) {
-  const std::string s{text};
-  char* end = nullptr;
-  const long long id = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || id <= 0) return std::nullopt;
-  return id;
-}
-
-/// Registers an admin route: the prologue (token, id, body) runs before `handle`.
-template <class Handle>
-void add_admin_route(router& routes, const api_context& api, const char* method, const char* pattern,
-                     admin_route_spec spec, Handle handle) {
-  routes.add(method, pattern, [&api, spec, handle](request req, route_params params, responder respond) {
-    // The server's header screen refused this already; checked again here so
-    // that no admin route depends on how the server is set up.
-    if (auto refusal = admin_refusal(api.options, req)) return respond(std::move(*refusal));
-    admin_call call;
-    if (spec.id == path_id::order) {
-      std::string id{params.get("id")};
-      if (!domain::is_uuid(id)) return respond(problem(problem_type::not_found, spec.unknown_id));
-      call.order = domain::order_id{std::move(id)};
-    } else if (spec.id == path_id::row) {
-      auto id = row_id(params.get("id"));
-      if (!id) return respond(problem(problem_type::not_found, spec.unknown_id));
-      call.row_id = *id;
-    }
-    if (spec.reads_body) {
-      auto body = parse_body(req, respond);
-      if (!body) return;
-      call.body = std::move(*body);
-    }
-    call.req = std::move(req);
-    call.respond = std::move(respond);
-    handle(call);
-  });
-}
-
-template <class T, class View>
-app::callback<T> reply_with(responder respond, View view) {
-  return [respond, view](domain::result<T> r) {
-    respond(r ? json_response(200, view(r.value())) : error_response(r.error()));
-  };
-}
 
 void add_order_routes(router& routes, const api_context& api) {
   add_admin_route(routes, api, "GET", "/admin/api/orders", {}, [&api](admin_call& call) {

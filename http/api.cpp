@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "http/admin_screen.hpp"
 #include "http/routes.hpp"
 #include "http/security_headers.hpp"
 #include "http/static_files.hpp"
@@ -12,9 +13,11 @@ namespace {
 
 class api {
  public:
-  api(app::shop_service& shop, api_options options) : context_{shop, std::move(options)} {
+  api(app::shop_service& shop, app::admin_access& access, api_options options)
+      : context_{shop, access, std::move(options)} {
     add_customer_routes(routes_, context_);
     add_admin_routes(routes_, context_);
+    add_admin_access_routes(routes_, context_);
     add_operations_routes(routes_, context_);
   }
   api(const api&) = delete;
@@ -28,11 +31,12 @@ class api {
     const auto& allowed = context_.options.admin_allow_from;
     if (back_office && !allowed.empty() && !domain::in_any(allowed, head.remote_address))
       return refuse(done, problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address));
-    if (head.path.rfind("/admin/api/", 0) == 0) {
-      if (auto refusal = admin_refusal(context_.options, head)) return refuse(done, std::move(*refusal));
-      return done({std::nullopt, caller{"operator", "token", ""}});
-    }
-    if (auto refusal = limits_.check(head)) return refuse(done, std::move(*refusal));
+    if (auto refusal = context_.limits->check(head)) return refuse(done, std::move(*refusal));
+    if (head.path.rfind("/admin/api/", 0) == 0)
+      return screen_admin_request(context_, head, [done](screen_verdict verdict) {
+        if (verdict.refusal) add_security_headers(*verdict.refusal);
+        done(std::move(verdict));
+      });
     done({});
   }
 
@@ -60,6 +64,11 @@ class api {
       respond(std::move(res));
     };
     if (page) return serve_page(req, respond);
+    // Only the header screen authenticates; a server set up without it
+    // reaches no admin route but the sign-in.
+    const bool sign_in = req.path == "/admin/api/session" && req.method == "POST";
+    if (req.path.rfind("/admin/api/", 0) == 0 && !sign_in && !req.who.authenticated())
+      return respond(admin_unauthorized());
     routes_.dispatch(std::move(found), std::move(req), std::move(respond));
   }
 
@@ -81,13 +90,12 @@ class api {
 
   api_context context_;
   router routes_;
-  route_limits limits_{context_.options.limits};
 };
 
 }  // namespace
 
-api_handlers make_api(app::shop_service& shop, api_options options) {
-  auto shared = std::make_shared<api>(shop, std::move(options));
+api_handlers make_api(app::shop_service& shop, app::admin_access& access, api_options options) {
+  auto shared = std::make_shared<api>(shop, access, std::move(options));
   return {[shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); },
           [shared](const request& head, screen_done done) { shared->screen(head, done); }};
 }

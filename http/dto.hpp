@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "app/admin_access.hpp"
 #include "app/views.hpp"
 #include "domain/checkout.hpp"
 #include "domain/error.hpp"
@@ -55,5 +56,14 @@ struct day_range {
   domain::timestamp to;    // midnight of the last day
 };
 domain::result<day_range> kpi_range(const query_params& query, domain::timestamp today);
+
+// ---- the back office's door (dto_admin_access.cpp) ----
+
+/// `POST /admin/api/session`: {"email", "password", "code"}, each a string.
+domain::result<app::sign_in_attempt> sign_in(const nlohmann::json& body);
+/// `POST /admin/api/keys`: {"name": 1 to 80 printable characters}
+domain::result<std::string> api_key_name(const nlohmann::json& body);
+/// `GET /admin/api/audit?limit=&before=&actor=&action=`
+domain::result<app::audit_query> audit_query(const query_params& query);
 
 }  // namespace http::dto

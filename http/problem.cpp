@@ -38,14 +38,18 @@ problem_info info(problem_type type) noexcept {
       return {"unavailable", 503, "Temporarily unavailable"};
     case problem_type::internal:
       return {"internal", 500, "Internal error"};
+    case problem_type::invalid_credentials:
+      return {"invalid_credentials", 401, "The email, password or code is not right"};
     case problem_type::bad_request:
       return {"bad_request", 400, "Bad request"};
     case problem_type::malformed_json:
       return {"malformed_json", 400, "The body is not valid JSON"};
     case problem_type::unauthorized:
-      return {"unauthorized", 401, "Admin token required"};
+      return {"unauthorized", 401, "Admin credentials required"};
     case problem_type::forbidden:
       return {"forbidden", 403, "Not allowed from this address"};
+    case problem_type::csrf_token_required:
+      return {"csrf_token_required", 403, "The session's CSRF token is required"};
     case problem_type::method_not_allowed:
       return {"method_not_allowed", 405, "Method not allowed"};
     case problem_type::payload_too_large:
@@ -96,6 +100,8 @@ problem_type problem_of(domain::error_code code) noexcept {
       return problem_type::unavailable;
     case domain::error_code::internal:
       return problem_type::internal;
+    case domain::error_code::invalid_credentials:
+      return problem_type::invalid_credentials;
   }
   return problem_type::internal;
 }

@@ -25,11 +25,13 @@ enum class problem_type {
   duplicate_payment,     // 409
   unavailable,           // 503
   internal,              // 500
+  invalid_credentials,   // 401
   // The HTTP layer's own.
   bad_request,             // 400: the request itself cannot be parsed
   malformed_json,          // 400
   unauthorized,            // 401
   forbidden,               // 403: not from an address allowed to reach this
+  csrf_token_required,     // 403: a write with a session cookie but without its X-CSRF-Token
   method_not_allowed,      // 405
   payload_too_large,       // 413
   unsupported_media_type,  // 415

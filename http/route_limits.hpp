@@ -21,6 +21,7 @@ struct route_limit_settings {
   route_limit checkout{30, 10};
   route_limit order_actions{10, 10};  // payment claims and requotes
   route_limit analytics{60, 60};
+  route_limit sign_in{5, 5};  // admin sign-ins: per client here, per account in sign_in_account
 };
 
 class route_limits {
@@ -29,11 +30,15 @@ class route_limits {
 
   /// 429 `rate_limited` with Retry-After when the client is over its route's limit.
   std::optional<response> check(const request& head);
+  /// The same for one more sign-in attempt on the account `email`, from anywhere.
+  std::optional<response> check_sign_in_account(const std::string& email);
 
  private:
   rate_limiter checkout_;
   rate_limiter order_actions_;
   rate_limiter analytics_;
+  rate_limiter sign_in_;
+  rate_limiter sign_in_account_;
 };
 
 }  // namespace http

@@ -1,6 +1,5 @@
-#include <openssl/crypto.h>
-
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 
 #include "domain/order_json.hpp"
@@ -43,15 +42,35 @@ std::string bearer_token(const request& req) {
   return {};
 }
 
-std::optional<response> admin_refusal(const api_options& options, const request& req) {
-  const std::string token = bearer_token(req);
-  const auto& expected = options.admin_token;
-  if (!expected.empty() && token.size() == expected.size() &&
-      CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0)
-    return std::nullopt;
-  auto res = problem(problem_type::unauthorized, "send the admin token as Authorization: Bearer <token>");
+response admin_unauthorized() {
+  auto res = problem(problem_type::unauthorized,
+                     "sign in (POST /admin/api/session) or send an API key as Authorization: Bearer <key>");
   res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"admin\"");
   return res;
+}
+
+std::string cookie_value(const request& req, std::string_view name) {
+  const std::string cookies = req.header("cookie");
+  std::string_view rest = cookies;
+  while (!rest.empty()) {
+    const auto end = rest.find(';');
+    auto pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+  }
+  return {};
+}
+
+app::audit_entry audit_entry_for(const request& req, std::string action, std::string target) {
+  app::audit_entry e;
+  e.at = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  e.actor = req.who.name;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.client = req.remote_address;
+  return e;
 }
 
 app::callback<domain::order> reply_with_order(responder respond) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/admin_access.hpp"
 #include "app/views.hpp"
 #include "domain/catalog.hpp"
 #include "domain/checkout.hpp"
@@ -32,5 +33,13 @@ nlohmann::json kpis(const domain::kpi_report& report, const std::string& from, c
 
 nlohmann::json readiness(const app::readiness& r);
 nlohmann::json system_report(const app::system_report& report);
+
+// The back office's door (views_admin_access.cpp).
+nlohmann::json admin_session(const app::admin_identity& who);
+nlohmann::json api_key(const app::api_key& key);
+nlohmann::json api_keys(const std::vector<app::api_key>& keys);
+nlohmann::json issued_api_key(const app::issued_api_key& issued);
+/// {"entries": [...], "next_before": id of the oldest entry when the page is full, else null}
+nlohmann::json audit_log(const std::vector<app::audit_entry>& entries, int limit);
 
 }  // namespace http::views

@@ -13,6 +13,7 @@ CCC_DEPENDENCIES=(
   postgresql postgresql-contrib curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
+  libsodium-dev liboath-dev oathtool
   nodejs chromium
 )
 

@@ -105,6 +105,7 @@ class engine_process {
         {"ORDER_ENGINE_LIMITS_CHECKOUT_PER_MINUTE", "0"},
         {"ORDER_ENGINE_LIMITS_ORDER_ACTIONS_PER_MINUTE", "0"},
         {"ORDER_ENGINE_LIMITS_ANALYTICS_PER_MINUTE", "0"},
+        {"ORDER_ENGINE_LIMITS_SIGN_IN_PER_MINUTE", "0"},
         {"ORDER_ENGINE_MAIL_MAX_PER_RECIPIENT_PER_HOUR", "0"},
     };
     for (const auto& [k, v] : extra_env_) env[k] = v;
