@@ -36,6 +36,7 @@ describe('admin dashboard', { timeout: 240000 }, () => {
   let browser;
   let page;
   let shots;
+  let admin;
   const pageErrors = [];
 
   async function placeOrder(key, body = checkout()) {
@@ -72,6 +73,7 @@ describe('admin dashboard', { timeout: 240000 }, () => {
         ORDER_ENGINE_MAIL_MAX_ATTEMPTS: '1',
       },
     });
+    admin = await engine.addAdmin('owner@example.com');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -83,21 +85,31 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     await engine?.stop();
   });
 
-  test('a wrong token is refused with a message, the right one signs in', async () => {
+  test('a wrong password is refused with a message; email, password and code sign in', async () => {
     await page.goto(`${engine.url}/admin`);
-    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByLabel('Authentication code').fill('123456');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.match(await alert.innerText(), /not accepted/);
+    assert.match(await alert.innerText(), /not right/);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
-    await shots.take(page, 'sign-in-wrong-token');
+    await shots.take(page, 'sign-in-wrong-password');
 
     // The keyboard alone: type and press Enter.
-    await page.getByLabel('Admin token').fill(engine.adminToken);
-    await page.getByLabel('Admin token').press('Enter');
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
+    await page.getByLabel('Authentication code').press('Enter');
     await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('ccc-admin-token')), engine.adminToken);
+    // The session is an HttpOnly cookie: nothing of it is readable by the page.
+    const cookies = await page.context().cookies();
+    const sessionCookie = cookies.find((c) => c.name === '__Host-ccc_session');
+    assert.ok(sessionCookie, 'the session cookie is set');
+    assert.equal(sessionCookie.httpOnly, true);
+    assert.equal(sessionCookie.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '');
     await shots.take(page, 'signed-in-orders');
   });
 
@@ -460,15 +472,54 @@ describe('admin dashboard', { timeout: 240000 }, () => {
     await shots.take(page, 'kpis');
   });
 
-  test('a token that stops working returns to sign-in with a message', async () => {
-    await page.evaluate(() => sessionStorage.setItem('ccc-admin-token', 'revoked-token'));
-    await page.goto(`${engine.url}/admin#/orders`);
+  test('the audit log lists the admin\'s calls and filters them', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const rows = page.getByRole('table').locator('tbody tr');
+    await eventually(async () => (await rows.count()) > 0, 10000, 'audit entries shown');
+    await page.getByLabel('Who (exact)').fill(admin.email);
+    await page.getByLabel('What contains').fill('sign_in');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await eventually(async () => {
+      const shown = await page.getByRole('table').innerText();
+      return /sign_in\t—\t127\.0\.0\.1\t401/.test(shown) && /sign_in\t\S+\t127\.0\.0\.1\t201/.test(shown);
+    }, 10000, 'the refused and the accepted sign-in shown');
+    await page.getByLabel('What contains').fill('/admin/api/orders');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await eventually(async () => {
+      const who = await page.getByRole('table').locator('tbody tr th').allInnerTexts();
+      const what = await page.getByRole('table').locator('tbody tr td:nth-of-type(2)').allInnerTexts();
+      return who.length > 0 && who.every((w) => w === admin.email) && what.every((w) => w.includes('/admin/api/orders'));
+    }, 10000, 'only the filtered entries shown');
+    await shots.take(page, 'audit-log');
+  });
+
+  test('a session ended on the server returns to sign-in with a message', async () => {
+    const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-ccc_session');
+    const headers = { Cookie: `${cookie.name}=${cookie.value}` };
+    const current = await engine.request('GET', '/admin/api/session', undefined, headers);
+    const ended = await engine.request('DELETE', '/admin/api/session', undefined, {
+      ...headers,
+      'X-CSRF-Token': current.body.csrf_token,
+    });
+    assert.equal(ended.status, 204);
+    await page.getByRole('link', { name: 'Orders' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /session has ended/);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('ccc-admin-token')), null);
     await shots.take(page, 'session-ended');
+
+    // A recovery code stands in for the app (the last code was used).
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByLabel('Authentication code').fill(admin.recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.goto(`${engine.url}/admin#/orders`);
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });

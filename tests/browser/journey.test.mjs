@@ -88,8 +88,11 @@ test('a customer orders and pays while the shop verifies and ships it in the das
   await shots.take(customer, 'order-awaiting-payment');
 
   // Meanwhile, in the shop: sign in, find the order by its number, open it.
+  const owner = await engine.addAdmin('owner@example.com');
   await admin.goto(`${engine.url}/admin`);
-  await admin.getByLabel('Admin token').fill(engine.adminToken);
+  await admin.getByLabel('Email').fill(owner.email);
+  await admin.getByLabel('Password').fill(owner.password);
+  await admin.getByLabel('Authentication code').fill(await engine.totp(owner.secret));
   await admin.getByRole('button', { name: 'Sign in' }).click();
   await admin.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
   const table = admin.getByRole('table');

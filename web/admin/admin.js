@@ -4,7 +4,7 @@
 import { ApiError } from '../shared/api.js';
 import { fill, h, uid } from '../shared/dom.js';
 import { adminSentence } from '../shared/problems.js';
-import { get, onUnauthorized, session } from './session.js';
+import { onUnauthorized, resume, session, signIn, signOut } from './session.js';
 import { announce, errorBox } from './ui.js';
 import * as orders from './orders.js';
 import * as order from './order.js';
@@ -12,6 +12,7 @@ import * as payments from './payments.js';
 import * as mail from './mail.js';
 import * as kpis from './kpis.js';
 import * as system from './system.js';
+import * as audit from './audit.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -25,6 +26,7 @@ const routes = [
   { pattern: /^\/mail\/?$/, section: 'mail', view: mail },
   { pattern: /^\/kpis\/?$/, section: 'kpis', view: kpis },
   { pattern: /^\/system\/?$/, section: 'system', view: system },
+  { pattern: /^\/audit\/?$/, section: 'audit', view: audit },
 ];
 
 /** The route in the hash; /admin/orders/{id} (a link from an email or the log) is the same page. */
@@ -38,7 +40,11 @@ function currentPath() {
 let renderCount = 0;
 
 async function render() {
-  if (!session.token()) return showSignIn();
+  if (!session.signedIn()) {
+    // A reload keeps the cookie but not the page's memory: ask who we are.
+    const resumed = await resume().catch(() => null);
+    if (!resumed) return showSignIn();
+  }
   nav.hidden = false;
   signOutButton.hidden = false;
   const path = currentPath();
@@ -56,7 +62,7 @@ async function render() {
   try {
     await route.view.render(main, params, { isCurrent: () => thisRender === renderCount });
   } catch (error) {
-    if (!session.token()) return; // a 401: sign-in is showing
+    if (!session.signedIn()) return; // a 401: sign-in is showing
     fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'), errorBox(adminSentence(error)));
   }
   if (thisRender === renderCount) focusHeading();
@@ -72,48 +78,49 @@ function showSignIn(message = '') {
   nav.hidden = true;
   signOutButton.hidden = true;
   for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
-  const inputId = uid('admin-token');
-  const error = h('p', { class: 'error', role: 'alert', id: `${inputId}-error`, hidden: !message }, message);
-  const input = h('input', {
-    id: inputId,
-    name: 'token',
-    type: 'password',
-    autocomplete: 'current-password',
-    required: true,
-    'aria-describedby': `${inputId}-error`,
+  const formId = uid('sign-in');
+  const error = h('p', { class: 'error', role: 'alert', id: `${formId}-error`, hidden: !message }, message);
+  const field = (label, attributes) => {
+    const id = uid(attributes.name);
+    const input = h('input', { id, required: true, 'aria-describedby': `${formId}-error`, ...attributes });
+    return { input, row: h('div', { class: 'field' }, h('label', { for: id }, label), input) };
+  };
+  const email = field('Email', { name: 'email', type: 'email', autocomplete: 'username' });
+  const password = field('Password', { name: 'password', type: 'password', autocomplete: 'current-password' });
+  const code = field('Authentication code', {
+    name: 'code',
+    type: 'text',
+    autocomplete: 'one-time-code',
+    inputmode: 'numeric',
   });
+  const inputs = [email.input, password.input, code.input];
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
-  const form = h(
-    'form',
-    { class: 'sign-in', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: inputId }, 'Admin token'), input),
-    error,
-    button,
-  );
+  const form = h('form', { class: 'sign-in', novalidate: true }, email.row, password.row, code.row, error, button);
+  const complain = (text, input) => {
+    error.textContent = text;
+    error.hidden = false;
+    for (const each of inputs) each.removeAttribute('aria-invalid');
+    if (input) input.setAttribute('aria-invalid', 'true');
+    (input || inputs[0]).focus();
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const token = input.value.trim();
     error.hidden = true;
-    if (!token) {
-      error.textContent = 'Enter the admin token.';
-      error.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      return input.focus();
-    }
+    const missing = inputs.find((input) => !input.value.trim());
+    if (missing) return complain('Enter your email, password and the code from your authenticator app.', missing);
     button.disabled = true;
     try {
-      // Any cheap authenticated call tells whether the token is right.
-      await get('/admin/api/orders?limit=1', { token, signingIn: true });
-      session.save(token);
-      input.value = '';
+      await signIn(email.input.value.trim(), password.input.value, code.input.value.trim());
+      password.input.value = '';
+      code.input.value = '';
       announce('Signed in.');
       await render();
     } catch (failure) {
-      error.textContent =
-        failure.status === 401 ? 'That admin token was not accepted. Check it and try again.' : adminSentence(failure);
-      error.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
+      password.input.value = '';
+      code.input.value = '';
+      if (failure.status === 401) complain('That email, password or code is not right. Check them and try again.', password.input);
+      else if (failure.status === 429) complain('Too many attempts. Wait a minute, then try again.', null);
+      else complain(adminSentence(failure), null);
     } finally {
       button.disabled = false;
     }
@@ -121,20 +128,27 @@ function showSignIn(message = '') {
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Sign in'),
-    h('p', {}, 'Enter the admin token set in the engine’s configuration (admin.token).'),
+    h(
+      'p',
+      {},
+      'Sign in with your admin account and the six-digit code from your authenticator app (or one of your recovery codes). ',
+      'An operator creates accounts with ',
+      h('code', {}, 'order_engine admin add'),
+      '.',
+    ),
     form,
   );
-  input.focus();
+  email.input.focus();
 }
 
 onUnauthorized(() => {
   session.clear();
   renderCount++;
-  showSignIn('Your session has ended: the admin token was not accepted. Sign in again.');
+  showSignIn('Your session has ended. Sign in again.');
 });
 
-signOutButton.addEventListener('click', () => {
-  session.clear();
+signOutButton.addEventListener('click', async () => {
+  await signOut().catch(() => {});
   announce('Signed out.');
   showSignIn();
 });

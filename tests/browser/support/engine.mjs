@@ -118,6 +118,7 @@ export async function startEngine({ name = 'browser', env = {} } = {}) {
     ORDER_ENGINE_LIMITS_CHECKOUT_PER_MINUTE: '0',
     ORDER_ENGINE_LIMITS_ORDER_ACTIONS_PER_MINUTE: '0',
     ORDER_ENGINE_LIMITS_ANALYTICS_PER_MINUTE: '0',
+    ORDER_ENGINE_LIMITS_SIGN_IN_PER_MINUTE: '0',
     ORDER_ENGINE_MAIL_MAX_PER_RECIPIENT_PER_HOUR: '0',
     ...env,
   });
@@ -164,6 +165,34 @@ export async function startEngine({ name = 'browser', env = {} } = {}) {
         // not JSON: keep the text
       }
       return { status: res.status, headers: res.headers, body: parsed };
+    },
+    /**
+     * `order_engine admin add EMAIL` on this engine's database, the password on
+     * stdin; resolves {email, password, secret, recoveryCodes}.
+     */
+    addAdmin(email, password = 'a long and varied passphrase') {
+      return new Promise((resolveAdmin, reject) => {
+        const cli = spawn(binary, ['--config', join(sourceDir, 'config', 'engine.toml'), 'admin', 'add', email], {
+          cwd: workDir,
+          env: childEnv,
+        });
+        let output = '';
+        cli.stdout.on('data', (chunk) => (output += chunk));
+        cli.stderr.on('data', (chunk) => (output += chunk));
+        cli.on('error', reject);
+        cli.on('exit', (code) => {
+          const secret = /secret: ([A-Z2-7]+)/.exec(output);
+          if (code !== 0 || !secret) return reject(new Error(`admin add exited ${code}: ${output}`));
+          const recoveryCodes = [...output.matchAll(/^ {2}([0-9a-z]{5}-[0-9a-z]{5})$/gm)].map((m) => m[1]);
+          resolveAdmin({ email, password, secret: secret[1], recoveryCodes });
+        });
+        cli.stdin.end(`${password}\n`);
+      });
+    },
+    /** The admin's current authenticator code, as Debian's oathtool computes it. */
+    async totp(secret) {
+      const { stdout } = await run('oathtool', ['--totp', '-b', secret]);
+      return stdout.trim();
     },
     adminGet(path) {
       return engine.request('GET', path, undefined, { Authorization: `Bearer ${ADMIN_TOKEN}` });
