@@ -60,6 +60,8 @@ http::server_options server_options_from(const config::http_config& c) {
   o.trusted_proxies = c.trusted_proxies;
   o.rate_limit = c.rate_limit;
   o.rate_burst = c.rate_burst;
+  o.tls_cert = c.tls_cert;
+  o.tls_key = c.tls_key;
   return o;
 }
 
@@ -83,8 +85,12 @@ int main(int argc, char** argv) {
   config::engine_config config;
   try {
     config = config::load_config(config_path(argc, argv));  // refuses a weak admin.token
+    http::check_tls_files(config.http.tls_cert, config.http.tls_key);  // before anything starts
   } catch (const config::config_error& e) {
     std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const http::tls_error& e) {
+    std::cerr << "config: " << e.what() << " (http.tls_cert / http.tls_key)\n";
     return 2;
   }
   if (config.database.url.empty()) {
@@ -114,13 +120,18 @@ int main(int argc, char** argv) {
   http::server server{std::move(options), std::move(api.on_request)};
   try {
     server.start();
+  } catch (const http::tls_error& e) {  // the files changed since they were checked
+    std::cerr << "config: " << e.what() << " (http.tls_cert / http.tls_key)\n";
+    engine->stop();
+    return 2;
   } catch (const http::bind_error& e) {
     std::cerr << e.what() << " (http.host / http.port, ORDER_ENGINE_HTTP_PORT)\n";
     engine->stop();
     return 3;
   }
-  spdlog::info("serving on http://{}:{}", config.http.host, server.port());
-  std::cout << "order engine ready on http://" << config.http.host << ":" << server.port() << std::endl;
+  const char* scheme = config.http.tls_cert.empty() ? "http" : "https";
+  spdlog::info("serving on {}://{}:{}", scheme, config.http.host, server.port());
+  std::cout << "order engine ready on " << scheme << "://" << config.http.host << ":" << server.port() << std::endl;
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

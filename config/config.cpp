@@ -103,6 +103,8 @@ const std::vector<section>& schema() {
             [](c& e, s v) { e.http.rate_limit = int(integer_in(v, 0, 1'000'000, "requests per second")); }},
            {"rate_burst", [](c& e, s v) { e.http.rate_burst = int(integer_in(v, 0, 1'000'000, "a request count")); }},
            {"shutdown_grace", [](c& e, s v) { e.http.shutdown_grace = duration_of(v, true); }},
+           {"tls_cert", [](c& e, s v) { e.http.tls_cert = any_string(v); }},
+           {"tls_key", [](c& e, s v) { e.http.tls_key = any_string(v); }},
        }},
       {"limits",
        {
@@ -395,6 +397,30 @@ void refuse_clear_text_smtp_credentials(const mail_config& mail) {
   }
 }
 
+void require_readable_file(const std::string& key, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw config_error(key, path, "does not exist");
+  if (!std::filesystem::is_regular_file(path, ec)) throw config_error(key, path, "is not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw config_error(key, path, std::string("cannot be read: ") + std::strerror(errno));
+  if (in.peek() == std::ifstream::traits_type::eof()) throw config_error(key, path, "is empty");
+}
+
+// A certificate without its key (or the reverse) cannot serve, and serving plain
+// HTTP instead would quietly drop what was asked for. Whether the two belong
+// together is for the TLS library to say (http::check_tls_files).
+void check_tls_files(const http_config& http) {
+  if (http.tls_cert.empty() && http.tls_key.empty()) return;
+  if (http.tls_key.empty())
+    throw config_error("http.tls_key", "",
+                       "is required when http.tls_cert is set (HTTPS needs both, plain HTTP neither)");
+  if (http.tls_cert.empty())
+    throw config_error("http.tls_cert", "",
+                       "is required when http.tls_key is set (HTTPS needs both, plain HTTP neither)");
+  require_readable_file("http.tls_cert", http.tls_cert);
+  require_readable_file("http.tls_key", http.tls_key);
+}
+
 }  // namespace
 
 engine_config load_config(const std::string& path, const env_lookup& getenv) {
@@ -410,6 +436,7 @@ engine_config load_config(const std::string& path, const env_lookup& getenv) {
   }
   result.payments.coins = load_coins(root, getenv);
   refuse_clear_text_smtp_credentials(result.mail);
+  check_tls_files(result.http);
   return result;
 }
 

@@ -64,6 +64,9 @@ struct http_config {
   int rate_limit = 0;  // requests per second per client IP, 0 = off
   int rate_burst = 0;  // 0 = 2 x rate_limit
   duration shutdown_grace = std::chrono::seconds{10};
+  // HTTPS in the engine (TLS 1.3 only): PEM files, both or neither; "" = plain HTTP.
+  std::string tls_cert;  // the certificate chain, leaf first
+  std::string tls_key;   // its private key, not encrypted
 };
 
 /// Per-client limits on the storefront's writes that cost us or others

@@ -11,6 +11,7 @@
 
 #include "http/listener.hpp"
 #include "http/session.hpp"
+#include "http/tls.hpp"
 
 namespace http {
 
@@ -59,6 +60,10 @@ server::~server() {
 void server::start() {
   std::lock_guard lock(impl_->lifecycle);
   if (impl_->started) throw std::logic_error("http::server::start called twice");
+  // Before any session exists: they read it without a lock.
+  const auto& options = impl_->ctx->options;
+  if (!options.tls_cert.empty() || !options.tls_key.empty())
+    impl_->ctx->tls = make_tls_context(options.tls_cert, options.tls_key);
   impl_->acceptor = std::make_shared<listener>(impl_->ioc, impl_->ctx);
   impl_->port = impl_->acceptor->port();
   impl_->acceptor->run();

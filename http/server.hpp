@@ -44,6 +44,11 @@ struct server_options {
   // from X-Forwarded-For: the rightmost entry that is not itself one of them.
   // Their connections are not capped per address (every peer is the proxy).
   std::vector<domain::ip_network> trusted_proxies;
+  // HTTPS: the certificate chain (PEM, leaf first) and its private key (PEM, not
+  // encrypted). Both set: TLS 1.3 only, the handshake before the first read,
+  // and Strict-Transport-Security on every answer. Both empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 /// The server could not bind or listen; what() says where and why, e.g.
@@ -53,6 +58,20 @@ class bind_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The TLS files cannot serve: one of the two is missing or unreadable, is not
+/// PEM, the key is encrypted or is not the certificate's. what() names the file
+/// and the reason, e.g. "the private key '/etc/x.key' does not belong to the
+/// certificate '/etc/x.pem'".
+class tls_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Loads `cert` and `key` as start() will and throws tls_error when they cannot
+/// serve, so that a program can refuse them before it starts anything else.
+/// Both empty (plain HTTP): nothing to check.
+void check_tls_files(const std::string& cert, const std::string& key);
+
 class server {
  public:
   server(server_options options, handler on_request);
@@ -61,7 +80,8 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds, listens and starts the io threads; returns at once. Throws bind_error.
+  /// Loads the TLS files (when set), binds, listens and starts the io threads;
+  /// returns at once. Throws tls_error or bind_error.
   void start();
 
   /// The bound port (the real one when options.port was 0); 0 before start().

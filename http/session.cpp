@@ -1,6 +1,8 @@
-// One HTTP connection from accept to close: read, screen, hand to the handler,
-// write, keep alive or linger. One class on purpose, over 500 lines: its steps
-// chain into each other on one strand, and the reader must see the whole chain.
+// One HTTP connection from accept to close: (TLS handshake,) read, screen, hand
+// to the handler, write, keep alive or linger. One class on purpose, over 500
+// lines: its steps chain into each other on one strand, and the reader must see
+// the whole chain. A template over its stream, so that plain HTTP and HTTPS run
+// the very same chain; the few steps TLS adds are `if constexpr (tls)`.
 
 #include "http/session.hpp"
 
@@ -9,14 +11,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include "http/problem.hpp"
@@ -36,6 +39,8 @@ constexpr std::string_view server_name = "ccc-order-engine";
 // before the client reads it, so drain for at most this long first.
 constexpr auto linger_limit = std::chrono::seconds{2};
 constexpr std::size_t read_chunk = 8192;
+// Under TLS the browser is told to come back over HTTPS only, for a year.
+constexpr std::string_view hsts = "max-age=31536000";
 // request_timeout 0 means "no limit"; a day is as good as none.
 constexpr auto no_request_timeout = std::chrono::hours{24};
 
@@ -62,10 +67,6 @@ beast::string_view beast_view(std::string_view text) {
   return {text.data(), text.size()};
 }
 
-bool is_parse_error(const beast::error_code& ec) {
-  return ec.category() == bh::make_error_code(bh::error::bad_target).category();
-}
-
 void lower_into(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size());
   for (char c : text) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
@@ -73,68 +74,20 @@ void lower_into(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::string peer_address(const tcp::socket& socket) {
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return {};
-  auto address = endpoint.address();
-  // Behind a dual-stack listener IPv4 peers appear as ::ffff:a.b.c.d; one client,
-  // one rate-limit bucket, one spelling.
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
-  }
-  return address.to_string();
-}
-
-void fail(boost::system::error_code ec, const char* what) {
-  // Clients going away or speaking nonsense are their problem, not a server failure.
-  if (is_parse_error(ec) || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-      ec == bh::error::end_of_stream || ec == bh::error::partial_message || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::not_connected) {
-    spdlog::debug("http {}: {}", what, ec.message());
-    return;
-  }
-  spdlog::warn("http {}: {}", what, ec.message());
-}
-
-session_context::session_context(server_options opts, handler fn)
-    : options(std::move(opts)), on_request(std::move(fn)), limiter(options.rate_limit, options.rate_burst) {}
-
-bool session_context::admit(const std::string& client, bool from_trusted_proxy) {
-  std::lock_guard lock(admission_mutex);
-  if (admitted >= options.max_connections) return false;
-  const bool per_client = !from_trusted_proxy && options.max_connections_per_ip > 0;
-  auto& mine = admitted_per_client[client];
-  if (per_client && mine >= options.max_connections_per_ip) {
-    if (mine == 0) admitted_per_client.erase(client);
-    return false;
-  }
-  ++mine;
-  ++admitted;
-  return true;
-}
-
-void session_context::release(const std::string& client) {
-  std::lock_guard lock(admission_mutex);
-  --admitted;
-  auto it = admitted_per_client.find(client);
-  if (it != admitted_per_client.end() && --it->second == 0) admitted_per_client.erase(it);
-}
-
-void session_context::count_down(std::atomic<std::size_t>& counter) {
-  counter.fetch_sub(1);
-  if (stopping) {
-    std::lock_guard lock(quiet_mutex);
-    quiet.notify_all();
-  }
-}
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 // One connection. Everything runs on the connection's strand except the responder,
 // which may be called from any thread and posts back to the strand.
-class http_session : public std::enable_shared_from_this<http_session> {
+template <class Stream>
+class http_session : public session_base, public std::enable_shared_from_this<http_session<Stream>> {
+  static constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+  using std::enable_shared_from_this<http_session>::shared_from_this;
+  using std::enable_shared_from_this<http_session>::weak_from_this;
+
  public:
   http_session(tcp::socket&& socket, std::shared_ptr<session_context> ctx, std::string peer, std::string client)
-      : stream_(std::move(socket)),
+      : stream_(open_stream(std::move(socket), *ctx)),
         ctx_(std::move(ctx)),
         request_timer_(stream_.get_executor()),
         remote_address_(std::move(peer)),
@@ -156,15 +109,47 @@ class http_session : public std::enable_shared_from_this<http_session> {
       ctx_->sessions.emplace(this, weak_from_this());
     }
     // The accept completed on the listener's strand; continue on ours.
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::on_run, shared_from_this()));
   }
 
-  void stop() {
+  void stop() override {
     net::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this()));
   }
 
  private:
   enum class phase { reading, screening, handling, writing, lingering, closed };
+
+  static Stream open_stream(tcp::socket&& socket, session_context& ctx) {
+    if constexpr (tls) {
+      return Stream(std::move(socket), *ctx.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  // Timeouts and the socket live on the TCP layer, under TLS too.
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+  void on_run() {
+    if constexpr (tls) {
+      // Before the first request, and with the same time as one: a client that
+      // cannot speak TLS 1.3 (or speaks plain HTTP) fails here and gets no answer.
+      tcp_layer().expires_after(ctx_->options.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
+    } else {
+      do_read();
+    }
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      fail(ec, "tls handshake");
+      return close_socket();
+    }
+    handshaken_ = true;
+    do_read();
+  }
 
   void do_read() {
     if (ctx_->stopping) return do_close(false);
@@ -179,7 +164,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (!first_request_ && buffer_.size() == 0) {
       // Between requests the client may idle for idle_timeout; once it starts
       // a request it has read_timeout to finish it.
-      stream_.expires_after(ctx_->options.idle_timeout);
+      tcp_layer().expires_after(ctx_->options.idle_timeout);
       stream_.async_read_some(buffer_.prepare(read_chunk),
                               beast::bind_front_handler(&http_session::on_idle_read, shared_from_this()));
       return;
@@ -198,7 +183,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void do_read_request() {
-    stream_.expires_after(ctx_->options.read_timeout);
+    tcp_layer().expires_after(ctx_->options.read_timeout);
     bh::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_session::on_header, shared_from_this()));
   }
@@ -245,7 +230,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (const auto length = parser_->content_length(); length && *length > limit)
       return on_read_error(bh::error::body_limit);
     parser_->body_limit(static_cast<std::uint64_t>(limit));  // for chunked bodies, checked as they arrive
-    if (bulk_) stream_.expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
+    if (bulk_) tcp_layer().expires_after(std::max(ctx_->options.read_timeout, ctx_->options.bulk_request_timeout));
     // A client that asked to be told first (curl does for bodies over 1 KiB)
     // would otherwise wait a second before it sends the body.
     if (beast::iequals(header[bh::field::expect], "100-continue")) {
@@ -394,7 +379,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
                   true, true);
     }
     if (ec == bh::error::header_limit) {
-      return send(problem(problem_type::headers_too_large, "the headers exceed " + std::to_string(ctx_->options.header_limit) + " bytes"),
+      return send(problem(problem_type::headers_too_large,
+                          "the headers exceed " + std::to_string(ctx_->options.header_limit) + " bytes"),
                   true, true);
     }
     if (is_parse_error(ec) && ec != bh::error::partial_message) {
@@ -438,6 +424,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
       }
       res_.insert(name, value);
     }
+    // Set here, where TLS is known to be on, so that every answer carries it,
+    // the session's own refusals included; plain HTTP must not send it.
+    if constexpr (tls) res_.set(bh::field::strict_transport_security, beast_view(hsts));
     res_.keep_alive(keep_alive);
     const bool bodiless_status = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
     if (!bodiless_status) {
@@ -450,7 +439,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       }
     }
     phase_ = phase::writing;
-    stream_.expires_after(ctx_->options.read_timeout);
+    tcp_layer().expires_after(ctx_->options.read_timeout);
     bh::async_write(stream_, res_,
                     beast::bind_front_handler(&http_session::on_write, shared_from_this(), !keep_alive, linger));
   }
@@ -469,18 +458,42 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void do_close(bool linger) {
+    if constexpr (tls) {
+      if (handshaken_) {
+        // TLS says goodbye first: our close_notify tells the client the answer
+        // is whole. Its own in return is not awaited (TLS does not ask for it,
+        // and a client that never sends one would hold the connection); the
+        // send is bounded, for a client that reads nothing any more.
+        handshaken_ = false;
+        phase_ = phase::lingering;
+        SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
+        tcp_layer().expires_after(linger_limit);
+        stream_.async_shutdown(beast::bind_front_handler(&http_session::on_tls_shutdown, shared_from_this(), linger));
+        return;
+      }
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (!linger || ctx_->stopping) return close_socket();
     phase_ = phase::lingering;
     buffer_.consume(buffer_.size());
-    stream_.expires_after(linger_limit);
+    tcp_layer().expires_after(linger_limit);
     do_linger();
   }
 
+  // A client already gone ends the TLS shutdown with an error: the TCP close
+  // (and the linger) go on as usual.
+  void on_tls_shutdown(bool linger, beast::error_code ec) {
+    if (phase_ == phase::closed) return;
+    if (ec) fail(ec, "tls shutdown");
+    do_close(linger);
+  }
+
+  // What the client still sends is read from the TCP layer and thrown away
+  // (under TLS too: none of it matters any more).
   void do_linger() {
-    stream_.async_read_some(buffer_.prepare(read_chunk),
-                            beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+    tcp_layer().async_read_some(buffer_.prepare(read_chunk),
+                                beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
   }
 
   void on_linger(beast::error_code ec, std::size_t) {
@@ -498,15 +511,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (phase_ == phase::closed) return;
     phase_ = phase::closed;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp_layer().close();
     if (counted_connection_) {
       counted_connection_ = false;
       ctx_->count_down(ctx_->connections);
     }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;  // lives as long as the connection: no allocation per request
   std::shared_ptr<session_context> ctx_;
   std::optional<bh::request_parser<bh::string_body>> parser_;  // fresh per request, as Beast requires
@@ -515,9 +528,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   net::steady_timer request_timer_;
   std::string remote_address_;
   std::string admitted_as_;  // the client key its connection place was taken for
-  std::string current_;  // "METHOD path" of the request being handled, for failure logs
+  std::string current_;      // "METHOD path" of the request being handled, for failure logs
   phase phase_ = phase::reading;
   bool first_request_ = true;
+  bool handshaken_ = false;                              // TLS is up: closing starts with its shutdown
   bool bulk_ = false;                                    // the request in hand is on one of options.bulk_paths
   std::optional<bh::response<bh::empty_body>> interim_;  // "100 Continue" while it is being written
   bool head_ = false;
@@ -530,20 +544,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
 };
 
 void start_session(tcp::socket socket, std::shared_ptr<session_context> ctx, std::string peer, std::string client) {
-  std::make_shared<http_session>(std::move(socket), std::move(ctx), std::move(peer), std::move(client))->run();
-}
-
-void stop_sessions(session_context& ctx) {
-  std::vector<std::shared_ptr<http_session>> live;
-  {
-    std::lock_guard lock(ctx.sessions_mutex);
-    live.reserve(ctx.sessions.size());
-    for (auto& entry : ctx.sessions) {
-      if (auto session = entry.second.lock()) live.push_back(std::move(session));
-    }
+  if (ctx->tls) {
+    std::make_shared<http_session<tls_stream>>(std::move(socket), std::move(ctx), std::move(peer), std::move(client))
+        ->run();
+  } else {
+    std::make_shared<http_session<plain_stream>>(std::move(socket), std::move(ctx), std::move(peer), std::move(client))
+        ->run();
   }
-  // Released outside the lock: a last reference runs the destructor, which takes it.
-  for (auto& session : live) session->stop();
 }
 
 }  // namespace http

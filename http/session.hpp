@@ -1,6 +1,6 @@
 #pragma once
 
-// Internal to http/ (included by server.cpp, listener.cpp and session.cpp only):
+// Internal to http/ (included by server.cpp, listener.cpp and session*.cpp only):
 // what the server, its listener and its sessions share.
 
 #include <atomic>
@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "http/message.hpp"
 #include "http/rate_limiter.hpp"
@@ -21,7 +22,13 @@
 
 namespace http {
 
-class http_session;
+// What shutdown needs of a session, whether it speaks plain HTTP or HTTPS.
+class session_base {
+ public:
+  virtual ~session_base() = default;
+  /// Closes once the current exchange is done (at once when idle). From any thread.
+  virtual void stop() = 0;
+};
 
 // Responders may outlive the server (an actor holds one); they post to a session
 // only while the gate is open, and the server closes it before its io_context dies.
@@ -37,6 +44,9 @@ struct session_context {
   const handler on_request;
   rate_limiter limiter;
   const std::shared_ptr<responder_gate> gate = std::make_shared<responder_gate>();
+  // Set by server::start() before the first session (which only reads it):
+  // sessions speak TLS over it; null for plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> in_flight{0};
@@ -59,11 +69,11 @@ struct session_context {
 
   // Live sessions, so that shutdown can close the idle ones.
   std::mutex sessions_mutex;
-  std::unordered_map<const http_session*, std::weak_ptr<http_session>> sessions;
+  std::unordered_map<const session_base*, std::weak_ptr<session_base>> sessions;
 };
 
 /// Takes over an accepted connection from `peer` (its address), admitted as
-/// `client` (see admit()).
+/// `client` (see admit()): over TLS when ctx->tls is set.
 void start_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<session_context> ctx, std::string peer,
                    std::string client);
 
@@ -73,8 +83,12 @@ std::string peer_address(const boost::asio::ip::tcp::socket& socket);
 /// Asks every session to close once its current exchange is done (at once when idle).
 void stop_sessions(session_context& ctx);
 
+/// Beast could not parse the request: it is not valid HTTP/1.1.
+bool is_parse_error(const boost::system::error_code& ec);
+
 /// The one place network failures are logged: expected ones (peer gone, timeouts,
-/// shutdown, malformed requests) at debug, anything else as a warning.
+/// shutdown, malformed requests, failed TLS handshakes) at debug, anything else
+/// as a warning.
 void fail(boost::system::error_code ec, const char* what);
 
 }  // namespace http

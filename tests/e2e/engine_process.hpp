@@ -72,8 +72,11 @@ inline const std::string admin_token = "e2e-admin-token-0123456789abcdef";
 /// process, so a test can kill -9 it and start it again on the same data.
 class engine_process {
  public:
+  /// With ORDER_ENGINE_HTTP_TLS_CERT among `extra_env` the engine serves HTTPS,
+  /// and this class's requests trust that certificate as their CA.
   explicit engine_process(std::map<std::string, std::string> extra_env = {})
       : db_("e2e"), extra_env_(std::move(extra_env)) {
+    if (auto cert = extra_env_.find("ORDER_ENGINE_HTTP_TLS_CERT"); cert != extra_env_.end()) ca_file_ = cert->second;
     start();
   }
   ~engine_process() {
@@ -136,11 +139,16 @@ class engine_process {
   const test_support::test_database& database() const { return db_; }
 
   reply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) const {
-    return send(port_, "GET", target, "", headers);
+    return request("GET", target, "", headers);
   }
   reply post(const std::string& target, const json& body,
              const std::map<std::string, std::string>& headers = {}) const {
-    return send(port_, "POST", target, body.dump(), headers);
+    return request("POST", target, body.dump(), headers);
+  }
+  reply request(const std::string& method, const std::string& target, const std::string& body,
+                const std::map<std::string, std::string>& headers) const {
+    if (ca_file_.empty()) return send(port_, method, target, body, headers);
+    return test_support::https_send(port_, ca_file_, method, target, body, headers);
   }
   reply admin_get(const std::string& target) const { return get(target, {{"Authorization", "Bearer " + admin_token}}); }
   reply admin_command(const std::string& order_id, const json& command) const {
@@ -169,6 +177,7 @@ class engine_process {
   // Mail goes to a drop directory of this engine's own unless a test sets SMTP.
   std::filesystem::path mail_drop_ = std::filesystem::temp_directory_path() / ("ccc-e2e-mail-" + db_.name());
   std::map<std::string, std::string> extra_env_;
+  std::string ca_file_;  // set when the engine serves HTTPS
   pid_t pid_ = -1;
   int port_ = 0;
 };

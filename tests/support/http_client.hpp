@@ -1,7 +1,7 @@
 #pragma once
 
-// A small blocking HTTP/1.1 client for tests that drive a real server on
-// loopback: one request per fresh connection. Beast stays in http_client.cpp,
+// A small blocking HTTP/1.1 client (and HTTPS) for tests that drive a real
+// server on loopback: one request per fresh connection. Beast stays in http_client.cpp,
 // compiled once, so a test file that talks HTTP does not instantiate it again.
 
 #include <map>
@@ -26,6 +26,12 @@ struct http_reply {
 /// as application/json unless `headers` names a Content-Type.
 http_reply http_send(int port, const std::string& method, const std::string& target, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
+
+/// The same over HTTPS: TLS 1.3 or older as the server allows, its certificate
+/// verified against `ca_file` (a self-signed one is its own CA) and its name
+/// against 127.0.0.1. Throws when the handshake fails.
+http_reply https_send(int port, const std::string& ca_file, const std::string& method, const std::string& target,
+                      const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
 /// Writes `bytes` as they are on a fresh connection and returns what the server
 /// answers up to the end of its first header block ("" when it closes first).

@@ -56,6 +56,8 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.http.rate_limit, defaults.http.rate_limit);
   EXPECT_EQ(sample.http.rate_burst, defaults.http.rate_burst);
   EXPECT_EQ(sample.http.shutdown_grace, defaults.http.shutdown_grace);
+  EXPECT_EQ(sample.http.tls_cert, defaults.http.tls_cert);
+  EXPECT_EQ(sample.http.tls_key, defaults.http.tls_key);
   EXPECT_EQ(sample.database.url, defaults.database.url);
   EXPECT_EQ(sample.database.pool_size, defaults.database.pool_size);
   EXPECT_EQ(sample.database.journal_max_batch, defaults.database.journal_max_batch);
@@ -84,7 +86,7 @@ TEST(engine_toml, lists_every_key) {
       {"http",
        {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "idle_timeout",
         "request_timeout", "max_connections", "max_connections_per_ip", "max_in_flight", "trusted_proxies", "rate_limit", "rate_burst",
-        "shutdown_grace"}},
+        "shutdown_grace", "tls_cert", "tls_key"}},
       {"limits",
        {"checkout_per_minute", "checkout_burst", "order_actions_per_minute", "order_actions_burst",
         "analytics_per_minute", "analytics_burst"}},
