@@ -13,7 +13,7 @@ CCC_DEPENDENCIES=(
   postgresql postgresql-contrib curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
-  nodejs chromium
+  nodejs chromium sqlmap
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin
