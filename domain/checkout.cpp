@@ -29,10 +29,23 @@ std::optional<domain_error> no_web_address(const std::string& value, const char*
   return std::nullopt;
 }
 
+// A name or an address line is one line: it is written into mail headers (To,
+// Subject) and onto labels, where a line break would start something else.
+std::optional<domain_error> one_line(const std::string& value, const char* field, const char* label) {
+  const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7f;
+  });
+  if (control)
+    return make_error(error_code::validation, std::string{label} + " must be one line without control characters",
+                      field);
+  return std::nullopt;
+}
+
 std::optional<domain_error> required_text(const std::string& value, const char* field, const char* label) {
   if (blank(value)) return make_error(error_code::validation, std::string{label} + " is required", field);
   if (value.size() > max_text)
     return make_error(error_code::validation, std::string{label} + " is longer than 200 characters", field);
+  if (auto e = one_line(value, field, label)) return e;
   return no_web_address(value, field, label);
 }
 
@@ -40,6 +53,7 @@ std::optional<domain_error> validate_address(const shipping_address& a) {
   if (auto e = required_text(a.line1, "shipping.line1", "Address line 1")) return e;
   if (a.line2.size() > max_text)
     return make_error(error_code::validation, "Address line 2 is longer than 200 characters", "shipping.line2");
+  if (auto e = one_line(a.line2, "shipping.line2", "Address line 2")) return e;
   if (auto e = no_web_address(a.line2, "shipping.line2", "Address line 2")) return e;
   if (auto e = required_text(a.city, "shipping.city", "City")) return e;
   if (auto e = required_text(a.postal_code, "shipping.postal_code", "ZIP / postal code")) return e;
@@ -52,6 +66,7 @@ std::optional<domain_error> validate_address(const shipping_address& a) {
     return make_error(error_code::validation, "State is required for addresses in " + c, "shipping.region");
   if (a.region.size() > max_text)
     return make_error(error_code::validation, "State is longer than 200 characters", "shipping.region");
+  if (auto e = one_line(a.region, "shipping.region", "State")) return e;
   return no_web_address(a.region, "shipping.region", "State");
 }
 

@@ -169,6 +169,9 @@ result<events> decide_claim(const order& o, const claim_payment& c) {
   if (auto e = bounded_text(c.tx_id, "tx_id", "Transaction ID", 200)) return *e;
   // Stored as the matcher compares tx ids: a pasted id often carries spaces.
   const std::string txid = normalize_txid(c.tx_id);
+  // A transaction id is one word; line breaks inside one are not a paste slip.
+  if (std::any_of(txid.begin(), txid.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20; }))
+    return make_error(error_code::validation, "Transaction ID must be one line", "tx_id");
   if (std::find(o.claimed_tx_ids.begin(), o.claimed_tx_ids.end(), txid) != o.claimed_tx_ids.end()) return events{};
   return events{payment_claimed{txid, c.at}};
 }

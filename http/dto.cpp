@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <string_view>
 
 namespace http::dto {
 
@@ -16,6 +17,49 @@ using domain::make_error;
 using nlohmann::json;
 
 namespace {
+
+// PostgreSQL's text and jsonb cannot hold a NUL, and no other control character
+// belongs in anything a person typed; tab and line breaks are text.
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+  });
+}
+
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. A JSON body
+// is checked by its parser; a query string arrives as whatever bytes were escaped.
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xbf;  // the range of the byte after the lead
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead == 0xe0) low = 0xa0;   // overlong
+      if (lead == 0xed) high = 0x9f;  // surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead == 0xf0) low = 0x90;   // overlong
+      if (lead == 0xf4) high = 0x8f;  // above U+10FFFF
+    } else {
+      return false;
+    }
+    if (text.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xbf)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
 
 /// Reads fields of one JSON object, remembering the first problem so that a
 /// DTO reads as a list of fields rather than a ladder of ifs.
@@ -33,6 +77,10 @@ class reader {
     }
     if (!v->is_string()) {
       fail(key, "must be a string");
+      return {};
+    }
+    if (has_control_character(v->get_ref<const std::string&>())) {
+      fail(key, "must not contain control characters");
       return {};
     }
     return v->get<std::string>();
@@ -248,6 +296,8 @@ domain::result<app::order_filter> order_filter(const query_params& query) {
                         "status must be one of pending, paid, processing, shipped, delivered, cancelled", "status");
   }
   filter.query = param(query, "q");
+  if (filter.query && (!is_utf8(*filter.query) || has_control_character(*filter.query)))
+    return make_error(error_code::validation, "q must be text: UTF-8 without control characters", "q");
   filter.cursor = param(query, "cursor");
   if (auto limit = param(query, "limit")) {
     char* end = nullptr;
@@ -279,6 +329,8 @@ domain::result<std::string> exception_dismissal(const json& body) {
       !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank || reason.get<std::string>().size() > domain::max_note_length)
     return make_error(error_code::validation, "reason is required (at most 2000 characters)", "reason");
+  if (has_control_character(reason.get<std::string>()))
+    return make_error(error_code::validation, "reason must not contain control characters", "reason");
   return reason.get<std::string>();
 }
 

@@ -199,6 +199,13 @@ class http_session : public session_base, public std::enable_shared_from_this<ht
     version_ = header.version();
     head_request_ = request_head(header);
     if (!head_request_) return refuse_early(problem(problem_type::bad_request, "malformed request target"));
+    // Beast frames a body only by Content-Length or a final "chunked"; any other
+    // Transfer-Encoding it reads as no body, and the body's bytes would become the
+    // next request (smuggling past a proxy that framed it otherwise): refused, closed.
+    if (header.count(bh::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      keep_alive_ = false;
+      return send(problem(problem_type::bad_request, "unsupported Transfer-Encoding"), true, true);
+    }
     if (ctx_->limiter.enabled()) {
       auto verdict = ctx_->limiter.acquire(client_key(head_request_->remote_address));
       if (!verdict.allowed) {

@@ -14,7 +14,7 @@ CCC_DEPENDENCIES=(
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
   libsodium-dev liboath-dev oathtool
-  nodejs chromium
+  nodejs chromium sqlmap
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin

@@ -327,6 +327,14 @@ TEST(claim_payment, needs_a_transaction_id) {
   expect_refused(decide(order_in(order_status::pending), claim_payment{" ", t0()}), error_code::validation, "tx_id");
 }
 
+TEST(claim_payment, refuses_a_transaction_id_of_several_lines) {
+  // Spaces and line breaks around a pasted id are trimmed; inside it they are not an id.
+  for (const std::string txid : {"ab\r\ncd", "ab\ncd", "ab\tcd"})
+    expect_refused(decide(order_in(order_status::pending), claim_payment{txid, t0()}), error_code::validation, "tx_id");
+  const order claimed = run(order_in(order_status::pending), claim_payment{"tx-9\r\n", t0()});
+  EXPECT_EQ(claimed.claimed_tx_ids, std::vector<std::string>{"tx-9"});
+}
+
 // ---- ship --------------------------------------------------------------------------
 
 TEST(ship_order, records_carrier_tracking_and_estimated_delivery) {
