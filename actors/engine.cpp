@@ -40,15 +40,17 @@ void engine::execute(domain::order_id id, domain::order_command command, app::ca
     requote->methods = settings_.methods;
     requote->ttl = settings_.quote_ttl;
   }
-  auto on_reply = [done](order_reply& r) { done(std::move(r.order)); };
-  auto on_error = [done](const caf::error& e) { done(failure<domain::order>(e)); };
   const auto s = services_->get();
   // The admin's payment goes through the matcher, which counts a tx id once across orders.
   if (auto* verify = std::get_if<domain::verify_payment>(&command)) {
-    ask_within(system_, settings_.ask_timeout, s.matcher, on_reply, on_error, verify_atom::value, std::move(id),
-               *verify);
+    if (!admit(*settings_.matcher_gate, done)) return;
+    ask_within(
+        system_, settings_.ask_timeout, s.matcher, [done](order_reply& r) { done(std::move(r.order)); },
+        [done](const caf::error& e) { done(failure<domain::order>(e)); }, verify_atom::value, std::move(id), *verify);
     return;
   }
+  auto on_reply = [done](order_reply& r) { done(std::move(r.order)); };
+  auto on_error = [done](const caf::error& e) { done(failure<domain::order>(e)); };
   order_request req{std::move(id), std::move(command), std::nullopt, std::nullopt};
   ask_within(system_, settings_.ask_timeout, s.registry, on_reply, on_error, std::move(req));
 }
@@ -126,6 +128,7 @@ void engine::retry_mail(std::int64_t id, app::callback<bool> done) {
 
 void engine::payment_exceptions(std::string status, app::callback<std::vector<app::payment_exception>> done) {
   using views = std::vector<app::payment_exception>;
+  if (!admit(*settings_.matcher_gate, done)) return;
   ask_within(
       system_, settings_.ask_timeout, services_->get().matcher,
       [done](std::vector<persistence::exception_row>& rows) {
@@ -138,6 +141,7 @@ void engine::payment_exceptions(std::string status, app::callback<std::vector<ap
 
 void engine::assign_exception(std::int64_t id, domain::order_id order, std::string by,
                               app::callback<app::payment_exception> done) {
+  if (!admit(*settings_.matcher_gate, done)) return;
   ask_within(
       system_, settings_.ask_timeout, services_->get().matcher,
       [done](persistence::exception_row& r) { done(exception_view(r)); },
@@ -147,6 +151,7 @@ void engine::assign_exception(std::int64_t id, domain::order_id order, std::stri
 
 void engine::dismiss_exception(std::int64_t id, std::string reason, std::string by,
                                app::callback<app::payment_exception> done) {
+  if (!admit(*settings_.matcher_gate, done)) return;
   ask_within(
       system_, settings_.ask_timeout, services_->get().matcher,
       [done](persistence::exception_row& r) { done(exception_view(r)); },

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/admission_gate.hpp"
 #include "app/shop_service.hpp"
 #include "domain/access.hpp"
 
@@ -27,6 +28,8 @@ struct engine_settings {
   domain::access_keys keys{""};
   std::chrono::milliseconds quote_ttl{std::chrono::minutes{15}};
   std::chrono::milliseconds ask_timeout{std::chrono::seconds{5}};
+  // The admin's calls and wallet imports waiting for the payment matcher.
+  std::shared_ptr<admission_gate> matcher_gate = std::make_shared<admission_gate>(256);
 };
 
 class engine final : public app::shop_service {

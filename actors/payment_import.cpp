@@ -53,6 +53,8 @@ void engine::import_payments(std::string csv, app::callback<app::import_summary>
     done(parsed.error());
     return;
   }
+  // One place at the matcher's gate for the whole file: its chunks go one at a time.
+  if (!admit(*settings_.matcher_gate, done)) return;
   auto run = std::make_shared<import_run>();
   run->done = std::move(done);
   auto& file = parsed.value();

@@ -59,6 +59,8 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   settings.keys = std::move(prepared.keys);
   settings.quote_ttl = config.payments.quote_ttl;
   settings.ask_timeout = config.actors.ask_timeout;
+  settings.matcher_gate =
+      std::make_shared<actors::admission_gate>(static_cast<std::size_t>(config.payments.matcher_max_queue));
   p.shop = std::make_unique<actors::engine>(p.system, p.directory, std::move(settings));
   p.access = std::make_unique<actors::admin_gateway>(p.system, p.directory, config.actors.ask_timeout);
 }

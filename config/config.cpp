@@ -200,6 +200,8 @@ const std::vector<section>& schema() {
        {
            {"quote_ttl", [](c& e, s v) { e.payments.quote_ttl = duration_of(v, false); }},
            {"tolerance_percent", [](c& e, s v) { e.payments.tolerance_bp = tolerance_bp_of(v); }},
+           {"matcher_max_queue",
+            [](c& e, s v) { e.payments.matcher_max_queue = int(integer_in(v, 1, 100'000, "a request count")); }},
        }},
   };
   return sections;

@@ -149,6 +149,9 @@ struct payments_config {
   // How far short of the quote a payment may be and still count as paid, in
   // basis points (payments.tolerance_percent "0.5" -> 50). 0: exact or more.
   int tolerance_bp = 0;
+  // The admin's payment calls and wallet imports waiting for the matcher at
+  // once; beyond it they are answered 503 at once (backpressure).
+  int matcher_max_queue = 256;
   std::vector<coin_config> coins;  // in the file's order
 };
 

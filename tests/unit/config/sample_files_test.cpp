@@ -52,6 +52,8 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.limits.order_actions_burst, defaults.limits.order_actions_burst);
   EXPECT_EQ(sample.limits.analytics_per_minute, defaults.limits.analytics_per_minute);
   EXPECT_EQ(sample.limits.analytics_burst, defaults.limits.analytics_burst);
+  EXPECT_EQ(sample.limits.sign_in_per_minute, defaults.limits.sign_in_per_minute);
+  EXPECT_EQ(sample.limits.sign_in_burst, defaults.limits.sign_in_burst);
   EXPECT_EQ(sample.mail.max_per_recipient_per_hour, defaults.mail.max_per_recipient_per_hour);
   EXPECT_EQ(sample.http.rate_limit, defaults.http.rate_limit);
   EXPECT_EQ(sample.http.rate_burst, defaults.http.rate_burst);
@@ -76,6 +78,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.web.root, defaults.web.root);
   EXPECT_EQ(sample.log.level, defaults.log.level);
   EXPECT_EQ(sample.payments.quote_ttl, defaults.payments.quote_ttl);
+  EXPECT_EQ(sample.payments.matcher_max_queue, defaults.payments.matcher_max_queue);
 }
 
 // Loading cannot tell a documented default from a missing line, so look at the text.
@@ -89,7 +92,7 @@ TEST(engine_toml, lists_every_key) {
         "shutdown_grace", "tls_cert", "tls_key"}},
       {"limits",
        {"checkout_per_minute", "checkout_burst", "order_actions_per_minute", "order_actions_burst",
-        "analytics_per_minute", "analytics_burst"}},
+        "analytics_per_minute", "analytics_burst", "sign_in_per_minute", "sign_in_burst"}},
       {"database", {"url", "pool_size", "journal_max_batch", "journal_writers", "journal_max_queue"}},
       {"admin", {"allow_from", "token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
@@ -102,7 +105,7 @@ TEST(engine_toml, lists_every_key) {
       {"catalog", {"seed_file"}},
       {"web", {"root"}},
       {"log", {"level"}},
-      {"payments", {"quote_ttl", "tolerance_percent"}},
+      {"payments", {"quote_ttl", "tolerance_percent", "matcher_max_queue"}},
   };
   for (const auto& [section, keys] : sections) {
     const std::size_t start = text.find(std::string("\n[") + section + "]\n");
