@@ -17,6 +17,12 @@ using nlohmann::json;
 
 namespace {
 
+/// JSON may spell a NUL ("\u0000"), PostgreSQL cannot store one in text or
+/// jsonb: one such string would fail the whole journal batch it travels in.
+bool storable(const std::string& text) {
+  return text.find('\0') == std::string::npos;
+}
+
 /// Reads fields of one JSON object, remembering the first problem so that a
 /// DTO reads as a list of fields rather than a ladder of ifs.
 class reader {
@@ -35,7 +41,12 @@ class reader {
       fail(key, "must be a string");
       return {};
     }
-    return v->get<std::string>();
+    std::string value = v->get<std::string>();
+    if (!storable(value)) {
+      fail(key, "must not contain a NUL character");
+      return {};
+    }
+    return value;
   }
 
   std::int64_t integer(const char* key) {
@@ -277,8 +288,8 @@ domain::result<std::string> exception_dismissal(const json& body) {
   const json reason = body.is_object() ? body.value("reason", json()) : json();
   const bool blank =
       !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
-  if (blank || reason.get<std::string>().size() > domain::max_note_length)
-    return make_error(error_code::validation, "reason is required (at most 2000 characters)", "reason");
+  if (blank || reason.get<std::string>().size() > domain::max_note_length || !storable(reason.get<std::string>()))
+    return make_error(error_code::validation, "reason is required (at most 2000 characters, no NUL)", "reason");
   return reason.get<std::string>();
 }
 
