@@ -25,6 +25,14 @@ bool has_line_break(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos;
 }
 
+// Control characters have no place in an address or a Message-ID (RFC 5322
+// atext), and written as they are they would reach the header raw.
+bool has_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7F) return true;
+  return false;
+}
+
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -195,7 +203,7 @@ mailbox parse_mailbox(const std::string& text, std::string_view field) {
   }
   const auto at = box.address.find('@');
   if (box.address.empty() || at == std::string::npos || at == 0 || at + 1 == box.address.size() ||
-      box.address.find_first_of(" \t<>()[],;:\"\\") != std::string::npos)
+      box.address.find_first_of(" \t<>()[],;:\"\\") != std::string::npos || has_control(box.address))
     throw std::invalid_argument(std::string{field} + " has no valid address: " + text);
   if (!is_ascii(box.address))
     throw std::invalid_argument(std::string{field} + " address " + box.address +
@@ -321,8 +329,8 @@ std::uint64_t fnv1a(std::string_view s) {
 void check_message_id(const std::string& id) {
   const bool shaped = id.size() >= 5 && id.front() == '<' && id.back() == '>' && id.find('@') != std::string::npos &&
                       id.find('@') > 1 && id.find('@') + 2 < id.size();
-  if (!shaped || has_line_break(id) || !is_ascii(id) || id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos ||
-      id.find_first_of("<>", 1) != id.size() - 1)
+  if (!shaped || has_line_break(id) || has_control(id) || !is_ascii(id) ||
+      id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos || id.find_first_of("<>", 1) != id.size() - 1)
     throw std::invalid_argument("Message-ID is not of the form <left@right>: " + single_line(id));
 }
 

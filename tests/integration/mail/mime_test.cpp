@@ -105,6 +105,21 @@ TEST(mime, an_address_with_a_line_break_is_refused) {
   EXPECT_THROW(mail::to_mime(m, thursday), std::invalid_argument);
 }
 
+TEST(mime, a_control_character_in_an_address_or_the_message_id_is_refused) {
+  for (const std::string control :
+       {std::string(1, '\0'), std::string("\x01"), std::string("\x1b"), std::string("\x7f")}) {
+    auto to = confirmation();
+    to.to = {"Zoe <zoe" + control + "@example.com>"};
+    EXPECT_THROW(mail::to_mime(to, thursday), std::invalid_argument);
+    auto from = confirmation();
+    from.from = "orders" + control + "@cleveland-cartridge.example";
+    EXPECT_THROW(mail::to_mime(from, thursday), std::invalid_argument);
+    auto id = confirmation();
+    id.message_id = "<outbox-42" + control + ".ccc@cleveland-cartridge.example>";
+    EXPECT_THROW(mail::to_mime(id, thursday), std::invalid_argument);
+  }
+}
+
 TEST(mime, a_message_without_recipient_or_with_a_malformed_id_is_refused) {
   auto no_recipient = confirmation();
   no_recipient.to.clear();
