@@ -56,19 +56,20 @@ class stand_in_shop final : public app::shop_service {
   domain::shipping_policy shipping_policy() const override { return {}; }
   void place_order(app::checkout_request, app::callback<app::placed_order> done) override { done(none()); }
   void get_order(domain::order_id, app::callback<domain::order> done) override { done(none()); }
-  void execute(domain::order_id, domain::order_command, app::callback<domain::order> done) override {
-    done(none());
-  }
+  void execute(domain::order_id, domain::order_command, app::callback<domain::order> done) override { done(none()); }
   bool token_matches(const domain::order_id&, std::string_view token) const override { return token == "good"; }
   void count_event(std::string, app::callback<bool> done) override { done(true); }
   void list_orders(app::order_filter, app::callback<app::order_page> done) override { done(app::order_page{}); }
   void admin_order(domain::order_id, app::callback<app::admin_order_details> done) override { done(none()); }
-  void dead_mail(app::callback<std::vector<app::dead_message>> done) override { done(std::vector<app::dead_message>{}); }
+  void dead_mail(app::callback<std::vector<app::dead_message>> done) override {
+    done(std::vector<app::dead_message>{});
+  }
   void retry_mail(std::int64_t, app::callback<bool> done) override { done(false); }
   void payment_exceptions(std::string, app::callback<std::vector<app::payment_exception>> done) override {
     done(std::vector<app::payment_exception>{});
   }
-  void assign_exception(std::int64_t, domain::order_id, std::string, app::callback<app::payment_exception> done) override {
+  void assign_exception(std::int64_t, domain::order_id, std::string,
+                        app::callback<app::payment_exception> done) override {
     done(none());
   }
   void dismiss_exception(std::int64_t, std::string, std::string, app::callback<app::payment_exception> done) override {

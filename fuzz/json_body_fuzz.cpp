@@ -138,9 +138,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& in = input.value();
     if (price_checkout(f.products, f.methods, shipping_policy{}, in)) {
       // The customer row goes to PostgreSQL text columns, in the batch of the order.
-      for (const std::string* text : {&in.customer.name, &in.customer.email, &in.shipping.line1, &in.shipping.line2,
-                                      &in.shipping.city, &in.shipping.region, &in.shipping.postal_code,
-                                      &in.shipping.country})
+      for (const std::string* text :
+           {&in.customer.name, &in.customer.email, &in.shipping.line1, &in.shipping.line2, &in.shipping.city,
+            &in.shipping.region, &in.shipping.postal_code, &in.shipping.country})
         if (text->find('\0') != std::string::npos) std::abort();
     }
   }

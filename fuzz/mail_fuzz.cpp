@@ -42,8 +42,8 @@ void check_wire_form(const std::string& mime) {
   const auto end_of_headers = mime.find("\r\n\r\n");
   check(end_of_headers != std::string::npos);
   const std::string_view headers{mime.data(), end_of_headers + 2};
-  static constexpr std::string_view names[] = {"Date:", "From:", "To:", "Subject:", "Message-ID:",
-                                               "MIME-Version:", "Auto-Submitted:", "Content-Type:"};
+  static constexpr std::string_view names[] = {
+      "Date:", "From:", "To:", "Subject:", "Message-ID:", "MIME-Version:", "Auto-Submitted:", "Content-Type:"};
   int seen[std::size(names)] = {};
   std::size_t pos = 0;
   while (pos < headers.size()) {

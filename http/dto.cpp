@@ -286,8 +286,7 @@ domain::result<domain::order_id> exception_assignment(const json& body) {
 
 domain::result<std::string> exception_dismissal(const json& body) {
   const json reason = body.is_object() ? body.value("reason", json()) : json();
-  const bool blank =
-      !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
+  const bool blank = !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank || reason.get<std::string>().size() > domain::max_note_length || !storable(reason.get<std::string>()))
     return make_error(error_code::validation, "reason is required (at most 2000 characters, no NUL)", "reason");
   return reason.get<std::string>();

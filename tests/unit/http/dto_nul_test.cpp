@@ -23,11 +23,11 @@ void expect_refused(const domain::result<T>& r, const std::string& field) {
 }
 
 json checkout_body() {
-  return json{{"items", json::array({{{"sku", "HP-64XL-BLK"}, {"quantity", 2}}})},
-              {"customer", {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}},
-              {"shipping",
-               {{"line1", "12 Analytical St"}, {"city", "Cleveland"}, {"postal_code", "44101"}, {"country", "US"}}},
-              {"payment_method", "XMR"}};
+  return json{
+      {"items", json::array({{{"sku", "HP-64XL-BLK"}, {"quantity", 2}}})},
+      {"customer", {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}},
+      {"shipping", {{"line1", "12 Analytical St"}, {"city", "Cleveland"}, {"postal_code", "44101"}, {"country", "US"}}},
+      {"payment_method", "XMR"}};
 }
 
 TEST(dto_nul, the_checkout_without_a_nul_is_accepted) {
@@ -55,8 +55,8 @@ TEST(dto_nul, a_nul_in_a_customer_command_text_is_a_validation_error) {
 TEST(dto_nul, a_nul_in_an_admin_text_is_a_validation_error) {
   expect_refused(http::dto::admin_command(json{{"type", "add_note"}, {"text", nul_text}}), "text");
   expect_refused(http::dto::admin_command(json{{"type", "cancel"}, {"reason", nul_text}}), "reason");
-  expect_refused(http::dto::admin_command(
-                     json{{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", nul_text}, {"estimated_delivery", "x"}}),
+  expect_refused(http::dto::admin_command(json{
+                     {"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", nul_text}, {"estimated_delivery", "x"}}),
                  "tracking_number");
   expect_refused(http::dto::exception_dismissal(json{{"reason", nul_text}}), "reason");
 }
