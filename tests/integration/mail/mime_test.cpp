@@ -79,12 +79,12 @@ TEST(mime, every_line_ends_in_crlf_none_is_too_long_and_none_starts_with_a_dot_o
   EXPECT_EQ(part(decoded, "text/html"), m.html);
 }
 
-// A quoted name and a word without spaces cannot be folded: written as they are, a
+// A display name is never folded, nor is a subject word: written as they were, a
 // long one made a line longer than the 998 characters RFC 5322 allows.
 TEST(mime, a_long_name_or_a_long_word_in_the_subject_is_encoded_and_folded_and_reads_back_whole) {
   auto m = confirmation();
-  std::string name = "Cleveland, Cartridge ";
-  for (int i = 0; i < 40; ++i) name += "Co(" + std::to_string(i) + ")=====";
+  std::string name;
+  for (int i = 0; i < 30; ++i) name += "Cleveland Cartridge Company ";
   m.from = name + std::string(600, 'x') + " <orders@cleveland-cartridge.example>";
   m.subject = "Order " + std::string(1200, 'y');
 
@@ -133,7 +133,7 @@ TEST(mime, an_address_with_a_line_break_is_refused) {
 }
 
 TEST(mime, a_control_character_in_an_address_or_the_message_id_is_refused) {
-  for (const std::string control :
+  for (const std::string& control :
        {std::string(1, '\0'), std::string("\x01"), std::string("\x1b"), std::string("\x7f")}) {
     auto to = confirmation();
     to.to = {"Zoe <zoe" + control + "@example.com>"};
