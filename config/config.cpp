@@ -319,8 +319,10 @@ void reject_unknown_keys(const toml::table& root) {
         throw config_error(full, std::string(key.str()), "expected a coin code of 2..10 upper-case letters or digits");
       }
       for (const auto& [coin_key, coin_value] : *coin) {
+        // A lambda may not capture a structured binding before C++20 (clang refuses).
+        const std::string_view name = coin_key.str();
         const bool known = std::any_of(coin_schema().begin(), coin_schema().end(),
-                                       [&](const coin_field& f) { return f.f.name == coin_key.str(); });
+                                       [&](const coin_field& f) { return f.f.name == name; });
         if (!known) unknown_key(full + "." + std::string(coin_key.str()), coin_value, "unknown key");
       }
     }

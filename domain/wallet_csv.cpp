@@ -1,6 +1,7 @@
 #include "domain/wallet_csv.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 #include <variant>
@@ -137,6 +138,45 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
+// What PostgreSQL can store as text: UTF-8 (no overlong forms, no surrogates)
+// without NUL. The rows of an import travel to the database together, so one
+// row that is not would fail every row sent with it, on every retry.
+bool is_storable_text(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    if (lead == 0) return false;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t more = 0;
+    std::uint32_t code = 0;
+    if ((lead & 0xE0) == 0xC0) {
+      more = 1;
+      code = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      more = 2;
+      code = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      more = 3;
+      code = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= more) return false;
+    for (std::size_t k = 1; k <= more; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr std::uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (code < least[more] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += more + 1;
+  }
+  return true;
+}
+
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -193,6 +233,7 @@ std::variant<wallet_row, std::string> read_row(const record_reader::record& r, c
   if (txid.empty()) return std::string{"txid is empty"};
   if (txid.size() > max_wallet_txid_length)
     return "txid is longer than " + std::to_string(max_wallet_txid_length) + " characters";
+  if (!is_storable_text(txid)) return std::string{"txid is not UTF-8 text (or holds a NUL character)"};
   row.txid = std::string{txid};
 
   const std::string_view coin = trim(fields[1]);
@@ -210,6 +251,7 @@ std::variant<wallet_row, std::string> read_row(const record_reader::record& r, c
   if (!received_at) return "received_at " + shown(time) + " is not an RFC 3339 time like 2026-11-26T11:16:46Z";
   row.received_at = *received_at;
 
+  if (!is_storable_text(fields[4])) return std::string{"memo is not UTF-8 text (or holds a NUL character)"};
   row.memo = fields[4];
   return row;
 }

@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/problem.hpp"
+#include "http/request_head.hpp"
 
 namespace http {
 
@@ -60,16 +61,8 @@ std::string_view http_date() {
 }
 
 // Beast 1.74 speaks boost::string_view.
-std::string_view std_view(beast::string_view text) {
-  return {text.data(), text.size()};
-}
 beast::string_view beast_view(std::string_view text) {
   return {text.data(), text.size()};
-}
-
-void lower_into(std::string& out, std::string_view text) {
-  out.reserve(out.size() + text.size());
-  for (char c : text) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
 }
 
 }  // namespace
@@ -197,7 +190,7 @@ class http_session : public session_base, public std::enable_shared_from_this<ht
     head_ = header.method() == bh::verb::head;
     keep_alive_ = header.keep_alive();
     version_ = header.version();
-    head_request_ = request_head(header);
+    head_request_ = request_head(header, remote_address_, ctx_->options.trusted_proxies);
     if (!head_request_) return refuse_early(problem(problem_type::bad_request, "malformed request target"));
     // Beast frames a body only by Content-Length or a final "chunked"; any other
     // Transfer-Encoding it reads as no body, and the body's bytes would become the
@@ -255,29 +248,6 @@ class http_session : public session_base, public std::enable_shared_from_this<ht
     if (parser_->is_done()) return send(std::move(res), false, false);
     keep_alive_ = false;
     send(std::move(res), true, true);
-  }
-
-  // The request as the handler will see it, without its body yet. nullopt
-  // when the target cannot be parsed.
-  std::optional<request> request_head(const bh::request_header<>& header) const {
-    auto target = parse_target(std_view(header.target()));
-    if (!target) return std::nullopt;
-    request r;
-    r.method = std::string(std_view(header.method_string()));
-    r.target = std::string(std_view(header.target()));
-    r.path = std::move(target->path);
-    r.query = std::move(target->query);
-    for (const auto& field : header) {
-      std::string name;
-      lower_into(name, std_view(field.name_string()));
-      auto [it, inserted] = r.headers.try_emplace(std::move(name), field.value());
-      if (!inserted) {
-        it->second += ", ";
-        it->second.append(field.value().data(), field.value().size());
-      }
-    }
-    r.remote_address = client_address(header);
-    return r;
   }
 
   void on_continue_sent(beast::error_code ec, std::size_t) {
@@ -346,32 +316,6 @@ class http_session : public session_base, public std::enable_shared_from_this<ht
       spdlog::error("http handler failed on {}: unknown exception", current_);
       if (claim(seq)) on_response(problem(problem_type::internal, "the server failed to answer"));
     }
-  }
-
-  std::string client_address(const bh::request_header<>& req) const {
-    const auto& proxies = ctx_->options.trusted_proxies;
-    if (!domain::in_any(proxies, remote_address_)) return remote_address_;
-    std::string forwarded;
-    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
-      if (!forwarded.empty()) forwarded += ',';
-      forwarded.append(it->value().data(), it->value().size());
-    }
-    // Each proxy appends the peer it saw: from the right, the first entry that
-    // is not one of ours is the client; what lies left of it is the client's
-    // own claim.
-    std::string_view rest = forwarded;
-    std::string_view leftmost;
-    while (!rest.empty()) {
-      const auto comma = rest.rfind(',');
-      auto entry = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-      while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
-      while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
-      if (entry.empty()) continue;
-      if (!domain::in_any(proxies, entry)) return std::string(entry);
-      leftmost = entry;
-    }
-    return leftmost.empty() ? remote_address_ : std::string(leftmost);
   }
 
   void on_read_error(beast::error_code ec) {

@@ -14,6 +14,10 @@ constexpr std::size_t qp_line_limit = 76;
 constexpr std::size_t header_line_limit = 78;
 // RFC 2047: a header line holding an encoded-word is at most 76 characters.
 constexpr std::size_t encoded_word_line_limit = 76;
+// RFC 5321 4.5.3.1.3: a path holds at most 256 octets, an address 254 of them.
+constexpr std::size_t address_limit = 254;
+// RFC 5322 2.1.1: no line may be longer than 998 characters; "Message-ID: " takes 12.
+constexpr std::size_t message_id_limit = 998 - 12;
 
 bool is_ascii(std::string_view s) {
   for (unsigned char c : s)
@@ -23,6 +27,14 @@ bool is_ascii(std::string_view s) {
 
 bool has_line_break(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// Control characters have no place in an address or a Message-ID (RFC 5322
+// atext), and written as they are they would reach the header raw.
+bool has_control(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7F) return true;
+  return false;
 }
 
 std::string trim(std::string_view s) {
@@ -127,11 +139,25 @@ bool needs_encoding(std::string_view s) {
   return false;
 }
 
+// Whether some run of `text` without a space would not fit on a header line after
+// `used` characters: folding happens only at spaces, so such a run needs encoded-words.
+bool has_unfoldable_word(std::string_view text, std::size_t used) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (used + end - start > header_line_limit) return true;
+    used = 1;  // after a fold, the line starts with one space
+    start = end + 1;
+  }
+  return false;
+}
+
 // "Name: value" folded at spaces so that lines stay near 78 characters.
 std::string unstructured_header(std::string_view name, std::string_view value) {
   std::string out{name};
   out += ": ";
-  if (needs_encoding(value)) {
+  if (needs_encoding(value) || has_unfoldable_word(value, out.size())) {
     out += encoded_words(value, out.size());
     out += crlf;
     return out;
@@ -195,7 +221,8 @@ mailbox parse_mailbox(const std::string& text, std::string_view field) {
   }
   const auto at = box.address.find('@');
   if (box.address.empty() || at == std::string::npos || at == 0 || at + 1 == box.address.size() ||
-      box.address.find_first_of(" \t<>()[],;:\"\\") != std::string::npos)
+      box.address.find_first_of(" \t<>()[],;:\"\\") != std::string::npos || has_control(box.address) ||
+      box.address.size() > address_limit)
     throw std::invalid_argument(std::string{field} + " has no valid address: " + text);
   if (!is_ascii(box.address))
     throw std::invalid_argument(std::string{field} + " address " + box.address +
@@ -207,7 +234,9 @@ mailbox parse_mailbox(const std::string& text, std::string_view field) {
 std::string format_mailbox(const mailbox& box, std::size_t used) {
   if (box.display_name.empty()) return box.address;
   std::string name;
-  if (needs_encoding(box.display_name)) {
+  // A name that does not fit on a line as it is (a quoted name is never folded) is
+  // written as encoded-words, which are.
+  if (needs_encoding(box.display_name) || box.display_name.size() + 3 > header_line_limit) {
     // Some parsers (Python's email package among them) put a space between adjacent
     // encoded-words in a name, against RFC 2047 6.2; a name that fits one word gets
     // one, on a line of its own if need be.
@@ -319,10 +348,10 @@ std::uint64_t fnv1a(std::string_view s) {
 }
 
 void check_message_id(const std::string& id) {
-  const bool shaped = id.size() >= 5 && id.front() == '<' && id.back() == '>' && id.find('@') != std::string::npos &&
-                      id.find('@') > 1 && id.find('@') + 2 < id.size();
-  if (!shaped || has_line_break(id) || !is_ascii(id) || id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos ||
-      id.find_first_of("<>", 1) != id.size() - 1)
+  const bool shaped = id.size() >= 5 && id.size() <= message_id_limit && id.front() == '<' && id.back() == '>' &&
+                      id.find('@') != std::string::npos && id.find('@') > 1 && id.find('@') + 2 < id.size();
+  if (!shaped || has_line_break(id) || has_control(id) || !is_ascii(id) ||
+      id.find_first_of(" \t\"\\()[],;:", 1) != std::string::npos || id.find_first_of("<>", 1) != id.size() - 1)
     throw std::invalid_argument("Message-ID is not of the form <left@right>: " + single_line(id));
 }
 

@@ -28,8 +28,8 @@ struct message {
 /// `date`), From, To, Subject (RFC 2047 encoded-words when not plain ASCII), Message-ID,
 /// MIME-Version, Auto-Submitted. The same message and date give the same bytes.
 /// Throws std::invalid_argument when the message cannot be sent as given: no sender or
-/// recipient, an address with a line break or non-ASCII characters, a Message-ID not of
-/// the form "<left@right>".
+/// recipient, an address with a line break, a control character or non-ASCII characters,
+/// a Message-ID not of the form "<left@right>" (or with a control character).
 std::string to_mime(const message& m, domain::timestamp date);
 
 /// "Name <a@example.com>" -> "a@example.com"; a bare address is returned trimmed.

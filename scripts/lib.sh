@@ -56,14 +56,17 @@ ensure_npm() {
 
 # build_engine [build_type] [target...]
 # Configures $CCC_BUILD_DIR (default build/) with Ninja and ccache and builds the
-# targets (default: all). Quiet unless something fails.
+# targets (default: all). Quiet unless something fails. $CCC_CMAKE_ARGS (words)
+# goes to cmake as well, e.g. "-DCCC_SANITIZE=ON" for an instrumented build.
 build_engine() {
   local build_type="${1:-Release}"
   if [ "$#" -gt 0 ]; then
     shift
   fi
   local build_dir="${CCC_BUILD_DIR:-$CCC_ROOT/build}"
-  local launcher=()
+  local launcher=() extra=()
+  # shellcheck disable=SC2206  # words on purpose
+  extra=(${CCC_CMAKE_ARGS:-})
   if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
@@ -73,7 +76,7 @@ build_engine() {
   local log
   log="$(mktemp)"
   if ! cmake -S "$CCC_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
-      "${launcher[@]}" >"$log" 2>&1; then
+      "${launcher[@]}" "${extra[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     return 1

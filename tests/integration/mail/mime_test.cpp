@@ -79,6 +79,33 @@ TEST(mime, every_line_ends_in_crlf_none_is_too_long_and_none_starts_with_a_dot_o
   EXPECT_EQ(part(decoded, "text/html"), m.html);
 }
 
+// A display name is never folded, nor is a subject word: written as they were, a
+// long one made a line longer than the 998 characters RFC 5322 allows.
+TEST(mime, a_long_name_or_a_long_word_in_the_subject_is_encoded_and_folded_and_reads_back_whole) {
+  auto m = confirmation();
+  std::string name;
+  for (int i = 0; i < 30; ++i) name += "Cleveland Cartridge Company ";
+  m.from = name + std::string(600, 'x') + " <orders@cleveland-cartridge.example>";
+  m.subject = "Order " + std::string(1200, 'y');
+
+  const auto decoded = decode_mime(mail::to_mime(m, thursday));
+
+  EXPECT_LE(decoded["longest_line"].get<int>(), 78);
+  EXPECT_EQ(decoded["defects"], nlohmann::json::array());
+  EXPECT_EQ(decoded["from_name"], name + std::string(600, 'x'));
+  EXPECT_EQ(decoded["from_address"], "orders@cleveland-cartridge.example");
+  EXPECT_EQ(decoded["subject"], m.subject);
+}
+
+TEST(mime, an_address_over_254_characters_or_a_message_id_over_986_is_refused) {
+  auto long_address = confirmation();
+  long_address.to = {"Zoe <" + std::string(250, 'z') + "@example.com>"};
+  EXPECT_THROW(mail::to_mime(long_address, thursday), std::invalid_argument);
+  auto long_id = confirmation();
+  long_id.message_id = "<" + std::string(980, 'o') + "@cleveland-cartridge.example>";
+  EXPECT_THROW(mail::to_mime(long_id, thursday), std::invalid_argument);
+}
+
 TEST(mime, a_long_non_ascii_subject_is_split_into_encoded_words_and_reads_back_whole) {
   auto m = confirmation();
   m.subject =
@@ -103,6 +130,21 @@ TEST(mime, an_address_with_a_line_break_is_refused) {
   auto m = confirmation();
   m.to = {"zoe@example.com\r\nBcc: everyone@example.com"};
   EXPECT_THROW(mail::to_mime(m, thursday), std::invalid_argument);
+}
+
+TEST(mime, a_control_character_in_an_address_or_the_message_id_is_refused) {
+  for (const std::string& control :
+       {std::string(1, '\0'), std::string("\x01"), std::string("\x1b"), std::string("\x7f")}) {
+    auto to = confirmation();
+    to.to = {"Zoe <zoe" + control + "@example.com>"};
+    EXPECT_THROW(mail::to_mime(to, thursday), std::invalid_argument);
+    auto from = confirmation();
+    from.from = "orders" + control + "@cleveland-cartridge.example";
+    EXPECT_THROW(mail::to_mime(from, thursday), std::invalid_argument);
+    auto id = confirmation();
+    id.message_id = "<outbox-42" + control + ".ccc@cleveland-cartridge.example>";
+    EXPECT_THROW(mail::to_mime(id, thursday), std::invalid_argument);
+  }
 }
 
 TEST(mime, a_message_without_recipient_or_with_a_malformed_id_is_refused) {

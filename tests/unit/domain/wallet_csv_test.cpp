@@ -251,6 +251,28 @@ TEST(wallet_csv, bad_rows_never_stop_the_good_ones) {
   EXPECT_EQ(csv.rejected[3].line, 8);
 }
 
+// The rows go to PostgreSQL together: text it cannot store would fail them all.
+TEST(wallet_csv, a_txid_or_memo_that_is_not_utf8_or_holds_a_nul_is_rejected_and_the_other_rows_are_kept) {
+  const auto csv = parse_ok(header +
+                            "good1,XMR,0.5,2026-11-26T11:16:46Z,Gr\xc3\xbc\xc3\x9f" "e\n"  // 2: UTF-8 is fine
+                            "bad\xff,XMR,0.5,2026-11-26T11:16:46Z,\n"                     // 3: not UTF-8
+                            "bad2,XMR,0.5,2026-11-26T11:16:46Z,caf\xe9\n"                 // 4: Latin-1 memo
+                            "bad3,XMR,0.5,2026-11-26T11:16:46Z,\xc0\xaf\n"               // 5: overlong '/'
+                            "bad4,XMR,0.5,2026-11-26T11:16:46Z,\xed\xa0\x80\n"          // 6: a surrogate
+                            "good2,XMR,0.5,2026-11-26T11:16:46Z,\n"                      // 7
+                            + std::string("bad5,XMR,0.5,2026-11-26T11:16:46Z,a\0b\n", 38)  // 8: NUL in the memo
+                            + std::string("bad6\0,XMR,0.5,2026-11-26T11:16:46Z,\n", 36));  // 9: NUL in the txid
+  ASSERT_EQ(csv.rows.size(), 2u) << rejections(csv);
+  EXPECT_EQ(csv.rows[0].memo, "Gr\xc3\xbc\xc3\x9f" "e");
+  EXPECT_EQ(csv.rows[1].txid, "good2");
+  ASSERT_EQ(csv.rejected.size(), 6u) << rejections(csv);
+  const int lines[] = {3, 4, 5, 6, 8, 9};
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(csv.rejected[i].line, lines[i]);
+    EXPECT_NE(csv.rejected[i].reason.find("not UTF-8 text"), std::string::npos) << csv.rejected[i].reason;
+  }
+}
+
 TEST(wallet_csv, the_coin_is_matched_in_any_case_and_spaces_around_values_are_ignored) {
   const auto csv = parse_ok(header + " t1 , xmr , 0.5 , 2026-11-26T11:16:46Z ,  memo kept as written \n");
   ASSERT_EQ(csv.rows.size(), 1u) << rejections(csv);
