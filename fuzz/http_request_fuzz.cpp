@@ -1,7 +1,7 @@
 // The HTTP request path as a connection drives it, on raw bytes: Beast's
 // request parser with the server's limits, the request head (target, query,
 // headers, X-Forwarded-For), the header screen (back-office networks, admin
-// token, route limits), then the API: router, DTOs, static pages. Up to three
+// credentials, route limits), then the API: router, DTOs, static pages. Up to three
 // pipelined requests per input, as a keep-alive connection reads them.
 //
 // The engine behind the API is a stand-in that answers every call with "not
@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/admin_access.hpp"
 #include "app/shop_service.hpp"
 #include "domain/ip_network.hpp"
 #include "http/api.hpp"
@@ -88,6 +89,27 @@ class stand_in_shop final : public app::shop_service {
   std::vector<domain::payment_method> methods_;
 };
 
+/// Knows no admin but the operator's token: sessions and API keys are never found.
+class stand_in_access final : public app::admin_access {
+ public:
+  void sign_in(app::sign_in_attempt, app::callback<app::admin_session> done) override {
+    done(domain::make_error(domain::error_code::invalid_credentials, "no"));
+  }
+  void authenticate(app::admin_credential, app::callback<std::optional<app::admin_identity>> done) override {
+    done(std::optional<app::admin_identity>{});
+  }
+  void sign_out(std::string, app::callback<bool> done) override { done(false); }
+  void issue_api_key(std::string, std::string, app::callback<app::issued_api_key> done) override {
+    done(app::issued_api_key{});
+  }
+  void api_keys(app::callback<std::vector<app::api_key>> done) override { done(std::vector<app::api_key>{}); }
+  void revoke_api_key(std::string, app::callback<bool> done) override { done(false); }
+  void record(app::audit_entry) override {}
+  void audit_log(app::audit_query, app::callback<std::vector<app::audit_entry>> done) override {
+    done(std::vector<app::audit_entry>{});
+  }
+};
+
 struct fixture {
   fixture() {
     // Audit lines and handler failures would be printed per execution.
@@ -96,12 +118,13 @@ struct fixture {
     options.admin_token = admin_token;
     options.web_root = CCC_FUZZ_WEB_ROOT;
     // Rate limits off: a limit reached after a few executions would hide the routes behind it.
-    options.limits = {{0, 0}, {0, 0}, {0, 0}};
+    options.limits = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
     options.admin_allow_from = {network("10.0.0.0/8"), network("2001:db8::/32")};
-    handlers = http::make_api(shop, std::move(options));
+    handlers = http::make_api(shop, access, std::move(options));
   }
 
   stand_in_shop shop;
+  stand_in_access access;
   http::api_handlers handlers;
   const std::vector<domain::ip_network> trusted_proxies{network("10.0.0.0/24")};
 };
@@ -141,10 +164,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto head = http::request_head(parser.get(), peer, f.trusted_proxies);
     if (!head) return 0;  // 400, connection closed
-    if (auto refusal = f.handlers.on_headers(*head)) {
+    std::optional<http::screen_verdict> verdict;
+    f.handlers.on_headers(*head, [&verdict](http::screen_verdict v) { verdict = std::move(v); });
+    if (!verdict) __builtin_trap();  // the stand-ins answer at once: a screen that never decides is a finding
+    if (verdict->refusal) {
       if (!parser.is_done()) return 0;  // the body is not read: connection closed
       continue;
     }
+    head->who = std::move(verdict->who);
     parser.eager(true);
     if (!feed(parser, rest, true)) return 0;
 

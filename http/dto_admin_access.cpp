@@ -13,7 +13,8 @@ using domain::error_code;
 using domain::make_error;
 using nlohmann::json;
 
-/// A string member of at most `max` bytes, or the validation error naming it.
+/// A string member of at most `max` bytes without control characters (what a
+/// person types; PostgreSQL cannot even store a NUL), or the validation error naming it.
 domain::result<std::string> text_member(const json& body, const char* name, std::size_t max) {
   const json value = body.is_object() ? body.value(name, json()) : json();
   if (!value.is_string() || value.get<std::string>().empty())
@@ -22,6 +23,9 @@ domain::result<std::string> text_member(const json& body, const char* name, std:
   if (text.size() > max)
     return make_error(error_code::validation, std::string{name} + " is longer than " + std::to_string(max) + " bytes",
                       name);
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7f)
+      return make_error(error_code::validation, std::string{name} + " must not hold control characters", name);
   return text;
 }
 
@@ -50,12 +54,7 @@ domain::result<app::sign_in_attempt> sign_in(const json& body) {
 }
 
 domain::result<std::string> api_key_name(const json& body) {
-  auto name = text_member(body, "name", 80);
-  if (!name) return name.error();
-  for (unsigned char c : name.value())
-    if (c < 0x20 || c == 0x7f)
-      return make_error(error_code::validation, "name must not hold control characters", "name");
-  return name;
+  return text_member(body, "name", 80);
 }
 
 domain::result<app::audit_query> audit_query(const query_params& query) {
