@@ -59,8 +59,12 @@ void add_sign_in_route(router& routes, const api_context& api) {
 
 void add_session_routes(router& routes, const api_context& api) {
   add_admin_route(routes, api, "GET", "/admin/api/session", {}, [&api](admin_call& call) {
-    if (call.req.who.credential != "session")
-      return call.respond(json_response(200, views::admin_session({call.req.who.name, call.req.who.credential})));
+    if (call.req.who.credential != "session") {
+      app::admin_identity who;
+      who.name = call.req.who.name;
+      who.credential = call.req.who.credential;
+      return call.respond(json_response(200, views::admin_session(who)));
+    }
     // The cookie again, for the session's CSRF token and end: the screen
     // passes on who, not the session's secrets.
     api.access.authenticate({app::admin_credential::kind::session, cookie_value(call.req, session_cookie)},
