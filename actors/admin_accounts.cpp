@@ -82,7 +82,11 @@ std::optional<enrolment> admin_accounts::reset_second_factor(const std::string& 
 bool admin_accounts::second_factor_accepts(const persistence::admin_user_row& user, const std::string& code,
                                            domain::timestamp now) {
   const auto now_unix = duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  if (auto step = identity::totp_step_of(user.totp_secret, code, now_unix)) return store_.take_totp_step(user.id, *step);
+  // Apps show "123 456": the space is not part of the code.
+  std::string digits = code;
+  digits.erase(std::remove(digits.begin(), digits.end(), ' '), digits.end());
+  if (auto step = identity::totp_step_of(user.totp_secret, digits, now_unix))
+    return store_.take_totp_step(user.id, *step);
   const std::string recovery = identity::normalise_recovery_code(code);
   return recovery.size() == 11 && store_.take_recovery_code(user.id, identity::digest(recovery));
 }
