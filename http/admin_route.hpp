@@ -54,7 +54,7 @@ inline std::optional<std::int64_t> row_id(std::string_view text) {
   return id;
 }
 
-/// Registers an admin route: the prologue (token, id, body) runs before `handle`.
+/// Registers an admin route: the prologue (caller, audit row, id, body) runs before `handle`.
 template <class Handle>
 void add_admin_route(router& routes, const api_context& api, const char* method, const char* pattern,
                      admin_route_spec spec, Handle handle) {
