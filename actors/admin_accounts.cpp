@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "domain/checkout.hpp"
 #include "identity/password.hpp"
 #include "identity/tokens.hpp"
 #include "identity/totp.hpp"
@@ -35,16 +36,9 @@ std::string admin_email(std::string_view typed) {
   while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.remove_prefix(1);
   while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.remove_suffix(1);
   std::string email;
-  for (char c : typed) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return "";
-    email += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  const auto at = email.find('@');
-  if (email.size() > 254 || at == std::string::npos || at == 0 || at + 1 == email.size() ||
-      email.find('@', at + 1) != std::string::npos)
-    return "";
-  return email;
+  for (char c : typed) email += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  // The shop's own rule for an address it writes to, the customers' too.
+  return domain::is_plausible_email(email) ? email : "";
 }
 
 admin_accounts::admin_accounts(persistence::admin_store& store, admin_policy policy)

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/text.hpp"
+
 namespace domain {
 namespace {
 
@@ -32,10 +34,7 @@ std::optional<domain_error> no_web_address(const std::string& value, const char*
 // A name or an address line is one line: it is written into mail headers (To,
 // Subject) and onto labels, where a line break would start something else.
 std::optional<domain_error> one_line(const std::string& value, const char* field, const char* label) {
-  const bool control = std::any_of(value.begin(), value.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7f;
-  });
-  if (control)
+  if (has_control_character(value, line_breaks::refused))
     return make_error(error_code::validation, std::string{label} + " must be one line without control characters",
                       field);
   return std::nullopt;
@@ -186,7 +185,7 @@ bool is_plausible_email(std::string_view email) {
   const auto dot = domain_part.find('.');
   if (dot == 0 || dot == std::string_view::npos || domain_part.back() == '.') return false;
   for (char c : email)
-    if (static_cast<unsigned char>(c) <= ' ' || c == ',' || c == '<' || c == '>') return false;
+    if (static_cast<unsigned char>(c) <= ' ' || c == '\x7f' || c == ',' || c == '<' || c == '>') return false;
   return true;
 }
 

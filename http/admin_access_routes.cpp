@@ -17,6 +17,14 @@ std::string session_cookie_header(const std::string& token) {
   return std::string{session_cookie} + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
 }
 
+/// 204: done, nothing to show (no body, so no Content-Type).
+response no_content() {
+  response res;
+  res.status = 204;
+  res.content_type.clear();
+  return res;
+}
+
 std::string expired_cookie_header() {
   return std::string{session_cookie} + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
 }
@@ -82,9 +90,7 @@ void add_session_routes(router& routes, const api_context& api) {
     call.audit("signs out of session {}", call.req.who.session_id);
     api.access.sign_out(call.req.who.session_id, [respond = call.respond](domain::result<bool> done) {
       if (!done) return respond(error_response(done.error()));
-      response res;
-      res.status = 204;
-      res.content_type.clear();
+      auto res = no_content();
       res.headers.emplace_back("Set-Cookie", expired_cookie_header());
       respond(std::move(res));
     });
@@ -119,10 +125,7 @@ void add_key_routes(router& routes, const api_context& api) {
                     api.access.revoke_api_key(call.key_id, [respond = call.respond](domain::result<bool> revoked) {
                       if (!revoked) return respond(error_response(revoked.error()));
                       if (!*revoked) return respond(problem(problem_type::not_found, "no live API key with this id"));
-                      response res;
-                      res.status = 204;
-                      res.content_type.clear();
-                      respond(std::move(res));
+                      respond(no_content());
                     });
                   });
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/access.hpp"
+#include "domain/text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,14 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-// PostgreSQL's text and jsonb cannot hold a NUL, and no other control character
-// belongs in anything a person typed; tab and line breaks are text.
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
-  });
-}
+using domain::has_control_character;
+using domain::line_breaks;
 
 // RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. A JSON body
 // is checked by its parser; a query string arrives as whatever bytes were escaped.
@@ -79,7 +74,7 @@ class reader {
       fail(key, "must be a string");
       return {};
     }
-    if (has_control_character(v->get_ref<const std::string&>())) {
+    if (has_control_character(v->get_ref<const std::string&>(), line_breaks::allowed)) {
       fail(key, "must not contain control characters");
       return {};
     }
@@ -285,6 +280,18 @@ std::optional<std::string> param(const query_params& query, const char* key) {
   return it->second;
 }
 
+/// A whole number query parameter within [1, max]; absent or empty: `fallback`.
+domain::result<std::int64_t> integer_param(const query_params& query, const char* key, std::int64_t fallback,
+                                           std::int64_t max) {
+  auto text = param(query, key);
+  if (!text) return fallback;
+  char* end = nullptr;
+  const long long n = std::strtoll(text->c_str(), &end, 10);
+  if (*end != '\0' || n < 1 || n > max)
+    return make_error(error_code::validation, std::string{key} + " must be 1.." + std::to_string(max), key);
+  return static_cast<std::int64_t>(n);
+}
+
 }  // namespace
 
 domain::result<app::order_filter> order_filter(const query_params& query) {
@@ -296,16 +303,12 @@ domain::result<app::order_filter> order_filter(const query_params& query) {
                         "status must be one of pending, paid, processing, shipped, delivered, cancelled", "status");
   }
   filter.query = param(query, "q");
-  if (filter.query && (!is_utf8(*filter.query) || has_control_character(*filter.query)))
+  if (filter.query && (!is_utf8(*filter.query) || has_control_character(*filter.query, line_breaks::allowed)))
     return make_error(error_code::validation, "q must be text: UTF-8 without control characters", "q");
   filter.cursor = param(query, "cursor");
-  if (auto limit = param(query, "limit")) {
-    char* end = nullptr;
-    const long n = std::strtol(limit->c_str(), &end, 10);
-    if (*end != '\0' || n < 1 || n > app::max_page_size)
-      return make_error(error_code::validation, "limit must be 1.." + std::to_string(app::max_page_size), "limit");
-    filter.limit = static_cast<int>(n);
-  }
+  auto limit = integer_param(query, "limit", filter.limit, app::max_page_size);
+  if (!limit) return limit.error();
+  filter.limit = static_cast<int>(limit.value());
   return filter;
 }
 
@@ -329,7 +332,7 @@ domain::result<std::string> exception_dismissal(const json& body) {
       !reason.is_string() || reason.get<std::string>().find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank || reason.get<std::string>().size() > domain::max_note_length)
     return make_error(error_code::validation, "reason is required (at most 2000 characters)", "reason");
-  if (has_control_character(reason.get<std::string>()))
+  if (has_control_character(reason.get<std::string>(), line_breaks::allowed))
     return make_error(error_code::validation, "reason must not contain control characters", "reason");
   return reason.get<std::string>();
 }
@@ -356,6 +359,59 @@ domain::result<day_range> kpi_range(const query_params& query, domain::timestamp
   if (range.to - range.from > hours{24 * 366})
     return make_error(error_code::validation, "the range is at most 366 days", "from");
   return range;
+}
+
+// ---- the back office's door ----
+
+namespace {
+
+/// A string member of at most `max` bytes without control characters (what a
+/// person types; PostgreSQL cannot even store a NUL), or the validation error naming it.
+domain::result<std::string> text_member(const json& body, const char* name, std::size_t max) {
+  const json value = body.is_object() ? body.value(name, json()) : json();
+  if (!value.is_string() || value.get<std::string>().empty())
+    return make_error(error_code::validation, std::string{name} + " is required", name);
+  std::string text = value.get<std::string>();
+  if (text.size() > max)
+    return make_error(error_code::validation, std::string{name} + " is longer than " + std::to_string(max) + " bytes",
+                      name);
+  if (has_control_character(text, line_breaks::refused))
+    return make_error(error_code::validation, std::string{name} + " must not hold control characters", name);
+  return text;
+}
+
+}  // namespace
+
+domain::result<app::sign_in_attempt> sign_in(const json& body) {
+  auto email = text_member(body, "email", 254);
+  if (!email) return email.error();
+  auto password = text_member(body, "password", 1024);
+  if (!password) return password.error();
+  auto code = text_member(body, "code", 32);
+  if (!code) return code.error();
+  return app::sign_in_attempt{std::move(email.value()), std::move(password.value()), std::move(code.value()), ""};
+}
+
+domain::result<std::string> api_key_name(const json& body) {
+  return text_member(body, "name", 80);
+}
+
+domain::result<app::audit_query> audit_query(const query_params& query) {
+  app::audit_query q;
+  auto limit = integer_param(query, "limit", 100, 500);
+  if (!limit) return limit.error();
+  q.limit = static_cast<int>(limit.value());
+  auto before = integer_param(query, "before", 0, INT64_MAX);
+  if (!before) return before.error();
+  q.before = before.value();
+  for (auto [name, field] : {std::pair{"actor", &q.actor}, std::pair{"action", &q.action}}) {
+    auto it = query.find(name);
+    if (it == query.end()) continue;
+    if (it->second.size() > 254)
+      return make_error(error_code::validation, std::string{name} + " is longer than 254 bytes", name);
+    *field = it->second;
+  }
+  return q;
 }
 
 }  // namespace http::dto

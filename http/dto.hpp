@@ -57,7 +57,7 @@ struct day_range {
 };
 domain::result<day_range> kpi_range(const query_params& query, domain::timestamp today);
 
-// ---- the back office's door (dto_admin_access.cpp) ----
+// ---- the back office's door ----
 
 /// `POST /admin/api/session`: {"email", "password", "code"}, each a string.
 domain::result<app::sign_in_attempt> sign_in(const nlohmann::json& body);

@@ -174,6 +174,8 @@ const bad_input bad_inputs[] = {
      error_code::validation, "customer.email"},
     {"email with a header injection", [](checkout_input& in) { in.customer.email = "ada@example.com\r\nBcc:eve"; },
      error_code::validation, "customer.email"},
+    {"email with a DEL", [](checkout_input& in) { in.customer.email = "ada\x7f@example.com"; }, error_code::validation,
+     "customer.email"},
     {"email ending in a dot", [](checkout_input& in) { in.customer.email = "ada@example."; }, error_code::validation,
      "customer.email"},
     {"missing line1", [](checkout_input& in) { in.shipping.line1 = ""; }, error_code::validation, "shipping.line1"},
