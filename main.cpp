@@ -22,6 +22,7 @@
 #include "config/config.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "sealing/key_file.hpp"
 
 namespace {
 
@@ -107,6 +108,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<assembly::running_engine> engine;
   try {
     engine = std::make_unique<assembly::running_engine>(config);
+  } catch (const sealing::key_file_error& e) {
+    // No master key, or not this shop's: nothing personal can be read or
+    // sealed, so the engine does not serve at all.
+    std::cerr << "config: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "start-up failed: " << e.what() << "\n";
     return 3;

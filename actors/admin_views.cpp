@@ -33,6 +33,11 @@ app::order_page page_view(const persistence::order_page& page) {
 app::customer_record customer_view(const persistence::customer_row& row) {
   app::customer_record out;
   out.ref = row.ref;
+  if (row.erased) {
+    out.erased = true;
+    if (row.erased_at_ms > 0) out.erased_at = at(row.erased_at_ms);
+    return out;
+  }
   out.details = domain::customer_details{row.name, row.email};
   const auto shipping = nlohmann::json::parse(row.shipping_json, nullptr, false);
   if (shipping.is_object()) {
@@ -40,6 +45,12 @@ app::customer_record customer_view(const persistence::customer_row& row) {
     out.shipping = domain::shipping_address{text("line1"),  text("line2"),       text("city"),
                                             text("region"), text("postal_code"), text("country")};
   }
+  return out;
+}
+
+app::erasure_request erasure_request_view(const persistence::erasure_request_row& row) {
+  app::erasure_request out{row.order_id, row.number, row.customer_ref, at(row.requested_at_ms), std::nullopt};
+  if (row.erased_at_ms > 0) out.erased_at = at(row.erased_at_ms);
   return out;
 }
 

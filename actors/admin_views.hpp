@@ -14,6 +14,7 @@ namespace actors {
 persistence::order_filter row_filter(const app::order_filter& filter);
 app::order_page page_view(const persistence::order_page& page);
 app::customer_record customer_view(const persistence::customer_row& row);
+app::erasure_request erasure_request_view(const persistence::erasure_request_row& row);
 app::event_record event_view(const persistence::stored_event& event);
 app::dead_message dead_message_view(const persistence::outbox_entry& entry);
 app::payment_exception exception_view(const persistence::exception_row& row);

@@ -108,6 +108,34 @@ void engine::admin_order(domain::order_id id, app::callback<app::admin_order_det
       [result, done] { done(std::move(*result)); });
 }
 
+void engine::erase_customer(std::string ref, app::callback<app::erasure_receipt> done) {
+  using receipt = app::erasure_receipt;
+  if (!domain::is_uuid(ref)) return done(domain::make_error(domain::error_code::not_found, "no such customer"));
+  ask_within(
+      system_, settings_.ask_timeout, services_->get().store,
+      [this, ref, done](std::string& order) {
+        if (order.empty()) return done(domain::make_error(domain::error_code::not_found, "no such customer"));
+        execute(domain::order_id{order}, domain::erase_personal_data{domain::actor_role::admin, {}},
+                [ref, done](domain::result<domain::order> r) {
+                  if (!r) return done(r.error());
+                  done(receipt{ref, r->customer_erased_at.value_or(r->updated_at)});
+                });
+      },
+      [done](const caf::error& e) { done(failure<receipt>(e)); }, owner_atom::value, ref);
+}
+
+void engine::erasure_requests(app::callback<std::vector<app::erasure_request>> done) {
+  using requests = std::vector<app::erasure_request>;
+  ask_within(
+      system_, settings_.ask_timeout, services_->get().store,
+      [done](std::vector<persistence::erasure_request_row>& rows) {
+        requests out;
+        for (const auto& row : rows) out.push_back(erasure_request_view(row));
+        done(std::move(out));
+      },
+      [done](const caf::error& e) { done(failure<requests>(e)); }, erasures_atom::value, 200);
+}
+
 void engine::dead_mail(app::callback<std::vector<app::dead_message>> done) {
   using messages = std::vector<app::dead_message>;
   ask_within(

@@ -57,6 +57,8 @@ class engine final : public app::shop_service {
                          app::callback<app::payment_exception> done) override;
   void import_payments(std::string csv, app::callback<app::import_summary> done) override;
   void kpis(domain::timestamp from, domain::timestamp to, app::callback<domain::kpi_report> done) override;
+  void erase_customer(std::string ref, app::callback<app::erasure_receipt> done) override;
+  void erasure_requests(app::callback<std::vector<app::erasure_request>> done) override;
 
   void engine_metrics(std::function<void(app::engine_metrics)> done) override;
   void check_readiness(std::function<void(app::readiness)> done) override;

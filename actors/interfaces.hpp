@@ -50,6 +50,10 @@ using store_actor = caf::typed_actor<
     caf::replies_to<list_atom, persistence::order_filter>::with<persistence::order_page>,
     // a customer's personal data, for the admin view only
     caf::replies_to<customer_atom, std::string>::with<std::optional<persistence::customer_row>>,
+    // the order of a customer ref (empty: none)
+    caf::replies_to<owner_atom, std::string>::with<std::string>,
+    // the customers' erasure requests, newest first
+    caf::replies_to<erasures_atom, int>::with<std::vector<persistence::erasure_request_row>>,
     // a fresh block of 100 order numbers
     caf::replies_to<block_atom>::with<std::int64_t>,
     // lease up to N due timers for the given milliseconds

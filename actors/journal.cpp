@@ -53,9 +53,10 @@ void flush(self_ptr self, const journal_options& options) {
 
 }  // namespace
 
-journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url) {
+journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url,
+                                          std::shared_ptr<const sealing::vault> vault) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.writers, 1); ++i)
-    self->state.idle_writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url));
+    self->state.idle_writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         if (self->state.queue.size() >= options.max_queue) {
@@ -79,23 +80,25 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
 namespace {
 
 struct writer_session {
-  explicit writer_session(const std::string& url) : db(url) {}
+  writer_session(const std::string& url, std::shared_ptr<const sealing::vault> vault)
+      : db(url), journal(db, std::move(vault)) {}
   persistence::connection db;
-  persistence::journal_store journal{db};
+  persistence::journal_store journal;
 };
 
 }  // namespace
 
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url) {
+journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url,
+                                                        std::shared_ptr<const sealing::vault> vault) {
   // Connected lazily and again after a failure, so that a database that is
   // down at start-up or restarts later costs failed requests, not the actor.
   auto store = std::make_shared<std::unique_ptr<writer_session>>();
   return {
-      [store, url](
+      [store, url, vault](
           append_atom,
           std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
         try {
-          if (!*store) *store = std::make_unique<writer_session>(url);
+          if (!*store) *store = std::make_unique<writer_session>(url, vault);
           return (*store)->journal.append_batch(batch);
         } catch (const std::exception& e) {
           spdlog::error("journal: batch of {} not stored: {}", batch.size(), e.what());

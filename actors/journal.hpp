@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/interfaces.hpp"
+#include "sealing/vault.hpp"
 
 namespace actors {
 
@@ -38,9 +39,10 @@ struct journal_state {
 /// throughput grows with load instead of paying one commit per order.
 /// Spawns `options.writers` detached writers linked to itself.
 journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journal_state> self, journal_options options,
-                                          std::string database_url);
+                                          std::string database_url, std::shared_ptr<const sealing::vault> vault);
 
 /// A detached actor owning one database connection.
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url);
+journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url,
+                                                        std::shared_ptr<const sealing::vault> vault);
 
 }  // namespace actors

@@ -38,23 +38,27 @@ std::string mail_domain(const std::string& from) {
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
 
+/// The customer's personal data was erased: there is nobody to write to.
+struct customer_erased {};
+
 struct mailer_core {
   mailer_options options;
   domain::access_keys keys;
   mail::renderer renderer;
   std::unique_ptr<mail::transport> transport;
   struct session {
-    explicit session(const std::string& url) : db(url) {}
+    session(const std::string& url, const std::shared_ptr<const sealing::vault>& vault)
+        : db(url), orders(db, vault), outbox(db, vault) {}
     persistence::connection db;
-    persistence::order_reads orders{db};
-    persistence::outbox_store outbox{db};
+    persistence::order_reads orders;
+    persistence::outbox_store outbox;
   };
   std::unique_ptr<session> store;
   mailer_stats stats;
   std::chrono::steady_clock::time_point last_prune{};
 
   session& db() {
-    if (!store) store = std::make_unique<session>(options.database_url);
+    if (!store) store = std::make_unique<session>(options.database_url, options.vault);
     return *store;
   }
 
@@ -75,7 +79,7 @@ struct mailer_core {
     auto order = db().orders.find_order(entry.order_id);
     if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
     auto customer = db().orders.find_customer(order->customer_ref);
-    if (!customer || customer->email.empty()) throw mail::send_error("the customer's details are gone (erased)", false);
+    if (!customer || customer->erased || customer->email.empty()) throw customer_erased{};
     const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
     mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
     const auto data = mail_data(*order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
@@ -115,11 +119,23 @@ struct mailer_core {
       transport->send(m, mail::to_mime(m, wall_clock_now()));
       db().outbox.mark_sent(entry.id);
       ++stats.sent;
+    } catch (const customer_erased&) {
+      drop(entry);
     } catch (const mail::send_error& e) {
       // A permanent refusal (5xx, erased customer) will not get better: dead at once.
       fail(entry, e.what(), e.transient() ? options.mail.max_attempts : entry.attempts + 1);
     } catch (const std::exception& e) {
       fail(entry, e.what(), options.mail.max_attempts);
+    }
+  }
+
+  void drop(const persistence::outbox_entry& entry) {
+    spdlog::info("mail: {} #{} for order {} dropped: its customer was erased", entry.kind, entry.id, entry.order_id);
+    try {
+      db().outbox.mark_dropped(entry.id, "the customer's personal data was erased");
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out, and the next attempt drops it again
+      spdlog::warn("mail: could not drop #{}: {}", entry.id, e.what());
     }
   }
 

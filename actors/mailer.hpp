@@ -6,6 +6,7 @@
 #include "actors/interfaces.hpp"
 #include "config/config.hpp"
 #include "domain/access.hpp"
+#include "sealing/vault.hpp"
 
 namespace actors {
 
@@ -15,6 +16,7 @@ struct mailer_options {
   config::duration processing_time;
   std::string templates_dir;
   std::string database_url;
+  std::shared_ptr<const sealing::vault> vault;  // opens the customer's row and texts
 };
 
 /// Delivers the outbox: claims due messages with a lease,

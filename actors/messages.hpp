@@ -125,6 +125,8 @@ using issue_atom = caf::atom_constant<caf::atom("issue")>;
 using keys_atom = caf::atom_constant<caf::atom("keys")>;
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using audit_atom = caf::atom_constant<caf::atom("audit")>;
+using owner_atom = caf::atom_constant<caf::atom("owner")>;
+using erasures_atom = caf::atom_constant<caf::atom("erasures")>;
 
 }  // namespace actors
 
@@ -153,6 +155,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::stored_event>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_filter)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::order_page)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<persistence::customer_row>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::erasure_request_row>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::due_timer>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<domain::incoming_payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actors::payment_disposition>)

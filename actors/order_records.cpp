@@ -12,9 +12,12 @@ persistence::append_item make_append_item(const domain::order& before, const std
                                           const domain::timer_policy& timers) {
   persistence::append_item item;
   std::int64_t seq = before.version;
-  for (const auto& e : events)
-    item.events.push_back(persistence::stored_event{after.id.value(), ++seq, domain::event_type(e),
-                                                    domain::encode_event(e).dump(), domain::to_unix_ms(recorded_at)});
+  for (const auto& e : events) {
+    const char* type = domain::event_type(e);
+    item.events.push_back(persistence::stored_event{after.id.value(), ++seq, type, domain::encode_event(e).dump(),
+                                                    domain::to_unix_ms(recorded_at), domain::personal_paths(type)});
+    if (std::holds_alternative<domain::personal_data_erased>(e)) item.erases_customer = true;
+  }
   auto& row = item.read_model;
   row.id = after.id.value();
   row.number = after.number.value();
@@ -26,6 +29,11 @@ persistence::append_item make_append_item(const domain::order& before, const std
   row.updated_at_ms = domain::to_unix_ms(after.updated_at);
   row.version = after.version;
   row.view_json = domain::customer_view(after).dump();
+  row.personal_paths = domain::view_personal_paths(after);
+  const auto ms_or_zero = [](const std::optional<domain::timestamp>& t) { return t ? domain::to_unix_ms(*t) : 0; };
+  row.closed_at_ms = ms_or_zero(domain::closed_at(after, timers));
+  row.erasure_requested_at_ms = ms_or_zero(after.erasure_requested_at);
+  row.customer_erased_at_ms = ms_or_zero(after.customer_erased_at);
   if (after.quote.address_is_per_order) row.payment_address = after.quote.address;
   row.quote_atomic = after.quote.amount.to_string();
   const bool owing = after.status == domain::order_status::pending && after.received < after.quote.amount;
@@ -43,8 +51,13 @@ persistence::append_item make_append_item(const domain::order& before, const std
   for (const auto& kind : follow_ups.timers_cleared) item.timers_cleared.push_back(domain::to_string(kind));
   for (const auto& mail : follow_ups.emails) {
     nlohmann::json payload = nlohmann::json::object();
-    if (!mail.message.empty()) payload["message"] = mail.message;
-    item.outbox.push_back({domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at)});
+    std::vector<std::string> personal;
+    if (!mail.message.empty()) {
+      payload["message"] = mail.message;
+      personal.emplace_back("/message");
+    }
+    item.outbox.push_back(
+        {domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at), std::move(personal)});
   }
   item.settles_underpayment = before.underpayment_expired && !before.payment && after.payment;
   for (const auto& raised : follow_ups.exceptions) {
@@ -66,6 +79,12 @@ domain::order recover(const std::vector<persistence::stored_event>& stored) {
       throw std::runtime_error("order " + s.order_id + ": event seq " + std::to_string(s.seq) + " follows " +
                                std::to_string(o.version));
     auto payload = nlohmann::json::parse(s.payload_json, nullptr, false);
+    // A personal text whose customer was erased comes back as null.
+    if (payload.is_object())
+      for (const auto& path : domain::personal_paths(s.type)) {
+        const nlohmann::json::json_pointer pointer{path};
+        if (payload.contains(pointer) && payload.at(pointer).is_null()) payload.at(pointer) = domain::erased_text;
+      }
     auto event = payload.is_discarded() ? std::nullopt : domain::decode_event(s.type, payload);
     if (!event)
       throw std::runtime_error("order " + s.order_id + ": cannot read event " + std::to_string(s.seq) + " (" + s.type +

@@ -11,6 +11,7 @@
 #include "persistence/journal_store.hpp"
 #include "persistence/order_reads.hpp"
 #include "persistence/outbox_store.hpp"
+#include "persistence/privacy_store.hpp"
 #include "persistence/shared_state.hpp"
 #include "persistence/timer_store.hpp"
 
@@ -24,25 +25,28 @@ caf::error unavailable(const std::exception& e) {
 
 /// One connection and the repositories a reader serves from it.
 struct reader_session {
-  explicit reader_session(const std::string& url) : db(url) {}
+  reader_session(const std::string& url, std::shared_ptr<const sealing::vault> vault)
+      : db(url), journal(db, vault), orders(db, vault), outbox(db, vault) {}
   persistence::connection db;
-  persistence::journal_store journal{db};
-  persistence::order_reads orders{db};
+  persistence::journal_store journal;
+  persistence::order_reads orders;
+  persistence::outbox_store outbox;
   persistence::shared_state shared{db};
   persistence::timer_store timers{db};
-  persistence::outbox_store outbox{db};
+  persistence::privacy_store privacy{db};
   persistence::analytics_store analytics{db};
 };
 
 }  // namespace
 
-store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::string url) {
+store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::string url,
+                                             std::shared_ptr<const sealing::vault> vault) {
   auto store = std::make_shared<std::unique_ptr<reader_session>>();
   // Runs `f` on a connected store; on failure drops the connection so the
   // next call reconnects, and answers `unavailable`.
-  auto with_store = [store, url](auto f) -> decltype(f(std::declval<reader_session&>())) {
+  auto with_store = [store, url, vault](auto f) -> decltype(f(std::declval<reader_session&>())) {
     try {
-      if (!*store) *store = std::make_unique<reader_session>(url);
+      if (!*store) *store = std::make_unique<reader_session>(url, vault);
       return f(**store);
     } catch (const persistence::invalid_cursor& e) {
       return to_caf_error(domain::make_error(domain::error_code::validation, e.what(), "cursor"));
@@ -63,6 +67,16 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
       [with_store](customer_atom, const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
         return with_store([&](reader_session& s) -> caf::result<std::optional<persistence::customer_row>> {
           return s.orders.find_customer(ref);
+        });
+      },
+      [with_store](owner_atom, const std::string& ref) -> caf::result<std::string> {
+        return with_store([&](reader_session& s) -> caf::result<std::string> {
+          return s.privacy.order_of_customer(ref).value_or("");
+        });
+      },
+      [with_store](erasures_atom, int limit) -> caf::result<std::vector<persistence::erasure_request_row>> {
+        return with_store([&](reader_session& s) -> caf::result<std::vector<persistence::erasure_request_row>> {
+          return s.privacy.erasure_requests(limit);
         });
       },
       [with_store](block_atom) -> caf::result<std::int64_t> {
@@ -103,9 +117,9 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
         return with_store(
             [&](reader_session& s) -> caf::result<persistence::metrics_snapshot> { return s.analytics.metrics(); });
       },
-      [store, url](ping_atom) -> caf::result<bool> {
+      [store, url, vault](ping_atom) -> caf::result<bool> {
         try {
-          if (!*store) *store = std::make_unique<reader_session>(url);
+          if (!*store) *store = std::make_unique<reader_session>(url, vault);
           if ((*store)->db.ping()) return true;
         } catch (const std::exception&) {
         }
@@ -116,9 +130,10 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
 }
 
 store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store_router_state> self,
-                                             std::string database_url, std::size_t readers) {
+                                             std::string database_url, std::shared_ptr<const sealing::vault> vault,
+                                             std::size_t readers) {
   for (std::size_t i = 0; i < std::max<std::size_t>(readers, 1); ++i)
-    self->state.readers.push_back(self->spawn<caf::detached + caf::linked>(store_reader_impl, database_url));
+    self->state.readers.push_back(self->spawn<caf::detached + caf::linked>(store_reader_impl, database_url, vault));
   auto pick = [self]() -> store_actor {
     auto& st = self->state;
     return st.readers[st.next++ % st.readers.size()];
@@ -127,6 +142,8 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       [self, pick](load_atom a, domain::order_id& id) { return self->delegate(pick(), a, std::move(id)); },
       [self, pick](list_atom a, persistence::order_filter& f) { return self->delegate(pick(), a, std::move(f)); },
       [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
+      [self, pick](owner_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
+      [self, pick](erasures_atom a, int limit) { return self->delegate(pick(), a, limit); },
       [self, pick](block_atom a) { return self->delegate(pick(), a); },
       [self, pick](claim_atom a, int limit, std::int64_t lease) { return self->delegate(pick(), a, limit, lease); },
       [self, pick](release_atom a, std::vector<persistence::due_timer>& t) {

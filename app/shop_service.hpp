@@ -58,6 +58,13 @@ class shop_service {
                                  callback<payment_exception> done) = 0;
   /// A wallet CSV export, each row through the matcher. A bad header is a validation error.
   virtual void import_payments(std::string csv, callback<import_summary> done) = 0;
+  /// Erases the personal data of customer `ref` (customer.ref of the admin
+  /// order view) by destroying its key; erasing again answers the first
+  /// erasure. not_found for an unknown ref, money_owed while its order owes
+  /// money either way.
+  virtual void erase_customer(std::string ref, callback<erasure_receipt> done) = 0;
+  /// The customers' erasure requests: open ones first, newest first.
+  virtual void erasure_requests(callback<std::vector<erasure_request>> done) = 0;
   /// The five KPIs for orders placed in [from, to) (UTC midnights).
   virtual void kpis(domain::timestamp from, domain::timestamp to, callback<domain::kpi_report> done) = 0;
 

@@ -61,6 +61,23 @@ struct customer_record {
   std::string ref;
   domain::customer_details details;
   std::optional<domain::shipping_address> shipping;  // absent when none was stored
+  bool erased = false;                               // details empty, shipping absent
+  std::optional<domain::timestamp> erased_at;
+};
+
+/// A customer's personal data was erased.
+struct erasure_receipt {
+  std::string ref;
+  domain::timestamp erased_at;
+};
+
+/// A customer asked for erasure from their order page: a task for the admin.
+struct erasure_request {
+  std::string order_id;
+  std::string order_number;
+  std::string customer_ref;
+  domain::timestamp requested_at;
+  std::optional<domain::timestamp> erased_at;  // absent while open
 };
 
 /// One event of an order's journal as the admin reads it.

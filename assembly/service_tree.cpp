@@ -35,7 +35,8 @@ supervision::child_spec child(std::string name, std::shared_ptr<service_director
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<service_directory> directory,
                                                   const config::engine_config& config,
-                                                  const domain::access_keys& keys) {
+                                                  const domain::access_keys& keys,
+                                                  std::shared_ptr<const sealing::vault> vault) {
   auto* sys = &system;
   const auto timeout = config.actors.ask_timeout;
   const auto url = config.database.url;
@@ -54,18 +55,18 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch,
                                                   config.timers.lease, timeout};
   const actors::mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time,
-                                      config.mail.templates_dir, url};
+                                      config.mail.templates_dir, url, vault};
   actors::admin_policy admin;
   admin.issuer = config.shop.name;
 
   std::vector<supervision::child_spec> tree{
       // Detached readers: every blocking read of the database.
       child(
-          "store", directory, [=](const services&) { return sys->spawn(actors::store_router_impl, url, readers); },
+          "store", directory, [=](const services&) { return sys->spawn(actors::store_router_impl, url, vault, readers); },
           [](services& s, actors::store_actor h) { s.store = h; }),
       // Group commit: every decision of every order.
       child(
-          "journal", directory, [=](const services&) { return sys->spawn(actors::journal_impl, journal, url); },
+          "journal", directory, [=](const services&) { return sys->spawn(actors::journal_impl, journal, url, vault); },
           [](services& s, actors::journal_actor h) { s.journal = h; }),
       child(
           "order_numbers", directory,

@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "domain/access.hpp"
+#include "sealing/vault.hpp"
 #include "supervision/supervisor.hpp"
 
 namespace caf {
@@ -25,6 +26,7 @@ namespace assembly {
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<actors::service_directory> directory,
                                                   const config::engine_config& config,
-                                                  const domain::access_keys& keys);
+                                                  const domain::access_keys& keys,
+                                                  std::shared_ptr<const sealing::vault> vault);
 
 }  // namespace assembly

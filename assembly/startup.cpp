@@ -1,7 +1,6 @@
 #include "assembly/startup.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -11,6 +10,8 @@
 #include "persistence/catalog_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/shared_state.hpp"
+#include "sealing/key_file.hpp"
+#include "sealing/keyring.hpp"
 
 namespace assembly {
 namespace {
@@ -38,16 +39,13 @@ std::vector<persistence::product_row> read_seed_file(const std::string& path) {
   return rows;
 }
 
-std::string random_secret() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness available");
-  std::string hex;
-  static constexpr char digits[] = "0123456789abcdef";
-  for (unsigned char b : bytes) {
-    hex.push_back(digits[b >> 4]);
-    hex.push_back(digits[b & 0xf]);
-  }
-  return hex;
+std::shared_ptr<const sealing::keyring> read_master_keys(const std::string& master_key_file) {
+  if (master_key_file.empty())
+    throw sealing::key_file_error(
+        "security.master_key_file is not set: the engine seals personal data with a master key kept outside the "
+        "database (make one with `openssl rand -base64 32 > FILE; chmod 600 FILE`; scripts/run makes "
+        "var/keys/master.key)");
+  return std::make_shared<const sealing::keyring>(master_key_file);
 }
 
 }  // namespace
@@ -56,6 +54,8 @@ prepared_shop prepare_shop(const config::engine_config& config) {
   // A broken or missing email template stops start-up here, with its file
   // named, rather than the first customer's email.
   mail::renderer{config.mail.templates_dir};
+  // A missing master key stops start-up before the database is touched.
+  auto master = read_master_keys(config.security.master_key_file);
   const auto& url = config.database.url;
   const auto applied = persistence::migrate(url);
   if (!applied.empty()) spdlog::info("database: applied {} migration(s)", applied.size());
@@ -73,7 +73,9 @@ prepared_shop prepare_shop(const config::engine_config& config) {
   if (products.empty()) spdlog::warn("catalog: no products; set catalog.seed_file to load some");
   prepared_shop out;
   out.catalog = domain::catalog{std::move(products)};
-  out.keys = domain::access_keys{persistence::shared_state{db}.secret("access_keys", random_secret())};
+  // The shop's root key, which only the master key unwraps: a wrong key stops here.
+  out.vault = std::make_shared<const sealing::vault>(master, persistence::shared_state{db}.root_key(*master));
+  out.keys = domain::access_keys{out.vault->token_secret()};
   return out;
 }
 

@@ -2,21 +2,25 @@
 
 // What the engine does once, before any actor runs: check the email templates,
 // bring the schema up to date, load the catalog (seeding it first when
-// configured), and fetch the secret that every node shares. Blocking, on the
-// main thread.
+// configured), and open the shop's keys with the master key (a wrong or
+// missing key stops here). Blocking, on the main thread.
 
 #include "config/config.hpp"
 #include "domain/access.hpp"
 #include "domain/catalog.hpp"
+#include "sealing/vault.hpp"
 
 namespace assembly {
 
 struct prepared_shop {
   domain::catalog catalog;
   domain::access_keys keys{""};
+  std::shared_ptr<const sealing::vault> vault;
 };
 
-/// Throws std::runtime_error with a message fit for an operator.
+/// Throws std::runtime_error with a message fit for an operator;
+/// sealing::key_file_error when the master key is missing, unreadable or
+/// not the one this database's keys were wrapped with.
 prepared_shop prepare_shop(const config::engine_config& config);
 
 }  // namespace assembly

@@ -138,6 +138,16 @@ const std::vector<section>& schema() {
            {"journal_writers",
             [](c& e, s v) { e.database.journal_writers = int(integer_in(v, 1, 64, "a number of connections")); }},
        }},
+      {"security",
+       {
+           {"master_key_file", [](c& e, s v) { e.security.master_key_file = any_string(v); }},
+       }},
+      {"privacy",
+       {
+           {"retain_customer_data_for", [](c& e, s v) { e.privacy.retain_customer_data_for = duration_of(v, false); }},
+           {"retention_interval", [](c& e, s v) { e.privacy.retention_interval = duration_of(v, false); }},
+           {"retain_analytics_for", [](c& e, s v) { e.privacy.retain_analytics_for = duration_of(v, false); }},
+       }},
       {"admin",
        {
            {"allow_from", [](c& e, s v) { e.admin.allow_from = networks_of(v); }},

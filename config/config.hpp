@@ -155,6 +155,21 @@ struct payments_config {
   std::vector<coin_config> coins;  // in the file's order
 };
 
+struct security_config {
+  // The master key (base64 of 32 random bytes; a second line during a key
+  // rotation): wraps every key the database holds. Never in the database.
+  std::string master_key_file;
+};
+
+struct privacy_config {
+  // A customer's personal data is erased this long after their order closed
+  // (delivered plus the review window, or cancelled).
+  duration retain_customer_data_for = std::chrono::hours{24 * 365};
+  duration retention_interval = std::chrono::hours{24};  // how often retention runs (and once at start-up)
+  // Storefront counts older than this are folded from days into months.
+  duration retain_analytics_for = std::chrono::hours{24 * 90};
+};
+
 struct engine_config {
   shop_config shop;
   http_config http;
@@ -169,6 +184,8 @@ struct engine_config {
   web_config web;
   log_config log;
   payments_config payments;
+  security_config security;
+  privacy_config privacy;
 };
 
 /// A configuration that cannot be used. what() is one line naming the key and the

@@ -20,6 +20,8 @@ const char* to_string(error_code c) noexcept {
       return "conflict";
     case error_code::duplicate_payment:
       return "duplicate_payment";
+    case error_code::money_owed:
+      return "money_owed";
     case error_code::unavailable:
       return "unavailable";
     case error_code::internal:

@@ -19,6 +19,7 @@ enum class error_code : unsigned char {
   unavailable,           // 503: a dependency (database) is down
   internal,              // 500
   invalid_credentials,   // 401: a sign-in that failed, without saying which part was wrong
+  money_owed,            // 409: erasure refused until the order's money is settled
 };
 
 const char* to_string(error_code) noexcept;

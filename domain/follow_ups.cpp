@@ -56,6 +56,12 @@ class plan {
 
 }  // namespace
 
+std::optional<timestamp> closed_at(const order& o, const timer_policy& policy) {
+  if (o.status == order_status::cancelled) return o.cancelled_at;
+  if (o.status == order_status::delivered && o.delivered_at) return *o.delivered_at + policy.review_request_after;
+  return std::nullopt;
+}
+
 follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_policy& policy) {
   plan p;
   for (const auto& event : events) {
@@ -102,6 +108,11 @@ follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_pol
             [&](const review_requested&) {
               p.clear(timer_kind::review_request);
               p.email(email_kind::review_request);
+            },
+            [&](const personal_data_erased&) {
+              // Nobody left to remind or to ask for a review.
+              p.clear(timer_kind::payment_reminder);
+              p.clear(timer_kind::review_request);
             },
             [](const auto&) {},
         },

@@ -52,6 +52,11 @@ struct follow_ups {
   std::vector<exception_owed> exceptions;
 };
 
+/// When the order closed: delivered plus the review window (the time its
+/// review request is due), or cancelled; nullopt while it is open. Retention
+/// counts from here.
+std::optional<timestamp> closed_at(const order& o, const timer_policy& policy);
+
 /// In event order; a later event overrides an earlier one's timer change.
 follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_policy& policy);
 

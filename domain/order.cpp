@@ -213,6 +213,15 @@ result<events> decide_review(const order& o, const leave_review& c) {
   return events{review_left{c.rating, c.text, c.at}};
 }
 
+result<events> decide_erase(const order& o, const erase_personal_data& c) {
+  if (o.customer_erased_at) return events{};  // erased already: nothing more to do
+  if (owes_money(o))
+    return make_error(error_code::money_owed,
+                      "Money is still owed on this order (a payment in progress or a refund due): settle it before "
+                      "erasing the customer's personal data");
+  return events{personal_data_erased{c.by, c.at}};
+}
+
 /// A timer that comes due re-checks the order: anything that made it moot
 /// (payment, cancellation, a review) means no events.
 result<events> decide_timer(const order& o, const fire_timer& c) {
@@ -274,6 +283,12 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
                         },
                         [&](const leave_review& c) { return decide_review(o, c); },
                         [&](const fire_timer& c) { return decide_timer(o, c); },
+                        [&](const request_erasure& c) -> result<events> {
+                          // Asked already, or nothing left to erase: the first answer stands.
+                          if (o.erasure_requested_at || o.customer_erased_at) return events{};
+                          return events{erasure_requested{c.at}};
+                        },
+                        [&](const erase_personal_data& c) { return decide_erase(o, c); },
                     },
                     command);
 }
@@ -338,10 +353,14 @@ order apply(order o, const order_event& event) {
                    o.shipped = shipment{e.carrier, e.tracking_number, e.tracking_url, e.estimated_delivery};
                    enter(order_status::shipped, "Shipped with " + e.carrier);
                  },
-                 [&](const order_delivered&) { enter(order_status::delivered, "Delivered"); },
+                 [&](const order_delivered& e) {
+                   o.delivered_at = e.at;
+                   enter(order_status::delivered, "Delivered");
+                 },
                  [&](const order_cancelled& e) {
                    o.cancel_reason = e.reason;
                    o.cancelled_by = e.by;
+                   o.cancelled_at = e.at;
                    enter(order_status::cancelled, "Cancelled: " + e.reason);
                  },
                  [&](const note_added& e) { o.notes.push_back(e.text); },
@@ -351,6 +370,18 @@ order apply(order o, const order_event& event) {
                  },
                  [&](const payment_reminder_sent&) { o.reminder_sent = true; },
                  [&](const review_requested&) { o.review_requested = true; },
+                 [&](const erasure_requested& e) { o.erasure_requested_at = e.at; },
+                 [&](const personal_data_erased& e) {
+                   // What a replay shows once the sealed texts no longer open.
+                   o.customer_erased_at = e.at;
+                   for (auto& note : o.notes) note = erased_text;
+                   if (o.customer_review) o.customer_review->text = erased_text;
+                   if (o.cancel_reason) {
+                     o.cancel_reason = erased_text;
+                     for (auto& t : o.timeline)
+                       if (t.status == order_status::cancelled) t.note = std::string{"Cancelled: "} + erased_text;
+                   }
+                 },
              },
              event);
   return o;
@@ -385,6 +416,11 @@ const char* to_string(payment_state s) noexcept {
   return "unknown";
 }
 
+bool owes_money(const order& o) {
+  if (o.status == order_status::pending && !o.payments.empty()) return true;
+  return o.payment && o.payment->refund_due.value() > 0;
+}
+
 order replay(const std::vector<order_event>& events) {
   order o;
   for (const auto& e : events) o = apply(std::move(o), e);
@@ -413,6 +449,8 @@ const char* event_type(const order_event& event) noexcept {
                         [](const review_left&) { return "review_left"; },
                         [](const payment_reminder_sent&) { return "payment_reminder_sent"; },
                         [](const review_requested&) { return "review_requested"; },
+                        [](const erasure_requested&) { return "erasure_requested"; },
+                        [](const personal_data_erased&) { return "personal_data_erased"; },
                     },
                     event);
 }

@@ -94,6 +94,16 @@ struct leave_review {
   std::string text;
   timestamp at;
 };
+/// The customer asks the shop to erase their personal data; the admin decides.
+struct request_erasure {
+  timestamp at;
+};
+/// The customer's personal data is destroyed (their data key, at rest): by
+/// the admin, or by the retention policy (system).
+struct erase_personal_data {
+  actor_role by = actor_role::admin;
+  timestamp at;
+};
 
 /// The follow-ups an order schedules for itself (durable timers).
 /// quote_expiry: an order paid in part and not completed by its quote's expiry
@@ -111,7 +121,8 @@ struct fire_timer {
 
 using order_command =
     std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order, start_processing,
-                 ship_order, mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer>;
+                 ship_order, mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer,
+                 request_erasure, erase_personal_data>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -202,11 +213,21 @@ struct payment_reminder_sent {
 struct review_requested {
   timestamp at;
 };
+struct erasure_requested {
+  timestamp at;
+};
+/// Every personal text of the order (notes, review, messages, cancel reason)
+/// reads as erased_text from here on, and its customer's details are gone.
+struct personal_data_erased {
+  actor_role by = actor_role::admin;
+  timestamp at;
+};
 
 using order_event =
     std::variant<order_placed, payment_claimed, payment_detected, payment_received, payment_verified, payment_requoted,
                  underpayment_expired, processing_started, order_shipped, order_delivered, order_cancelled, note_added,
-                 customer_contacted, review_left, payment_reminder_sent, review_requested>;
+                 customer_contacted, review_left, payment_reminder_sent, review_requested, erasure_requested,
+                 personal_data_erased>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...
@@ -275,6 +296,9 @@ struct order {
   bool review_requested = false;
   std::vector<timeline_entry> timeline;
   std::vector<std::string> notes;
+  std::optional<timestamp> delivered_at, cancelled_at;
+  std::optional<timestamp> erasure_requested_at;  // the customer asked for erasure
+  std::optional<timestamp> customer_erased_at;    // their personal data was erased
   timestamp created_at, updated_at;
 
   bool exists() const { return version > 0; }
@@ -285,6 +309,14 @@ struct order {
 };
 
 constexpr std::size_t max_note_length = 2000;
+
+/// What a personal text reads as once its customer was erased.
+inline constexpr const char* erased_text = "[erased]";
+
+/// Money still owed either way: the customer's (pending with a payment seen)
+/// or the shop's (a refund due). Personal data is not erased until settled:
+/// the shop must still be able to reach the customer.
+bool owes_money(const order& o);
 
 /// The order's behaviour: which events a command produces in a state, or why not.
 /// Pure: no clock, no randomness, no I/O. An empty list means "nothing to do"

@@ -182,6 +182,8 @@ json encode_event(const order_event& event) {
           },
           [](const payment_reminder_sent&) -> json { return json::object(); },
           [](const review_requested&) -> json { return json::object(); },
+          [](const erasure_requested&) -> json { return json::object(); },
+          [](const personal_data_erased& e) -> json { return {{"by", to_string(e.by)}}; },
       },
       event);
   j["at"] = format_rfc3339(event_time(event));
@@ -240,6 +242,12 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "review_left") return review_left{int_at(p, "rating"), p.at("text").get<std::string>(), at};
     if (type == "payment_reminder_sent") return payment_reminder_sent{at};
     if (type == "review_requested") return review_requested{at};
+    if (type == "erasure_requested") return erasure_requested{at};
+    if (type == "personal_data_erased") {
+      auto by = parse_role(p.at("by").get<std::string>());
+      if (!by) return std::nullopt;
+      return personal_data_erased{*by, at};
+    }
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -288,7 +296,25 @@ json customer_view(const order& o) {
                       {"at", format_rfc3339(o.customer_review->at)}};
   if (o.cancel_reason) view["cancel_reason"] = *o.cancel_reason;
   if (o.cancelled_by) view["cancelled_by"] = to_string(*o.cancelled_by);
+  if (o.erasure_requested_at) view["erasure_requested_at"] = format_rfc3339(*o.erasure_requested_at);
+  view["customer_erased"] = o.customer_erased_at.has_value();
   return view;
+}
+
+std::vector<std::string> personal_paths(std::string_view event_type) {
+  if (event_type == "note_added" || event_type == "review_left") return {"/text"};
+  if (event_type == "customer_contacted") return {"/message"};
+  if (event_type == "order_cancelled") return {"/reason"};
+  return {};
+}
+
+std::vector<std::string> view_personal_paths(const order& o) {
+  std::vector<std::string> paths;
+  if (o.customer_review) paths.emplace_back("/review/text");
+  if (o.cancel_reason) paths.emplace_back("/cancel_reason");
+  for (std::size_t i = 0; i < o.timeline.size(); ++i)
+    if (o.timeline[i].status == order_status::cancelled) paths.push_back("/timeline/" + std::to_string(i) + "/note");
+  return paths;
 }
 
 json payments_view(const order& o) {

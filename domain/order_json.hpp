@@ -21,6 +21,14 @@ std::optional<order_event> decode_event(std::string_view type, const nlohmann::j
 /// read model's `view` column.
 nlohmann::json customer_view(const order& o);
 
+/// JSON pointers into an event's payload (by its type) of text that a
+/// customer or an admin wrote and that may name a person: the journal seals
+/// them under the customer's key, so erasing the key erases them.
+std::vector<std::string> personal_paths(std::string_view event_type);
+
+/// The same, into customer_view(o).
+std::vector<std::string> view_personal_paths(const order& o);
+
 /// Every payment seen for the order (counted or awaiting confirmations), for
 /// the admin's view: coin, txid, amount, confirmations, source and basis.
 nlohmann::json payments_view(const order& o);

@@ -78,6 +78,10 @@ class stand_in_shop final : public app::shop_service {
   }
   void import_payments(std::string, app::callback<app::import_summary> done) override { done(none()); }
   void kpis(domain::timestamp, domain::timestamp, app::callback<domain::kpi_report> done) override { done(none()); }
+  void erase_customer(std::string, app::callback<app::erasure_receipt> done) override { done(none()); }
+  void erasure_requests(app::callback<std::vector<app::erasure_request>> done) override {
+    done(std::vector<app::erasure_request>{});
+  }
   void engine_metrics(std::function<void(app::engine_metrics)> done) override { done({}); }
   void check_readiness(std::function<void(app::readiness)> done) override { done({}); }
   void system_status(std::function<void(app::system_report)> done) override { done({}); }

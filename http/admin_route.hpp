@@ -18,7 +18,7 @@
 namespace http {
 
 /// What the `{id}` of an admin route names.
-enum class path_id { none, order, row, key };
+enum class path_id { none, order, row, key, customer };
 
 struct admin_route_spec {
   path_id id = path_id::none;
@@ -33,6 +33,7 @@ struct admin_call {
   domain::order_id order;    // path_id::order
   std::int64_t row_id = 0;   // path_id::row
   std::string key_id;        // path_id::key: an API key's id
+  std::string customer_ref;  // path_id::customer: a customer ref (a UUID)
   nlohmann::json body;       // null when the route reads none
   responder respond;
 
@@ -79,6 +80,9 @@ void add_admin_route(router& routes, const api_context& api, const char* method,
       auto id = row_id(params.get("id"));
       if (!id) return respond(problem(problem_type::not_found, spec.unknown_id));
       call.row_id = *id;
+    } else if (spec.id == path_id::customer) {
+      call.customer_ref = std::string{params.get("id")};
+      if (!domain::is_uuid(call.customer_ref)) return respond(problem(problem_type::not_found, spec.unknown_id));
     } else if (spec.id == path_id::key) {
       call.key_id = std::string{params.get("id")};
       if (call.key_id.empty() || call.key_id.size() > 64)

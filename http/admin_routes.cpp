@@ -36,6 +36,21 @@ void add_order_routes(router& routes, const api_context& api) {
                   });
 }
 
+void add_privacy_routes(router& routes, const api_context& api) {
+  // Crypto-shredding: the customer's data key is destroyed, so nothing sealed
+  // for them opens again; the order, its events and the KPIs stay.
+  add_admin_route(routes, api, "POST", "/admin/api/customers/{id}/erase", {path_id::customer, "no such customer"},
+                  [&api](admin_call& call) {
+                    call.audit("erases the personal data of customer {}", call.customer_ref);
+                    api.shop.erase_customer(call.customer_ref,
+                                            reply_with<app::erasure_receipt>(call.respond, views::erasure_receipt));
+                  });
+  add_admin_route(routes, api, "GET", "/admin/api/erasure-requests", {}, [&api](admin_call& call) {
+    api.shop.erasure_requests(
+        reply_with<std::vector<app::erasure_request>>(call.respond, views::erasure_requests));
+  });
+}
+
 void add_mail_routes(router& routes, const api_context& api) {
   add_admin_route(routes, api, "GET", "/admin/api/mail/dead", {}, [&api](admin_call& call) {
     api.shop.dead_mail(reply_with<std::vector<app::dead_message>>(call.respond, views::dead_mail));
@@ -113,6 +128,7 @@ void add_report_routes(router& routes, const api_context& api) {
 void add_admin_routes(router& routes, const api_context& api) {
   add_order_routes(routes, api);
   add_mail_routes(routes, api);
+  add_privacy_routes(routes, api);
   add_payment_routes(routes, api);
   add_report_routes(routes, api);
 }

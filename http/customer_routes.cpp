@@ -3,6 +3,7 @@
 
 #include "domain/access.hpp"
 #include "domain/order_json.hpp"
+#include "domain/time.hpp"
 #include "http/dto.hpp"
 #include "http/qr_svg.hpp"
 #include "http/routes.hpp"
@@ -62,6 +63,25 @@ void add_customer_command(router& routes, const api_context& api, const char* pa
   });
 }
 
+/// The customer asks for their personal data to be erased: a task for the
+/// admin, who checks that nothing is owed, never an erasure by itself.
+void request_erasure(const api_context& api, const request& req, const route_params& params,
+                     const responder& respond) {
+  auto id = customer_order_id(api, req, params);
+  if (!id) return respond(no_such_order());
+  auto body = parse_body(req, respond);
+  if (!body) return;
+  if (!body->is_null() && !(body->is_object() && body->empty()))
+    return respond(problem(problem_type::validation, "this request takes no body (or {})"));
+  api.shop.execute(*id, domain::request_erasure{}, [respond](domain::result<domain::order> r) {
+    if (!r) return respond(error_response(r.error()));
+    // Asked after the customer was erased already: the erasure stands for the request.
+    const auto at = r->erasure_requested_at ? r->erasure_requested_at : r->customer_erased_at;
+    respond(json_response(202, {{"requested_at", at ? json(domain::format_rfc3339(*at)) : json(nullptr)},
+                                {"customer_erased", r->customer_erased_at.has_value()}}));
+  });
+}
+
 }  // namespace
 
 void add_customer_routes(router& routes, const api_context& api) {
@@ -92,6 +112,10 @@ void add_customer_routes(router& routes, const api_context& api) {
   add_customer_command(routes, api, "/api/orders/{id}/payment-claim", dto::payment_claim);
   add_customer_command(routes, api, "/api/orders/{id}/review", dto::review);
   add_customer_command(routes, api, "/api/orders/{id}/requote", dto::requote);
+  routes.add("POST", "/api/orders/{id}/erasure-request",
+             [&api](request req, route_params params, responder respond) {
+               request_erasure(api, req, params, respond);
+             });
   routes.add("POST", "/api/analytics/events", [&api](request req, route_params, responder respond) {
     // Anonymous by design: only the type is read, nothing about the client is
     // kept or logged (no address, no cookie, no id).

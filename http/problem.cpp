@@ -34,6 +34,8 @@ problem_info info(problem_type type) noexcept {
       return {"conflict", 409, "Concurrent change, retry"};
     case problem_type::duplicate_payment:
       return {"duplicate_payment", 409, "The transaction was counted already"};
+    case problem_type::money_owed:
+      return {"money_owed", 409, "Money is still owed on this order"};
     case problem_type::unavailable:
       return {"unavailable", 503, "Temporarily unavailable"};
     case problem_type::internal:
@@ -96,6 +98,8 @@ problem_type problem_of(domain::error_code code) noexcept {
       return problem_type::conflict;
     case domain::error_code::duplicate_payment:
       return problem_type::duplicate_payment;
+    case domain::error_code::money_owed:
+      return problem_type::money_owed;
     case domain::error_code::unavailable:
       return problem_type::unavailable;
     case domain::error_code::internal:

@@ -23,6 +23,7 @@ enum class problem_type {
   idempotency_conflict,  // 422
   conflict,              // 409
   duplicate_payment,     // 409
+  money_owed,            // 409
   unavailable,           // 503
   internal,              // 500
   invalid_credentials,   // 401

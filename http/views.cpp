@@ -74,8 +74,18 @@ json order_page(const app::order_page& page) {
 
 json admin_order(const app::admin_order_details& d) {
   json view = domain::customer_view(d.order);
-  if (d.customer) {
-    view["customer"] = {{"ref", d.customer->ref}, {"name", d.customer->details.name}, {"email", d.customer->details.email}};
+  if (d.customer && d.customer->erased) {
+    view["customer"] = {{"ref", d.customer->ref},
+                        {"erased", true},
+                        {"erased_at", d.customer->erased_at ? json(rfc3339(*d.customer->erased_at)) : json(nullptr)},
+                        {"name", nullptr},
+                        {"email", nullptr}};
+    view["shipping"] = nullptr;
+  } else if (d.customer) {
+    view["customer"] = {{"ref", d.customer->ref},
+                        {"erased", false},
+                        {"name", d.customer->details.name},
+                        {"email", d.customer->details.email}};
     if (const auto& s = d.customer->shipping)
       view["shipping"] = {{"line1", s->line1},   {"line2", s->line2},       {"city", s->city},
                           {"region", s->region}, {"postal_code", s->postal_code}, {"country", s->country}};
@@ -201,6 +211,22 @@ json system_report(const app::system_report& report) {
   }
   if (report.error) out["error"] = *report.error;
   return out;
+}
+
+json erasure_receipt(const app::erasure_receipt& receipt) {
+  return {{"ref", receipt.ref}, {"erased_at", rfc3339(receipt.erased_at)}};
+}
+
+json erasure_requests(const std::vector<app::erasure_request>& requests) {
+  json list = json::array();
+  for (const auto& r : requests)
+    list.push_back({{"order_id", r.order_id},
+                    {"order_number", r.order_number},
+                    {"customer_ref", r.customer_ref},
+                    {"requested_at", rfc3339(r.requested_at)},
+                    {"status", r.erased_at ? "done" : "open"},
+                    {"erased_at", r.erased_at ? json(rfc3339(*r.erased_at)) : json(nullptr)}});
+  return {{"requests", list}};
 }
 
 }  // namespace http::views

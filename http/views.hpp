@@ -25,6 +25,8 @@ nlohmann::json placed_order(const app::placed_order& placed);
 nlohmann::json order_page(const app::order_page& page);
 nlohmann::json admin_order(const app::admin_order_details& details);
 nlohmann::json dead_mail(const std::vector<app::dead_message>& messages);
+nlohmann::json erasure_receipt(const app::erasure_receipt& receipt);
+nlohmann::json erasure_requests(const std::vector<app::erasure_request>& requests);
 nlohmann::json payment_exception(const app::payment_exception& x);
 nlohmann::json payment_exceptions(const std::vector<app::payment_exception>& list);
 nlohmann::json import_summary(const app::import_summary& summary);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "persistence/json_rows.hpp"
+#include "persistence/personal_data.hpp"
 #include "persistence/rows.hpp"
 
 namespace persistence::detail {
@@ -48,8 +50,10 @@ inline void validate(const append_item& item, std::size_t index) {
 // What append_batch knows about each item while its statements run.
 class append_plan {
  public:
-  explicit append_plan(const std::vector<append_item>& items)
+  // `customers`: the sealed customers row of each item that creates one.
+  append_plan(const std::vector<append_item>& items, const std::vector<std::optional<sealed_customer>>& customers)
       : items_(items),
+        customers_(customers),
         order_(items.size()),
         conflict_(items.size(), false),
         events_sent_(items.size(), false),
@@ -189,14 +193,30 @@ class append_plan {
   std::string customers_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
-      const auto& customer = items_[i].customer;
+      const auto& customer = customers_[i];
       if (conflict_[i] || !customer) continue;
       rows.begin_row();
       rows.field("ref", customer->ref);
       rows.field("name", customer->name);
       rows.field("email", customer->email);
-      rows.json_text_field("shipping", customer->shipping_json);
+      rows.field("shipping", customer->shipping);
+      rows.field("email_index", customer->email_index);
+      rows.field("wrapped_key", customer->wrapped_key);
       rows.field("created_at_ms", customer->created_at_ms);
+      rows.end_row();
+    }
+    return rows.take();
+  }
+
+  // Customers erased by a decision of this batch.
+  std::string erased_customers_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i] || !items_[i].erases_customer) continue;
+      rows.begin_row();
+      rows.field("ref", items_[i].read_model.customer_ref);
+      rows.field("order_id", items_[i].read_model.id);
+      rows.field("at_ms", items_[i].read_model.updated_at_ms);
       rows.end_row();
     }
     return rows.take();
@@ -223,6 +243,9 @@ class append_plan {
       rows.field("outstanding_atomic", order.outstanding_atomic);
       rows.field("quoted_at_ms", order.quoted_at_ms);
       rows.field("quote_expires_at_ms", order.quote_expires_at_ms);
+      rows.field("closed_at_ms", order.closed_at_ms);
+      rows.field("erasure_requested_at_ms", order.erasure_requested_at_ms);
+      rows.field("customer_erased_at_ms", order.customer_erased_at_ms);
       rows.end_row();
     }
     return rows.take();
@@ -331,6 +354,7 @@ class append_plan {
 
  private:
   const std::vector<append_item>& items_;
+  const std::vector<std::optional<sealed_customer>>& customers_;
   std::vector<std::string> order_;  // lower-cased read_model.id
   std::vector<bool> conflict_;
   std::vector<bool> events_sent_;   // took part in append_events

@@ -1,9 +1,14 @@
 #include "persistence/journal_store.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <map>
 #include <set>
 
 #include "persistence/append_plan.hpp"
+#include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
+#include "persistence/sealed_json.hpp"
 
 namespace persistence {
 namespace {
@@ -77,15 +82,52 @@ using json_to_recordset($1::json) as d(key text, order_id uuid)
 where k.key = d.key and k.order_id = d.order_id
 )sql"};
 
-// A customer ref is created once; a retry must not overwrite it.
+// A customer ref is created once; a retry must not overwrite it. Its sealed
+// columns and its wrapped data key go in together.
 const named_statement insert_customers{"insert_customers", R"sql(
-insert into customers (ref, name, email, shipping, created_at)
-select ref, name, email, shipping::jsonb,
+with input as (
+    select *
+    from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text, email_index text,
+                                          wrapped_key text, created_at_ms bigint)
+), keys as (
+    insert into customer_keys (ref, wrapped_key, created_at)
+    select ref, wrapped_key, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from input
+    order by ref
+    on conflict (ref) do nothing
+)
+insert into customers (ref, name_sealed, email_sealed, shipping_sealed, email_index, created_at)
+select ref, name, email, nullif(shipping, ''), email_index,
        timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text,
-                                      created_at_ms bigint)
+from input
 order by ref
 on conflict (ref) do nothing
+)sql"};
+
+// The data keys of customers whose texts a batch seals; an erased customer has none.
+const named_statement find_customer_keys{"find_customer_keys", R"sql(
+select ref::text, wrapped_key from customer_keys
+where ref in (select value::uuid from json_array_elements_text($1::json))
+)sql"};
+
+// Crypto-shredding: without its data key nothing sealed for the customer
+// opens again, in any table or backup taken from now on. The sealed columns
+// and the blind index go too, and mail still owed to the customer is dropped.
+const named_statement erase_customers{"erase_customers", R"sql(
+with input as (
+    select * from json_to_recordset($1::json) as e(ref uuid, order_id uuid, at_ms bigint)
+), keys as (
+    delete from customer_keys k using input i where k.ref = i.ref
+), mail as (
+    update outbox o set status = 'dropped', claimed_until = null
+    from input i
+    where o.order_id = i.order_id and o.status = 'pending'
+)
+update customers c
+set name_sealed = null, email_sealed = null, shipping_sealed = null, email_index = null,
+    erased_at = timestamptz 'epoch' + i.at_ms * interval '1 millisecond'
+from input i
+where c.ref = i.ref
 )sql"};
 
 // The read model only moves forward: a row is replaced only by a higher
@@ -96,7 +138,8 @@ on conflict (ref) do nothing
 const named_statement upsert_orders{"upsert_orders", R"sql(
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                          created_at, updated_at, version, view, payment_address, quote_atomic,
-                         outstanding_atomic, quoted_at, quote_expires_at)
+                         outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
+                         customer_erased_at)
 select distinct on (r.id)
        r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
        timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
@@ -104,13 +147,18 @@ select distinct on (r.id)
        r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
        r.outstanding_atomic::numeric,
        timestamptz 'epoch' + r.quoted_at_ms * interval '1 millisecond',
-       timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond'
+       timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + nullif(r.closed_at_ms, 0) * interval '1 millisecond',
+       timestamptz 'epoch' + nullif(r.erasure_requested_at_ms, 0) * interval '1 millisecond',
+       timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond'
 from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
                                       payment_method text, total_cents bigint,
                                       created_at_ms bigint, updated_at_ms bigint,
                                       version bigint, view text, payment_address text,
                                       quote_atomic text, outstanding_atomic text,
-                                      quoted_at_ms bigint, quote_expires_at_ms bigint)
+                                      quoted_at_ms bigint, quote_expires_at_ms bigint,
+                                      closed_at_ms bigint, erasure_requested_at_ms bigint,
+                                      customer_erased_at_ms bigint)
 order by r.id, r.version desc
 on conflict (id) do update set
     number = excluded.number,
@@ -125,7 +173,10 @@ on conflict (id) do update set
     quote_atomic = excluded.quote_atomic,
     outstanding_atomic = excluded.outstanding_atomic,
     quoted_at = excluded.quoted_at,
-    quote_expires_at = excluded.quote_expires_at
+    quote_expires_at = excluded.quote_expires_at,
+    closed_at = excluded.closed_at,
+    erasure_requested_at = excluded.erasure_requested_at,
+    customer_erased_at = excluded.customer_erased_at
 where o.version < excluded.version
 )sql"};
 
@@ -206,15 +257,30 @@ where order_id = $1::uuid
 order by seq
 )sql"};
 
+// The key an order's sealed texts open with: its customer's (none once erased).
+const named_statement order_customer_key{"order_customer_key", R"sql(
+select o.customer_ref::text, k.wrapped_key
+from orders o left join customer_keys k on k.ref = o.customer_ref
+where o.id = $1::uuid
+)sql"};
+
 }  // namespace sql
 
 }  // namespace
 
-journal_store::journal_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys, &sql::delete_events,
-                        &sql::delete_idempotency_keys, &sql::insert_customers, &sql::upsert_orders, &sql::insert_payments,
+journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault)
+    : db_(db), vault_(std::move(vault)) {
+  db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
+                        &sql::delete_events, &sql::delete_idempotency_keys, &sql::insert_customers,
+                        &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders, &sql::insert_payments,
                         &sql::insert_order_exceptions, &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers,
-                        &sql::insert_outbox, &sql::load_events});
+                        &sql::insert_outbox, &sql::load_events, &sql::order_customer_key});
+}
+
+std::optional<sealing::secret_key> journal_store::order_key(pqxx::transaction_base& txn, const std::string& order_id) {
+  const auto result = txn.exec_prepared(sql::order_customer_key.name, order_id);
+  if (result.empty()) return std::nullopt;
+  return detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
 }
 
 // One READ COMMITTED transaction for the whole batch and a fixed sequence of
@@ -257,11 +323,22 @@ journal_store::journal_store(connection& db) : db_(db) {
 // back: the caller fails the whole batch.
 std::vector<append_outcome> journal_store::append_batch(const std::vector<append_item>& items) {
   if (items.empty()) return {};
-  detail::append_plan state{items};  // validates every item before touching the database
-  state.resolve_duplicates_within_batch();
+  for (std::size_t i = 0; i < items.size(); ++i) detail::validate(items[i], i);  // before touching the database
+  const auto needing_keys = detail::customers_needing_keys(items);
 
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
+
+    // 0. seal: new customers get a data key; texts of later decisions are
+    //    sealed under the key their customer has (read in this transaction,
+    //    so an erasure committed before it is seen).
+    std::map<std::string, std::string> wrapped_keys;
+    if (!needing_keys.empty())
+      for (const auto& row : txn.exec_prepared(sql::find_customer_keys.name, nlohmann::json(needing_keys).dump()))
+        wrapped_keys.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    const auto sealed = detail::seal_batch(items, *vault_, wrapped_keys);
+    detail::append_plan state{sealed.items, sealed.customers};
+    state.resolve_duplicates_within_batch();
 
     // 1. events
     if (auto events = state.events_parameter(); !detail::is_empty_array(events)) {
@@ -311,6 +388,9 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
       txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
     if (auto settled = state.settled_underpayments_parameter(); !detail::is_empty_array(settled))
       txn.exec_prepared(sql::settle_underpayments.name, settled);
+    // 9. erasures, last: the mail they drop includes mail written above
+    if (auto erased = state.erased_customers_parameter(); !detail::is_empty_array(erased))
+      txn.exec_prepared(sql::erase_customers.name, erased);
 
     txn.commit();
     return state.outcomes();
@@ -323,6 +403,7 @@ std::vector<stored_event> journal_store::load_events(const std::string& order_id
     std::vector<stored_event> events;
     const auto result = txn.exec_prepared(sql::load_events.name, order_id);
     events.reserve(result.size());
+    bool sealed = false;
     for (const auto& row : result) {
       stored_event event;
       event.order_id = row[0].as<std::string>();
@@ -330,7 +411,15 @@ std::vector<stored_event> journal_store::load_events(const std::string& order_id
       event.type = row[2].as<std::string>();
       event.payload_json = row[3].as<std::string>();
       event.recorded_at_ms = row[4].as<std::int64_t>();
+      sealed = sealed || detail::may_hold_sealed_values(event.payload_json);
       events.push_back(std::move(event));
+    }
+    // Only orders with personal texts need their customer's key.
+    if (sealed) {
+      const auto key = order_key(txn, order_id);
+      for (auto& event : events)
+        event.payload_json = detail::open_sealed_values(event.payload_json, key ? &*key : nullptr,
+                                                        detail::event_context(event.order_id, event.seq));
     }
     return events;
   });

@@ -3,17 +3,26 @@
 // The event journal: every decision of every order, appended in group-commit
 // batches, and read back to recover an order.
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
+#include "sealing/vault.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
 
 namespace persistence {
 
 class journal_store {
  public:
-  explicit journal_store(connection& db);
+  /// Personal data (customers rows, the personal paths of events, views and
+  /// mail) is sealed with `vault`'s keys on the way in and opened on the way out.
+  journal_store(connection& db, std::shared_ptr<const sealing::vault> vault);
 
   /// Group commit: all items in ONE transaction with a constant number of
   /// statements; outcome i belongs to items[i]. A conflict writes nothing of
@@ -30,11 +39,15 @@ class journal_store {
   /// shared_state::next_order_number_block, so that is a bug, not a race).
   std::vector<append_outcome> append_batch(const std::vector<append_item>& items);
 
-  /// An order's events, by seq.
+  /// An order's events, by seq, personal texts opened (null once its
+  /// customer was erased).
   std::vector<stored_event> load_events(const std::string& order_id);
 
  private:
+  std::optional<sealing::secret_key> order_key(pqxx::transaction_base& txn, const std::string& order_id);
+
   connection& db_;
+  std::shared_ptr<const sealing::vault> vault_;
 };
 
 }  // namespace persistence

@@ -4,7 +4,9 @@
 #include <cctype>
 #include <charconv>
 
+#include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
+#include "persistence/sealed_json.hpp"
 
 namespace persistence {
 namespace {
@@ -35,7 +37,7 @@ const named_statement find_order_by_number{"find_order_by_number",
 // alone is an index lookup (by number prefix, by email -> customer_ref)
 // whose few matches are then sorted; each branch stops at the page size.
 // $like is an order-number prefix with LIKE's wildcards escaped; $email the
-// raw query.
+// query's blind index (the database holds no address to compare with).
 #define LIST_COLUMNS ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
 #define AFTER_CURSOR        \
   "(o.created_at, o.id) < " \
@@ -52,7 +54,7 @@ const named_statement find_order_by_number{"find_order_by_number",
   ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
   " where " AFTER_CURSOR status_condition                                                                        \
   "   and o.customer_ref in (select c.ref from customers c"                                                      \
-  "                          where lower(c.email) = lower(" email "))" NEWEST_FIRST                              \
+  "                          where c.email_index = " email ")" NEWEST_FIRST                                      \
   ")"                                                                                                            \
   ") as matches order by sort_at desc, sort_id desc limit $3"
 
@@ -72,10 +74,17 @@ const named_statement list_orders_by_status_and_query{"list_orders_by_status_and
 #undef ORDER_COLUMNS
 
 const named_statement find_customer{"find_customer", R"sql(
-select ref::text, name, email, shipping::text,
-       floor(extract(epoch from created_at) * 1000)::bigint
-from customers
-where ref = $1::uuid
+select c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed,
+       floor(extract(epoch from c.created_at) * 1000)::bigint, k.wrapped_key,
+       floor(extract(epoch from c.erased_at) * 1000)::bigint
+from customers c left join customer_keys k on k.ref = c.ref
+where c.ref = $1::uuid
+)sql"};
+
+const named_statement order_customer_key{"order_reads_customer_key", R"sql(
+select o.customer_ref::text, k.wrapped_key
+from orders o left join customer_keys k on k.ref = o.customer_ref
+where o.id = $1::uuid
 )sql"};
 
 }  // namespace sql
@@ -152,8 +161,21 @@ bool present(const std::optional<std::string>& text) {
 
 }  // namespace
 
-order_reads::order_reads(connection& db) : db_(db) {
-  db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status, &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer});
+order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> vault)
+    : db_(db), vault_(std::move(vault)) {
+  db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status,
+                        &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer,
+                        &sql::order_customer_key});
+}
+
+// The view with its personal texts opened (null once the customer was erased).
+order_row order_reads::opened(pqxx::transaction_base& txn, order_row order) {
+  if (!detail::may_hold_sealed_values(order.view_json)) return order;
+  const auto result = txn.exec_prepared(sql::order_customer_key.name, order.id);
+  std::optional<sealing::secret_key> key;
+  if (!result.empty()) key = detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+  order.view_json = detail::open_sealed_values(order.view_json, key ? &*key : nullptr, detail::view_context(order.id));
+  return order;
 }
 
 std::optional<order_row> order_reads::find_order(const std::string& id) {
@@ -161,7 +183,7 @@ std::optional<order_row> order_reads::find_order(const std::string& id) {
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::find_order.name, id);
     if (result.empty()) return std::nullopt;
-    return read_order(result[0]);
+    return opened(txn, read_order(result[0]));
   });
 }
 
@@ -170,7 +192,7 @@ std::optional<order_row> order_reads::find_order_by_number(const std::string& nu
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::find_order_by_number.name, number);
     if (result.empty()) return std::nullopt;
-    return read_order(result[0]);
+    return opened(txn, read_order(result[0]));
   });
 }
 
@@ -187,12 +209,12 @@ order_page order_reads::list_orders(const order_filter& filter) {
     const bool by_query = present(filter.query);
     if (by_status && by_query)
       result = txn.exec_prepared(sql::list_orders_by_status_and_query.name, after.created_at_us, after.id, fetch,
-                                 *filter.status, prefix_pattern(*filter.query), *filter.query);
+                                 *filter.status, prefix_pattern(*filter.query), vault_->email_index(*filter.query));
     else if (by_status)
       result = txn.exec_prepared(sql::list_orders_by_status.name, after.created_at_us, after.id, fetch, *filter.status);
     else if (by_query)
       result = txn.exec_prepared(sql::list_orders_by_query.name, after.created_at_us, after.id, fetch,
-                                 prefix_pattern(*filter.query), *filter.query);
+                                 prefix_pattern(*filter.query), vault_->email_index(*filter.query));
     else
       result = txn.exec_prepared(sql::list_orders.name, after.created_at_us, after.id, fetch);
 
@@ -214,13 +236,8 @@ std::optional<customer_row> order_reads::find_customer(const std::string& ref) {
     const auto result = txn.exec_prepared(sql::find_customer.name, ref);
     if (result.empty()) return std::nullopt;
     const auto& row = result[0];
-    customer_row customer;
-    customer.ref = row[0].as<std::string>();
-    customer.name = text_or_empty(row[1]);
-    customer.email = text_or_empty(row[2]);
-    customer.shipping_json = text_or_empty(row[3]);
-    customer.created_at_ms = int_or_zero(row[4]);
-    return customer;
+    return detail::open_customer(*vault_, row[0].as<std::string>(), text_or_empty(row[1]), text_or_empty(row[2]),
+                                 text_or_empty(row[3]), text_or_empty(row[5]), int_or_zero(row[4]), int_or_zero(row[6]));
   });
 }
 

@@ -1,7 +1,8 @@
 #include "persistence/outbox_store.hpp"
 
-
+#include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
+#include "persistence/sealed_json.hpp"
 
 namespace persistence {
 namespace {
@@ -66,6 +67,19 @@ update outbox set status = 'suppressed', claimed_until = null, last_error = $2
 where id = $1
 )sql"};
 
+// Mail to a customer who was erased: settled without sending, as the erasure
+// settles the mail still pending when it commits.
+const named_statement outbox_dropped{"outbox_dropped", R"sql(
+update outbox set status = 'dropped', claimed_until = null, last_error = $2
+where id = $1
+)sql"};
+
+const named_statement outbox_customer_key{"outbox_customer_key", R"sql(
+select o.customer_ref::text, k.wrapped_key
+from orders o left join customer_keys k on k.ref = o.customer_ref
+where o.id = $1::uuid
+)sql"};
+
 // Counts older than the hour before this one no longer matter.
 const named_statement prune_recipient_hours{"prune_recipient_hours", R"sql(
 delete from mail_recipient_hours
@@ -89,9 +103,11 @@ outbox_entry read_outbox(const pqxx::row& row) {
 
 }  // namespace
 
-outbox_store::outbox_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox, &sql::retry_outbox, &sql::count_recipient,
-                        &sql::outbox_suppressed, &sql::prune_recipient_hours});
+outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault)
+    : db_(db), vault_(std::move(vault)) {
+  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
+                        &sql::retry_outbox, &sql::count_recipient, &sql::outbox_suppressed, &sql::outbox_dropped,
+                        &sql::outbox_customer_key, &sql::prune_recipient_hours});
 }
 
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
@@ -100,8 +116,26 @@ std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::mil
     std::vector<outbox_entry> claimed;
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
+    // A message with a personal text (the admin's words to the customer)
+    // opens under its customer's key.
+    for (auto& entry : claimed) {
+      if (!detail::may_hold_sealed_values(entry.payload_json)) continue;
+      const auto result = txn.exec_prepared(sql::outbox_customer_key.name, entry.order_id);
+      std::optional<sealing::secret_key> key;
+      if (!result.empty())
+        key = detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+      entry.payload_json = detail::open_sealed_values(entry.payload_json, key ? &*key : nullptr,
+                                                      detail::outbox_context(entry.order_id, entry.kind));
+    }
     txn.commit();
     return claimed;
+  });
+}
+
+void outbox_store::mark_dropped(std::int64_t id, const std::string& reason) {
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::outbox_dropped.name, id, reason);
   });
 }
 

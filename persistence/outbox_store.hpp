@@ -6,18 +6,23 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
+#include "sealing/vault.hpp"
 
 namespace persistence {
 
 class outbox_store {
  public:
-  explicit outbox_store(connection& db);
+  /// Opens the personal texts of claimed messages with `vault`'s keys.
+  outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault);
 
+  /// Due messages, leased to the caller; personal texts opened (null once
+  /// the customer was erased).
   std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
   void mark_sent(std::int64_t id);
   /// Records a failed attempt; returns true when the message is now dead.
@@ -32,11 +37,14 @@ class outbox_store {
   int count_recipient(const std::string& recipient_key, std::int64_t at_ms);
   /// Settles a message without sending it (over its recipient's cap).
   void mark_suppressed(std::int64_t id, const std::string& reason);
+  /// Settles a message without sending it: its customer was erased.
+  void mark_dropped(std::int64_t id, const std::string& reason);
   /// Drops the counts of hours that no longer matter.
   void prune_recipient_counts(std::int64_t now_ms);
 
  private:
   connection& db_;
+  std::shared_ptr<const sealing::vault> vault_;
 };
 
 }  // namespace persistence

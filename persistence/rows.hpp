@@ -18,6 +18,10 @@ struct stored_event {
   std::string type;
   std::string payload_json;
   std::int64_t recorded_at_ms = 0;
+  // JSON pointers into payload_json of text a customer or an admin wrote
+  // (a review, a note): sealed under the customer's key when stored, read
+  // back in the clear, or as null once the customer was erased.
+  std::vector<std::string> personal_paths;
 };
 
 struct order_row {
@@ -31,6 +35,10 @@ struct order_row {
   std::int64_t updated_at_ms = 0;
   std::int64_t version = 0;
   std::string view_json;
+  std::vector<std::string> personal_paths;  // into view_json, as stored_event's
+  std::int64_t closed_at_ms = 0;             // delivered plus the review window, or cancelled; 0 while open
+  std::int64_t erasure_requested_at_ms = 0;  // when the customer asked for erasure; 0 never
+  std::int64_t customer_erased_at_ms = 0;    // when the customer's personal data was erased; 0 never
   // The payment columns the matcher looks orders up by (written, not read back).
   std::string payment_address;  // empty: the coin's static address
   std::string quote_atomic = "0";
@@ -39,14 +47,17 @@ struct order_row {
   std::int64_t quote_expires_at_ms = 0;
 };
 
-// name, email and shipping_json come back empty when the column is NULL
-// (e.g. after erasure); an empty shipping_json is stored as NULL.
+// In the clear in the process; sealed under the customer's data key in the
+// database. After erasure name, email and shipping_json come back empty and
+// `erased` is true; an empty shipping_json is stored as NULL.
 struct customer_row {
   std::string ref;
   std::string name;
   std::string email;
   std::string shipping_json;
   std::int64_t created_at_ms = 0;
+  bool erased = false;
+  std::int64_t erased_at_ms = 0;
 };
 
 struct idempotency_row {
@@ -75,8 +86,9 @@ struct timer_row {
 // An email the decision owes; rendered and sent later by the mailer.
 struct outbox_row {
   std::string kind;
-  std::string payload_json = "{}";  // no personal data
+  std::string payload_json = "{}";
   std::int64_t created_at_ms = 0;
+  std::vector<std::string> personal_paths;  // into payload_json, as stored_event's
 };
 
 // A timer claimed by claim_due_timers, to be delivered to its order.
@@ -201,6 +213,10 @@ struct append_item {
   // The order is paid in full after its part payment became an exception: that
   // exception is settled, in the same transaction.
   bool settles_underpayment = false;
+  // The decision erases its customer: the data key is destroyed, the sealed
+  // columns cleared and the customer's pending mail dropped, in the same
+  // transaction.
+  bool erases_customer = false;
 };
 
 enum class append_outcome {
@@ -208,6 +224,15 @@ enum class append_outcome {
   // Another writer holds one of the item's seqs or its idempotency key:
   // nothing of the item was written; reload the order and decide again.
   conflict,
+};
+
+// A customer's request to be erased, as the admin's task list shows it.
+struct erasure_request_row {
+  std::string order_id;
+  std::string number;
+  std::string customer_ref;
+  std::int64_t requested_at_ms = 0;
+  std::int64_t erased_at_ms = 0;  // 0 while the request is open
 };
 
 // Empty strings count as absent (an empty `q=` is no search).

@@ -1,7 +1,7 @@
 #include "persistence/shared_state.hpp"
 
-
 #include "persistence/pq_connection.hpp"
+#include "sealing/key_file.hpp"
 
 namespace persistence {
 namespace {
@@ -41,6 +41,17 @@ std::string shared_state::secret(const std::string& name, const std::string& can
     txn.exec_prepared(sql::insert_secret.name, name, candidate);
     return txn.exec_prepared(sql::select_secret.name, name)[0][0].as<std::string>();
   });
+}
+
+sealing::secret_key shared_state::root_key(const sealing::keyring& master) {
+  const auto stored = secret("root_key", master.wrap(sealing::secret_key::random(), sealing::vault::root_owner));
+  auto root = master.unwrap(stored, sealing::vault::root_owner);
+  if (!root)
+    throw sealing::key_file_error("security.master_key_file: the master key (id " + master.current_key_id() +
+                                  ") does not open this database's keys, which master key " +
+                                  sealing::keyring::key_id_of(stored) +
+                                  " wrapped: is it the file this shop was started with?");
+  return *root;
 }
 
 }  // namespace persistence

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "persistence/connection.hpp"
+#include "sealing/keyring.hpp"
+#include "sealing/vault.hpp"
 
 namespace persistence {
 
@@ -20,6 +22,11 @@ class shared_state {
   /// Get-or-create: stores `candidate` if `name` has no value yet and returns
   /// the stored value, so every node ends up with the same one.
   std::string secret(const std::string& name, const std::string& candidate);
+
+  /// The shop's root key (see sealing/vault.hpp): made and stored wrapped by
+  /// the first node, unwrapped by every node. Throws sealing::key_file_error
+  /// when `master` does not unwrap it: a wrong master key must stop start-up.
+  sealing::secret_key root_key(const sealing::keyring& master);
 
  private:
   connection& db_;

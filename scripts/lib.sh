@@ -143,6 +143,19 @@ ccc_urlencode() {
 # Starts (initialising it the first time) a private PostgreSQL 15 on a unix socket
 # only, creates `database` (default ccc) if missing, exports CCC_PG_URL (libpq URL
 # of that database) and CCC_PG_SOCKET_DIR, and prints the URL. Already running: reused.
+# Makes FILE a new master key (32 random bytes in base64, mode 0600) unless it
+# exists already: the key that seals the shop's personal data
+# (security.master_key_file). Prints FILE.
+new_master_key() {
+  local file="$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    (umask 077 && openssl rand -base64 32 >"$file.new" && mv "$file.new" "$file")
+  fi
+  chmod 600 "$file"
+  printf '%s\n' "$file"
+}
+
 pg_start() {
   local data_dir="$1" socket_dir="$2" database="${3:-ccc}"
   mkdir -p "$data_dir" "$socket_dir"

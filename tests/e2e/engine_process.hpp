@@ -23,6 +23,7 @@
 #include "support/eventually.hpp"
 #include "support/free_port.hpp"
 #include "support/http_client.hpp"
+#include "support/master_key.hpp"
 #include "support/test_database.hpp"
 
 extern char** environ;
@@ -96,6 +97,7 @@ class engine_process {
   std::map<std::string, std::string> environment() const {
     std::map<std::string, std::string> env = {
         {"ORDER_ENGINE_DATABASE_URL", db_.url()},
+        {"ORDER_ENGINE_SECURITY_MASTER_KEY_FILE", master_key_.path()},
         {"ORDER_ENGINE_HTTP_PORT", std::to_string(port_)},
         {"ORDER_ENGINE_ADMIN_TOKEN", admin_token},
         {"ORDER_ENGINE_CATALOG_SEED_FILE", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/demo-catalog.json"},
@@ -174,6 +176,7 @@ class engine_process {
   }
 
   test_support::test_database db_;
+  test_support::master_key_file master_key_;  // outlives restarts, like the database
   // Mail goes to a drop directory of this engine's own unless a test sets SMTP.
   std::filesystem::path mail_drop_ = std::filesystem::temp_directory_path() / ("ccc-e2e-mail-" + db_.name());
   std::map<std::string, std::string> extra_env_;

@@ -15,7 +15,9 @@ using namespace e2e;
 namespace {
 
 std::map<std::string, std::string> valid_env() {
+  static const test_support::master_key_file key;
   return {{"ORDER_ENGINE_DATABASE_URL", "postgresql://nobody@/nothing?host=/nonexistent"},
+          {"ORDER_ENGINE_SECURITY_MASTER_KEY_FILE", key.path()},
           {"ORDER_ENGINE_ADMIN_TOKEN", admin_token},
           {"ORDER_ENGINE_HTTP_PORT", std::to_string(free_port())},
           {"ORDER_ENGINE_MAIL_TEMPLATES_DIR", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/templates"}};

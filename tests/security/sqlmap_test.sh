@@ -76,8 +76,10 @@ engine_env=(env)
 while IFS='=' read -r name _; do
   case "$name" in ORDER_ENGINE_*) engine_env+=(-u "$name") ;; esac
 done < <(env)
+(umask 077 && openssl rand -base64 32 >"$work/master.key")
 "${engine_env[@]}" \
   ORDER_ENGINE_DATABASE_URL="$database_url" \
+  ORDER_ENGINE_SECURITY_MASTER_KEY_FILE="$work/master.key" \
   ORDER_ENGINE_HTTP_PORT="$port" \
   ORDER_ENGINE_ADMIN_TOKEN="$admin_token" \
   ORDER_ENGINE_CATALOG_SEED_FILE="$source_dir/config/demo-catalog.json" \

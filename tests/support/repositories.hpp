@@ -17,24 +17,39 @@
 #include "persistence/outbox_store.hpp"
 #include "persistence/payment_store.hpp"
 #include "persistence/shared_state.hpp"
+#include "persistence/privacy_store.hpp"
 #include "persistence/timer_store.hpp"
+#include "support/master_key.hpp"
 
 namespace test_support {
 
+/// The vault of the engines that run on this database with this master key
+/// file: what they sealed, it opens.
+inline std::shared_ptr<const sealing::vault> shop_vault(const std::string& url, const std::string& master_key_file) {
+  auto master = std::make_shared<const sealing::keyring>(master_key_file);
+  persistence::connection db{url};
+  return std::make_shared<const sealing::vault>(master, persistence::shared_state{db}.root_key(*master));
+}
+
 struct repositories {
-  explicit repositories(const std::string& url) : db(url) {}
+  /// `keys`: the vault personal data is sealed with; two repositories that
+  /// must read each other's customers share one.
+  explicit repositories(const std::string& url, std::shared_ptr<const sealing::vault> keys = new_vault())
+      : vault(std::move(keys)), db(url), journal(db, vault), orders(db, vault), outbox(db, vault) {}
   repositories(const repositories&) = delete;
   repositories& operator=(const repositories&) = delete;
 
   bool ping() { return db.ping(); }
 
+  std::shared_ptr<const sealing::vault> vault;
   persistence::connection db;
-  persistence::journal_store journal{db};
-  persistence::order_reads orders{db};
+  persistence::journal_store journal;
+  persistence::order_reads orders;
+  persistence::outbox_store outbox;
   persistence::catalog_store catalog{db};
   persistence::shared_state shared{db};
   persistence::timer_store timers{db};
-  persistence::outbox_store outbox{db};
+  persistence::privacy_store privacy{db};
   persistence::payment_store payments{db};
   persistence::analytics_store analytics{db};
 };

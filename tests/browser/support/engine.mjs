@@ -12,7 +12,8 @@
 // (config, web/) is ORDER_ENGINE_SOURCE_DIR, else the tree this file is in.
 
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -97,6 +98,9 @@ export async function startEngine({ name = 'browser', env = {} } = {}) {
   const workDir = mkdtempSync(join(tmpdir(), `ccc-browser-${name.replace(/[^A-Za-z0-9]/g, '_')}-`));
   const mailDir = join(workDir, 'mail');
   const logFile = join(workDir, 'engine.log');
+  // The shop's master key, its own like its database (security.master_key_file).
+  const masterKeyFile = join(workDir, 'master.key');
+  writeFileSync(masterKeyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
   const port = await freePort();
 
   // Our own ORDER_ENGINE_* (the binary, the test URL) are not settings of the
@@ -104,6 +108,7 @@ export async function startEngine({ name = 'browser', env = {} } = {}) {
   const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ORDER_ENGINE_')));
   Object.assign(childEnv, {
     ORDER_ENGINE_DATABASE_URL: databaseUrl,
+    ORDER_ENGINE_SECURITY_MASTER_KEY_FILE: masterKeyFile,
     ORDER_ENGINE_HTTP_PORT: String(port),
     ORDER_ENGINE_ADMIN_TOKEN: ADMIN_TOKEN,
     ORDER_ENGINE_CATALOG_SEED_FILE: join(sourceDir, 'config', 'demo-catalog.json'),

@@ -13,15 +13,24 @@
 #include "assembly/running_engine.hpp"
 #include "domain/order_json.hpp"
 #include "support/repositories.hpp"
+#include "support/master_key.hpp"
 #include "support/test_database.hpp"
 
 namespace {
 
 using nlohmann::json;
 
+// One master key for the whole suite: the engines of a test share their database.
+const test_support::master_key_file& suite_key() {
+  static const test_support::master_key_file key;
+  return key;
+}
+
 config::engine_config test_config(const std::string& url, const std::map<std::string, std::string>& overrides = {}) {
+  const auto& key = suite_key();
   std::map<std::string, std::string> env = {
       {"ORDER_ENGINE_DATABASE_URL", url},
+      {"ORDER_ENGINE_SECURITY_MASTER_KEY_FILE", key.path()},
       {"ORDER_ENGINE_ADMIN_TOKEN", "integration-admin-token-0123456789"},
       {"ORDER_ENGINE_CATALOG_SEED_FILE", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/demo-catalog.json"},
       {"ORDER_ENGINE_MAIL_TEMPLATES_DIR", std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/templates"},
@@ -90,7 +99,7 @@ TEST_F(engine_test, an_append_that_lost_the_race_reloads_and_retries) {
   ASSERT_TRUE(order.exists());
 
   // Another node appends seq 2 behind this engine's back.
-  test_support::repositories other{db_.url()};
+  test_support::repositories other{db_.url(), test_support::shop_vault(db_.url(), suite_key().path())};
   domain::order theirs = order;
   domain::note_added foreign{"written by another node", order.created_at};
   theirs = domain::apply(theirs, foreign);
@@ -135,7 +144,7 @@ TEST_F(engine_test, two_engines_on_one_database_lose_no_update) {
   ta.join();
   tb.join();
   EXPECT_EQ(ok, 2 * per_engine);
-  test_support::repositories store{db_.url()};
+  test_support::repositories store{db_.url(), test_support::shop_vault(db_.url(), suite_key().path())};
   auto events = store.journal.load_events(order.id.value());
   ASSERT_EQ(events.size(), 1u + 2 * per_engine);
   for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, static_cast<std::int64_t>(i + 1));
@@ -194,7 +203,7 @@ TEST_F(engine_test, a_full_journal_refuses_at_once_and_loses_nothing_it_accepted
   EXPECT_GT(placed.size(), 0u);
   EXPECT_EQ(system_status(engine->shop()).journal.value().refused, static_cast<std::uint64_t>(refused));
   // Every order that was acknowledged is in the database.
-  test_support::repositories store{db_.url()};
+  test_support::repositories store{db_.url(), test_support::shop_vault(db_.url(), suite_key().path())};
   for (const auto& id : placed) EXPECT_TRUE(store.orders.find_order(id.value())) << id.value();
 }
 
@@ -262,7 +271,7 @@ TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
 TEST_F(engine_test, the_read_model_matches_the_order_after_every_decision) {
   auto engine = start_engine(test_config(db_.url()));
   auto order = place(engine->shop());
-  test_support::repositories store{db_.url()};
+  test_support::repositories store{db_.url(), test_support::shop_vault(db_.url(), suite_key().path())};
   auto check = [&](const domain::order& o) {
     auto row = store.orders.find_order(o.id.value());
     ASSERT_TRUE(row);

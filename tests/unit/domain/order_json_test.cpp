@@ -49,6 +49,9 @@ std::vector<order_event> one_of_each_event() {
       review_left{4, "Works in my OfficeJet 🖨️", minutes_after_t0(13000)},
       payment_reminder_sent{minutes_after_t0(1440)},
       review_requested{minutes_after_t0(23000)},
+      erasure_requested{minutes_after_t0(24000)},
+      personal_data_erased{actor_role::admin, minutes_after_t0(25000)},
+      personal_data_erased{actor_role::system, minutes_after_t0(25001)},
   };
 }
 
