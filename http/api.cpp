@@ -77,10 +77,10 @@ class api {
     const auto& root = context_.options.web_root;
     const bool head = req.method == "HEAD";
     if (auto file = serve_static(root, req.path, head)) return respond(std::move(*file));
-    // The storefront's own URLs (/orders/{id}, /products/{sku}, /admin) are
-    // pages of the single-page app: its index answers them.
+    // The storefront's own URLs (/orders/{id}, /products/{sku}, /privacy, /admin)
+    // are pages of the single-page app: its index answers them.
     const bool app_route = req.path.rfind("/orders/", 0) == 0 || req.path.rfind("/products/", 0) == 0 ||
-                           req.path == "/cart" || req.path == "/checkout";
+                           req.path == "/cart" || req.path == "/checkout" || req.path == "/privacy";
     if (app_route)
       if (auto index = serve_static(root, "/index.html", head)) return respond(std::move(*index));
     if (req.path == "/admin" || req.path.rfind("/admin/", 0) == 0)

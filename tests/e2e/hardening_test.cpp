@@ -57,6 +57,27 @@ TEST(hardening, pages_forbid_framing_inline_script_and_sniffing) {
   EXPECT_EQ(engine.get("/api/products").header("x-content-type-options"), "nosniff");
 }
 
+TEST(hardening, the_storefronts_own_urls_privacy_included_answer_its_index_and_nothing_else_does) {
+  engine_process engine;
+  const std::string storefront = engine.get("/").body;
+  ASSERT_NE(storefront.find("/js/app.js"), std::string::npos) << storefront;
+  // A direct load or a reload of a storefront page gets the single-page app.
+  for (const std::string page : {"/privacy", "/cart", "/checkout", "/products/HP-64XL-BLK",
+                                 "/orders/00000000-0000-4000-8000-000000000000"}) {
+    auto res = engine.get(page);
+    ASSERT_EQ(res.status, 200) << page;
+    EXPECT_EQ(res.header("content-type"), "text/html; charset=utf-8") << page;
+    EXPECT_EQ(res.body, storefront) << page;
+    EXPECT_NE(res.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos) << page;
+  }
+  // Only that path: no prefix match that would make every /privacy… a page.
+  for (const std::string other : {"/privacy/anything", "/privacy-policy", "/privacyx"}) {
+    auto res = engine.get(other);
+    EXPECT_EQ(res.status, 404) << other;
+    EXPECT_EQ(res.data()["type"], "not_found") << other;
+  }
+}
+
 TEST(hardening, a_cross_site_form_post_places_no_order) {
   engine_process engine;
   // A form on another site can send a JSON-looking body, but only as a form or

@@ -1,10 +1,12 @@
 // The orders list: newest first, search by order number (or a customer's email),
-// a status filter, and keyset paging with Next / Previous.
+// a status filter, and keyset paging with Next / Previous. Above it, the
+// customers' open erasure requests, the tasks waiting for the admin.
 
 import { queryString } from '../shared/api.js';
 import { fill, h, hiddenText, uid } from '../shared/dom.js';
 import { formatCents } from '../shared/money.js';
 import { adminSentence } from '../shared/problems.js';
+import { erasureRequestsSection, openErasureRequests } from './erasure.js';
 import { get, isUnauthorized } from './session.js';
 import { errorBox, statusBadge, statusLabel, statuses, timeElement } from './ui.js';
 
@@ -53,7 +55,8 @@ export async function render(main, _params, { isCurrent }) {
     h('button', { type: 'submit', class: 'primary' }, 'Search'),
   );
   const results = h('div', { class: 'results' });
-  fill(main, h('h1', { tabindex: '-1' }, 'Orders'), filters, results);
+  const tasks = h('div', { class: 'task-list' });
+  fill(main, h('h1', { tabindex: '-1' }, 'Orders'), tasks, filters, results);
 
   const restart = () => {
     state.q = normalizeSearch(search.value);
@@ -158,5 +161,20 @@ export async function render(main, _params, { isCurrent }) {
     if (link) link.focus();
   }
 
+  async function loadTasks() {
+    let requests;
+    try {
+      requests = await openErasureRequests();
+    } catch (error) {
+      if (isUnauthorized(error) || !isCurrent()) return;
+      fill(tasks, errorBox(`The erasure requests could not be loaded. ${adminSentence(error)}`));
+      return;
+    }
+    if (!isCurrent()) return;
+    fill(tasks, erasureRequestsSection(requests));
+  }
+
+  // One after the other: a 401 on the first sends the admin to sign-in once.
   await load();
+  if (isCurrent()) await loadTasks();
 }

@@ -118,12 +118,13 @@ export function formDialog({ title, intro = [], fields = [], submit, validate, a
     'form',
     { novalidate: true },
     h('h2', { id: titleId }, title),
-    intro,
+    h('div', { id: `${titleId}-intro` }, intro),
     fieldNodes,
     formError,
     h('div', { class: 'dialog-actions' }, submitButton, closeButton),
   );
-  const dialog = h('dialog', { 'aria-labelledby': titleId, class: 'form-dialog' }, form);
+  // The intro says what the step does; read with the title when the dialog opens.
+  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-describedby': `${titleId}-intro`, class: 'form-dialog' }, form);
 
   const clearErrors = () => {
     formError.hidden = true;
@@ -195,7 +196,8 @@ export function formDialog({ title, intro = [], fields = [], submit, validate, a
     });
     document.body.append(dialog);
     dialog.showModal();
-    const first = fields.length ? inputs.get(fields[0].name) : submitButton;
+    // A dangerous step with nothing to fill in starts on Close: Enter alone must not do it.
+    const first = fields.length ? inputs.get(fields[0].name) : danger ? closeButton : submitButton;
     first.focus();
     if (first.select && first.value) first.select();
   });

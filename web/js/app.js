@@ -1,6 +1,6 @@
 // The storefront: a single-page app on plain ES modules, no build step. The
-// engine answers /products/*, /orders/*, /cart and /checkout with this page;
-// this router picks the view.
+// engine answers /products/*, /orders/*, /cart, /checkout and /privacy with
+// this page; this router picks the view.
 
 import { h } from '../shared/dom.js';
 import { pageTitle } from './page.js';
@@ -10,6 +10,7 @@ import { clearToast } from './ui/toast.js';
 import { showCatalog, showProduct } from './views/catalog.js';
 import { showCheckout } from './views/checkout.js';
 import { showOrder } from './views/order.js';
+import { showPrivacy } from './views/privacy.js';
 
 const main = document.getElementById('main');
 
@@ -30,6 +31,7 @@ const routes = [
   }],
   [/^\/checkout$/, showCheckout],
   [/^\/orders\/([^/]+)$/, showOrder],
+  [/^\/privacy$/, showPrivacy],
 ];
 
 let cleanup = null;

@@ -1,6 +1,7 @@
 // The order's own page (/orders/{id}?token=…), reached after "Place order" and
 // from the emails' links: payment instructions while pending, then status,
-// history, tracking, cancel and review. It polls the engine and updates only
+// history, tracking, cancel, review and the request to erase the customer's
+// personal data. It polls the engine and updates only
 // the parts that changed, so focus and typed text survive an update. One file
 // on purpose: the update logic must see every part of the page it patches.
 
@@ -62,6 +63,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
   let order = null;
   let methods = []; // for the coin's name; the code alone will do without it
   let firstQuoteExpiry = null;
+  let erasureRequestedAt = null; // set by a 202 to "Ask to erase my data": no second offer on this page
   let stopped = false;
   let pollTimer = 0;
   let tickTimer = 0;
@@ -332,6 +334,8 @@ export async function showOrder(main, { params, query, isCurrent }) {
 
   function reviewSection(o) {
     if (o.status !== 'delivered') return h('div', { id: 'review' });
+    // After erasure there is nobody to write a review as.
+    if (o.customer_erased && !o.review) return h('div', { id: 'review' });
     if (o.review) {
       return h('section', { class: 'panel', id: 'review', 'aria-labelledby': 'review-title', tabindex: -1 },
         h('h2', { id: 'review-title' }, 'Your review'),
@@ -393,7 +397,75 @@ export async function showOrder(main, { params, query, isCurrent }) {
       form);
   }
 
+  function privacySection(o) {
+    if (o.customer_erased) {
+      return h('section', { class: 'panel panel--muted', id: 'privacy', 'aria-labelledby': 'privacy-title', tabindex: -1 },
+        h('h2', { id: 'privacy-title' }, 'Your personal data'),
+        h('p', {}, 'Your personal data for this order has been erased: your name, email, address and what you '
+          + 'wrote can no longer be read by anyone.'),
+        h('p', {}, 'The order itself (items, amounts, dates) stays in the shop\'s books.'));
+    }
+    if (erasureRequestedAt) {
+      return h('section', { class: 'panel panel--quiet', id: 'privacy', 'aria-labelledby': 'privacy-title', tabindex: -1 },
+        h('h2', { id: 'privacy-title' }, 'Your personal data'),
+        h('p', { role: 'status' }, 'Your request has been sent to the shop. ',
+          `We received it on ${dateTime(erasureRequestedAt)} and will erase your personal data; `
+          + 'if money is still owed either way on this order, we settle that first. '
+          + 'This page will then say that your data is erased.'));
+    }
+    const message = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    const questionId = uid('erasure-question');
+    const confirmBox = h('div', { class: 'confirm', hidden: true },
+      h('p', { id: questionId }, 'Ask the shop to erase your name, email, address and what you wrote? Once erased '
+        + 'they cannot be read again, and we can no longer email you about this order.'),
+      h('div', { class: 'button-row' },
+        h('button', {
+          type: 'button', class: 'button button--danger', 'data-key': 'erasure-confirm', 'aria-describedby': questionId,
+          onClick: confirm,
+        }, 'Yes, ask to erase my data'),
+        h('button', { type: 'button', class: 'button button--quiet', 'data-key': 'erasure-keep', onClick: keep },
+          'Keep my data')));
+    const open = h('button', { type: 'button', class: 'button button--quiet', 'data-key': 'erasure-open' },
+      'Ask to erase my data');
+    open.addEventListener('click', () => {
+      open.hidden = true;
+      message.hidden = true;
+      confirmBox.hidden = false;
+      confirmBox.querySelector('[data-key="erasure-confirm"]').focus();
+    });
+    function keep() {
+      confirmBox.hidden = true;
+      open.hidden = false;
+      open.focus();
+    }
+    async function confirm(event) {
+      const button = event.currentTarget;
+      button.disabled = true;
+      message.hidden = true;
+      try {
+        const answer = await request('/erasure-request', { method: 'POST' });
+        erasureRequestedAt = answer?.requested_at ?? new Date(serverNow()).toISOString();
+        keys.privacy = privacyKey(order);
+        slots.privacy = replaceKeepingFocus(slots.privacy, privacySection(order));
+        slots.privacy.focus();
+      } catch (error) {
+        message.textContent = `We could not send your request. ${customerSentence(error, { notFound: NOT_FOUND })}`;
+        message.hidden = false;
+        button.disabled = false;
+      }
+    }
+    return h('section', { class: 'panel panel--quiet', id: 'privacy', 'aria-labelledby': 'privacy-title', tabindex: -1 },
+      h('h2', { id: 'privacy-title' }, 'Your personal data'),
+      h('p', {}, 'You can ask the shop to erase your name, email, address and what you wrote. The order itself '
+        + 'stays in the shop\'s books without them. ', h('a', { href: '/privacy' }, 'How we handle your data'), '.'),
+      open, confirmBox, message);
+  }
+
   // ---- rendering --------------------------------------------------------------
+
+  function privacyKey(o) {
+    return JSON.stringify([o.customer_erased === true, erasureRequestedAt]);
+  }
 
   function paymentKey(o) {
     return JSON.stringify([o.status, o.payment, o.cancel_reason, quoteExpired(o), canRequote(o)]);
@@ -403,10 +475,11 @@ export async function showOrder(main, { params, query, isCurrent }) {
   const sections = [
     ['payment', paymentKey, paymentSection],
     ['shipment', (o) => JSON.stringify(o.shipment ?? null), shipmentSection],
-    ['review', (o) => JSON.stringify([o.status, o.review ?? null]), reviewSection],
+    ['review', (o) => JSON.stringify([o.status, o.review ?? null, o.customer_erased === true]), reviewSection],
     ['items', (o) => JSON.stringify([o.items, o.total_cents]), itemsSection],
     ['timeline', (o) => JSON.stringify(o.timeline ?? []), timelineSection],
     ['cancel', (o) => JSON.stringify([o.status, o.payment?.received_atomic ?? null]), cancelSection],
+    ['privacy', privacyKey, privacySection],
   ];
 
   let statusLine;
@@ -426,7 +499,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
           'Status: ', statusLine)),
       h('div', { class: 'order-layout' },
         h('div', { class: 'order-main' }, slots.payment, slots.shipment, slots.review, slots.items),
-        h('div', { class: 'order-side' }, slots.timeline, slots.cancel)));
+        h('div', { class: 'order-side' }, slots.timeline, slots.cancel, slots.privacy)));
   }
 
   function update(fresh) {
