@@ -22,6 +22,21 @@ app::timer_counts counts_of(const timer_stats& t) {
   return {t.claimed, t.delivered, t.failed, t.in_flight};
 }
 
+app::retention_report report_of(const retention_stats& r) {
+  app::retention_report out;
+  out.retain_customer_data_for = domain::duration{r.retain_customer_data_for_ms};
+  out.retain_analytics_for = domain::duration{r.retain_analytics_for_ms};
+  if (r.last_run_ms > 0) out.last_run = domain::from_unix_ms(r.last_run_ms);
+  if (r.next_run_ms > 0) out.next_run = domain::from_unix_ms(r.next_run_ms);
+  out.runs = r.runs;
+  out.customers_erased = r.customers_erased;
+  out.money_owed = r.money_owed;
+  out.failed = r.failed;
+  out.analytics_days_folded = r.analytics_days_folded;
+  out.last_error = r.last_error;
+  return out;
+}
+
 app::payment_counts counts_of(const matcher_stats& m) {
   return {m.payments, m.matched, m.awaiting, m.exceptions, m.duplicates};
 }
@@ -143,6 +158,8 @@ void engine::system_status(std::function<void(app::system_report)> done) {
           system, timeout, s.timers, [report](timer_stats& t) { report->timers = counts_of(t); }, stop),
       status_step<payment_matcher_actor, matcher_stats>(
           system, timeout, s.matcher, [report](matcher_stats& m) { report->payments = counts_of(m); }, stop),
+      status_step<retention_actor, retention_stats>(
+          system, timeout, s.retention, [report](retention_stats& r) { report->retention = report_of(r); }, stop),
   };
   // A watcher that does not answer is shown as such; the report still completes.
   steps.push_back([report](std::function<void()> next) {

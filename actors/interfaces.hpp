@@ -54,6 +54,11 @@ using store_actor = caf::typed_actor<
     caf::replies_to<owner_atom, std::string>::with<std::string>,
     // the customers' erasure requests, newest first
     caf::replies_to<erasures_atom, int>::with<std::vector<persistence::erasure_request_row>>,
+    // orders closed before (ms) whose customer is not erased, after a (closed_at ms, id) cursor, oldest first
+    caf::replies_to<retention_atom, std::int64_t, std::int64_t, std::string, int>::with<
+        std::vector<persistence::retention_candidate>>,
+    // fold the storefront's daily counts before (ms) into months; the days folded
+    caf::replies_to<fold_atom, std::int64_t>::with<std::int64_t>,
     // a fresh block of 100 order numbers
     caf::replies_to<block_atom>::with<std::int64_t>,
     // lease up to N due timers for the given milliseconds
@@ -106,6 +111,9 @@ using chain_watcher_actor = caf::typed_actor<
 using timer_scheduler_actor = caf::typed_actor<
     // periodic: claim due timers and deliver them as fire_timer commands
     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<timer_stats>>;
+
+/// Runs the retention policy: at start-up, then every privacy.retention_interval.
+using retention_actor = caf::typed_actor<caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<retention_stats>>;
 
 /// Hands out order numbers from blocks reserved in the database.
 using number_allocator_actor =

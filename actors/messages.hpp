@@ -46,6 +46,20 @@ struct timer_stats {
   std::size_t in_flight = 0;
 };
 
+/// The retention policy's runs (actors/retention.hpp); times in Unix ms, 0 = never.
+struct retention_stats {
+  std::int64_t retain_customer_data_for_ms = 0;
+  std::int64_t retain_analytics_for_ms = 0;
+  std::int64_t last_run_ms = 0;
+  std::int64_t next_run_ms = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t customers_erased = 0;
+  std::uint64_t money_owed = 0;  // past retention but owing money either way: kept, tried again next run
+  std::uint64_t failed = 0;      // the order did not answer: tried again next run
+  std::uint64_t analytics_days_folded = 0;
+  std::string last_error;
+};
+
 struct mailer_stats {
   std::uint64_t sent = 0;
   std::uint64_t failed = 0;  // attempts that failed (retried later unless dead)
@@ -127,6 +141,8 @@ using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
 using audit_atom = caf::atom_constant<caf::atom("audit")>;
 using owner_atom = caf::atom_constant<caf::atom("owner")>;
 using erasures_atom = caf::atom_constant<caf::atom("erasures")>;
+using retention_atom = caf::atom_constant<caf::atom("retention")>;
+using fold_atom = caf::atom_constant<caf::atom("fold")>;
 
 }  // namespace actors
 
@@ -145,6 +161,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::mailer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::retention_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::retention_candidate>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::outbox_entry>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(domain::order_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::append_item)

@@ -79,6 +79,17 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
           return s.privacy.erasure_requests(limit);
         });
       },
+      [with_store](retention_atom, std::int64_t before, std::int64_t after_ms, const std::string& after_id,
+                   int limit) -> caf::result<std::vector<persistence::retention_candidate>> {
+        return with_store([&](reader_session& s) -> caf::result<std::vector<persistence::retention_candidate>> {
+          return s.privacy.orders_past_retention(before, after_ms, after_id, limit);
+        });
+      },
+      [with_store](fold_atom, std::int64_t before) -> caf::result<std::int64_t> {
+        return with_store([&](reader_session& s) -> caf::result<std::int64_t> {
+          return s.privacy.fold_analytics_before(before);
+        });
+      },
       [with_store](block_atom) -> caf::result<std::int64_t> {
         return with_store(
             [&](reader_session& s) -> caf::result<std::int64_t> { return s.shared.next_order_number_block(); });
@@ -144,6 +155,10 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
       [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](owner_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](erasures_atom a, int limit) { return self->delegate(pick(), a, limit); },
+      [self, pick](retention_atom a, std::int64_t before, std::int64_t after_ms, std::string& after_id, int limit) {
+        return self->delegate(pick(), a, before, after_ms, std::move(after_id), limit);
+      },
+      [self, pick](fold_atom a, std::int64_t before) { return self->delegate(pick(), a, before); },
       [self, pick](block_atom a) { return self->delegate(pick(), a); },
       [self, pick](claim_atom a, int limit, std::int64_t lease) { return self->delegate(pick(), a, limit, lease); },
       [self, pick](release_atom a, std::vector<persistence::due_timer>& t) {

@@ -179,6 +179,19 @@ struct timer_counts {
   std::uint64_t in_flight = 0;
 };
 
+/// The retention policy (privacy.*): what it keeps and what it did.
+struct retention_report {
+  domain::duration retain_customer_data_for{};
+  domain::duration retain_analytics_for{};
+  std::optional<domain::timestamp> last_run, next_run;
+  std::uint64_t runs = 0;
+  std::uint64_t customers_erased = 0;
+  std::uint64_t money_owed = 0;  // past retention but owing money: kept until settled
+  std::uint64_t failed = 0;
+  std::uint64_t analytics_days_folded = 0;
+  std::string last_error;
+};
+
 struct payment_counts {
   std::uint64_t seen = 0;
   std::uint64_t matched = 0;
@@ -209,6 +222,7 @@ struct system_report {
   std::optional<journal_counts> journal;
   std::optional<timer_counts> timers;
   std::optional<payment_counts> payments;
+  std::optional<retention_report> retention;
   std::optional<std::vector<watcher_report>> watchers;
   std::optional<std::string> error;
 };

@@ -9,6 +9,7 @@
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/payment_matcher.hpp"
+#include "actors/retention.hpp"
 #include "actors/service_directory.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
@@ -56,6 +57,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   config.timers.lease, timeout};
   const actors::mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time,
                                       config.mail.templates_dir, url, vault};
+  const actors::retention_options retention{config.privacy.retain_customer_data_for, config.privacy.retention_interval,
+                                            config.privacy.retain_analytics_for, timeout};
   actors::admin_policy admin;
   admin.issuer = config.shop.name;
 
@@ -94,6 +97,11 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "mailer", directory,
           [=](const services&) { return sys->spawn<caf::detached>(actors::mailer_impl, mailer, keys); },
           [](services& s, actors::mailer_actor h) { s.mailer = h; }),
+      // Personal data kept no longer than the shop said (privacy.*).
+      child(
+          "retention", directory,
+          [=](const services& s) { return sys->spawn(actors::retention_impl, retention, s.store, s.registry); },
+          [](services& s, actors::retention_actor h) { s.retention = h; }),
       // The back office's door: sessions, keys and the audit log; sign-ins apart.
       child(
           "admin_access", directory,

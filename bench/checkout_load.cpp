@@ -2,6 +2,8 @@
 // back to back for a fixed time against a running engine. Prints completed
 // checkouts per second and latency percentiles. One thread, so that it takes
 // as little CPU as possible from the engine and the database it measures.
+// Each checkout is the storefront's real request: two items, a customer seen
+// for the first time (a new name and email) and a fresh Idempotency-Key.
 //
 // usage: checkout_load --port P [--concurrency 1,8,32] [--seconds 10] [--warmup 2]
 
@@ -10,6 +12,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,11 +31,25 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-const char* const checkout_body =
-    R"({"items":[{"sku":"HP-64XL-BLK","quantity":2},{"sku":"CANON-PG245XL-BLK","quantity":1}],)"
-    R"("customer":{"name":"Load Tester","email":"load@example.com"},)"
-    R"("shipping":{"line1":"1 Euclid Ave","line2":"","city":"Cleveland","region":"OH","postal_code":"44115","country":"US"},)"
-    R"("payment_method":"XMR"})";
+/// The n-th checkout of this run (n also makes its customer and its key new).
+std::string checkout_body(std::uint64_t n) {
+  const auto id = std::to_string(n);
+  return R"({"items":[{"sku":"HP-64XL-BLK","quantity":2},{"sku":"CANON-PG245XL-BLK","quantity":1}],)"
+         R"("customer":{"name":"Load Tester )" +
+         id + R"(","email":"load-)" + id + R"(@example.com"},)" +
+         R"("shipping":{"line1":")" + id +
+         R"( Euclid Ave","line2":"","city":"Cleveland","region":"OH","postal_code":"44115","country":"US"},)"
+         R"("payment_method":"XMR"})";
+}
+
+/// Unique within a run and across runs on one database (the process id and the time it started).
+std::string idempotency_key(std::uint64_t n) {
+  static const auto run = std::to_string(::getpid()) + "-" +
+                          std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  return "bench-" + run + "-" + std::to_string(n);
+}
+
+std::uint64_t next_checkout = 0;
 
 struct stats {
   std::vector<double> latencies_ms;
@@ -50,8 +68,6 @@ class client : public std::enable_shared_from_this<client> {
     request_.set(http::field::host, "127.0.0.1");
     request_.set(http::field::content_type, "application/json");
     request_.keep_alive(true);
-    request_.body() = checkout_body;
-    request_.prepare_payload();
   }
 
   void start() {
@@ -65,6 +81,10 @@ class client : public std::enable_shared_from_this<client> {
  private:
   void send() {
     if (clock_type::now() >= stop_at_) return;
+    const auto n = next_checkout++;
+    request_.set("Idempotency-Key", idempotency_key(n));
+    request_.body() = checkout_body(n);
+    request_.prepare_payload();
     started_ = clock_type::now();
     http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->fail("write", ec);

@@ -205,6 +205,20 @@ json system_report(const app::system_report& report) {
                        {"awaiting", p->awaiting},
                        {"exceptions", p->exceptions},
                        {"duplicates", p->duplicates}};
+  if (const auto& r = report.retention) {
+    auto when = [](const std::optional<domain::timestamp>& t) { return t ? json(rfc3339(*t)) : json(nullptr); };
+    const auto seconds = [](domain::duration d) { return d.count() / 1000; };
+    out["retention"] = {{"retain_customer_data_for_seconds", seconds(r->retain_customer_data_for)},
+                        {"retain_analytics_for_seconds", seconds(r->retain_analytics_for)},
+                        {"last_run_at", when(r->last_run)},
+                        {"next_run_at", when(r->next_run)},
+                        {"runs", r->runs},
+                        {"customers_erased", r->customers_erased},
+                        {"kept_money_owed", r->money_owed},
+                        {"failed", r->failed},
+                        {"analytics_days_folded", r->analytics_days_folded},
+                        {"last_error", r->last_error}};
+  }
   if (const auto& ws = report.watchers) {
     out["watchers"] = json::array();
     for (const auto& w : *ws) out["watchers"].push_back(watcher(w));

@@ -21,12 +21,14 @@ limit $1
 )sql"};
 
 const named_statement orders_past_retention{"orders_past_retention", R"sql(
-select id::text
+select id::text, floor(extract(epoch from closed_at) * 1000)::bigint
 from orders
 where customer_erased_at is null and closed_at is not null
   and closed_at < timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
-order by closed_at
-limit $2
+  and (closed_at, id) > (timestamptz 'epoch' + $2::bigint * interval '1 millisecond',
+                         coalesce(nullif($3, '')::uuid, '00000000-0000-0000-0000-000000000000'::uuid))
+order by closed_at, id
+limit $4
 )sql"};
 
 // Rows already on a month's first day are that month's folded row.
@@ -72,13 +74,16 @@ std::vector<erasure_request_row> privacy_store::erasure_requests(int limit) {
   });
 }
 
-std::vector<std::string> privacy_store::orders_past_retention(std::int64_t closed_before_ms, int limit) {
+std::vector<retention_candidate> privacy_store::orders_past_retention(std::int64_t closed_before_ms,
+                                                                     std::int64_t after_closed_ms,
+                                                                     const std::string& after_id, int limit) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    std::vector<std::string> ids;
-    for (const auto& row : txn.exec_prepared(sql::orders_past_retention.name, closed_before_ms, limit))
-      ids.push_back(row[0].as<std::string>());
-    return ids;
+    std::vector<retention_candidate> rows;
+    for (const auto& row :
+         txn.exec_prepared(sql::orders_past_retention.name, closed_before_ms, after_closed_ms, after_id, limit))
+      rows.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>()});
+    return rows;
   });
 }
 

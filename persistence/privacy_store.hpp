@@ -25,8 +25,10 @@ class privacy_store {
   std::vector<erasure_request_row> erasure_requests(int limit);
 
   /// Orders closed before `closed_before_ms` whose customer is not erased
-  /// yet, oldest first.
-  std::vector<std::string> orders_past_retention(std::int64_t closed_before_ms, int limit);
+  /// yet, oldest first, after the (closed_at, id) of the previous page's last
+  /// row (0 and "" for the first page).
+  std::vector<retention_candidate> orders_past_retention(std::int64_t closed_before_ms, std::int64_t after_closed_ms,
+                                                         const std::string& after_id, int limit);
 
   /// Folds the daily storefront counts of days before `before_ms` into one
   /// row per month (its first day); returns the daily rows folded.

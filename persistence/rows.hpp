@@ -235,6 +235,12 @@ struct erasure_request_row {
   std::int64_t erased_at_ms = 0;  // 0 while the request is open
 };
 
+// An order whose customer's retention ran out (the order closed long enough ago).
+struct retention_candidate {
+  std::string order_id;
+  std::int64_t closed_at_ms = 0;
+};
+
 // Empty strings count as absent (an empty `q=` is no search).
 struct order_filter {
   std::optional<std::string> status;

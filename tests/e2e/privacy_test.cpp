@@ -214,6 +214,31 @@ TEST(privacy, the_customers_erasure_request_is_a_task_for_the_admin_and_erases_n
   EXPECT_EQ(engine.admin_get("/admin/api/erasure-requests").data()["requests"][0]["status"], "done");
 }
 
+TEST(privacy, retention_erases_customers_of_orders_closed_long_enough_ago_and_keeps_open_ones) {
+  engine_process engine{{{"ORDER_ENGINE_PRIVACY_RETAIN_CUSTOMER_DATA_FOR", "1s"},
+                         {"ORDER_ENGINE_PRIVACY_RETENTION_INTERVAL", "1s"}}};
+  auto closed = engine.post("/api/orders", checkout_body()).data();
+  command(engine, closed["id"], {{"type", "cancel"}, {"reason", "out of ink anyway"}});
+  auto open = engine.post("/api/orders", checkout_body()).data();
+
+  auto customer_of = [&](const json& order) {
+    return engine.admin_get("/admin/api/orders/" + order["id"].get<std::string>()).data()["customer"];
+  };
+  ASSERT_TRUE(eventually([&] { return customer_of(closed)["erased"] == true; }, std::chrono::seconds{10}));
+  const auto view = engine.admin_get("/admin/api/orders/" + closed["id"].get<std::string>()).data();
+  EXPECT_EQ(view["events"].back()["type"], "personal_data_erased");
+  EXPECT_EQ(view["events"].back()["data"]["by"], "system");
+  EXPECT_EQ(view["cancel_reason"], "[erased]");
+  EXPECT_EQ(customer_of(open)["email"], "ada@example.com");  // still open: kept
+
+  const auto system = engine.admin_get("/admin/api/system").data();
+  ASSERT_TRUE(system.contains("retention")) << system.dump();
+  EXPECT_EQ(system["retention"]["retain_customer_data_for_seconds"], 1);
+  EXPECT_GE(system["retention"]["customers_erased"].get<int>(), 1);
+  EXPECT_GE(system["retention"]["runs"].get<int>(), 1);
+  EXPECT_FALSE(system["retention"]["next_run_at"].is_null());
+}
+
 TEST(privacy, a_missing_or_foreign_master_key_stops_start_up_with_exit_2_and_says_why) {
   engine_process engine;
   ASSERT_EQ(engine.post("/api/orders", checkout_body()).status, 201);

@@ -149,4 +149,43 @@ TEST_F(personal_data, every_node_gets_the_same_root_key_and_a_foreign_master_key
                sealing::key_file_error);
 }
 
+TEST_F(personal_data, old_storefront_counts_fold_into_their_months_and_keep_their_totals) {
+  side_.query(
+      "insert into analytics_daily (day, type, count) values "
+      "('2026-01-01', 'checkout_started', 2), ('2026-01-15', 'checkout_started', 3), "
+      "('2026-01-31', 'checkout_started', 4), ('2026-02-10', 'checkout_started', 5), "
+      "('2026-02-11', 'page_view', 7)");
+  // Days before 2026-02-11: January folds into 2026-01-01, 2026-02-10 into 2026-02-01.
+  EXPECT_EQ(store_.privacy.fold_analytics_before(1'770'768'000'000), 3);  // 2026-02-11T00:00Z
+  const auto rows = side_.query("select day::text, type, count from analytics_daily order by day, type");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0].as<std::string>(), "2026-01-01");
+  EXPECT_EQ(rows[0][2].as<int>(), 9);
+  EXPECT_EQ(rows[1][0].as<std::string>(), "2026-02-01");
+  EXPECT_EQ(rows[1][2].as<int>(), 5);
+  EXPECT_EQ(rows[2][0].as<std::string>(), "2026-02-11");
+  EXPECT_EQ(store_.privacy.fold_analytics_before(1'770'768'000'000), 0) << "nothing left to fold";
+}
+
+TEST_F(personal_data, orders_past_retention_are_the_closed_unerased_ones_oldest_first_page_by_page) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(new_uuid());
+    auto item = checkout_for(ids.back(), "CCC-00030" + std::to_string(i), "a@example.com", "");
+    item.read_model.closed_at_ms = t0_ms + 1000 * (3 - i);  // the last placed closed first
+    ASSERT_EQ(store_.journal.append_batch({item})[0], append_outcome::committed);
+  }
+  auto open = checkout_for(new_uuid(), "CCC-000399", "b@example.com", "");
+  ASSERT_EQ(store_.journal.append_batch({open})[0], append_outcome::committed);
+
+  auto first = store_.privacy.orders_past_retention(t0_ms + 10'000, 0, "", 2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].order_id, ids[2]);
+  EXPECT_EQ(first[1].order_id, ids[1]);
+  auto rest = store_.privacy.orders_past_retention(t0_ms + 10'000, first[1].closed_at_ms, first[1].order_id, 2);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].order_id, ids[0]);
+  EXPECT_EQ(store_.privacy.orders_past_retention(t0_ms + 1'500, 0, "", 10).size(), 1u) << "closed before the cut only";
+}
+
 }  // namespace
