@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
 
   config::engine_config config;
   try {
-    config = config::load_config(config_path(argc, argv));  // refuses a weak admin.token
+    config = config::load_config(config_path(argc, argv));             // refuses a weak admin.token
     http::check_tls_files(config.http.tls_cert, config.http.tls_key);  // before anything starts
   } catch (const config::config_error& e) {
     std::cerr << e.what() << "\n";

@@ -100,9 +100,8 @@ std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs)
 }
 
 app::queue_gauges queue_view(const persistence::metrics_snapshot& snapshot) {
-  return app::queue_gauges{snapshot.orders_by_status, snapshot.outbox_pending,
-                           snapshot.outbox_dead,      snapshot.timers_due,
-                           snapshot.payment_exceptions_open, snapshot.mail_suppressed};
+  return app::queue_gauges{snapshot.orders_by_status, snapshot.outbox_pending,          snapshot.outbox_dead,
+                           snapshot.timers_due,       snapshot.payment_exceptions_open, snapshot.mail_suppressed};
 }
 
 }  // namespace actors

@@ -7,8 +7,7 @@
 
 namespace actors {
 
-engine::engine(caf::actor_system& system, std::shared_ptr<const service_directory> services,
-               engine_settings settings)
+engine::engine(caf::actor_system& system, std::shared_ptr<const service_directory> services, engine_settings settings)
     : system_(system), services_(std::move(services)), settings_(std::move(settings)) {}
 
 std::shared_ptr<const domain::catalog> engine::catalog() const {
@@ -76,50 +75,58 @@ void engine::admin_order(domain::order_id id, app::callback<app::admin_order_det
   auto result = std::make_shared<details>();
   auto* system = &system_;
   // The order (recovered if passivated), then its customer, then its journal.
-  run_in_turn(
-      {[system, timeout, s, id, result, done](std::function<void()> next) {
-         ask_within(
-             *system, timeout, s.registry,
-             [result, next](order_reply& reply) {
-               result->order = std::move(reply.order);
-               next();
-             },
-             [done](const caf::error& e) { done(failure<details>(e)); }, get_atom::value, id);
-       },
-       [system, timeout, s, result, done](std::function<void()> next) {
-         ask_within(
-             *system, timeout, s.store,
-             [result, next](std::optional<persistence::customer_row>& customer) {
-               if (customer) result->customer = customer_view(*customer);
-               next();
-             },
-             [done](const caf::error& e) { done(failure<details>(e)); }, customer_atom::value,
-             result->order.customer.value());
-       },
-       [system, timeout, s, id, result, done](std::function<void()> next) {
-         ask_within(
-             *system, timeout, s.store,
-             [result, next](std::vector<persistence::stored_event>& events) {
-               for (const auto& e : events) result->events.push_back(event_view(e));
-               next();
-             },
-             [done](const caf::error& e) { done(failure<details>(e)); }, load_atom::value, id);
-       }},
-      [result, done] { done(std::move(*result)); });
+  run_in_turn({[system, timeout, s, id, result, done](std::function<void()> next) {
+                 ask_within(
+                     *system, timeout, s.registry,
+                     [result, next](order_reply& reply) {
+                       result->order = std::move(reply.order);
+                       next();
+                     },
+                     [done](const caf::error& e) { done(failure<details>(e)); }, get_atom::value, id);
+               },
+               [system, timeout, s, result, done](std::function<void()> next) {
+                 ask_within(
+                     *system, timeout, s.store,
+                     [result, next](std::optional<persistence::customer_row>& customer) {
+                       if (customer) result->customer = customer_view(*customer);
+                       next();
+                     },
+                     [done](const caf::error& e) { done(failure<details>(e)); }, customer_atom::value,
+                     result->order.customer.value());
+               },
+               [system, timeout, s, id, result, done](std::function<void()> next) {
+                 ask_within(
+                     *system, timeout, s.store,
+                     [result, next](std::vector<persistence::stored_event>& events) {
+                       for (const auto& e : events) result->events.push_back(event_view(e));
+                       next();
+                     },
+                     [done](const caf::error& e) { done(failure<details>(e)); }, load_atom::value, id);
+               }},
+              [result, done] { done(std::move(*result)); });
 }
 
 void engine::erase_customer(std::string ref, app::callback<app::erasure_receipt> done) {
   using receipt = app::erasure_receipt;
   if (!domain::is_uuid(ref)) return done(domain::make_error(domain::error_code::not_found, "no such customer"));
+  auto* system = &system_;
+  const auto timeout = settings_.ask_timeout;
+  const auto s = services_->get();
+  // The customer's order (one checkout, one customer), then the erasure as
+  // that order's decision: it refuses while money is owed.
   ask_within(
-      system_, settings_.ask_timeout, services_->get().store,
-      [this, ref, done](std::string& order) {
+      system_, timeout, s.store,
+      [system, timeout, s, ref, done](std::string& order) {
         if (order.empty()) return done(domain::make_error(domain::error_code::not_found, "no such customer"));
-        execute(domain::order_id{order}, domain::erase_personal_data{domain::actor_role::admin, {}},
-                [ref, done](domain::result<domain::order> r) {
-                  if (!r) return done(r.error());
-                  done(receipt{ref, r->customer_erased_at.value_or(r->updated_at)});
-                });
+        order_request req{domain::order_id{order},
+                          domain::erase_personal_data{domain::actor_role::admin, wall_clock_now()}, std::nullopt,
+                          std::nullopt};
+        ask_within(
+            *system, timeout, s.registry,
+            [ref, done](order_reply& r) {
+              done(receipt{ref, r.order.customer_erased_at.value_or(r.order.updated_at)});
+            },
+            [done](const caf::error& e) { done(failure<receipt>(e)); }, std::move(req));
       },
       [done](const caf::error& e) { done(failure<receipt>(e)); }, owner_atom::value, ref);
 }
@@ -193,8 +200,8 @@ void engine::kpis(domain::timestamp from, domain::timestamp to, app::callback<do
       [done, from, to](persistence::kpi_inputs& in) {
         done(domain::compute_kpis(kpi_orders(in), in.checkouts_started, from, to));
       },
-      [done](const caf::error& e) { done(failure<domain::kpi_report>(e)); }, kpi_atom::value,
-      domain::to_unix_ms(from), domain::to_unix_ms(to));
+      [done](const caf::error& e) { done(failure<domain::kpi_report>(e)); }, kpi_atom::value, domain::to_unix_ms(from),
+      domain::to_unix_ms(to));
 }
 
 }  // namespace actors

@@ -104,12 +104,10 @@ void engine::engine_metrics(std::function<void(app::engine_metrics)> done) {
   steps.push_back(status_step<journal_actor, journal_stats>(
       system, timeout, s.journal, [out](journal_stats& j) { out->journal = counts_of(j); }, skip("journal")));
   steps.push_back(status_step<payment_matcher_actor, matcher_stats>(
-      system, timeout, s.matcher, [out](matcher_stats& m) { out->payments = counts_of(m); },
-      skip("payment_matcher")));
+      system, timeout, s.matcher, [out](matcher_stats& m) { out->payments = counts_of(m); }, skip("payment_matcher")));
   for (const auto& [coin, watcher] : s.watchers)
     steps.push_back(status_step<chain_watcher_actor, watcher_stats>(
-        system, timeout, watcher, [out](watcher_stats& w) { out->watchers.push_back(report_of(w)); },
-        skip("watcher")));
+        system, timeout, watcher, [out](watcher_stats& w) { out->watchers.push_back(report_of(w)); }, skip("watcher")));
   run_in_turn(std::move(steps), [out, done] { done(std::move(*out)); });
 }
 

@@ -55,8 +55,8 @@ using store_actor = caf::typed_actor<
     // the customers' erasure requests, newest first
     caf::replies_to<erasures_atom, int>::with<std::vector<persistence::erasure_request_row>>,
     // orders closed before (ms) whose customer is not erased, after a (closed_at ms, id) cursor, oldest first
-    caf::replies_to<retention_atom, std::int64_t, std::int64_t, std::string, int>::with<
-        std::vector<persistence::retention_candidate>>,
+    caf::replies_to<retention_atom, std::int64_t, std::int64_t, std::string,
+                    int>::with<std::vector<persistence::retention_candidate>>,
     // fold the storefront's daily counts before (ms) into months; the days folded
     caf::replies_to<fold_atom, std::int64_t>::with<std::int64_t>,
     // a fresh block of 100 order numbers
@@ -113,7 +113,8 @@ using timer_scheduler_actor = caf::typed_actor<
     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<timer_stats>>;
 
 /// Runs the retention policy: at start-up, then every privacy.retention_interval.
-using retention_actor = caf::typed_actor<caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<retention_stats>>;
+using retention_actor =
+    caf::typed_actor<caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<retention_stats>>;
 
 /// Hands out order numbers from blocks reserved in the database.
 using number_allocator_actor =
@@ -122,16 +123,16 @@ using number_allocator_actor =
 /// Detached: the back office's door (actors/admin_accounts.hpp): sign-in,
 /// sessions, API keys and the audit log, on its own connection. Two run: one
 /// for sign-ins (each costs a slow password hash), one for everything else.
-using admin_access_actor = caf::typed_actor<
-    caf::replies_to<sign_in_atom, app::sign_in_attempt>::with<app::admin_session>,
-    caf::replies_to<auth_atom, app::admin_credential>::with<std::optional<app::admin_identity>>,
-    caf::replies_to<sign_out_atom, std::string>::with<bool>,
-    // a new API key (name, issued by)
-    caf::replies_to<issue_atom, std::string, std::string>::with<app::issued_api_key>,
-    caf::replies_to<keys_atom>::with<std::vector<app::api_key>>,
-    caf::replies_to<revoke_atom, std::string>::with<bool>,
-    caf::reacts_to<audit_atom, app::audit_entry>,
-    caf::replies_to<audit_atom, app::audit_query>::with<std::vector<app::audit_entry>>>;
+using admin_access_actor =
+    caf::typed_actor<caf::replies_to<sign_in_atom, app::sign_in_attempt>::with<app::admin_session>,
+                     caf::replies_to<auth_atom, app::admin_credential>::with<std::optional<app::admin_identity>>,
+                     caf::replies_to<sign_out_atom, std::string>::with<bool>,
+                     // a new API key (name, issued by)
+                     caf::replies_to<issue_atom, std::string, std::string>::with<app::issued_api_key>,
+                     caf::replies_to<keys_atom>::with<std::vector<app::api_key>>,
+                     caf::replies_to<revoke_atom, std::string>::with<bool>,
+                     caf::reacts_to<audit_atom, app::audit_entry>,
+                     caf::replies_to<audit_atom, app::audit_query>::with<std::vector<app::audit_entry>>>;
 
 /// Restarts its children with backoff and reports their health (supervision/).
 using supervisor_actor = supervision::supervisor_actor;

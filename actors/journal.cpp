@@ -56,7 +56,8 @@ void flush(self_ptr self, const journal_options& options) {
 journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url,
                                           std::shared_ptr<const sealing::vault> vault) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.writers, 1); ++i)
-    self->state.idle_writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault));
+    self->state.idle_writers.push_back(
+        self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         if (self->state.queue.size() >= options.max_queue) {

@@ -48,8 +48,8 @@ void fold_analytics(self_ptr self, const std::shared_ptr<const run_context>& run
 
 void erase_page(self_ptr self, const std::shared_ptr<const run_context>& run, std::int64_t after_ms,
                 std::string after_id) {
-  self->request(run->store, run->options.ask_timeout, retention_atom::value, run->customers_closed_before_ms,
-                after_ms, std::move(after_id), run->options.page)
+  self->request(run->store, run->options.ask_timeout, retention_atom::value, run->customers_closed_before_ms, after_ms,
+                std::move(after_id), run->options.page)
       .then(
           [self, run](std::vector<persistence::retention_candidate>& page) {
             if (page.empty()) return fold_analytics(self, run);
@@ -60,8 +60,8 @@ void erase_page(self_ptr self, const std::shared_ptr<const run_context>& run, st
             };
             for (const auto& candidate : page) {
               order_request req{domain::order_id{candidate.order_id},
-                                domain::erase_personal_data{domain::actor_role::system, wall_clock_now()},
-                                std::nullopt, std::nullopt};
+                                domain::erase_personal_data{domain::actor_role::system, wall_clock_now()}, std::nullopt,
+                                std::nullopt};
               self->request(run->registry, run->options.ask_timeout, std::move(req))
                   .then(
                       [self, one_done](order_reply& reply) {
@@ -73,8 +73,8 @@ void erase_page(self_ptr self, const std::shared_ptr<const run_context>& run, st
                           ++self->state.stats.money_owed;
                         } else {
                           ++self->state.stats.failed;
-                          spdlog::warn("retention: order {} not erased ({}); tried again next run",
-                                       candidate.order_id, to_string(e));
+                          spdlog::warn("retention: order {} not erased ({}); tried again next run", candidate.order_id,
+                                       to_string(e));
                         }
                         one_done();
                       });
@@ -98,9 +98,9 @@ retention_actor::behavior_type retention_impl(retention_actor::stateful_pointer<
         const auto now = domain::to_unix_ms(wall_clock_now());
         self->state.stats.last_run_ms = now;
         self->state.stats.last_error.clear();
-        auto run = std::make_shared<const run_context>(
-            run_context{options, store, registry, now - options.retain_customer_data_for.count(),
-                        now - options.retain_analytics_for.count()});
+        auto run = std::make_shared<const run_context>(run_context{options, store, registry,
+                                                                   now - options.retain_customer_data_for.count(),
+                                                                   now - options.retain_analytics_for.count()});
         erase_page(self, run, 0, "");
       },
       [self](status_atom) { return self->state.stats; },

@@ -22,8 +22,8 @@ struct services {
   timer_scheduler_actor timers;
   mailer_actor mailer;
   retention_actor retention;
-  admin_access_actor admin_access;   // sessions, keys, the audit log
-  admin_access_actor admin_sign_in;  // sign-ins only: a slow hash each
+  admin_access_actor admin_access;                      // sessions, keys, the audit log
+  admin_access_actor admin_sign_in;                     // sign-ins only: a slow hash each
   std::map<std::string, chain_watcher_actor> watchers;  // by coin code
 };
 

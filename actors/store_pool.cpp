@@ -86,9 +86,8 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
         });
       },
       [with_store](fold_atom, std::int64_t before) -> caf::result<std::int64_t> {
-        return with_store([&](reader_session& s) -> caf::result<std::int64_t> {
-          return s.privacy.fold_analytics_before(before);
-        });
+        return with_store(
+            [&](reader_session& s) -> caf::result<std::int64_t> { return s.privacy.fold_analytics_before(before); });
       },
       [with_store](block_atom) -> caf::result<std::int64_t> {
         return with_store(

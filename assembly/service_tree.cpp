@@ -35,8 +35,7 @@ supervision::child_spec child(std::string name, std::shared_ptr<service_director
 
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<service_directory> directory,
-                                                  const config::engine_config& config,
-                                                  const domain::access_keys& keys,
+                                                  const config::engine_config& config, const domain::access_keys& keys,
                                                   std::shared_ptr<const sealing::vault> vault) {
   auto* sys = &system;
   const auto timeout = config.actors.ask_timeout;
@@ -53,10 +52,10 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   for (const auto& coin : config.payments.coins)
     matcher.policies[coin.code] =
         domain::matching_policy{coin.confirmations, config.payments.tolerance_bp, config.payments.quote_ttl};
-  const actors::timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch,
-                                                  config.timers.lease, timeout};
-  const actors::mailer_options mailer{config.mail, config.shop, config.fulfillment.processing_time,
-                                      config.mail.templates_dir, url, vault};
+  const actors::timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch, config.timers.lease,
+                                                  timeout};
+  const actors::mailer_options mailer{
+      config.mail, config.shop, config.fulfillment.processing_time, config.mail.templates_dir, url, vault};
   const actors::retention_options retention{config.privacy.retain_customer_data_for, config.privacy.retention_interval,
                                             config.privacy.retain_analytics_for, timeout};
   actors::admin_policy admin;
@@ -65,7 +64,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   std::vector<supervision::child_spec> tree{
       // Detached readers: every blocking read of the database.
       child(
-          "store", directory, [=](const services&) { return sys->spawn(actors::store_router_impl, url, vault, readers); },
+          "store", directory,
+          [=](const services&) { return sys->spawn(actors::store_router_impl, url, vault, readers); },
           [](services& s, actors::store_actor h) { s.store = h; }),
       // Group commit: every decision of every order.
       child(
@@ -83,14 +83,14 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
       // Every incoming payment: watchers, the CSV import, the admin.
       child(
           "payment_matcher", directory,
-          [=](const services& s) { return sys->spawn<caf::detached>(actors::payment_matcher_impl, matcher, s.registry); },
+          [=](const services& s) {
+            return sys->spawn<caf::detached>(actors::payment_matcher_impl, matcher, s.registry);
+          },
           [](services& s, actors::payment_matcher_actor h) { s.matcher = h; }),
       // Durable timers: reminders, expiry, review requests.
       child(
           "timer_scheduler", directory,
-          [=](const services& s) {
-            return sys->spawn(actors::timer_scheduler_impl, scheduler, s.store, s.registry);
-          },
+          [=](const services& s) { return sys->spawn(actors::timer_scheduler_impl, scheduler, s.store, s.registry); },
           [](services& s, actors::timer_scheduler_actor h) { s.timers = h; }),
       // The email outbox.
       child(

@@ -25,8 +25,7 @@ namespace assembly {
 /// Each child publishes its handle to `directory` whenever it (re)starts.
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<actors::service_directory> directory,
-                                                  const config::engine_config& config,
-                                                  const domain::access_keys& keys,
+                                                  const config::engine_config& config, const domain::access_keys& keys,
                                                   std::shared_ptr<const sealing::vault> vault);
 
 }  // namespace assembly

@@ -36,16 +36,15 @@ std::string checkout_body(std::uint64_t n) {
   const auto id = std::to_string(n);
   return R"({"items":[{"sku":"HP-64XL-BLK","quantity":2},{"sku":"CANON-PG245XL-BLK","quantity":1}],)"
          R"("customer":{"name":"Load Tester )" +
-         id + R"(","email":"load-)" + id + R"(@example.com"},)" +
-         R"("shipping":{"line1":")" + id +
+         id + R"(","email":"load-)" + id + R"(@example.com"},)" + R"("shipping":{"line1":")" + id +
          R"( Euclid Ave","line2":"","city":"Cleveland","region":"OH","postal_code":"44115","country":"US"},)"
          R"("payment_method":"XMR"})";
 }
 
 /// Unique within a run and across runs on one database (the process id and the time it started).
 std::string idempotency_key(std::uint64_t n) {
-  static const auto run = std::to_string(::getpid()) + "-" +
-                          std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  static const auto run =
+      std::to_string(::getpid()) + "-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   return "bench-" + run + "-" + std::to_string(n);
 }
 

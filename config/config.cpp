@@ -300,9 +300,8 @@ toml::table parse_file(const std::string& path) {
     if (!key.empty() && (secrecy_of(key) || secrecy_of_unknown(key))) {
       description = description.substr(0, description.find('\'')) + "(the rest is not shown: " + key + " is secret)";
     }
-    throw config_error("file", path,
-                       "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ": " +
-                           description);
+    throw config_error(
+        "file", path, "line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ": " + description);
   }
 }
 
@@ -460,6 +459,5 @@ engine_config load_config(const std::string& path) {
     return std::nullopt;
   });
 }
-
 
 }  // namespace config

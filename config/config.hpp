@@ -57,12 +57,12 @@ struct http_config {
   duration read_timeout = std::chrono::seconds{10};
   duration idle_timeout = std::chrono::seconds{60};
   duration request_timeout = std::chrono::seconds{10};
-  int max_connections = 10000;       // open at once; more are closed at once
-  int max_connections_per_ip = 64;   // per client address (IPv6: per /64); 0 = no per-client cap
-  int max_in_flight = 2048;          // requests handled at once; more get 503 + Retry-After; 0 = no bound
+  int max_connections = 10000;      // open at once; more are closed at once
+  int max_connections_per_ip = 64;  // per client address (IPv6: per /64); 0 = no per-client cap
+  int max_in_flight = 2048;         // requests handled at once; more get 503 + Retry-After; 0 = no bound
   std::vector<domain::ip_network> trusted_proxies;  // our reverse proxies: their X-Forwarded-For names the client
-  int rate_limit = 0;  // requests per second per client IP, 0 = off
-  int rate_burst = 0;  // 0 = 2 x rate_limit
+  int rate_limit = 0;                               // requests per second per client IP, 0 = off
+  int rate_burst = 0;                               // 0 = 2 x rate_limit
   duration shutdown_grace = std::chrono::seconds{10};
   // HTTPS in the engine (TLS 1.3 only): PEM files, both or neither; "" = plain HTTP.
   std::string tls_cert;  // the certificate chain, leaf first
@@ -85,14 +85,14 @@ struct limits_config {
 struct database_config {
   std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
   int pool_size = 8;
-  int journal_max_batch = 256;  // appends per group-commit transaction
-  int journal_writers = 2;      // group-commit transactions in flight at once, one connection each
+  int journal_max_batch = 256;    // appends per group-commit transaction
+  int journal_writers = 2;        // group-commit transactions in flight at once, one connection each
   int journal_max_queue = 20000;  // decisions waiting at most; more are refused (503) until the database catches up
 };
 
 struct admin_config {
   std::vector<domain::ip_network> allow_from;  // who may reach /admin and /metrics; empty = anywhere
-  std::string token;  // bearer token of the admin endpoint
+  std::string token;                           // bearer token of the admin endpoint
 };
 
 struct actors_config {

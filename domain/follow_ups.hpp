@@ -2,7 +2,8 @@
 
 // What an order owes the world after a decision: the timers it sets or makes
 // moot, and the emails it must send. Derived from the decision's events, so
-// that the journal writes them in the same transaction, so a timer or an email exists exactly when its decision committed.
+// that the journal writes them in the same transaction, so a timer or an email exists exactly when its decision
+// committed.
 
 #include <string>
 #include <vector>

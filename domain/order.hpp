@@ -119,10 +119,9 @@ struct fire_timer {
   timestamp at;
 };
 
-using order_command =
-    std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order, start_processing,
-                 ship_order, mark_delivered, cancel_order, add_note, contact_customer, leave_review, fire_timer,
-                 request_erasure, erase_personal_data>;
+using order_command = std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order,
+                                   start_processing, ship_order, mark_delivered, cancel_order, add_note,
+                                   contact_customer, leave_review, fire_timer, request_erasure, erase_personal_data>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -223,11 +222,10 @@ struct personal_data_erased {
   timestamp at;
 };
 
-using order_event =
-    std::variant<order_placed, payment_claimed, payment_detected, payment_received, payment_verified, payment_requoted,
-                 underpayment_expired, processing_started, order_shipped, order_delivered, order_cancelled, note_added,
-                 customer_contacted, review_left, payment_reminder_sent, review_requested, erasure_requested,
-                 personal_data_erased>;
+using order_event = std::variant<order_placed, payment_claimed, payment_detected, payment_received, payment_verified,
+                                 payment_requoted, underpayment_expired, processing_started, order_shipped,
+                                 order_delivered, order_cancelled, note_added, customer_contacted, review_left,
+                                 payment_reminder_sent, review_requested, erasure_requested, personal_data_erased>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...

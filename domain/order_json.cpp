@@ -183,7 +183,9 @@ json encode_event(const order_event& event) {
           [](const payment_reminder_sent&) -> json { return json::object(); },
           [](const review_requested&) -> json { return json::object(); },
           [](const erasure_requested&) -> json { return json::object(); },
-          [](const personal_data_erased& e) -> json { return {{"by", to_string(e.by)}}; },
+          [](const personal_data_erased& e) -> json {
+            return {{"by", to_string(e.by)}};
+          },
       },
       event);
   j["at"] = format_rfc3339(event_time(event));

@@ -65,8 +65,8 @@ void add_admin_route(router& routes, const api_context& api, const char* method,
     // admin route depends on how the server is set up.
     if (!req.who.authenticated()) return respond(admin_unauthorized());
     // Whatever the answer, it is written down: who, what, on what, from where.
-    respond = [respond, access = &api.access, entry = audit_entry_for(req, action, std::string{params.get("id")})](
-                  response res) mutable {
+    respond = [respond, access = &api.access,
+               entry = audit_entry_for(req, action, std::string{params.get("id")})](response res) mutable {
       entry.outcome = res.status;
       access->record(std::move(entry));
       respond(std::move(res));

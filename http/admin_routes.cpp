@@ -22,11 +22,10 @@ void add_order_routes(router& routes, const api_context& api) {
     if (!filter) return call.respond(error_response(filter.error()));
     api.shop.list_orders(std::move(filter.value()), reply_with<app::order_page>(call.respond, views::order_page));
   });
-  add_admin_route(routes, api, "GET", "/admin/api/orders/{id}", {path_id::order, "no such order"},
-                  [&api](admin_call& call) {
-                    api.shop.admin_order(call.order,
-                                         reply_with<app::admin_order_details>(call.respond, views::admin_order));
-                  });
+  add_admin_route(
+      routes, api, "GET", "/admin/api/orders/{id}", {path_id::order, "no such order"}, [&api](admin_call& call) {
+        api.shop.admin_order(call.order, reply_with<app::admin_order_details>(call.respond, views::admin_order));
+      });
   add_admin_route(routes, api, "POST", "/admin/api/orders/{id}/commands", {path_id::order, "no such order", true},
                   [&api](admin_call& call) {
                     auto command = dto::admin_command(call.body);
@@ -46,8 +45,7 @@ void add_privacy_routes(router& routes, const api_context& api) {
                                             reply_with<app::erasure_receipt>(call.respond, views::erasure_receipt));
                   });
   add_admin_route(routes, api, "GET", "/admin/api/erasure-requests", {}, [&api](admin_call& call) {
-    api.shop.erasure_requests(
-        reply_with<std::vector<app::erasure_request>>(call.respond, views::erasure_requests));
+    api.shop.erasure_requests(reply_with<std::vector<app::erasure_request>>(call.respond, views::erasure_requests));
   });
 }
 
@@ -71,9 +69,8 @@ void add_payment_routes(router& routes, const api_context& api) {
   add_admin_route(routes, api, "GET", "/admin/api/payments/exceptions", {}, [&api](admin_call& call) {
     auto status = dto::exception_status(call.req.query);
     if (!status) return call.respond(error_response(status.error()));
-    api.shop.payment_exceptions(
-        std::move(status.value()),
-        reply_with<std::vector<app::payment_exception>>(call.respond, views::payment_exceptions));
+    api.shop.payment_exceptions(std::move(status.value()), reply_with<std::vector<app::payment_exception>>(
+                                                               call.respond, views::payment_exceptions));
   });
   add_admin_route(routes, api, "POST", "/admin/api/payments/exceptions/{id}/assign",
                   {path_id::row, "no such payment exception", true}, [&api](admin_call& call) {
@@ -112,9 +109,10 @@ void add_report_routes(router& routes, const api_context& api) {
     if (!range) return call.respond(error_response(range.error()));
     const std::string from = domain::format_rfc3339(range->from).substr(0, 10);
     const std::string to = domain::format_rfc3339(range->to).substr(0, 10);
-    api.shop.kpis(range->from, range->to + hours{24}, [respond = call.respond, from, to](domain::result<domain::kpi_report> r) {
-      respond(r ? json_response(200, views::kpis(r.value(), from, to)) : error_response(r.error()));
-    });
+    api.shop.kpis(range->from, range->to + hours{24},
+                  [respond = call.respond, from, to](domain::result<domain::kpi_report> r) {
+                    respond(r ? json_response(200, views::kpis(r.value(), from, to)) : error_response(r.error()));
+                  });
   });
   add_admin_route(routes, api, "GET", "/admin/api/system", {}, [&api](admin_call& call) {
     api.shop.system_status([respond = call.respond](app::system_report report) {

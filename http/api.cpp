@@ -30,7 +30,8 @@ class api {
     const bool back_office = head.path == "/admin" || head.path.rfind("/admin/", 0) == 0 || head.path == "/metrics";
     const auto& allowed = context_.options.admin_allow_from;
     if (back_office && !allowed.empty() && !domain::in_any(allowed, head.remote_address))
-      return refuse(done, problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address));
+      return refuse(done,
+                    problem(problem_type::forbidden, "the back office is not reachable from " + head.remote_address));
     if (auto refusal = context_.limits->check(head)) return refuse(done, std::move(*refusal));
     if (head.path.rfind("/admin/api/", 0) == 0)
       return screen_admin_request(context_, head, [done](screen_verdict verdict) {
@@ -57,8 +58,8 @@ class api {
     }
     static const std::set<std::string> known_methods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     const std::string method = known_methods.count(req.method) ? req.method : "other";
-    respond = [respond, metrics = context_.metrics, method, route, started = std::chrono::steady_clock::now()](
-                  response res) {
+    respond = [respond, metrics = context_.metrics, method, route,
+               started = std::chrono::steady_clock::now()](response res) {
       metrics->observe(method, route, res.status, std::chrono::steady_clock::now() - started);
       add_security_headers(res);
       respond(std::move(res));

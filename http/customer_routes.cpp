@@ -65,8 +65,7 @@ void add_customer_command(router& routes, const api_context& api, const char* pa
 
 /// The customer asks for their personal data to be erased: a task for the
 /// admin, who checks that nothing is owed, never an erasure by itself.
-void request_erasure(const api_context& api, const request& req, const route_params& params,
-                     const responder& respond) {
+void request_erasure(const api_context& api, const request& req, const route_params& params, const responder& respond) {
   auto id = customer_order_id(api, req, params);
   if (!id) return respond(no_such_order());
   auto body = parse_body(req, respond);
@@ -112,10 +111,9 @@ void add_customer_routes(router& routes, const api_context& api) {
   add_customer_command(routes, api, "/api/orders/{id}/payment-claim", dto::payment_claim);
   add_customer_command(routes, api, "/api/orders/{id}/review", dto::review);
   add_customer_command(routes, api, "/api/orders/{id}/requote", dto::requote);
-  routes.add("POST", "/api/orders/{id}/erasure-request",
-             [&api](request req, route_params params, responder respond) {
-               request_erasure(api, req, params, respond);
-             });
+  routes.add("POST", "/api/orders/{id}/erasure-request", [&api](request req, route_params params, responder respond) {
+    request_erasure(api, req, params, respond);
+  });
   routes.add("POST", "/api/analytics/events", [&api](request req, route_params, responder respond) {
     // Anonymous by design: only the type is read, nothing about the client is
     // kept or logged (no address, no cookie, no id).

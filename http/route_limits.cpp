@@ -34,8 +34,9 @@ std::optional<response> route_limits::check(const request& head) {
   rate_limiter* limiter = nullptr;
   if (head.path == "/api/orders")
     limiter = &checkout_;
-  else if (head.path.rfind("/api/orders/", 0) == 0 && (ends_with(head.path, "/payment-claim") || ends_with(head.path, "/requote") ||
-                                                     ends_with(head.path, "/erasure-request")))
+  else if (head.path.rfind("/api/orders/", 0) == 0 &&
+           (ends_with(head.path, "/payment-claim") || ends_with(head.path, "/requote") ||
+            ends_with(head.path, "/erasure-request")))
     limiter = &order_actions_;
   else if (head.path == "/api/analytics/events")
     limiter = &analytics_;

@@ -87,8 +87,12 @@ json admin_order(const app::admin_order_details& d) {
                         {"name", d.customer->details.name},
                         {"email", d.customer->details.email}};
     if (const auto& s = d.customer->shipping)
-      view["shipping"] = {{"line1", s->line1},   {"line2", s->line2},       {"city", s->city},
-                          {"region", s->region}, {"postal_code", s->postal_code}, {"country", s->country}};
+      view["shipping"] = {{"line1", s->line1},
+                          {"line2", s->line2},
+                          {"city", s->city},
+                          {"region", s->region},
+                          {"postal_code", s->postal_code},
+                          {"country", s->country}};
     else
       view["shipping"] = nullptr;
   } else {
@@ -159,7 +163,8 @@ json import_summary(const app::import_summary& summary) {
 
 json kpis(const domain::kpi_report& r, const std::string& from, const std::string& to) {
   json daily = json::array();
-  for (const auto& d : r.daily) daily.push_back({{"date", d.date}, {"orders", d.orders}, {"revenue_cents", d.revenue_cents}});
+  for (const auto& d : r.daily)
+    daily.push_back({{"date", d.date}, {"orders", d.orders}, {"revenue_cents", d.revenue_cents}});
   return {{"from", from},
           {"to", to},
           {"checkouts_started", r.checkouts_started},
@@ -185,11 +190,13 @@ json system_report(const app::system_report& report) {
   if (const auto& s = report.supervisor) {
     json children = json::array();
     for (const auto& c : s->children)
-      children.push_back({{"name", c.name}, {"state", c.state}, {"restarts", c.restarts}, {"last_error", c.last_error}});
+      children.push_back(
+          {{"name", c.name}, {"state", c.state}, {"restarts", c.restarts}, {"last_error", c.last_error}});
     out["supervisor"] = {{"healthy", s->healthy}, {"strategy", s->strategy}, {"children", children}};
   }
   if (const auto& a = report.order_actors)
-    out["order_actors"] = {{"live", a->live}, {"spawned", a->spawned}, {"passivated", a->passivated}, {"crashed", a->crashed}};
+    out["order_actors"] = {
+        {"live", a->live}, {"spawned", a->spawned}, {"passivated", a->passivated}, {"crashed", a->crashed}};
   if (const auto& j = report.journal)
     out["journal"] = {{"queued", j->queued},
                       {"batches", j->batches},
@@ -198,7 +205,8 @@ json system_report(const app::system_report& report) {
                       {"largest_batch", j->largest_batch},
                       {"refused", j->refused}};
   if (const auto& t = report.timers)
-    out["timers"] = {{"claimed", t->claimed}, {"delivered", t->delivered}, {"failed", t->failed}, {"in_flight", t->in_flight}};
+    out["timers"] = {
+        {"claimed", t->claimed}, {"delivered", t->delivered}, {"failed", t->failed}, {"in_flight", t->in_flight}};
   if (const auto& p = report.payments)
     out["payments"] = {{"seen", p->seen},
                        {"matched", p->matched},

@@ -221,8 +221,8 @@ from json_to_recordset($1::json) as r(order_id uuid, at_ms bigint)
 where x.order_id = r.order_id and x.reason = 'underpaid_expired' and x.status = 'open'
 )sql"};
 
-// Timers and emails a decision wants, written with its events: a timer or an email exists exactly when its decision committed.
-// Clearing runs before setting; one decision never does both to one kind.
+// Timers and emails a decision wants, written with its events: a timer or an email exists exactly when its decision
+// committed. Clearing runs before setting; one decision never does both to one kind.
 const named_statement clear_timers{"clear_timers", R"sql(
 delete from timers t
 using json_to_recordset($1::json) as r(order_id uuid, kind text)
@@ -257,13 +257,6 @@ where order_id = $1::uuid
 order by seq
 )sql"};
 
-// The key an order's sealed texts open with: its customer's (none once erased).
-const named_statement order_customer_key{"order_customer_key", R"sql(
-select o.customer_ref::text, k.wrapped_key
-from orders o left join customer_keys k on k.ref = o.customer_ref
-where o.id = $1::uuid
-)sql"};
-
 }  // namespace sql
 
 }  // namespace
@@ -274,20 +267,18 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
                         &sql::delete_events, &sql::delete_idempotency_keys, &sql::insert_customers,
                         &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders, &sql::insert_payments,
                         &sql::insert_order_exceptions, &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers,
-                        &sql::insert_outbox, &sql::load_events, &sql::order_customer_key});
-}
-
-std::optional<sealing::secret_key> journal_store::order_key(pqxx::transaction_base& txn, const std::string& order_id) {
-  const auto result = txn.exec_prepared(sql::order_customer_key.name, order_id);
-  if (result.empty()) return std::nullopt;
-  return detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+                        &sql::insert_outbox, &sql::load_events, &detail::order_key_statement});
 }
 
 // One READ COMMITTED transaction for the whole batch and a fixed sequence of
 // statements, each taking all items at once as one json parameter, so a
-// batch of 1 and a batch of 500 cost the same round trips (at most 7 plus
-// BEGIN/COMMIT, the optional ones only on the conflict path):
+// batch of 1 and a batch of 500 cost the same round trips (the optional ones
+// only on the conflict path or when there is something of their kind):
 //
+// 0. find_customer_keys, only for a batch with personal texts of customers
+//    it does not create: their data keys, to seal those texts with (see
+//    personal_data.hpp; a checkout's new customer gets a fresh key in
+//    memory). Everything below is written sealed.
 // 1. append_events, ON CONFLICT DO NOTHING. The journal's primary key is the
 //    arbiter between writers (single writer per order): a seq another writer holds (committed,
 //    or in flight and then committed: the insert waits for it) is reported,
@@ -316,6 +307,8 @@ std::optional<sealing::secret_key> journal_store::order_key(pqxx::transaction_ba
 // 8. insert_payments / insert_order_exceptions / settle_underpayments: payments
 //    the decisions counted, exceptions they raised or settled, only
 //    when there are any.
+// 9. erase_customers: the customers a decision erased lose their data key,
+//    sealed columns and blind index, and their pending mail is dropped.
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -379,7 +372,8 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
     // 6. timers the decisions made moot or set, 7. emails they owe
     if (auto cleared = state.timers_cleared_parameter(); !detail::is_empty_array(cleared))
       txn.exec_prepared(sql::clear_timers.name, cleared);
-    if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set)) txn.exec_prepared(sql::set_timers.name, set);
+    if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set))
+      txn.exec_prepared(sql::set_timers.name, set);
     if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
       txn.exec_prepared(sql::insert_outbox.name, outbox);
     if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
@@ -416,7 +410,7 @@ std::vector<stored_event> journal_store::load_events(const std::string& order_id
     }
     // Only orders with personal texts need their customer's key.
     if (sealed) {
-      const auto key = order_key(txn, order_id);
+      const auto key = detail::order_key(txn, *vault_, order_id);
       for (auto& event : events)
         event.payload_json = detail::open_sealed_values(event.payload_json, key ? &*key : nullptr,
                                                         detail::event_context(event.order_id, event.seq));

@@ -12,10 +12,6 @@
 #include "persistence/rows.hpp"
 #include "sealing/vault.hpp"
 
-namespace pqxx {
-class transaction_base;
-}
-
 namespace persistence {
 
 class journal_store {
@@ -44,8 +40,6 @@ class journal_store {
   std::vector<stored_event> load_events(const std::string& order_id);
 
  private:
-  std::optional<sealing::secret_key> order_key(pqxx::transaction_base& txn, const std::string& order_id);
-
   connection& db_;
   std::shared_ptr<const sealing::vault> vault_;
 };

@@ -81,12 +81,6 @@ from customers c left join customer_keys k on k.ref = c.ref
 where c.ref = $1::uuid
 )sql"};
 
-const named_statement order_customer_key{"order_reads_customer_key", R"sql(
-select o.customer_ref::text, k.wrapped_key
-from orders o left join customer_keys k on k.ref = o.customer_ref
-where o.id = $1::uuid
-)sql"};
-
 }  // namespace sql
 
 // Column order of ORDER_COLUMNS above.
@@ -165,15 +159,13 @@ order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> v
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status,
                         &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer,
-                        &sql::order_customer_key});
+                        &detail::order_key_statement});
 }
 
 // The view with its personal texts opened (null once the customer was erased).
 order_row order_reads::opened(pqxx::transaction_base& txn, order_row order) {
   if (!detail::may_hold_sealed_values(order.view_json)) return order;
-  const auto result = txn.exec_prepared(sql::order_customer_key.name, order.id);
-  std::optional<sealing::secret_key> key;
-  if (!result.empty()) key = detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+  const auto key = detail::order_key(txn, *vault_, order.id);
   order.view_json = detail::open_sealed_values(order.view_json, key ? &*key : nullptr, detail::view_context(order.id));
   return order;
 }
@@ -237,7 +229,8 @@ std::optional<customer_row> order_reads::find_customer(const std::string& ref) {
     if (result.empty()) return std::nullopt;
     const auto& row = result[0];
     return detail::open_customer(*vault_, row[0].as<std::string>(), text_or_empty(row[1]), text_or_empty(row[2]),
-                                 text_or_empty(row[3]), text_or_empty(row[5]), int_or_zero(row[4]), int_or_zero(row[6]));
+                                 text_or_empty(row[3]), text_or_empty(row[5]), int_or_zero(row[4]),
+                                 int_or_zero(row[6]));
   });
 }
 

@@ -74,12 +74,6 @@ update outbox set status = 'dropped', claimed_until = null, last_error = $2
 where id = $1
 )sql"};
 
-const named_statement outbox_customer_key{"outbox_customer_key", R"sql(
-select o.customer_ref::text, k.wrapped_key
-from orders o left join customer_keys k on k.ref = o.customer_ref
-where o.id = $1::uuid
-)sql"};
-
 // Counts older than the hour before this one no longer matter.
 const named_statement prune_recipient_hours{"prune_recipient_hours", R"sql(
 delete from mail_recipient_hours
@@ -107,7 +101,7 @@ outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault>
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
                         &sql::retry_outbox, &sql::count_recipient, &sql::outbox_suppressed, &sql::outbox_dropped,
-                        &sql::outbox_customer_key, &sql::prune_recipient_hours});
+                        &detail::order_key_statement, &sql::prune_recipient_hours});
 }
 
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
@@ -120,10 +114,7 @@ std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::mil
     // opens under its customer's key.
     for (auto& entry : claimed) {
       if (!detail::may_hold_sealed_values(entry.payload_json)) continue;
-      const auto result = txn.exec_prepared(sql::outbox_customer_key.name, entry.order_id);
-      std::optional<sealing::secret_key> key;
-      if (!result.empty())
-        key = detail::customer_key(*vault_, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+      const auto key = detail::order_key(txn, *vault_, entry.order_id);
       entry.payload_json = detail::open_sealed_values(entry.payload_json, key ? &*key : nullptr,
                                                       detail::outbox_context(entry.order_id, entry.kind));
     }
@@ -147,7 +138,7 @@ void outbox_store::mark_sent(std::int64_t id) {
 }
 
 bool outbox_store::mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in,
-                        int max_attempts) {
+                               int max_attempts) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     const auto result = txn.exec_prepared(sql::outbox_failed.name, id, error,

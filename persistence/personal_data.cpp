@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "persistence/append_plan.hpp"
+#include "persistence/pq_connection.hpp"
 #include "persistence/sealed_json.hpp"
 #include "sealing/box.hpp"
 
@@ -28,7 +29,8 @@ sealed_customer seal_customer(const customer_row& row, const sealing::vault& vau
   out.ref = row.ref;
   out.name = sealing::seal(key, row.name, column_context("name", row.ref));
   out.email = sealing::seal(key, row.email, column_context("email", row.ref));
-  if (!row.shipping_json.empty()) out.shipping = sealing::seal(key, row.shipping_json, column_context("shipping", row.ref));
+  if (!row.shipping_json.empty())
+    out.shipping = sealing::seal(key, row.shipping_json, column_context("shipping", row.ref));
   out.email_index = vault.email_index(row.email);
   out.wrapped_key = vault.wrap_customer_key(key, lower(row.ref));
   out.created_at_ms = row.created_at_ms;
@@ -50,6 +52,19 @@ void seal_texts(append_item& item, const sealing::secret_key* key) {
 }
 
 }  // namespace
+
+const named_statement order_key_statement{"order_key", R"sql(
+select o.customer_ref::text, k.wrapped_key
+from orders o left join customer_keys k on k.ref = o.customer_ref
+where o.id = $1::uuid
+)sql"};
+
+std::optional<sealing::secret_key> order_key(pqxx::transaction_base& txn, const sealing::vault& vault,
+                                             const std::string& order_id) {
+  const auto result = txn.exec_prepared(order_key_statement.name, order_id);
+  if (result.empty()) return std::nullopt;
+  return customer_key(vault, text_or_empty(result[0][1]), result[0][0].as<std::string>());
+}
 
 std::string event_context(const std::string& order_id, std::int64_t seq) {
   return "events:" + lower(order_id) + ":" + std::to_string(seq);

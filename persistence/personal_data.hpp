@@ -11,8 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 #include "sealing/vault.hpp"
+
+namespace pqxx {
+class transaction_base;
+}
 
 namespace persistence::detail {
 
@@ -26,7 +31,7 @@ struct sealed_customer {
 };
 
 struct sealed_batch {
-  std::vector<append_item> items;                        // texts sealed, customer rows left out
+  std::vector<append_item> items;                         // texts sealed, customer rows left out
   std::vector<std::optional<sealed_customer>> customers;  // of items[i]
 };
 
@@ -44,6 +49,13 @@ sealed_batch seal_batch(const std::vector<append_item>& items, const sealing::va
 /// empty (erased). Throws when it does not unwrap.
 std::optional<sealing::secret_key> customer_key(const sealing::vault& vault, const std::string& wrapped,
                                                 const std::string& ref);
+
+/// The key an order's sealed texts open with: its customer's, or nullopt once
+/// the customer was erased (or for an unknown order). A repository that calls
+/// it declares order_key_statement on its connection.
+extern const named_statement order_key_statement;
+std::optional<sealing::secret_key> order_key(pqxx::transaction_base& txn, const sealing::vault& vault,
+                                             const std::string& order_id);
 
 /// Where a document's sealed values are bound to.
 std::string event_context(const std::string& order_id, std::int64_t seq);

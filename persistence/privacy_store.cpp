@@ -75,8 +75,8 @@ std::vector<erasure_request_row> privacy_store::erasure_requests(int limit) {
 }
 
 std::vector<retention_candidate> privacy_store::orders_past_retention(std::int64_t closed_before_ms,
-                                                                     std::int64_t after_closed_ms,
-                                                                     const std::string& after_id, int limit) {
+                                                                      std::int64_t after_closed_ms,
+                                                                      const std::string& after_id, int limit) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     std::vector<retention_candidate> rows;

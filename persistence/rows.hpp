@@ -35,7 +35,7 @@ struct order_row {
   std::int64_t updated_at_ms = 0;
   std::int64_t version = 0;
   std::string view_json;
-  std::vector<std::string> personal_paths;  // into view_json, as stored_event's
+  std::vector<std::string> personal_paths;   // into view_json, as stored_event's
   std::int64_t closed_at_ms = 0;             // delivered plus the review window, or cancelled; 0 while open
   std::int64_t erasure_requested_at_ms = 0;  // when the customer asked for erasure; 0 never
   std::int64_t customer_erased_at_ms = 0;    // when the customer's personal data was erased; 0 never

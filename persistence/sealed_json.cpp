@@ -12,8 +12,7 @@ using nlohmann::json;
 constexpr const char* sealed_member = "$sealed";
 
 bool is_sealed_value(const json& value) {
-  return value.is_object() && value.size() == 1 && value.contains(sealed_member) &&
-         value.at(sealed_member).is_string();
+  return value.is_object() && value.size() == 1 && value.contains(sealed_member) && value.at(sealed_member).is_string();
 }
 
 std::string pointer_token(const std::string& key) {
@@ -39,7 +38,8 @@ void open_in_place(json& value, const std::string& path, const sealing::secret_k
   if (value.is_object()) {
     for (auto& [member, inner] : value.items()) open_in_place(inner, path + "/" + pointer_token(member), key, context);
   } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size(); ++i) open_in_place(value[i], path + "/" + std::to_string(i), key, context);
+    for (std::size_t i = 0; i < value.size(); ++i)
+      open_in_place(value[i], path + "/" + std::to_string(i), key, context);
   }
 }
 

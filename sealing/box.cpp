@@ -71,8 +71,7 @@ secret_key derive(const secret_key& root, std::uint64_t id, std::string_view pur
   if (purpose.size() != crypto_kdf_CONTEXTBYTES) throw std::invalid_argument("a key purpose is 8 characters");
   ensure_sodium();
   std::string sub(key_size, '\0');
-  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(sub.data()), sub.size(), id, purpose.data(),
-                             root.data());
+  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(sub.data()), sub.size(), id, purpose.data(), root.data());
   auto key = *secret_key::from_bytes(sub);
   sodium_memzero(sub.data(), sub.size());
   return key;

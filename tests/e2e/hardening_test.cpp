@@ -29,7 +29,8 @@ TEST(hardening, an_admin_upload_without_the_token_is_refused_before_its_body_is_
   const std::string invited = test_support::first_answer_to(
       engine.port(),
       "POST /admin/api/payments/import HTTP/1.1\r\nHost: shop\r\nContent-Type: text/csv\r\n"
-      "Authorization: Bearer " + admin_token + "\r\nContent-Length: 30000000\r\nExpect: 100-continue\r\n\r\n");
+      "Authorization: Bearer " +
+          admin_token + "\r\nContent-Length: 30000000\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(invited.rfind("HTTP/1.1 100", 0), 0u) << invited;
 }
 
@@ -62,8 +63,8 @@ TEST(hardening, the_storefronts_own_urls_privacy_included_answer_its_index_and_n
   const std::string storefront = engine.get("/").body;
   ASSERT_NE(storefront.find("/js/app.js"), std::string::npos) << storefront;
   // A direct load or a reload of a storefront page gets the single-page app.
-  for (const std::string page : {"/privacy", "/cart", "/checkout", "/products/HP-64XL-BLK",
-                                 "/orders/00000000-0000-4000-8000-000000000000"}) {
+  for (const std::string page :
+       {"/privacy", "/cart", "/checkout", "/products/HP-64XL-BLK", "/orders/00000000-0000-4000-8000-000000000000"}) {
     auto res = engine.get(page);
     ASSERT_EQ(res.status, 200) << page;
     EXPECT_EQ(res.header("content-type"), "text/html; charset=utf-8") << page;

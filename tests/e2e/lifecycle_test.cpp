@@ -341,7 +341,7 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   std::set<std::string> children;
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
   EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "payment_matcher",
-                                             "timer_scheduler", "mailer", "admin_access", "admin_sign_in"}));
+                                             "timer_scheduler", "mailer", "retention", "admin_access", "admin_sign_in"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
 }
 

@@ -66,7 +66,8 @@ json delivered_and_reviewed(const engine_process& engine) {
   command(engine, id,
           {{"type", "verify_payment"}, {"tx_id", "tx-" + id}, {"amount_atomic", order["payment"]["amount_atomic"]}});
   command(engine, id, {{"type", "start_processing"}});
-  command(engine, id, {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z"}, {"estimated_delivery", "2026-12-24"}});
+  command(engine, id,
+          {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z"}, {"estimated_delivery", "2026-12-24"}});
   command(engine, id, {{"type", "mark_delivered"}});
   EXPECT_EQ(engine.post("/api/orders/" + id + "/review", {{"rating", 5}, {"text", review}}, bearer(token)).status, 200);
   command(engine, id, {{"type", "add_note"}, {"text", note}});
@@ -177,10 +178,10 @@ TEST(privacy, an_order_that_still_owes_money_is_not_erased_until_it_is_settled) 
   EXPECT_NE(refused.data()["type"].get<std::string>().find("money_owed"), std::string::npos) << refused.body;
   EXPECT_EQ(engine.admin_get("/admin/api/orders/" + id).data()["customer"]["email"], "ada@example.com");
 
-  EXPECT_EQ(engine.post("/admin/api/customers/00000000-0000-4000-8000-000000000000/erase", json(nullptr),
-                        bearer(admin_token))
-                .status,
-            404);
+  EXPECT_EQ(
+      engine.post("/admin/api/customers/00000000-0000-4000-8000-000000000000/erase", json(nullptr), bearer(admin_token))
+          .status,
+      404);
   EXPECT_EQ(engine.post("/admin/api/customers/not-a-ref/erase", json(nullptr), bearer(admin_token)).status, 404);
 }
 
@@ -207,16 +208,17 @@ TEST(privacy, the_customers_erasure_request_is_a_task_for_the_admin_and_erases_n
   EXPECT_EQ(admin["customer"]["email"], "ada@example.com");  // nothing erased yet
   EXPECT_EQ(admin["erasure_requested_at"], requested_at);
 
-  ASSERT_EQ(engine.post("/admin/api/customers/" + tasks[0]["customer_ref"].get<std::string>() + "/erase",
-                        json(nullptr), bearer(admin_token))
+  ASSERT_EQ(engine
+                .post("/admin/api/customers/" + tasks[0]["customer_ref"].get<std::string>() + "/erase", json(nullptr),
+                      bearer(admin_token))
                 .status,
             200);
   EXPECT_EQ(engine.admin_get("/admin/api/erasure-requests").data()["requests"][0]["status"], "done");
 }
 
 TEST(privacy, retention_erases_customers_of_orders_closed_long_enough_ago_and_keeps_open_ones) {
-  engine_process engine{{{"ORDER_ENGINE_PRIVACY_RETAIN_CUSTOMER_DATA_FOR", "1s"},
-                         {"ORDER_ENGINE_PRIVACY_RETENTION_INTERVAL", "1s"}}};
+  engine_process engine{
+      {{"ORDER_ENGINE_PRIVACY_RETAIN_CUSTOMER_DATA_FOR", "1s"}, {"ORDER_ENGINE_PRIVACY_RETENTION_INTERVAL", "1s"}}};
   auto closed = engine.post("/api/orders", checkout_body()).data();
   command(engine, closed["id"], {{"type", "cancel"}, {"reason", "out of ink anyway"}});
   auto open = engine.post("/api/orders", checkout_body()).data();

@@ -45,7 +45,8 @@ class master_key_file {
 /// A vault of random keys, for repositories under test (nothing to do with
 /// any database's root key: what it seals only it opens).
 inline std::shared_ptr<const sealing::vault> new_vault() {
-  auto master = std::make_shared<const sealing::keyring>(std::vector<sealing::secret_key>{sealing::secret_key::random()});
+  auto master =
+      std::make_shared<const sealing::keyring>(std::vector<sealing::secret_key>{sealing::secret_key::random()});
   return std::make_shared<const sealing::vault>(master, sealing::secret_key::random());
 }
 

@@ -161,7 +161,8 @@ TEST_F(engine_test, concurrent_checkouts_are_group_committed) {
   for (int i = 0; i < n; ++i) {
     auto done = std::make_shared<std::promise<domain::result<app::placed_order>>>();
     pending.push_back(done->get_future());
-    engine->shop().place_order(checkout(), [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
+    engine->shop().place_order(checkout(),
+                               [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
   }
   std::set<std::string> numbers;
   for (auto& f : pending) {
@@ -186,7 +187,8 @@ TEST_F(engine_test, a_full_journal_refuses_at_once_and_loses_nothing_it_accepted
   for (int i = 0; i < n; ++i) {
     auto done = std::make_shared<std::promise<domain::result<app::placed_order>>>();
     pending.push_back(done->get_future());
-    engine->shop().place_order(checkout(), [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
+    engine->shop().place_order(checkout(),
+                               [done](domain::result<app::placed_order> r) { done->set_value(std::move(r)); });
   }
   std::vector<domain::order_id> placed;
   int refused = 0;

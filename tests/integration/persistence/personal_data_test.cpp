@@ -9,8 +9,8 @@
 #include "support/master_key.hpp"
 
 using namespace persistence_fixtures;
-using persistence::append_outcome;
 using nlohmann::json;
+using persistence::append_outcome;
 
 namespace {
 
@@ -23,12 +23,11 @@ class personal_data : public ::testing::Test {
   /// Every text column and JSON document of the database, as one string.
   std::string everything_stored() {
     std::string all;
-    for (const char* sql :
-         {"select coalesce(string_agg(c::text, ' '), '') from customers c",
-          "select coalesce(string_agg(k::text, ' '), '') from customer_keys k",
-          "select coalesce(string_agg(payload::text, ' '), '') from events",
-          "select coalesce(string_agg(view::text, ' '), '') from orders",
-          "select coalesce(string_agg(payload::text, ' '), '') from outbox"})
+    for (const char* sql : {"select coalesce(string_agg(c::text, ' '), '') from customers c",
+                            "select coalesce(string_agg(k::text, ' '), '') from customer_keys k",
+                            "select coalesce(string_agg(payload::text, ' '), '') from events",
+                            "select coalesce(string_agg(view::text, ' '), '') from orders",
+                            "select coalesce(string_agg(payload::text, ' '), '') from outbox"})
       all += side_.query(sql)[0][0].as<std::string>() + "\n";
     return all;
   }
@@ -145,8 +144,9 @@ TEST_F(personal_data, every_node_gets_the_same_root_key_and_a_foreign_master_key
   const auto first = store_.shared.root_key(ring);
   test_support::repositories other_node{db_.url()};
   EXPECT_EQ(other_node.shared.root_key(sealing::keyring{master}), first);
-  EXPECT_THROW(other_node.shared.root_key(sealing::keyring{std::vector<sealing::secret_key>{sealing::secret_key::random()}}),
-               sealing::key_file_error);
+  EXPECT_THROW(
+      other_node.shared.root_key(sealing::keyring{std::vector<sealing::secret_key>{sealing::secret_key::random()}}),
+      sealing::key_file_error);
 }
 
 TEST_F(personal_data, old_storefront_counts_fold_into_their_months_and_keep_their_totals) {

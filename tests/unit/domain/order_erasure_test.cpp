@@ -43,14 +43,16 @@ TEST(order_erasure, a_review_reads_as_erased_and_keeps_its_rating) {
 }
 
 TEST(order_erasure, money_owed_either_way_refuses_erasure_with_money_owed) {
-  auto part_paid = run(order_in(order_status::pending), verify_payment{"tx-1", atomic_amount{1000}, minutes_after_t0(3)});
+  auto part_paid =
+      run(order_in(order_status::pending), verify_payment{"tx-1", atomic_amount{1000}, minutes_after_t0(3)});
   ASSERT_EQ(part_paid.status, order_status::pending);
   auto refused = decide(part_paid, erase_at(10));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, error_code::money_owed);
 
   auto overpaid = run(order{}, sample_place());
-  overpaid = run(overpaid, verify_payment{"tx-2", atomic_amount{sample_quote_amount().value() + 5000}, minutes_after_t0(3)});
+  overpaid =
+      run(overpaid, verify_payment{"tx-2", atomic_amount{sample_quote_amount().value() + 5000}, minutes_after_t0(3)});
   ASSERT_EQ(overpaid.status, order_status::paid);
   ASSERT_TRUE(owes_money(overpaid));
   EXPECT_EQ(decide(overpaid, erase_at(10)).error().code, error_code::money_owed);
