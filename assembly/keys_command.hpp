@@ -27,13 +27,15 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "sealing/keyring.hpp"
 
 namespace assembly {
 
 struct rotation_options {
-  /// How long engines are given to read a replaced key file: a little more
-  /// than the keyring's re-read interval.
-  std::chrono::milliseconds settle{2000};
+  /// How long engines are given to read a replaced key file: the keyring's
+  /// re-read interval and as much again for a transaction that sealed with
+  /// the keys of before to commit.
+  std::chrono::milliseconds settle = 2 * sealing::keyring::recheck_interval;
   std::size_t batch = 1000;  // customer keys per transaction
 };
 
