@@ -161,20 +161,38 @@ TEST(key_rotation, key_rotation_under_load_loses_no_order_and_no_email) {
 
   // The rotation, with clients checking out from its start to its end (a
   // few hundred a second: every order is checked afterwards, mail included).
+  // Meanwhile the admin reads the customers from before, each rewrapped at
+  // some point of it: every one opens at every moment.
   checkout_load during{engine, "during", 3, std::chrono::milliseconds{5}};
+  const auto earlier = before.orders();
+  std::atomic<bool> rotated{false};
+  std::size_t reads = 0;
+  std::vector<std::string> unreadable;
+  std::thread admin{[&] {
+    for (std::size_t i = 0; !rotated; ++i, ++reads) {
+      const auto& order = earlier[i % earlier.size()];
+      auto r = engine.admin_get("/admin/api/orders/" + order.id);
+      if (r.status != 200 || r.data()["customer"]["email"] != order.email)
+        unreadable.push_back(order.id + ": " + std::to_string(r.status) + " " + r.body.substr(0, 200));
+    }
+  }};
   const auto placed_before = during.placed();
   const auto started = std::chrono::steady_clock::now();
   const auto rotation = rotate(engine);
   const auto took = std::chrono::steady_clock::now() - started;
   const auto placed_during = during.placed() - placed_before;
+  rotated = true;
+  admin.join();
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
   during.stop();
   std::cout << "rotation of " << before.placed()
             << "+ customers: " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms, "
-            << placed_during << " checkouts meanwhile\n"
+            << placed_during << " checkouts and " << reads << " admin reads meanwhile\n"
             << rotation.output;
   ASSERT_EQ(rotation.exit_code, 0) << rotation.output;
   EXPECT_GT(placed_during, 100u) << "the load did not overlap the rotation";
+  EXPECT_GT(reads, 100u);
+  EXPECT_TRUE(unreadable.empty()) << unreadable.size() << " reads failed, first: " << unreadable.front();
   for (const auto* load : {&before, &during})
     EXPECT_TRUE(load->failures().empty()) << load->failures().size() << " failed, first: " << load->failures().front();
 

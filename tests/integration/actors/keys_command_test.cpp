@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include "assembly/keys_command.hpp"
 #include "integration/persistence/persistence_fixtures.hpp"
@@ -27,16 +29,19 @@ class keys_command_test : public ::testing::Test {
   std::map<std::string, std::string> emails_;  // of each customer ref
   std::vector<std::string> refs_;
 
-  void SetUp() override {
-    // Three customers of a shop running on the old key.
+  void SetUp() override { add_customers(3); }
+
+  /// Customers of a shop running on the key file as it is.
+  void add_customers(int n) {
     test_support::repositories shop{db_.url(), test_support::shop_vault(db_.url(), key_file_.path())};
-    for (int i = 0; i < 3; ++i) {
-      auto item =
-          checkout_for(new_uuid(), "CCC-00010" + std::to_string(i), "c" + std::to_string(i) + "@example.com", "");
-      refs_.push_back(item.customer->ref);
-      emails_[item.customer->ref] = item.customer->email;
-      ASSERT_EQ(shop.journal.append_batch({item})[0], persistence::append_outcome::committed);
+    std::vector<persistence::append_item> items;
+    for (int i = 0; i < n; ++i) {
+      const auto k = std::to_string(refs_.size());
+      items.push_back(checkout_for(new_uuid(), "CCC-1" + k, "c" + k + "@example.com", ""));
+      refs_.push_back(items.back().customer->ref);
+      emails_[refs_.back()] = items.back().customer->email;
     }
+    for (auto outcome : shop.journal.append_batch(items)) ASSERT_EQ(outcome, persistence::append_outcome::committed);
   }
 
   int rotate(std::string& output) {
@@ -93,6 +98,30 @@ TEST_F(keys_command_test, a_key_that_does_not_open_stops_it_before_the_old_key_i
   EXPECT_EQ(sealing::read_key_file(key_file_.path()), std::vector<secret_key>{new_key});
   EXPECT_EQ(rows_by_key(), (std::map<std::string, std::int64_t>{{sealing::key_id(new_key), 2}}));
   emails_.erase(refs_[0]);
+  expect_customers_open();
+}
+
+TEST_F(keys_command_test, the_old_key_leaves_the_file_only_once_no_customer_key_needs_it) {
+  add_customers(400);  // two per transaction: the rewrap takes a while
+  const auto old_id = sealing::key_id(old_key_);
+  std::atomic<bool> done{false};
+  std::size_t looks = 0, violations = 0;
+  std::thread watcher{[&] {
+    probe side{db_.url()};
+    for (; !done; ++looks) {
+      const bool old_key_in_file = sealing::read_key_file(key_file_.path()).back() == old_key_;
+      if (!old_key_in_file &&
+          side.count("select count(*) from customer_keys where split_part(wrapped_key, ':', 1) = $1", old_id) > 0)
+        ++violations;
+    }
+  }};
+  std::string output;
+  const int code = rotate(output);
+  done = true;
+  watcher.join();
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_GT(looks, 20u);
+  EXPECT_EQ(violations, 0u) << "the file lacked the old key while customers still needed it";
   expect_customers_open();
 }
 
