@@ -1,6 +1,8 @@
 // order_engine: the shop's back office in one process. Reads its config,
 // prepares the database, starts the supervised actors and the HTTP server, and
 // on SIGTERM/SIGINT drains requests and the journal before it exits.
+// `order_engine admin …` and `order_engine keys rotate` are the operator's
+// commands instead (assembly/admin_command.hpp, assembly/keys_command.hpp).
 //
 // Exit codes: 0 clean stop, 2 bad configuration, 3 cannot serve (port taken,
 // database unreachable at start-up).
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "assembly/admin_command.hpp"
+#include "assembly/keys_command.hpp"
 #include "assembly/running_engine.hpp"
 #include "config/config.hpp"
 #include "http/api.hpp"
@@ -32,15 +35,15 @@ std::string config_path(int argc, char** argv) {
   return "config/engine.toml";
 }
 
-/// The words after "admin" (`order_engine [--config F] admin add EMAIL`), or
-/// nullopt when the engine is to serve.
-std::optional<std::vector<std::string>> admin_command_args(int argc, char** argv) {
+/// The words after `command` (`order_engine [--config F] admin add EMAIL`,
+/// `order_engine [--config F] keys rotate`), or nullopt when it is not given.
+std::optional<std::vector<std::string>> command_args(int argc, char** argv, const char* command) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--config") == 0) {
       ++i;
       continue;
     }
-    if (std::strcmp(argv[i], "admin") == 0) return std::vector<std::string>(argv + i + 1, argv + argc);
+    if (std::strcmp(argv[i], command) == 0) return std::vector<std::string>(argv + i + 1, argv + argc);
   }
   return std::nullopt;
 }
@@ -99,9 +102,13 @@ int main(int argc, char** argv) {
                  "PostgreSQL and sets it for you)\n";
     return 2;
   }
-  if (auto admin = admin_command_args(argc, argv)) {
+  if (auto admin = command_args(argc, argv, "admin")) {
     pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     return assembly::admin_command(config, *admin, std::cin, std::cout, std::cerr);
+  }
+  if (auto keys = command_args(argc, argv, "keys")) {
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+    return assembly::keys_command(config, *keys, std::cout, std::cerr);
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
 

@@ -13,7 +13,8 @@ namespace actors {
 namespace {
 
 struct access_session {
-  access_session(const std::string& url, const admin_policy& policy) : db(url), accounts(store, policy) {}
+  access_session(const std::string& url, std::shared_ptr<const sealing::vault> vault, const admin_policy& policy)
+      : db(url), accounts(store, std::move(vault), policy) {}
   persistence::connection db;
   persistence::admin_store store{db};
   admin_accounts accounts;
@@ -25,13 +26,14 @@ domain::timestamp now() {
 
 }  // namespace
 
-admin_access_actor::behavior_type admin_access_impl(admin_access_actor::pointer, std::string url, admin_policy policy) {
+admin_access_actor::behavior_type admin_access_impl(admin_access_actor::pointer, std::string url,
+                                                    std::shared_ptr<const sealing::vault> vault, admin_policy policy) {
   auto session = std::make_shared<std::unique_ptr<access_session>>();
   // Runs `f` on a connected session; a failure drops the connection (the
   // next call reconnects) and answers `unavailable`.
-  auto with = [session, url, policy](auto f) -> decltype(f(std::declval<admin_accounts&>())) {
+  auto with = [session, url, vault, policy](auto f) -> decltype(f(std::declval<admin_accounts&>())) {
     try {
-      if (!*session) *session = std::make_unique<access_session>(url, policy);
+      if (!*session) *session = std::make_unique<access_session>(url, vault, policy);
       return f((*session)->accounts);
     } catch (const std::exception& e) {
       session->reset();

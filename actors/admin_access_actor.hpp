@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "actors/admin_accounts.hpp"
@@ -9,8 +10,9 @@ namespace actors {
 
 /// The back office's door on its own connection (detached: password hashes
 /// and the database block its own thread only). The audit log is written as
-/// entries arrive; a lost entry is logged, never fails the request.
+/// entries arrive; a lost entry is logged, never fails the request. `vault`
+/// opens the admins' TOTP secrets.
 admin_access_actor::behavior_type admin_access_impl(admin_access_actor::pointer self, std::string database_url,
-                                                    admin_policy policy);
+                                                    std::shared_ptr<const sealing::vault> vault, admin_policy policy);
 
 }  // namespace actors

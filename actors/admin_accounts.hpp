@@ -4,15 +4,18 @@
 // repository: who may sign in (password, then a TOTP code that works once or
 // an unused recovery code), how long a session lives, what an API key is, and
 // what the audit log holds. The admin_access actor runs them off the
-// cooperative threads; `order_engine admin …` runs the enrolment ones.
+// cooperative threads; `order_engine admin …` runs the enrolment ones. The
+// TOTP secret is stored sealed by the shop's vault, so both need it.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/admin_access.hpp"
 #include "persistence/admin_store.hpp"
+#include "sealing/vault.hpp"
 
 namespace actors {
 
@@ -24,7 +27,7 @@ struct admin_policy {
 
 /// What an admin needs once, at enrolment or after a reset of the second factor.
 struct enrolment {
-  std::string totp_secret;  // base32
+  std::string totp_secret;  // base32, in the clear: shown once, stored sealed
   std::string otpauth_uri;
   std::vector<std::string> recovery_codes;
 };
@@ -34,7 +37,7 @@ std::string admin_email(std::string_view typed);
 
 class admin_accounts {
  public:
-  admin_accounts(persistence::admin_store& store, admin_policy policy);
+  admin_accounts(persistence::admin_store& store, std::shared_ptr<const sealing::vault> vault, admin_policy policy);
 
   /// A new admin. Throws std::invalid_argument (a bad email, a weak password)
   /// or persistence::duplicate_admin.
@@ -58,6 +61,7 @@ class admin_accounts {
   bool second_factor_accepts(const persistence::admin_user_row& user, const std::string& code, domain::timestamp now);
 
   persistence::admin_store& store_;
+  std::shared_ptr<const sealing::vault> vault_;
   admin_policy policy_;
 };
 

@@ -7,10 +7,12 @@
 #include <stdexcept>
 
 #include "actors/admin_accounts.hpp"
+#include "assembly/startup.hpp"
 #include "identity/terminal_qr.hpp"
 #include "persistence/admin_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/migrate.hpp"
+#include "sealing/key_file.hpp"
 
 namespace assembly {
 namespace {
@@ -64,10 +66,14 @@ int admin_command(const config::engine_config& config, const std::vector<std::st
     return 1;
   }
   try {
+    // The TOTP secret is stored sealed by the shop's vault: without the
+    // master key nothing is changed, before the database is touched.
+    auto master = read_master_keys(config.security.master_key_file);
     persistence::migrate(config.database.url);
     persistence::connection db{config.database.url};
     persistence::admin_store store{db};
-    actors::admin_accounts accounts{store, actors::admin_policy{{}, {}, config.shop.name}};
+    actors::admin_accounts accounts{store, open_vault(std::move(master), db),
+                                    actors::admin_policy{{}, {}, config.shop.name}};
     if (args[0] == "add") {
       const std::string password = read_secret(in, err, "Password: ");
       if (&in == &std::cin && isatty(STDIN_FILENO) && read_secret(in, err, "Again: ") != password) {
@@ -90,6 +96,9 @@ int admin_command(const config::engine_config& config, const std::vector<std::st
   } catch (const std::invalid_argument& e) {
     err << "admin: " << e.what() << "; nothing was changed\n";
     return 1;
+  } catch (const sealing::key_file_error& e) {
+    err << "admin: " << e.what() << "; nothing was changed\n";
+    return 2;
   } catch (const persistence::duplicate_admin& e) {
     err << "admin: " << e.what() << " (order_engine admin reset-2fa EMAIL gives it a new second factor)\n";
     return 1;

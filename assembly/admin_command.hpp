@@ -17,8 +17,9 @@
 namespace assembly {
 
 /// Runs `args` (what follows "admin"); returns the process's exit code: 0
-/// done, 1 refused (a weak password, an unknown or taken email), 2 wrong usage,
-/// 3 the database cannot be reached.
+/// done, 1 refused (a weak password, an unknown or taken email), 2 wrong usage
+/// or no usable master key (security.master_key_file: the TOTP secret is
+/// stored sealed), 3 the database cannot be reached.
 int admin_command(const config::engine_config& config, const std::vector<std::string>& args, std::istream& in,
                   std::ostream& out, std::ostream& err);
 

@@ -105,11 +105,11 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
       // The back office's door: sessions, keys and the audit log; sign-ins apart.
       child(
           "admin_access", directory,
-          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, admin); },
+          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, vault, admin); },
           [](services& s, actors::admin_access_actor h) { s.admin_access = h; }),
       child(
           "admin_sign_in", directory,
-          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, admin); },
+          [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, vault, admin); },
           [](services& s, actors::admin_access_actor h) { s.admin_sign_in = h; }),
   };
   // A chain watcher for every coin whose wallet the engine can see.

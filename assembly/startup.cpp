@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "mail/renderer.hpp"
+#include "persistence/admin_store.hpp"
 #include "persistence/migrate.hpp"
 #include "persistence/catalog_store.hpp"
 #include "persistence/connection.hpp"
@@ -39,6 +40,8 @@ std::vector<persistence::product_row> read_seed_file(const std::string& path) {
   return rows;
 }
 
+}  // namespace
+
 std::shared_ptr<const sealing::keyring> read_master_keys(const std::string& master_key_file) {
   if (master_key_file.empty())
     throw sealing::key_file_error(
@@ -48,7 +51,18 @@ std::shared_ptr<const sealing::keyring> read_master_keys(const std::string& mast
   return std::make_shared<const sealing::keyring>(master_key_file);
 }
 
-}  // namespace
+std::shared_ptr<const sealing::vault> open_vault(std::shared_ptr<const sealing::keyring> master,
+                                                 persistence::connection& db) {
+  // The shop's root key, which only the master key unwraps: a wrong key stops here.
+  auto root = persistence::shared_state{db}.root_key(*master);
+  auto vault = std::make_shared<const sealing::vault>(std::move(master), root);
+  // Secrets of admins enrolled before they were sealed (migration 009) leave
+  // the clear as soon as a node holds the key to seal them.
+  const auto sealed = persistence::admin_store{db}.seal_plain_totp_secrets(
+      [&](const std::string& email, const std::string& secret) { return vault->seal_totp_secret(secret, email); });
+  if (sealed > 0) spdlog::info("admin: {} TOTP secret(s) stored in the clear are sealed now", sealed);
+  return vault;
+}
 
 prepared_shop prepare_shop(const config::engine_config& config) {
   // A broken or missing email template stops start-up here, with its file
@@ -73,8 +87,7 @@ prepared_shop prepare_shop(const config::engine_config& config) {
   if (products.empty()) spdlog::warn("catalog: no products; set catalog.seed_file to load some");
   prepared_shop out;
   out.catalog = domain::catalog{std::move(products)};
-  // The shop's root key, which only the master key unwraps: a wrong key stops here.
-  out.vault = std::make_shared<const sealing::vault>(master, persistence::shared_state{db}.root_key(*master));
+  out.vault = open_vault(master, db);
   out.keys = domain::access_keys{out.vault->token_secret()};
   return out;
 }

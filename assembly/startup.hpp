@@ -5,9 +5,14 @@
 // configured), and open the shop's keys with the master key (a wrong or
 // missing key stops here). Blocking, on the main thread.
 
+#include <memory>
+#include <string>
+
 #include "config/config.hpp"
 #include "domain/access.hpp"
 #include "domain/catalog.hpp"
+#include "persistence/connection.hpp"
+#include "sealing/keyring.hpp"
 #include "sealing/vault.hpp"
 
 namespace assembly {
@@ -22,5 +27,17 @@ struct prepared_shop {
 /// sealing::key_file_error when the master key is missing, unreadable or
 /// not the one this database's keys were wrapped with.
 prepared_shop prepare_shop(const config::engine_config& config);
+
+/// The master keys of security.master_key_file (`path`), re-read when the
+/// file changes. Throws sealing::key_file_error naming the setting when it is
+/// unset, missing, readable by others or malformed.
+std::shared_ptr<const sealing::keyring> read_master_keys(const std::string& path);
+
+/// The shop's vault on a migrated database: its root key unwrapped by
+/// `master` (made first when no node has made one), and every admin's TOTP
+/// secret still stored in the clear sealed on the way. Throws
+/// sealing::key_file_error when `master` does not open the root key.
+std::shared_ptr<const sealing::vault> open_vault(std::shared_ptr<const sealing::keyring> master,
+                                                 persistence::connection& db);
 
 }  // namespace assembly

@@ -8,11 +8,12 @@ namespace persistence {
 namespace {
 namespace sql {
 
-const named_statement user_by_email{"admin_user_by_email",
-                                    "select id, email, password_hash, totp_secret from admin_users where email = $1"};
+const named_statement user_by_email{
+    "admin_user_by_email",
+    "select id, email, password_hash, coalesce(totp_sealed, '') from admin_users where email = $1"};
 
 const named_statement add_user{"admin_add_user", R"sql(
-insert into admin_users (email, password_hash, totp_secret) values ($1, $2, $3)
+insert into admin_users (email, password_hash, totp_sealed) values ($1, $2, $3)
 on conflict (email) do nothing
 returning id
 )sql"};
@@ -26,7 +27,14 @@ const named_statement clear_recovery_codes{"admin_clear_recovery_codes",
                                            "delete from admin_recovery_codes where user_id = $1"};
 
 const named_statement replace_totp{"admin_replace_totp", R"sql(
-update admin_users set totp_secret = $2, totp_last_step = 0 where email = $1 returning id
+update admin_users set totp_sealed = $2, totp_secret = null, totp_last_step = 0 where email = $1 returning id
+)sql"};
+
+const named_statement plain_totp_secrets{
+    "admin_plain_totp_secrets", "select id, email, totp_secret from admin_users where totp_secret is not null"};
+
+const named_statement seal_totp_secret{"admin_seal_totp_secret", R"sql(
+update admin_users set totp_sealed = $3, totp_secret = null where id = $1 and totp_secret = $2
 )sql"};
 
 const named_statement take_totp_step{"admin_take_totp_step",
@@ -100,9 +108,10 @@ std::string json_list(const std::vector<std::string>& items) { return nlohmann::
 
 admin_store::admin_store(connection& db) : db_(db) {
   db_.native().declare({&sql::user_by_email, &sql::add_user, &sql::add_recovery_codes, &sql::clear_recovery_codes,
-                        &sql::replace_totp, &sql::take_totp_step, &sql::take_recovery_code, &sql::open_session,
-                        &sql::touch_session, &sql::revoke_session, &sql::add_api_key, &sql::api_key_hash,
-                        &sql::api_keys, &sql::revoke_api_key, &sql::append_audit, &sql::audit_page});
+                        &sql::replace_totp, &sql::plain_totp_secrets, &sql::seal_totp_secret, &sql::take_totp_step,
+                        &sql::take_recovery_code, &sql::open_session, &sql::touch_session, &sql::revoke_session,
+                        &sql::add_api_key, &sql::api_key_hash, &sql::api_keys, &sql::revoke_api_key, &sql::append_audit,
+                        &sql::audit_page});
 }
 
 std::optional<admin_user_row> admin_store::user_by_email(const std::string& email) {
@@ -116,10 +125,10 @@ std::optional<admin_user_row> admin_store::user_by_email(const std::string& emai
 }
 
 std::int64_t admin_store::add_user(const std::string& email, const std::string& password_hash,
-                                   const std::string& totp_secret, const std::vector<std::string>& recovery_hashes) {
+                                   const std::string& totp_sealed, const std::vector<std::string>& recovery_hashes) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
-    const auto rows = txn.exec_prepared(sql::add_user.name, email, password_hash, totp_secret);
+    const auto rows = txn.exec_prepared(sql::add_user.name, email, password_hash, totp_sealed);
     if (rows.empty()) throw duplicate_admin("an admin with the email " + email + " exists already");
     const auto id = rows[0][0].as<std::int64_t>();
     txn.exec_prepared(sql::add_recovery_codes.name, id, json_list(recovery_hashes));
@@ -128,17 +137,34 @@ std::int64_t admin_store::add_user(const std::string& email, const std::string& 
   });
 }
 
-bool admin_store::replace_second_factor(const std::string& email, const std::string& totp_secret,
+bool admin_store::replace_second_factor(const std::string& email, const std::string& totp_sealed,
                                         const std::vector<std::string>& recovery_hashes) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
-    const auto rows = txn.exec_prepared(sql::replace_totp.name, email, totp_secret);
+    const auto rows = txn.exec_prepared(sql::replace_totp.name, email, totp_sealed);
     if (rows.empty()) return false;
     const auto id = rows[0][0].as<std::int64_t>();
     txn.exec_prepared(sql::clear_recovery_codes.name, id);
     txn.exec_prepared(sql::add_recovery_codes.name, id, json_list(recovery_hashes));
     txn.commit();
     return true;
+  });
+}
+
+std::size_t admin_store::seal_plain_totp_secrets(
+    const std::function<std::string(const std::string& email, const std::string& secret)>& seal) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::work txn{conn};
+    std::size_t sealed = 0;
+    // Admins are a handful: one statement each, in one transaction.
+    for (const auto& row : txn.exec_prepared(sql::plain_totp_secrets.name)) {
+      const auto secret = row[2].as<std::string>();
+      sealed += txn.exec_prepared(sql::seal_totp_secret.name, row[0].as<std::int64_t>(), secret,
+                                  seal(row[1].as<std::string>(), secret))
+                    .affected_rows();
+    }
+    txn.commit();
+    return sealed;
   });
 }
 

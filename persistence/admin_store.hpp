@@ -2,9 +2,11 @@
 
 // The back office's people and what they did: admin accounts with their
 // second factor and recovery codes, sessions, API keys, and the append-only
-// audit log. Secrets are stored as digests; the caller hashes.
+// audit log. Secrets are stored as digests, the TOTP secret sealed; the
+// caller hashes and seals.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,7 +20,7 @@ struct admin_user_row {
   std::int64_t id = 0;
   std::string email;
   std::string password_hash;
-  std::string totp_secret;
+  std::string totp_sealed;  // "" while it is still in the clear (see seal_plain_totp_secrets)
 };
 
 struct admin_session_row {
@@ -75,12 +77,18 @@ class admin_store {
 
   std::optional<admin_user_row> user_by_email(const std::string& email);
   /// Throws duplicate_admin when the email is taken.
-  std::int64_t add_user(const std::string& email, const std::string& password_hash, const std::string& totp_secret,
+  std::int64_t add_user(const std::string& email, const std::string& password_hash, const std::string& totp_sealed,
                         const std::vector<std::string>& recovery_hashes);
   /// A new TOTP secret and recovery codes (the old ones stop working); false
   /// when there is no such admin.
-  bool replace_second_factor(const std::string& email, const std::string& totp_secret,
+  bool replace_second_factor(const std::string& email, const std::string& totp_sealed,
                              const std::vector<std::string>& recovery_hashes);
+  /// Seals the TOTP secrets still stored in the clear (accounts enrolled
+  /// before migration 009): `seal(email, secret)` gives the sealed form. A
+  /// row changed meanwhile (another node sealing it, a reset) is left alone.
+  /// Returns how many it sealed.
+  std::size_t seal_plain_totp_secrets(
+      const std::function<std::string(const std::string& email, const std::string& secret)>& seal);
   /// Takes the code of time step `step` unless a code of this step or a later
   /// one was taken already: each code works once.
   bool take_totp_step(std::int64_t user_id, std::int64_t step);

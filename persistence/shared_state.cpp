@@ -44,7 +44,7 @@ std::string shared_state::secret(const std::string& name, const std::string& can
 }
 
 sealing::secret_key shared_state::root_key(const sealing::keyring& master) {
-  const auto stored = secret("root_key", master.wrap(sealing::secret_key::random(), sealing::vault::root_owner));
+  const auto stored = secret(root_key_name, master.wrap(sealing::secret_key::random(), sealing::vault::root_owner));
   auto root = master.unwrap(stored, sealing::vault::root_owner);
   if (!root)
     throw sealing::key_file_error("security.master_key_file: the master key (id " + master.current_key_id() +

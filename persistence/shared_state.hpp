@@ -11,6 +11,9 @@
 
 namespace persistence {
 
+/// The engine_secrets row of the shop's root key, stored wrapped.
+inline constexpr const char* root_key_name = "root_key";
+
 class shared_state {
  public:
   explicit shared_state(connection& db);

@@ -6,8 +6,6 @@
 namespace sealing {
 namespace {
 
-constexpr auto recheck_every = std::chrono::seconds{1};
-
 std::string wrap_context(std::string_view owner) {
   return "wrapped key for " + std::string{owner};
 }
@@ -36,7 +34,7 @@ std::shared_ptr<const keyring::loaded> keyring::snapshot() const {
   std::lock_guard lock{mutex_};
   if (path_.empty()) return keys_;
   const auto now = std::chrono::steady_clock::now();
-  if (now - checked_at_ < recheck_every) return keys_;
+  if (now - checked_at_ < recheck_interval) return keys_;
   checked_at_ = now;
   std::error_code ec;
   const auto time = std::filesystem::last_write_time(path_, ec);
@@ -70,6 +68,12 @@ std::optional<secret_key> keyring::unwrap(std::string_view wrapped, std::string_
     return key;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> keyring::rewrap(std::string_view wrapped, std::string_view owner) const {
+  auto key = unwrap(wrapped, owner);
+  if (!key) return std::nullopt;
+  return wrap(*key, owner);
 }
 
 std::string keyring::current_key_id() const {

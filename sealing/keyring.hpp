@@ -21,6 +21,11 @@ namespace sealing {
 
 class keyring {
  public:
+  /// How long a keyring read from a file may go on with keys the file no
+  /// longer holds: whoever replaces the file waits a little longer than this
+  /// before relying on every engine having read it.
+  static constexpr std::chrono::seconds recheck_interval{1};
+
   /// Reads `path` (see key_file.hpp); throws key_file_error.
   explicit keyring(std::string path);
   /// Fixed keys, the current first: for tests and the rotate command.
@@ -31,6 +36,10 @@ class keyring {
   std::string wrap(const secret_key& key, std::string_view owner) const;
   /// nullopt when no key of the ring wrapped it for `owner`.
   std::optional<secret_key> unwrap(std::string_view wrapped, std::string_view owner) const;
+  /// `wrapped` unwrapped by whichever key of the ring wrapped it and wrapped
+  /// again by the current key, for the same owner (the rotation's step);
+  /// nullopt when it does not unwrap.
+  std::optional<std::string> rewrap(std::string_view wrapped, std::string_view owner) const;
 
   std::string current_key_id() const;
   /// The key id a wrapped key names ("" when it names none).

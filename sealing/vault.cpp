@@ -11,17 +11,30 @@ namespace {
 // never a new id under an old one.
 constexpr std::string_view index_purpose = "blindidx";
 constexpr std::string_view token_purpose = "tokensig";
+constexpr std::string_view totp_purpose = "admntotp";
 
-std::string customer_owner(std::string_view ref) {
-  return "customer:" + std::string{ref};
+std::string totp_context(std::string_view email) {
+  return "admin_users.totp_secret:" + std::string{email};
 }
 
 }  // namespace
 
 vault::vault(std::shared_ptr<const keyring> master, const secret_key& root)
-    : master_(std::move(master)), index_key_(derive(root, 1, index_purpose)) {
+    : master_(std::move(master)), index_key_(derive(root, 1, index_purpose)), totp_key_(derive(root, 1, totp_purpose)) {
   const auto token_key = derive(root, 1, token_purpose);
   token_secret_ = keyed_hash(token_key, "order access tokens");
+}
+
+std::string vault::customer_owner(std::string_view ref) {
+  return "customer:" + std::string{ref};
+}
+
+std::string vault::seal_totp_secret(std::string_view secret, std::string_view email) const {
+  return seal(totp_key_, secret, totp_context(email));
+}
+
+std::optional<std::string> vault::open_totp_secret(std::string_view sealed, std::string_view email) const {
+  return open(totp_key_, sealed, totp_context(email));
 }
 
 std::string vault::wrap_customer_key(const secret_key& key, std::string_view ref) const {

@@ -4,8 +4,9 @@
 // read and write personal data:
 // - the master keyring (from security.master_key_file, never in the database),
 //   which wraps the shop's root key and every customer's data key;
-// - keys derived from the root key: the secret behind order access tokens and
-//   the key of the blind index that finds a customer by email.
+// - keys derived from the root key: the secret behind order access tokens,
+//   the key of the blind index that finds a customer by email, and the key
+//   that seals the admins' TOTP secrets.
 // The root key is random and stored wrapped, so rotating the master key
 // rewraps it without changing a token or an index entry.
 
@@ -29,6 +30,15 @@ class vault {
   std::string wrap_customer_key(const secret_key& key, std::string_view ref) const;
   std::optional<secret_key> unwrap_customer_key(std::string_view wrapped, std::string_view ref) const;
 
+  /// The owner name a customer's data key is wrapped for ("customer:<ref>").
+  static std::string customer_owner(std::string_view ref);
+
+  /// An admin's TOTP secret sealed for the account `email`, and back
+  /// (nullopt when it was sealed for another account or by another shop):
+  /// a copy of the database alone cannot compute an admin's codes.
+  std::string seal_totp_secret(std::string_view secret, std::string_view email) const;
+  std::optional<std::string> open_totp_secret(std::string_view sealed, std::string_view email) const;
+
   /// The blind index of an email address: a keyed hash of it trimmed and in
   /// lower case, so a search finds "Ada@Example.com" as "ada@example.com"
   /// while the database holds no address.
@@ -44,6 +54,12 @@ class vault {
  private:
   std::shared_ptr<const keyring> master_;
   secret_key index_key_;
+  // Derived from the root key rather than a key of each admin's wrapped by
+  // the master key like the customers': an admin's secret is never erased on
+  // its own (a reset replaces it), so a key per admin would buy nothing, and
+  // a derived key is stored nowhere and left as it is by a master key
+  // rotation, which rewraps the root key without changing it.
+  secret_key totp_key_;
   std::string token_secret_;
 };
 

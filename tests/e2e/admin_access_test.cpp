@@ -19,14 +19,18 @@ namespace {
 const std::string password = "a long and varied passphrase";
 
 /// Runs `order_engine admin ARGS` on the engine's database with `input` on
-/// stdin; returns its exit code and what it printed.
-finished_run admin_cli(const engine_process& engine, const std::string& args, const std::string& input) {
+/// stdin (and `env` over the engine's environment); returns its exit code and
+/// what it printed.
+finished_run admin_cli(const engine_process& engine, const std::string& args, const std::string& input,
+                       const std::map<std::string, std::string>& env = {}) {
   char in_path[] = "/tmp/ccc-e2e-admin-in.XXXXXX";
   const int fd = mkstemp(in_path);
   ::close(fd);
   std::ofstream{in_path} << input;
+  auto environment = engine.environment();
+  for (const auto& [k, v] : env) environment[k] = v;
   std::string command = "env";
-  for (const auto& [k, v] : engine.environment()) command += " '" + k + "=" + v + "'";
+  for (const auto& [k, v] : environment) command += " '" + k + "=" + v + "'";
   command += std::string{" '"} + ORDER_ENGINE_BINARY + "' --config '" + ORDER_ENGINE_SOURCE_DIR +
              "/config/engine.toml' admin " + args + " < " + in_path + " 2>&1";
   finished_run run;
@@ -111,6 +115,22 @@ TEST_F(admin_access, the_cli_prints_a_secret_a_uri_a_qr_code_and_ten_recovery_co
   EXPECT_EQ(admin_cli(engine_, "add carol@example.com", "short\n").exit_code, 1);     // weak
   EXPECT_EQ(admin_cli(engine_, "reset-2fa nobody@example.com", "").exit_code, 1);
   EXPECT_EQ(admin_cli(engine_, "frobnicate", "").exit_code, 2);
+}
+
+TEST_F(admin_access, the_cli_without_the_shops_master_key_exits_2_says_why_and_enrols_nobody) {
+  auto missing = admin_cli(engine_, "add bob@example.com", password + "\n",
+                           {{"ORDER_ENGINE_SECURITY_MASTER_KEY_FILE", "/nonexistent/master.key"}});
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("/nonexistent/master.key"), std::string::npos) << missing.output;
+  test_support::master_key_file foreign;
+  auto other =
+      admin_cli(engine_, "reset-2fa ada@example.com", "", {{"ORDER_ENGINE_SECURITY_MASTER_KEY_FILE", foreign.path()}});
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("does not open this database's keys"), std::string::npos) << other.output;
+  EXPECT_EQ(secret_in(other.output), "");
+  // Nobody enrolled, nothing reset: Ada's app still signs her in, Bob has no account.
+  EXPECT_EQ(sign_in(oathtool_code(secret_)).status, 201);
+  EXPECT_EQ(admin_cli(engine_, "reset-2fa bob@example.com", "").exit_code, 1);
 }
 
 TEST_F(admin_access, signing_in_sets_a_host_only_strict_http_only_cookie_and_answers_the_csrf_token) {

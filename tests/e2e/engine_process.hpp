@@ -43,9 +43,11 @@ inline reply send(int port, const std::string& method, const std::string& target
 }
 
 /// Starts the engine binary with `env_overrides` on top of this process's
-/// environment (minus any ORDER_ENGINE_* of ours) and the sample config.
+/// environment (minus any ORDER_ENGINE_* of ours) and the sample config;
+/// `args` after it make it a command (`keys rotate`) rather than the server.
 inline pid_t spawn_engine(const std::map<std::string, std::string>& env_overrides,
-                          const posix_spawn_file_actions_t* actions = nullptr) {
+                          const posix_spawn_file_actions_t* actions = nullptr,
+                          const std::vector<std::string>& args = {}) {
   std::vector<std::string> strings;
   for (char** e = environ; *e; ++e)
     if (std::string{*e}.rfind("ORDER_ENGINE_", 0) != 0) strings.emplace_back(*e);
@@ -56,9 +58,12 @@ inline pid_t spawn_engine(const std::map<std::string, std::string>& env_override
   std::string binary = ORDER_ENGINE_BINARY;
   std::string config = std::string{ORDER_ENGINE_SOURCE_DIR} + "/config/engine.toml";
   std::string flag = "--config";
-  char* argv[] = {binary.data(), flag.data(), config.data(), nullptr};
+  std::vector<std::string> words = args;
+  std::vector<char*> argv{binary.data(), flag.data(), config.data()};
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
   pid_t pid = -1;
-  if (posix_spawn(&pid, binary.c_str(), actions, nullptr, argv, envp.data()) != 0)
+  if (posix_spawn(&pid, binary.c_str(), actions, nullptr, argv.data(), envp.data()) != 0)
     throw std::runtime_error("cannot start " + binary);
   return pid;
 }
@@ -139,6 +144,10 @@ class engine_process {
 
   int port() const { return port_; }
   const test_support::test_database& database() const { return db_; }
+  /// security.master_key_file: the shop's own, kept across restarts.
+  const std::string& master_key_file() const { return master_key_.path(); }
+  /// Where the engine writes its mail (ORDER_ENGINE_MAIL_DROP_DIR) unless a test sets SMTP.
+  const std::filesystem::path& mail_drop() const { return mail_drop_; }
 
   reply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) const {
     return request("GET", target, "", headers);
@@ -190,25 +199,33 @@ struct finished_run {
   std::string output;  // stdout and stderr
 };
 
-/// Runs the engine binary to completion (for start-up failures), with the
-/// given environment on top of the current one, and captures what it printed.
-inline finished_run run_to_exit(const std::map<std::string, std::string>& env_overrides) {
+/// Runs the engine binary to completion (for start-up failures, or a command
+/// given as `args` with `input` on its stdin), with the given environment on
+/// top of the current one, and captures what it printed.
+inline finished_run run_to_exit(const std::map<std::string, std::string>& env_overrides,
+                                const std::vector<std::string>& args = {}, const std::string& input = "") {
   char path[] = "/tmp/ccc-e2e-output.XXXXXX";
   const int fd = mkstemp(path);
+  char in_path[] = "/tmp/ccc-e2e-input.XXXXXX";
+  const int in_fd = mkstemp(in_path);
+  std::ofstream{in_path} << input;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
   posix_spawn_file_actions_adddup2(&actions, fd, 1);
   posix_spawn_file_actions_adddup2(&actions, fd, 2);
   finished_run out;
-  const pid_t pid = spawn_engine(env_overrides, &actions);
+  const pid_t pid = spawn_engine(env_overrides, &actions, args);
   int status = 0;
   waitpid(pid, &status, 0);
   out.exit_code = exit_code_of(status);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fd);
+  ::close(in_fd);
   std::ifstream in{path};
   out.output.assign(std::istreambuf_iterator<char>{in}, {});
   std::remove(path);
+  std::remove(in_path);
   return out;
 }
 

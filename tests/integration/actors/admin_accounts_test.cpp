@@ -8,8 +8,11 @@
 #include <chrono>
 
 #include "actors/admin_accounts.hpp"
+#include "assembly/startup.hpp"
+#include "identity/password.hpp"
 #include "identity/totp.hpp"
 #include "persistence/connection.hpp"
+#include "support/master_key.hpp"
 #include "support/test_database.hpp"
 
 namespace {
@@ -19,12 +22,19 @@ using app::admin_credential;
 
 const std::string password = "a long and varied passphrase";
 
+/// A shop's vault: `root` as its root key under a master key of its own.
+std::shared_ptr<const sealing::vault> vault_of(const sealing::secret_key& root) {
+  return std::make_shared<const sealing::vault>(
+      std::make_shared<const sealing::keyring>(std::vector<sealing::secret_key>{sealing::secret_key::random()}), root);
+}
+
 class admin_accounts_test : public ::testing::Test {
  protected:
   test_support::test_database db_{"admin"};
   persistence::connection conn_{db_.url()};
   persistence::admin_store store_{conn_};
-  actors::admin_accounts accounts_{store_, actors::admin_policy{}};
+  const sealing::secret_key root_ = sealing::secret_key::random();
+  actors::admin_accounts accounts_{store_, vault_of(root_), actors::admin_policy{}};
   domain::timestamp now_ = domain::timestamp{std::chrono::milliseconds{1'800'000'000'000}};
 
   std::string code(const actors::enrolment& e, domain::timestamp at) const {
@@ -151,6 +161,75 @@ TEST_F(admin_accounts_test, resetting_the_second_factor_retires_the_old_codes) {
   EXPECT_TRUE(refused_as_invalid_credentials(sign_in("ada@example.com", password, old.recovery_codes[0])));
   EXPECT_TRUE(sign_in("ada@example.com", password, code(*fresh, now_)));
   EXPECT_FALSE(accounts_.reset_second_factor("nobody@example.com"));
+}
+
+TEST_F(admin_accounts_test, the_totp_secret_is_stored_sealed_so_a_copy_of_the_database_computes_no_code) {
+  const auto ada = accounts_.enrol("ada@example.com", password);
+  const auto bob = accounts_.enrol("bob@example.com", password);
+  pqxx::connection side{db_.url()};
+  {
+    pqxx::read_transaction txn{side};
+    const auto rows = txn.exec("select email, totp_secret, totp_sealed from admin_users order by email");
+    ASSERT_EQ(rows.size(), 2u);
+    for (const auto& row : rows) {
+      EXPECT_TRUE(row[1].is_null()) << row[0].c_str();
+      const auto sealed = row[2].as<std::string>();
+      EXPECT_EQ(sealed.find(ada.totp_secret), std::string::npos);
+      EXPECT_EQ(sealed.find(bob.totp_secret), std::string::npos);
+    }
+  }
+  // Another shop's keys (a thief with the database and no master key) open nothing.
+  actors::admin_accounts thief{store_, vault_of(sealing::secret_key::random()), actors::admin_policy{}};
+  EXPECT_TRUE(
+      refused_as_invalid_credentials(thief.sign_in({"ada@example.com", password, code(ada, now_), "192.0.2.9"}, now_)));
+  // Ada's sealed secret copied onto Bob's account does not open there.
+  {
+    pqxx::work txn{side};
+    txn.exec(
+        "update admin_users set totp_sealed = (select totp_sealed from admin_users where email = "
+        "'ada@example.com') where email = 'bob@example.com'");
+    txn.commit();
+  }
+  EXPECT_TRUE(refused_as_invalid_credentials(sign_in("bob@example.com", password, code(ada, now_))));
+  EXPECT_TRUE(refused_as_invalid_credentials(sign_in("bob@example.com", password, code(bob, now_))));
+  EXPECT_TRUE(sign_in("ada@example.com", password, code(ada, now_)));
+}
+
+TEST_F(admin_accounts_test, the_totp_secret_opens_after_a_master_key_rotation_which_keeps_the_root_key) {
+  const auto ada = accounts_.enrol("ada@example.com", password);
+  actors::admin_accounts rotated{store_, vault_of(root_), actors::admin_policy{}};
+  EXPECT_TRUE(rotated.sign_in({"ada@example.com", password, code(ada, now_), "192.0.2.7"}, now_));
+}
+
+TEST_F(admin_accounts_test, a_totp_secret_stored_in_the_clear_before_sealing_is_sealed_when_a_node_opens_the_vault) {
+  const std::string secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  pqxx::connection side{db_.url()};
+  {
+    // What an account enrolled before migration 009 looks like.
+    pqxx::work txn{side};
+    txn.exec_params("insert into admin_users (email, password_hash, totp_secret) values ($1, $2, $3)",
+                    "ada@example.com", identity::hash_password(password), secret);
+    txn.commit();
+  }
+  test_support::master_key_file key_file;
+  const auto vault = assembly::open_vault(assembly::read_master_keys(key_file.path()), conn_);
+  {
+    pqxx::read_transaction txn{side};
+    const auto row = txn.exec1("select totp_secret, totp_sealed from admin_users");
+    EXPECT_TRUE(row[0].is_null());
+    ASSERT_FALSE(row[1].is_null());
+    EXPECT_EQ(row[1].as<std::string>().find(secret), std::string::npos);
+  }
+  actors::admin_accounts accounts{store_, vault, actors::admin_policy{}};
+  const auto right =
+      identity::totp_code(secret, std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count());
+  EXPECT_TRUE(accounts.sign_in({"ada@example.com", password, right, "192.0.2.7"}, now_));
+  // Another node opening it later finds nothing left to seal, and the secret still opens.
+  const auto again = assembly::open_vault(assembly::read_master_keys(key_file.path()), conn_);
+  actors::admin_accounts other_node{store_, again, actors::admin_policy{}};
+  const auto next = identity::totp_code(
+      secret, std::chrono::duration_cast<std::chrono::seconds>((now_ + 30s).time_since_epoch()).count());
+  EXPECT_TRUE(other_node.sign_in({"ada@example.com", password, next, "192.0.2.7"}, now_ + 30s));
 }
 
 TEST_F(admin_accounts_test, enrolment_refuses_weak_passwords_bad_emails_and_a_second_account_per_email) {

@@ -121,6 +121,21 @@ TEST(keyring, during_a_rotation_the_new_key_wraps_and_both_unwrap) {
   EXPECT_EQ(before.unwrap(new_wrap, "o"), std::nullopt);
 }
 
+TEST(keyring, rewrap_moves_a_key_under_the_current_master_key_for_the_same_owner_only) {
+  const auto old_key = secret_key::random(), new_key = secret_key::random();
+  keyring before{std::vector<secret_key>{old_key}};
+  keyring during{std::vector<secret_key>{new_key, old_key}};
+  keyring after{std::vector<secret_key>{new_key}};
+  const auto data = secret_key::random();
+  const auto rewrapped = during.rewrap(before.wrap(data, "customer:1"), "customer:1");
+  ASSERT_TRUE(rewrapped);
+  EXPECT_EQ(keyring::key_id_of(*rewrapped), key_id(new_key));
+  EXPECT_EQ(after.unwrap(*rewrapped, "customer:1"), data) << "opens without the old key";
+  EXPECT_EQ(after.unwrap(*rewrapped, "customer:2"), std::nullopt);
+  EXPECT_EQ(during.rewrap(before.wrap(data, "customer:1"), "customer:2"), std::nullopt);
+  EXPECT_EQ(after.rewrap(before.wrap(data, "customer:1"), "customer:1"), std::nullopt) << "the old key is gone";
+}
+
 TEST(keyring, a_keyring_read_from_a_file_sees_the_file_replaced_within_seconds) {
   test_support::temp_dir dir;
   const auto path = (dir.path() / "master.key").string();
@@ -155,6 +170,20 @@ TEST(vault, the_token_secret_survives_a_master_key_rotation) {
   vault after{std::make_shared<const keyring>(std::vector<secret_key>{secret_key::random()}), root};
   EXPECT_EQ(before.token_secret(), after.token_secret());
   EXPECT_EQ(before.email_index("a@b.c"), after.email_index("a@b.c"));
+}
+
+TEST(vault, a_totp_secret_opens_for_its_own_account_under_the_same_root_key_only_and_survives_a_rotation) {
+  const auto root = secret_key::random();
+  vault before{std::make_shared<const keyring>(std::vector<secret_key>{secret_key::random()}), root};
+  vault after{std::make_shared<const keyring>(std::vector<secret_key>{secret_key::random()}), root};
+  vault stranger{std::make_shared<const keyring>(std::vector<secret_key>{secret_key::random()}), secret_key::random()};
+  const std::string secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  const auto sealed = before.seal_totp_secret(secret, "ada@example.com");
+  EXPECT_EQ(sealed.find(secret), std::string::npos);
+  EXPECT_EQ(before.open_totp_secret(sealed, "ada@example.com"), secret);
+  EXPECT_EQ(after.open_totp_secret(sealed, "ada@example.com"), secret) << "another master key, the same root key";
+  EXPECT_EQ(before.open_totp_secret(sealed, "bob@example.com"), std::nullopt) << "copied to another account";
+  EXPECT_EQ(stranger.open_totp_secret(sealed, "ada@example.com"), std::nullopt);
 }
 
 }  // namespace
