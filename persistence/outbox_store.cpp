@@ -1,5 +1,6 @@
 #include "persistence/outbox_store.hpp"
 
+#include "persistence/access_path.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
 #include "persistence/sealed_json.hpp"
@@ -113,6 +114,8 @@ outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault>
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
+    // Only the mailer claims: its path shows the keys of customers with mail to send.
+    detail::enter_path(txn, detail::customer_path::mailer);
     std::vector<outbox_entry> claimed;
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
