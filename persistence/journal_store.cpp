@@ -428,30 +428,33 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
 
 std::vector<stored_event> journal_store::load_events(const std::string& order_id) {
   return db_.native().run([&](pqxx::connection& conn) {
-    // A transaction, so that the path order_key names lasts for its reads.
-    pqxx::read_transaction txn{conn};
     std::vector<stored_event> events;
-    const auto result = txn.exec_prepared(sql::load_events.name, order_id);
-    events.reserve(result.size());
     bool sealed = false;
-    for (const auto& row : result) {
-      stored_event event;
-      event.order_id = row[0].as<std::string>();
-      event.seq = row[1].as<std::int64_t>();
-      event.type = row[2].as<std::string>();
-      event.payload_json = row[3].as<std::string>();
-      event.recorded_at_ms = row[4].as<std::int64_t>();
-      sealed = sealed || detail::may_hold_sealed_values(event.payload_json);
-      events.push_back(std::move(event));
+    {
+      pqxx::nontransaction txn{conn};
+      const auto result = txn.exec_prepared(sql::load_events.name, order_id);
+      events.reserve(result.size());
+      for (const auto& row : result) {
+        stored_event event;
+        event.order_id = row[0].as<std::string>();
+        event.seq = row[1].as<std::int64_t>();
+        event.type = row[2].as<std::string>();
+        event.payload_json = row[3].as<std::string>();
+        event.recorded_at_ms = row[4].as<std::int64_t>();
+        sealed = sealed || detail::may_hold_sealed_values(event.payload_json);
+        events.push_back(std::move(event));
+      }
     }
-    // Only orders with personal texts need their customer's key.
+    // Only orders with personal texts need their customer's key, read in a
+    // transaction of its own so that the path order_key names lasts for it.
     if (sealed) {
+      pqxx::read_transaction txn{conn};
       const auto key = order_key(txn, order_id);
+      txn.commit();
       for (auto& event : events)
         event.payload_json = detail::open_sealed_values(event.payload_json, key ? &*key : nullptr,
                                                         detail::event_context(event.order_id, event.seq));
     }
-    txn.commit();
     return events;
   });
 }

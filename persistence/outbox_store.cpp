@@ -114,15 +114,17 @@ outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault>
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
-    // Only the mailer claims: its path shows the keys of customers with mail to send.
-    detail::enter_path(txn, detail::customer_path::mailer);
     std::vector<outbox_entry> claimed;
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
     // A message with a personal text (the admin's words to the customer)
-    // opens under its customer's key.
+    // opens under its customer's key. Only the mailer claims: its path shows
+    // the keys of customers with mail to send (named once, when needed).
+    bool on_path = false;
     for (auto& entry : claimed) {
       if (!detail::may_hold_sealed_values(entry.payload_json)) continue;
+      if (!on_path) detail::enter_path(txn, detail::customer_path::mailer);
+      on_path = true;
       const auto result = txn.exec_prepared(sql::outbox_customer_key.name, entry.order_id);
       std::optional<sealing::secret_key> key;
       if (!result.empty())
