@@ -7,8 +7,8 @@
 -- bootstrap keep running as the owner (database.url); so does
 -- `order_engine admin add|reset-2fa`.
 --
--- A later migration that adds a table or a statement grants what the runtime
--- needs of it here-like, explicitly: nothing is granted by default.
+-- A later migration that adds a table grants ccc_app what the runtime needs
+-- of it, explicitly, as this file does: nothing is granted by default.
 
 -- Roles belong to the cluster, this file runs once per database (and the
 -- tests migrate many databases in one cluster, some at the same moment):
