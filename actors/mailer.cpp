@@ -48,7 +48,7 @@ struct mailer_core {
   std::unique_ptr<mail::transport> transport;
   struct session {
     session(const std::string& url, const std::shared_ptr<const sealing::vault>& vault)
-        : db(url), orders(db, vault), outbox(db, vault) {}
+        : db(url), orders(db, vault, persistence::customer_reader::mailer), outbox(db, vault) {}
     persistence::connection db;
     persistence::order_reads orders;
     persistence::outbox_store outbox;

@@ -23,10 +23,12 @@ caf::error unavailable(const std::exception& e) {
   return to_caf_error(domain::make_error(domain::error_code::unavailable, "the database is unavailable"));
 }
 
-/// One connection and the repositories a reader serves from it.
+/// One connection and the repositories a reader serves from it. Its customer
+/// reads are the back office's (the order list, search and view); an order's
+/// recovery reads its own customer's key on its own path (load_events).
 struct reader_session {
   reader_session(const std::string& url, std::shared_ptr<const sealing::vault> vault)
-      : db(url), journal(db, vault), orders(db, vault), outbox(db, vault) {}
+      : db(url), journal(db, vault), orders(db, vault, persistence::customer_reader::admin), outbox(db, vault) {}
   persistence::connection db;
   persistence::journal_store journal;
   persistence::order_reads orders;

@@ -44,9 +44,10 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   // 2. The supervised services. The supervisor starts its children in its own
   //    first step; once it answers, every handle is published.
   auto& p = *parts_;
-  p.supervisor = p.system.spawn(supervision::supervisor_impl,
-                                service_tree(p.system, p.directory, config, prepared.keys, prepared.vault),
-                                supervision::restart_policy{});
+  p.supervisor =
+      p.system.spawn(supervision::supervisor_impl,
+                     service_tree(p.system, p.directory, config, prepared.runtime_url, prepared.keys, prepared.vault),
+                     supervision::restart_policy{});
   p.directory->update([&](actors::services& s) { s.supervisor = p.supervisor; });
   caf::scoped_actor waiter{p.system};
   waiter->request(p.supervisor, caf::infinite, supervision::status_atom::value)

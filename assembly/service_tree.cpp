@@ -35,11 +35,12 @@ supervision::child_spec child(std::string name, std::shared_ptr<service_director
 
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<service_directory> directory,
-                                                  const config::engine_config& config, const domain::access_keys& keys,
+                                                  const config::engine_config& config, const std::string& runtime_url,
+                                                  const domain::access_keys& keys,
                                                   std::shared_ptr<const sealing::vault> vault) {
   auto* sys = &system;
   const auto timeout = config.actors.ask_timeout;
-  const auto url = config.database.url;
+  const auto url = runtime_url;
   const auto readers = static_cast<std::size_t>(config.database.pool_size);
   const actors::journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
                                         static_cast<std::size_t>(config.database.journal_writers), timeout,

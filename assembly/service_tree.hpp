@@ -5,6 +5,7 @@
 // everything below it).
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "config/config.hpp"
@@ -23,9 +24,12 @@ class service_directory;
 namespace assembly {
 
 /// Each child publishes its handle to `directory` whenever it (re)starts.
+/// Every child connects with `runtime_url` (the least-privileged ccc_app),
+/// never with config.database.url (the owner).
 std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                                   std::shared_ptr<actors::service_directory> directory,
-                                                  const config::engine_config& config, const domain::access_keys& keys,
+                                                  const config::engine_config& config, const std::string& runtime_url,
+                                                  const domain::access_keys& keys,
                                                   std::shared_ptr<const sealing::vault> vault);
 
 }  // namespace assembly

@@ -10,6 +10,8 @@
 #include "persistence/migrate.hpp"
 #include "persistence/catalog_store.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/database_admin.hpp"
+#include "persistence/migrate.hpp"
 #include "persistence/shared_state.hpp"
 #include "sealing/key_file.hpp"
 #include "sealing/keyring.hpp"
@@ -89,6 +91,25 @@ prepared_shop prepare_shop(const config::engine_config& config) {
   out.catalog = domain::catalog{std::move(products)};
   out.vault = open_vault(master, db);
   out.keys = domain::access_keys{out.vault->token_secret()};
+
+  // The runtime's role: a login that fails stops start-up here rather than
+  // answering every request with 503.
+  out.runtime_url = persistence::runtime_url(url, config.database.app_url);
+  persistence::login_role runtime;
+  try {
+    runtime = persistence::role_of(out.runtime_url);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string{"the engine's runtime cannot log in with "} +
+                             (config.database.app_url.empty() ? "database.url as role ccc_app" : "database.app_url") +
+                             " (give ccc_app a password in ~/.pgpass or set database.app_url): " + e.what());
+  }
+  if (runtime.bypasses_row_security)
+    spdlog::warn(
+        "database: the runtime connects as {}, a superuser or BYPASSRLS role: row-level security does not "
+        "hold it to its paths (set database.app_url to a ccc_app URL)",
+        runtime.name);
+  else
+    spdlog::info("database: the runtime connects as {}", runtime.name);
   return out;
 }
 

@@ -2,8 +2,10 @@
 
 // What the engine does once, before any actor runs: check the email templates,
 // bring the schema up to date, load the catalog (seeding it first when
-// configured), and open the shop's keys with the master key (a wrong or
-// missing key stops here). Blocking, on the main thread.
+// configured), open the shop's keys with the master key (a wrong or
+// missing key stops here), all as the owner (database.url), and make sure
+// the runtime's role (database.app_url) can log in. Blocking, on the main
+// thread.
 
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@ struct prepared_shop {
   domain::catalog catalog;
   domain::access_keys keys{""};
   std::shared_ptr<const sealing::vault> vault;
+  std::string runtime_url;  // what every actor connects with (database.app_url, or database.url as ccc_app)
 };
 
 /// Throws std::runtime_error with a message fit for an operator;

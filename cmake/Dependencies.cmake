@@ -8,6 +8,8 @@ find_package(spdlog REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(GTest REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# libpq itself: the persistence tests read a URL the way libpq does (PQconninfoParse).
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 
 # CAF 0.17.6 as Debian ships it has neither a CMake config nor a pkg-config file.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)

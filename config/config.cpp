@@ -130,6 +130,7 @@ const std::vector<section>& schema() {
       {"database",
        {
            {"url", [](c& e, s v) { e.database.url = any_string(v); }},
+           {"app_url", [](c& e, s v) { e.database.app_url = any_string(v); }},
            {"pool_size", [](c& e, s v) { e.database.pool_size = int(integer_in(v, 1, 1000, "a connection count")); }},
            {"journal_max_batch",
             [](c& e, s v) { e.database.journal_max_batch = int(integer_in(v, 1, 100'000, "a batch size")); }},

@@ -83,7 +83,10 @@ struct limits_config {
 };
 
 struct database_config {
-  std::string url;  // libpq URL; empty = none configured (scripts/run then starts a private one)
+  std::string url;  // libpq URL of the owner: migrations, catalog seed, root key; empty = none configured (scripts/run
+                    // then starts a private one)
+  std::string
+      app_url;  // libpq URL every actor connects with (as ccc_app); empty = `url` with its user replaced by ccc_app
   int pool_size = 8;
   int journal_max_batch = 256;    // appends per group-commit transaction
   int journal_writers = 2;        // group-commit transactions in flight at once, one connection each

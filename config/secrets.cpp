@@ -26,7 +26,8 @@ constexpr secret_key secret_keys[] = {
     {"admin.token", secrecy::whole_value},
     {"mail.password", secrecy::whole_value},
     {"payments.*.wallet_rpc_password", secrecy::whole_value},
-    {"database.url", secrecy::password_inside},   // postgresql://user:PASSWORD@host, password=PASSWORD
+    {"database.url", secrecy::password_inside},  // postgresql://user:PASSWORD@host, password=PASSWORD
+    {"database.app_url", secrecy::password_inside},
     {"mail.smtp_url", secrecy::password_inside},  // smtp://user:PASSWORD@host
     {"payments.*.wallet_rpc_url", secrecy::password_inside},
 };

@@ -34,6 +34,12 @@ where type = 'checkout_started'
   and day < ((timestamptz 'epoch' + $2::bigint * interval '1 millisecond') at time zone 'UTC')::date
 )sql"};
 
+// The KPIs read as ccc_reporting, which may see orders and analytics_daily
+// and nothing personal (migration 008): whatever these statements become,
+// they cannot reach customers or events. LOCAL: back to the connection's own
+// role when the transaction ends.
+const named_statement as_reporting{"kpi_as_reporting", "set local role ccc_reporting"};
+
 const named_statement metrics_orders{"metrics_orders", "select status, count(*) from orders group by status"};
 
 const named_statement metrics_queues{"metrics_queues", R"sql(
@@ -49,7 +55,8 @@ select (select count(*) from outbox where status = 'pending'),
 }  // namespace
 
 analytics_store::analytics_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::count_event, &sql::kpi_orders, &sql::kpi_checkouts, &sql::metrics_orders, &sql::metrics_queues});
+  db_.native().declare({&sql::count_event, &sql::as_reporting, &sql::kpi_orders, &sql::kpi_checkouts,
+                        &sql::metrics_orders, &sql::metrics_queues});
 }
 
 void analytics_store::count_event(const std::string& type, std::int64_t at_ms) {
@@ -64,6 +71,7 @@ void analytics_store::count_event(const std::string& type, std::int64_t at_ms) {
 kpi_inputs analytics_store::kpi_inputs_between(std::int64_t from_ms, std::int64_t to_ms) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::read_transaction txn{conn};
+    txn.exec_prepared(sql::as_reporting.name);
     kpi_inputs in;
     in.checkouts_started = txn.exec_prepared(sql::kpi_checkouts.name, from_ms, to_ms)[0][0].as<std::int64_t>();
     for (const auto& row : txn.exec_prepared(sql::kpi_orders.name, from_ms, to_ms)) {

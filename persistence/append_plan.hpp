@@ -1,9 +1,10 @@
 #pragma once
 
 // What journal_store::append_batch knows about each item of a batch while its
-// statements run: which items conflict, which rows this transaction inserted
-// (and must remove again for an item that ends in conflict), and each
-// statement's one JSON parameter. Internal to journal_store.cpp.
+// statements run: which items conflict, whether this transaction inserted
+// rows of an item that ends in conflict (then it must not commit, and runs
+// again without that item), and each statement's one JSON parameter.
+// Internal to journal_store.cpp.
 
 #include <algorithm>
 #include <cctype>
@@ -161,34 +162,19 @@ class append_plan {
     return rows.take();
   }
 
-  // Exactly the rows this transaction inserted for items that ended in
-  // conflict; never a row another writer holds.
-  std::string events_to_delete_parameter() const {
-    json_rows rows;
+  // Some item ends in conflict although this transaction inserted rows of
+  // it (events or its idempotency key): the transaction must not commit.
+  bool needs_undo() const {
     for (std::size_t i = 0; i < size(); ++i) {
-      if (!conflict_[i] || !events_sent_[i]) continue;
-      for (const auto& event : items_[i].events) {
-        if (seqs_not_inserted_[i].count(event.seq) > 0) continue;
-        rows.begin_row();
-        rows.field("order_id", event.order_id);
-        rows.field("seq", event.seq);
-        rows.end_row();
-      }
+      if (!conflict_[i]) continue;
+      if (key_inserted_[i]) return true;
+      if (events_sent_[i] && seqs_not_inserted_[i].size() < items_[i].events.size()) return true;
     }
-    return rows.take();
+    return false;
   }
 
-  std::string keys_to_delete_parameter() const {
-    json_rows rows;
-    for (std::size_t i = 0; i < size(); ++i) {
-      if (!conflict_[i] || !key_inserted_[i]) continue;
-      rows.begin_row();
-      rows.field("key", items_[i].idempotency->key);
-      rows.field("order_id", items_[i].idempotency->order_id);
-      rows.end_row();
-    }
-    return rows.take();
-  }
+  // Which items conflict, for a pass that leaves them out from the start.
+  const std::vector<bool>& conflicts() const { return conflict_; }
 
   std::string customers_parameter() const {
     json_rows rows;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "persistence/access_path.hpp"
 #include "persistence/pq_connection.hpp"
 
 namespace persistence {
@@ -33,7 +34,7 @@ void connection::impl::declare(std::initializer_list<const named_statement*> sta
 connection::connection(std::string url) : impl_(std::make_unique<impl>()) {
   impl_->url = std::move(url);
   impl_->connect();
-  impl_->declare({&ping_statement});
+  impl_->declare({&ping_statement, &detail::enter_path_statement});
 }
 
 connection::~connection() = default;

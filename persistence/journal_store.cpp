@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "persistence/access_path.hpp"
 #include "persistence/append_plan.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
@@ -67,19 +68,6 @@ const named_statement foreign_idempotency_keys{"foreign_idempotency_keys", R"sql
 select k.item
 from json_to_recordset($1::json) as k(item int, key text, order_id uuid)
 where not exists (select 1 from idempotency_keys s where s.key = k.key and s.order_id = k.order_id)
-)sql"};
-
-// Only ever given pairs this transaction inserted itself (see append_batch below).
-const named_statement delete_events{"delete_events", R"sql(
-delete from events e
-using json_to_recordset($1::json) as d(order_id uuid, seq bigint)
-where e.order_id = d.order_id and e.seq = d.seq
-)sql"};
-
-const named_statement delete_idempotency_keys{"delete_idempotency_keys", R"sql(
-delete from idempotency_keys k
-using json_to_recordset($1::json) as d(key text, order_id uuid)
-where k.key = d.key and k.order_id = d.order_id
 )sql"};
 
 // A customer ref is created once; a retry must not overwrite it. Its sealed
@@ -257,6 +245,14 @@ where order_id = $1::uuid
 order by seq
 )sql"};
 
+// Whose key an order's sealed texts open with: its customer's. Read before
+// the key itself, which the 'order' path shows for that one customer only.
+const named_statement order_customer{"order_customer", "select customer_ref::text from orders where id = $1::uuid"};
+
+// That customer's data key (none once erased).
+const named_statement customer_key{"journal_customer_key",
+                                   "select wrapped_key from customer_keys where ref = $1::uuid"};
+
 }  // namespace sql
 
 }  // namespace
@@ -264,21 +260,47 @@ order by seq
 journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
-                        &sql::delete_events, &sql::delete_idempotency_keys, &sql::insert_customers,
-                        &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders, &sql::insert_payments,
-                        &sql::insert_order_exceptions, &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers,
-                        &sql::insert_outbox, &sql::load_events, &detail::order_key_statement});
+                        &sql::insert_customers, &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders,
+                        &sql::insert_payments, &sql::insert_order_exceptions, &sql::settle_underpayments,
+                        &sql::clear_timers, &sql::set_timers, &sql::insert_outbox, &sql::load_events,
+                        &sql::order_customer, &sql::customer_key});
 }
+
+namespace {
+
+// The key an order's own sealed texts open with, on the 'order' path, which
+// shows that one customer's key only (none once erased).
+std::optional<sealing::secret_key> own_customer_key(pqxx::transaction_base& txn, const sealing::vault& vault,
+                                                    const std::string& order_id) {
+  const auto order = txn.exec_prepared(sql::order_customer.name, order_id);
+  if (order.empty()) return std::nullopt;
+  const auto ref = order[0][0].as<std::string>();
+  detail::enter_path(txn, detail::customer_path::order, ref);
+  const auto key = txn.exec_prepared(sql::customer_key.name, ref);
+  if (key.empty()) return std::nullopt;
+  return detail::customer_key(vault, text_or_empty(key[0][0]), ref);
+}
+
+// The batch touches customers or their keys (a new customer, texts to seal
+// under an existing customer's key, an erasure): its transaction must name
+// the journal's path, or row-level security hides them.
+bool touches_customers(const std::vector<append_item>& items, const std::vector<std::string>& needing_keys) {
+  if (!needing_keys.empty()) return true;
+  for (const auto& item : items)
+    if (item.customer || item.erases_customer) return true;
+  return false;
+}
+
+}  // namespace
 
 // One READ COMMITTED transaction for the whole batch and a fixed sequence of
 // statements, each taking all items at once as one json parameter, so a
-// batch of 1 and a batch of 500 cost the same round trips (the optional ones
-// only on the conflict path or when there is something of their kind):
+// batch of 1 and a batch of 500 cost the same round trips (BEGIN/COMMIT and
+// one per step below that has rows to write; the key check only on the
+// conflict path):
 //
-// 0. find_customer_keys, only for a batch with personal texts of customers
-//    it does not create: their data keys, to seal those texts with (see
-//    personal_data.hpp; a checkout's new customer gets a fresh key in
-//    memory). Everything below is written sealed.
+// 0. enter_path 'journal' (only a batch that touches customers, see
+//    touches_customers), then find_customer_keys and sealing.
 // 1. append_events, ON CONFLICT DO NOTHING. The journal's primary key is the
 //    arbiter between writers (single writer per order): a seq another writer holds (committed,
 //    or in flight and then committed: the insert waits for it) is reported,
@@ -292,12 +314,19 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
 //    READ COMMITTED snapshot is sure to see a key committed by a transaction
 //    that the first statement waited for. This runs before customers and
 //    the read model, so an item that loses its key has written nothing but
-//    events, which step 3 removes.
-// 3. delete_events / delete_idempotency_keys: the rows this transaction
-//    inserted for items that ended in conflict. A conflicting item thus
-//    leaves no trace, while the rows the other writer holds are untouched
-//    (we only delete pairs we know we inserted). Inserting and deleting
-//    beats a savepoint per item: constant statements again.
+//    events and its key.
+// 3. Undo by rollback. An item that ends in conflict after this transaction
+//    inserted some of its rows (an event of an item whose later seq is
+//    taken, the events of an item whose idempotency key another order
+//    holds, a later item of an order whose earlier item conflicted, or the
+//    key of any of these) must leave no trace, and the runtime may not
+//    delete events (ccc_app has no DELETE on them, and a trigger refuses it
+//    to everyone). So the transaction rolls back and runs again without the
+//    items known to conflict, until a pass needs no undo. Each further pass
+//    leaves out at least one more item, so a batch of n takes at most n+1;
+//    the common path (no conflict, or a conflict that inserted nothing: a
+//    plain lost race) is one transaction, as before. A row another writer
+//    holds is never touched.
 // 4. insert_customers, DO NOTHING: a customer ref is written once.
 // 5. upsert_orders: only replaces a row of lower version, so a late or
 //    replayed writer never moves the read model backwards.
@@ -307,8 +336,7 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
 // 8. insert_payments / insert_order_exceptions / settle_underpayments: payments
 //    the decisions counted, exceptions they raised or settled, only
 //    when there are any.
-// 9. erase_customers: the customers a decision erased lose their data key,
-//    sealed columns and blind index, and their pending mail is dropped.
+// 9. erase_customers, last: the mail it drops includes mail written above.
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -318,99 +346,114 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
   if (items.empty()) return {};
   for (std::size_t i = 0; i < items.size(); ++i) detail::validate(items[i], i);  // before touching the database
   const auto needing_keys = detail::customers_needing_keys(items);
+  const bool personal = touches_customers(items, needing_keys);
 
   return db_.native().run([&](pqxx::connection& conn) {
-    pqxx::work txn{conn};
+    // Items an earlier pass found in conflict, left out from the start.
+    std::vector<bool> left_out(items.size(), false);
+    for (;;) {
+      pqxx::work txn{conn};
+      if (personal) detail::enter_path(txn, detail::customer_path::journal);
 
-    // 0. seal: new customers get a data key; texts of later decisions are
-    //    sealed under the key their customer has (read in this transaction,
-    //    so an erasure committed before it is seen).
-    std::map<std::string, std::string> wrapped_keys;
-    if (!needing_keys.empty())
-      for (const auto& row : txn.exec_prepared(sql::find_customer_keys.name, nlohmann::json(needing_keys).dump()))
-        wrapped_keys.emplace(row[0].as<std::string>(), row[1].as<std::string>());
-    const auto sealed = detail::seal_batch(items, *vault_, wrapped_keys);
-    detail::append_plan state{sealed.items, sealed.customers};
-    state.resolve_duplicates_within_batch();
+      // 0. seal: new customers get a data key; texts of later decisions are
+      //    sealed under the key their customer has (read in this transaction,
+      //    so an erasure committed before it is seen).
+      std::map<std::string, std::string> wrapped_keys;
+      if (!needing_keys.empty())
+        for (const auto& row : txn.exec_prepared(sql::find_customer_keys.name, nlohmann::json(needing_keys).dump()))
+          wrapped_keys.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+      const auto sealed = detail::seal_batch(items, *vault_, wrapped_keys);
+      detail::append_plan state{sealed.items, sealed.customers};
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (left_out[i]) state.mark_conflict(i);
+      state.resolve_duplicates_within_batch();
 
-    // 1. events
-    if (auto events = state.events_parameter(); !detail::is_empty_array(events)) {
-      for (const auto& row : txn.exec_prepared(sql::append_events.name, events))
-        state.event_not_inserted(row[0].as<std::size_t>(), row[1].as<std::int64_t>());
-      state.propagate_conflicts();
-    }
-
-    // 2. idempotency keys
-    std::vector<std::size_t> key_items;
-    if (auto keys = state.keys_parameter(key_items); !detail::is_empty_array(keys)) {
-      std::set<std::size_t> not_inserted;
-      for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
-        not_inserted.insert(row[0].as<std::size_t>());
-      for (auto i : key_items)
-        if (not_inserted.count(i) == 0) state.key_inserted(i);
-      if (!not_inserted.empty()) {
-        const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
-        for (const auto& row :
-             txn.exec_prepared(sql::foreign_idempotency_keys.name, state.keys_to_check_parameter(to_check)))
-          state.mark_conflict(row[0].as<std::size_t>());
+      // 1. events
+      if (auto events = state.events_parameter(); !detail::is_empty_array(events)) {
+        for (const auto& row : txn.exec_prepared(sql::append_events.name, events))
+          state.event_not_inserted(row[0].as<std::size_t>(), row[1].as<std::int64_t>());
         state.propagate_conflicts();
       }
+
+      // 2. idempotency keys
+      std::vector<std::size_t> key_items;
+      if (auto keys = state.keys_parameter(key_items); !detail::is_empty_array(keys)) {
+        std::set<std::size_t> not_inserted;
+        for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
+          not_inserted.insert(row[0].as<std::size_t>());
+        for (auto i : key_items)
+          if (not_inserted.count(i) == 0) state.key_inserted(i);
+        if (!not_inserted.empty()) {
+          const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
+          for (const auto& row :
+               txn.exec_prepared(sql::foreign_idempotency_keys.name, state.keys_to_check_parameter(to_check)))
+            state.mark_conflict(row[0].as<std::size_t>());
+          state.propagate_conflicts();
+        }
+      }
+
+      // 3. undo what conflicting items wrote: again, without them
+      if (state.needs_undo()) {
+        left_out = state.conflicts();
+        txn.abort();
+        continue;
+      }
+
+      // 4. customers, 5. read model
+      if (auto customers = state.customers_parameter(); !detail::is_empty_array(customers))
+        txn.exec_prepared(sql::insert_customers.name, customers);
+      if (auto orders = state.orders_parameter(); !detail::is_empty_array(orders))
+        txn.exec_prepared(sql::upsert_orders.name, orders);
+
+      // 6. timers the decisions made moot or set, 7. emails they owe
+      if (auto cleared = state.timers_cleared_parameter(); !detail::is_empty_array(cleared))
+        txn.exec_prepared(sql::clear_timers.name, cleared);
+      if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set))
+        txn.exec_prepared(sql::set_timers.name, set);
+      if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
+        txn.exec_prepared(sql::insert_outbox.name, outbox);
+      // 8. payments, exceptions
+      if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
+        txn.exec_prepared(sql::insert_payments.name, payments);
+      if (auto exceptions = state.exceptions_parameter(); !detail::is_empty_array(exceptions))
+        txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
+      if (auto settled = state.settled_underpayments_parameter(); !detail::is_empty_array(settled))
+        txn.exec_prepared(sql::settle_underpayments.name, settled);
+      // 9. erasures, last: the mail they drop includes mail written above
+      if (auto erased = state.erased_customers_parameter(); !detail::is_empty_array(erased))
+        txn.exec_prepared(sql::erase_customers.name, erased);
+
+      txn.commit();
+      return state.outcomes();
     }
-
-    // 3. undo what conflicting items wrote
-    if (auto events = state.events_to_delete_parameter(); !detail::is_empty_array(events))
-      txn.exec_prepared(sql::delete_events.name, events);
-    if (auto keys = state.keys_to_delete_parameter(); !detail::is_empty_array(keys))
-      txn.exec_prepared(sql::delete_idempotency_keys.name, keys);
-
-    // 4. customers, 5. read model
-    if (auto customers = state.customers_parameter(); !detail::is_empty_array(customers))
-      txn.exec_prepared(sql::insert_customers.name, customers);
-    if (auto orders = state.orders_parameter(); !detail::is_empty_array(orders))
-      txn.exec_prepared(sql::upsert_orders.name, orders);
-
-    // 6. timers the decisions made moot or set, 7. emails they owe
-    if (auto cleared = state.timers_cleared_parameter(); !detail::is_empty_array(cleared))
-      txn.exec_prepared(sql::clear_timers.name, cleared);
-    if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set))
-      txn.exec_prepared(sql::set_timers.name, set);
-    if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
-      txn.exec_prepared(sql::insert_outbox.name, outbox);
-    if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
-      txn.exec_prepared(sql::insert_payments.name, payments);
-    if (auto exceptions = state.exceptions_parameter(); !detail::is_empty_array(exceptions))
-      txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
-    if (auto settled = state.settled_underpayments_parameter(); !detail::is_empty_array(settled))
-      txn.exec_prepared(sql::settle_underpayments.name, settled);
-    // 9. erasures, last: the mail they drop includes mail written above
-    if (auto erased = state.erased_customers_parameter(); !detail::is_empty_array(erased))
-      txn.exec_prepared(sql::erase_customers.name, erased);
-
-    txn.commit();
-    return state.outcomes();
   });
 }
 
 std::vector<stored_event> journal_store::load_events(const std::string& order_id) {
   return db_.native().run([&](pqxx::connection& conn) {
-    pqxx::nontransaction txn{conn};
     std::vector<stored_event> events;
-    const auto result = txn.exec_prepared(sql::load_events.name, order_id);
-    events.reserve(result.size());
     bool sealed = false;
-    for (const auto& row : result) {
-      stored_event event;
-      event.order_id = row[0].as<std::string>();
-      event.seq = row[1].as<std::int64_t>();
-      event.type = row[2].as<std::string>();
-      event.payload_json = row[3].as<std::string>();
-      event.recorded_at_ms = row[4].as<std::int64_t>();
-      sealed = sealed || detail::may_hold_sealed_values(event.payload_json);
-      events.push_back(std::move(event));
+    {
+      pqxx::nontransaction txn{conn};
+      const auto result = txn.exec_prepared(sql::load_events.name, order_id);
+      events.reserve(result.size());
+      for (const auto& row : result) {
+        stored_event event;
+        event.order_id = row[0].as<std::string>();
+        event.seq = row[1].as<std::int64_t>();
+        event.type = row[2].as<std::string>();
+        event.payload_json = row[3].as<std::string>();
+        event.recorded_at_ms = row[4].as<std::int64_t>();
+        sealed = sealed || detail::may_hold_sealed_values(event.payload_json);
+        events.push_back(std::move(event));
+      }
     }
-    // Only orders with personal texts need their customer's key.
+    // Only orders with personal texts need their customer's key, read in a
+    // transaction of its own so that the path own_customer_key names lasts for it.
     if (sealed) {
-      const auto key = detail::order_key(txn, *vault_, order_id);
+      pqxx::read_transaction txn{conn};
+      const auto key = own_customer_key(txn, *vault_, order_id);
+      txn.commit();
       for (auto& event : events)
         event.payload_json = detail::open_sealed_values(event.payload_json, key ? &*key : nullptr,
                                                         detail::event_context(event.order_id, event.seq));

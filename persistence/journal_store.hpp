@@ -22,7 +22,8 @@ class journal_store {
 
   /// Group commit: all items in ONE transaction with a constant number of
   /// statements; outcome i belongs to items[i]. A conflict writes nothing of
-  /// that item and does not hold back the others. Later items of an order
+  /// that item and does not hold back the others (rows it had written are
+  /// rolled back with a pass that leaves it out, never deleted). Later items of an order
   /// whose earlier item in the batch conflicted conflict too (they were
   /// decided on top of it). Any other database error throws and nothing of
   /// the batch is written; if the connection breaks during COMMIT

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "persistence/access_path.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
 #include "persistence/sealed_json.hpp"
@@ -155,11 +156,23 @@ bool present(const std::optional<std::string>& text) {
 
 }  // namespace
 
-order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> vault)
-    : db_(db), vault_(std::move(vault)) {
+order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> vault, customer_reader reader)
+    : db_(db), vault_(std::move(vault)), reader_(reader) {
   db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status,
                         &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer,
                         &detail::order_key_statement});
+}
+
+template <class F>
+auto order_reads::on_path(F read) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    detail::enter_path(
+        txn, reader_ == customer_reader::admin ? detail::customer_path::admin : detail::customer_path::mailer);
+    auto result = read(txn);
+    txn.commit();
+    return result;
+  });
 }
 
 // The view with its personal texts opened (null once the customer was erased).
@@ -171,8 +184,7 @@ order_row order_reads::opened(pqxx::transaction_base& txn, order_row order) {
 }
 
 std::optional<order_row> order_reads::find_order(const std::string& id) {
-  return db_.native().run([&](pqxx::connection& conn) -> std::optional<order_row> {
-    pqxx::nontransaction txn{conn};
+  return on_path([&](pqxx::transaction_base& txn) -> std::optional<order_row> {
     const auto result = txn.exec_prepared(sql::find_order.name, id);
     if (result.empty()) return std::nullopt;
     return opened(txn, read_order(result[0]));
@@ -180,8 +192,7 @@ std::optional<order_row> order_reads::find_order(const std::string& id) {
 }
 
 std::optional<order_row> order_reads::find_order_by_number(const std::string& number) {
-  return db_.native().run([&](pqxx::connection& conn) -> std::optional<order_row> {
-    pqxx::nontransaction txn{conn};
+  return on_path([&](pqxx::transaction_base& txn) -> std::optional<order_row> {
     const auto result = txn.exec_prepared(sql::find_order_by_number.name, number);
     if (result.empty()) return std::nullopt;
     return opened(txn, read_order(result[0]));
@@ -194,8 +205,8 @@ order_page order_reads::list_orders(const order_filter& filter) {
   // One row more than the page tells whether another page follows.
   const int fetch = limit + 1;
 
-  return db_.native().run([&](pqxx::connection& conn) {
-    pqxx::nontransaction txn{conn};
+  // On the path: a search by email looks at customers.
+  return on_path([&](pqxx::transaction_base& txn) {
     pqxx::result result;
     const bool by_status = present(filter.status);
     const bool by_query = present(filter.query);
@@ -223,8 +234,7 @@ order_page order_reads::list_orders(const order_filter& filter) {
 }
 
 std::optional<customer_row> order_reads::find_customer(const std::string& ref) {
-  return db_.native().run([&](pqxx::connection& conn) -> std::optional<customer_row> {
-    pqxx::nontransaction txn{conn};
+  return on_path([&](pqxx::transaction_base& txn) -> std::optional<customer_row> {
     const auto result = txn.exec_prepared(sql::find_customer.name, ref);
     if (result.empty()) return std::nullopt;
     const auto& row = result[0];

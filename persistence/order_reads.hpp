@@ -24,10 +24,18 @@ class invalid_cursor : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// Whom an order_reads reads customers for (the row-level security path of
+/// its transactions, persistence/access_path.hpp).
+enum class customer_reader {
+  admin,   // the back office: any customer
+  mailer,  // the mailer: only customers with mail still to send
+};
+
 class order_reads {
  public:
-  /// Opens the sealed customers rows and view texts with `vault`'s keys.
-  order_reads(connection& db, std::shared_ptr<const sealing::vault> vault);
+  /// Opens the sealed customers rows and view texts with `vault`'s keys, as
+  /// far as `reader` may see them (others read as absent or erased).
+  order_reads(connection& db, std::shared_ptr<const sealing::vault> vault, customer_reader reader);
 
   std::optional<order_row> find_order(const std::string& id);
   std::optional<order_row> find_order_by_number(const std::string& number);  // exact
@@ -40,9 +48,13 @@ class order_reads {
 
  private:
   order_row opened(pqxx::transaction_base& txn, order_row order);
+  /// Runs `read` in a read-only transaction on this reader's path.
+  template <class F>
+  auto on_path(F read);
 
   connection& db_;
   std::shared_ptr<const sealing::vault> vault_;
+  customer_reader reader_;
 };
 
 }  // namespace persistence

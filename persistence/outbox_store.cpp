@@ -1,5 +1,6 @@
 #include "persistence/outbox_store.hpp"
 
+#include "persistence/access_path.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
 #include "persistence/sealed_json.hpp"
@@ -111,9 +112,13 @@ std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::mil
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
     // A message with a personal text (the admin's words to the customer)
-    // opens under its customer's key.
+    // opens under its customer's key. Only the mailer claims: its path shows
+    // the keys of customers with mail to send (named once, when needed).
+    bool on_path = false;
     for (auto& entry : claimed) {
       if (!detail::may_hold_sealed_values(entry.payload_json)) continue;
+      if (!on_path) detail::enter_path(txn, detail::customer_path::mailer);
+      on_path = true;
       const auto key = detail::order_key(txn, *vault_, entry.order_id);
       entry.payload_json = detail::open_sealed_values(entry.payload_json, key ? &*key : nullptr,
                                                       detail::outbox_context(entry.order_id, entry.kind));

@@ -10,7 +10,7 @@ CCC_DEPENDENCIES=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libboost-dev libboost-system-dev libpqxx-dev libspdlog-dev
   nlohmann-json3-dev libtomlplusplus-dev libgtest-dev libgmock-dev libssl-dev
-  postgresql postgresql-contrib curl openssl
+  postgresql postgresql-contrib postgresql-15-pgaudit curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
   libsodium-dev liboath-dev oathtool
@@ -139,10 +139,6 @@ ccc_urlencode() {
   printf '%s' "$out"
 }
 
-# pg_start <data_dir> <socket_dir> [database]
-# Starts (initialising it the first time) a private PostgreSQL 15 on a unix socket
-# only, creates `database` (default ccc) if missing, exports CCC_PG_URL (libpq URL
-# of that database) and CCC_PG_SOCKET_DIR, and prints the URL. Already running: reused.
 # Makes FILE a new master key (32 random bytes in base64, mode 0600) unless it
 # exists already: the key that seals the shop's personal data
 # (security.master_key_file). Prints FILE.
@@ -156,7 +152,18 @@ new_master_key() {
   printf '%s\n' "$file"
 }
 
+# pg_start [--audit] <data_dir> <socket_dir> [database]
+# Starts (initialising it the first time) a private PostgreSQL 15 on a unix socket
+# only, creates `database` (default ccc) if missing, exports CCC_PG_URL (libpq URL
+# of that database) and CCC_PG_SOCKET_DIR, and prints the URL. Already running: reused.
+# --audit loads pgaudit: every read and write of customers and customer_keys goes
+# to <data_dir>/server.log as an AUDIT line naming the role (docs/SECURITY.md).
 pg_start() {
+  local audit=0
+  if [ "${1:-}" = --audit ]; then
+    audit=1
+    shift
+  fi
   local data_dir="$1" socket_dir="$2" database="${3:-ccc}"
   mkdir -p "$data_dir" "$socket_dir"
   data_dir="$(cd "$data_dir" && pwd)"
@@ -203,6 +210,23 @@ full_page_writes = on
 shared_buffers = 256MB
 max_connections = 200
 EOF
+  if [ "$audit" -eq 1 ]; then
+    # Object audit only (pgaudit.role): the grants of ccc_auditor (migration
+    # 008) choose what is logged, SELECT as READ and INSERT/UPDATE/DELETE as
+    # WRITE on the customers' two tables. Session audit (pgaudit.log) stays
+    # off: its 'read, write' classes would log every table the engine touches.
+    # No parameters in the log: they carry sealed personal data; who, when,
+    # which table and which statement are what a review needs.
+    cat >>"$data_dir/ccc.conf" <<'EOF'
+shared_preload_libraries = 'pgaudit'
+pgaudit.role = 'ccc_auditor'
+pgaudit.log = 'none'
+pgaudit.log_relation = on
+pgaudit.log_parameter = off
+# Who (user@database) on every line, so that an AUDIT line names its role.
+log_line_prefix = '%m [%p] %q%u@%d '
+EOF
+  fi
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$data_dir/ccc.conf"
   fi
@@ -230,6 +254,11 @@ EOF
   done
 
   local psql=("$CCC_PG_BIN/psql" -h "$socket_dir" -p "$CCC_PG_PORT" -U postgres -X -q -v ON_ERROR_STOP=1)
+  # A server started earlier without pgaudit (say, one that outlived a kill -9
+  # of an older scripts/run) loads it only when it starts again.
+  if [ "$audit" -eq 1 ] && ! "${psql[@]}" -d postgres -tA -c 'show shared_preload_libraries' | grep -qw pgaudit; then
+    ccc_pg_as_owner "$CCC_PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -m fast -w -t 60 restart >/dev/null
+  fi
   if [ -z "$("${psql[@]}" -d postgres -tA -v "name=$database" \
       <<<"SELECT 1 FROM pg_database WHERE datname = :'name'")" ]; then
     "$CCC_PG_BIN/createdb" -h "$socket_dir" -p "$CCC_PG_PORT" -U postgres "$database"

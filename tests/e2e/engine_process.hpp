@@ -122,6 +122,10 @@ class engine_process {
     return env;
   }
 
+  /// A setting of the next start(), for one that names this engine's own
+  /// database (known only once it exists).
+  void set(const std::string& variable, const std::string& value) { extra_env_[variable] = value; }
+
   /// SIGTERM and wait; returns the exit code.
   int stop() {
     signal_term();

@@ -35,7 +35,11 @@ struct repositories {
   /// `keys`: the vault personal data is sealed with; two repositories that
   /// must read each other's customers share one.
   explicit repositories(const std::string& url, std::shared_ptr<const sealing::vault> keys = new_vault())
-      : vault(std::move(keys)), db(url), journal(db, vault), orders(db, vault), outbox(db, vault) {}
+      : vault(std::move(keys)),
+        db(url),
+        journal(db, vault),
+        orders(db, vault, persistence::customer_reader::admin),
+        outbox(db, vault) {}
   repositories(const repositories&) = delete;
   repositories& operator=(const repositories&) = delete;
 

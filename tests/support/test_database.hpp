@@ -7,7 +7,11 @@
 // report green having checked nothing.
 //
 //   test_support::test_database database{"journal"};
-//   test_support::repositories db{database.url()};  // support/repositories.hpp
+//   test_support::repositories db{database.app_url()};  // support/repositories.hpp
+//
+// url() is the owner's (a superuser: it sees and may do everything, like an
+// operator with psql); app_url() logs in as ccc_app, the role the engine's
+// runtime uses, held to its grants and row-level security (migration 008).
 //
 // Links against ccc_persistence.
 
@@ -45,6 +49,7 @@ class test_database {
       : admin_url_(admin_database_url()), name_(unique_name(suite)) {
     persistence::create_database(admin_url_, name_);
     url_ = persistence::url_with_database(admin_url_, name_);
+    app_url_ = persistence::runtime_url(url_, "");
     if (initial == schema::migrated) {
       try {
         persistence::migrate(url_);
@@ -61,6 +66,8 @@ class test_database {
   test_database& operator=(const test_database&) = delete;
 
   const std::string& url() const { return url_; }
+  // As the engine derives it when database.app_url is empty.
+  const std::string& app_url() const { return app_url_; }
   const std::string& name() const { return name_; }
   const std::string& admin_url() const { return admin_url_; }
 
@@ -89,6 +96,7 @@ class test_database {
   std::string admin_url_;
   std::string name_;
   std::string url_;
+  std::string app_url_;
 };
 
 }  // namespace test_support

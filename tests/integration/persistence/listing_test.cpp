@@ -80,7 +80,7 @@ class listing : public ::testing::Test {
   }
 
   test_support::test_database db_{"listing"};
-  store store_{db_.url()};
+  store store_{db_.app_url()};  // as the engine's runtime connects
   std::vector<placed> orders_;
 };
 

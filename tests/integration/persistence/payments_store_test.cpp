@@ -109,7 +109,7 @@ std::string describe(const std::vector<payment_key>& keys) {
 class payments_store : public ::testing::Test {
  protected:
   test_support::test_database db_{"payments"};
-  store store_{db_.url()};
+  store store_{db_.app_url()};  // as the engine's runtime connects
   probe side_{db_.url()};
 
   // The next decision of `order`: one event, the read model at its seq.

@@ -17,7 +17,7 @@ namespace {
 class personal_data : public ::testing::Test {
  protected:
   test_support::test_database db_{"personal"};
-  test_support::repositories store_{db_.url()};
+  test_support::repositories store_{db_.app_url()};  // as the engine's runtime connects
   probe side_{db_.url()};
 
   /// Every text column and JSON document of the database, as one string.
@@ -134,14 +134,16 @@ TEST_F(personal_data, another_shops_keys_open_nothing_and_say_so) {
   const auto order = new_uuid();
   const auto placed = checkout_for(order, "CCC-000200", "ada@example.com", "");
   ASSERT_EQ(store_.journal.append_batch({placed})[0], append_outcome::committed);
-  test_support::repositories thief{db_.url()};  // a vault of other keys
+  test_support::repositories thief{db_.app_url()};  // a vault of other keys
   EXPECT_THROW(thief.orders.find_customer(placed.customer->ref), std::runtime_error);
 }
 
 TEST_F(personal_data, every_node_gets_the_same_root_key_and_a_foreign_master_key_is_refused) {
   const std::vector<sealing::secret_key> master{sealing::secret_key::random()};
   const sealing::keyring ring{master};
-  const auto first = store_.shared.root_key(ring);
+  // The root key is made and read at start-up, with the owner's connection.
+  test_support::repositories first_node{db_.url()};
+  const auto first = first_node.shared.root_key(ring);
   test_support::repositories other_node{db_.url()};
   EXPECT_EQ(other_node.shared.root_key(sealing::keyring{master}), first);
   EXPECT_THROW(

@@ -107,6 +107,7 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.http.rate_burst, 0);
   EXPECT_EQ(c.http.shutdown_grace, 10s);
   EXPECT_EQ(c.database.url, "");
+  EXPECT_EQ(c.database.app_url, "") << "empty: derived from database.url";
   EXPECT_EQ(c.database.pool_size, 8);
   EXPECT_EQ(c.database.journal_max_batch, 256);
   EXPECT_EQ(c.database.journal_writers, 2);
@@ -188,6 +189,7 @@ rate_burst = 50
 shutdown_grace = "0"
 [database]
 url = "postgresql://app@db/ccc"
+app_url = "postgresql://runtime@db/ccc?sslmode=verify-full"
 pool_size = 6
 journal_max_batch = 64
 journal_writers = 3
@@ -221,6 +223,7 @@ tolerance_percent = "0.5"
   EXPECT_EQ(c.http.rate_burst, 50);
   EXPECT_EQ(c.http.shutdown_grace, 0s);
   EXPECT_EQ(c.database.url, "postgresql://app@db/ccc");
+  EXPECT_EQ(c.database.app_url, "postgresql://runtime@db/ccc?sslmode=verify-full");
   EXPECT_EQ(c.database.pool_size, 6);
   EXPECT_EQ(c.database.journal_max_batch, 64);
   EXPECT_EQ(c.database.journal_writers, 3);

@@ -61,6 +61,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.http.tls_cert, defaults.http.tls_cert);
   EXPECT_EQ(sample.http.tls_key, defaults.http.tls_key);
   EXPECT_EQ(sample.database.url, defaults.database.url);
+  EXPECT_EQ(sample.database.app_url, defaults.database.app_url);
   EXPECT_EQ(sample.database.pool_size, defaults.database.pool_size);
   EXPECT_EQ(sample.database.journal_max_batch, defaults.database.journal_max_batch);
   EXPECT_EQ(sample.database.journal_writers, defaults.database.journal_writers);
@@ -87,13 +88,13 @@ TEST(engine_toml, lists_every_key) {
   const std::pair<const char*, std::vector<const char*>> sections[] = {
       {"shop", {"name", "public_url", "support_email"}},
       {"http",
-       {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "idle_timeout",
-        "request_timeout", "max_connections", "max_connections_per_ip", "max_in_flight", "trusted_proxies", "rate_limit", "rate_burst",
+       {"host", "port", "threads", "body_limit", "header_limit", "read_timeout", "idle_timeout", "request_timeout",
+        "max_connections", "max_connections_per_ip", "max_in_flight", "trusted_proxies", "rate_limit", "rate_burst",
         "shutdown_grace", "tls_cert", "tls_key"}},
       {"limits",
        {"checkout_per_minute", "checkout_burst", "order_actions_per_minute", "order_actions_burst",
         "analytics_per_minute", "analytics_burst", "sign_in_per_minute", "sign_in_burst"}},
-      {"database", {"url", "pool_size", "journal_max_batch", "journal_writers", "journal_max_queue"}},
+      {"database", {"url", "app_url", "pool_size", "journal_max_batch", "journal_writers", "journal_max_queue"}},
       {"admin", {"allow_from", "token"}},
       {"actors", {"passivate_after", "ask_timeout"}},
       {"timers",

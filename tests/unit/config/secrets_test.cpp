@@ -158,6 +158,13 @@ TEST(config_secrets, a_database_url_shows_its_password_as_stars_in_every_libpq_f
   EXPECT_EQ(config_error("database.url", "postgresql://app@db/ccc", "x").value(), "postgresql://app@db/ccc");
 }
 
+TEST(config_secrets, the_runtime_database_url_shows_its_password_as_stars_too) {
+  EXPECT_EQ(config_error("database.app_url", "postgresql://ccc_app:hunter2@db/ccc?sslmode=verify-full", "x").value(),
+            "postgresql://ccc_app:***@db/ccc?sslmode=verify-full");
+  EXPECT_EQ(config_error("database.app_url", "host=db user=ccc_app password=hunter2", "x").value(),
+            "host=db user=ccc_app password=***");
+}
+
 TEST(config_secrets, a_misspelt_secret_key_is_hidden_like_the_real_one) {
   expect_hidden(error_of("[mail]\npasword = \"hunter2\"\n"), "mail.pasword", "hunter2", "unknown key");
   expect_hidden(error_of("[admin]\ntokne = \"hunter2-hunter2-x\"\n"), "admin.tokne", "hunter2", "unknown key");
