@@ -1,12 +1,12 @@
-// One order: what was bought, by whom, its payments, its timeline and event history,
-// and the commands its status allows, each asked for in a <dialog> form; the
-// customer's erasure (and their request for it) beside the customer's details. One
-// file on purpose: each command's form sits beside the part of the page it changes.
+// One order: what was bought, its payments, its timeline and event history, and
+// the commands its status allows, each asked for in a <dialog> form (the
+// customer, their erasure request and the erase action are in order_customer.js).
+// One file on purpose: each command's form sits beside the part of the page it changes.
 
 import { fill, h, hiddenText } from '../shared/dom.js';
 import { atomicToDecimal, decimalToAtomic, formatAtomic, formatCents, splitDisplayAmount } from '../shared/money.js';
 import { adminSentence } from '../shared/problems.js';
-import { eraseCustomer, openErasureRequests } from './erasure.js';
+import { askToEraseCustomer, customerSection, openRequestFor } from './order_customer.js';
 import { get, isUnauthorized, post } from './session.js';
 import {
   announce,
@@ -15,6 +15,7 @@ import {
   errorBox,
   formDialog,
   humanize,
+  section,
   statusBadge,
   statusLabel,
   timeElement,
@@ -100,19 +101,6 @@ export async function render(main, { id }, { isCurrent }) {
 }
 
 const backLink = () => h('p', { class: 'back' }, h('a', { href: '#/orders' }, '← All orders'));
-
-/** The customer's open erasure request for this order, if any; the order page shows without it if the list fails. */
-async function openRequestFor(orderId) {
-  try {
-    return (await openErasureRequests()).find((r) => r.order_id === orderId) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-// When each customer was erased, as the erase call answered, for an order view
-// that does not carry the date itself.
-const erasedAtByRef = new Map();
 
 function show(main, order, isCurrent, erasureRequest = null) {
   const coin = order.payment?.method;
@@ -211,20 +199,7 @@ function show(main, order, isCurrent, erasureRequest = null) {
   };
 
   const erase = async () => {
-    const ref = order.customer?.ref;
-    const result = await formDialog({
-      title: `Erase the personal data of ${order.number}’s customer`,
-      intro: [
-        h('p', {}, 'This destroys the customer’s key: name, email, address and their texts become unreadable for good. The order stays.'),
-        h('p', {}, 'An order that still owes or is owed money (a part payment, a refund due) must be settled first.'),
-      ],
-      submit: 'Erase personal data',
-      danger: true,
-      action: () => eraseCustomer(ref),
-    });
-    if (!result || result === true) return;
-    if (result.erased_at) erasedAtByRef.set(ref, result.erased_at);
-    await refresh('Personal data erased. The order stays.');
+    if (await askToEraseCustomer(order)) await refresh('Personal data erased. The order stays.');
   };
 
   const actionButtons = allowedActions(order.status).map((type) =>
@@ -328,11 +303,6 @@ function verifyDialog(order, run) {
   });
 }
 
-function section(title, ...content) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
-}
-
 function itemsSection(order) {
   return section(
     'Items',
@@ -379,33 +349,6 @@ function itemsSection(order) {
         ),
       ),
     ),
-  );
-}
-
-function customerSection(order, { erasureRequest, erase }) {
-  const customer = order.customer;
-  if (customer?.erased) {
-    const at = customer.erased_at || erasedAtByRef.get(customer.ref);
-    return section(
-      'Customer',
-      detailsList([['Personal data', at ? ['Erased on ', timeElement(at)] : 'Erased']]),
-      h('p', { class: 'hint' }, 'Name, email, address and the customer’s texts can no longer be read. The order stays.'),
-    );
-  }
-  if (!customer) return section('Customer', h('p', { class: 'empty' }, 'The customer’s details are gone.'));
-  const s = order.shipping || {};
-  const address = [s.line1, s.line2, [s.postal_code, s.city].filter(Boolean).join(' '), [s.region, s.country].filter(Boolean).join(', ')]
-    .filter(Boolean)
-    .map((line) => h('span', { class: 'line' }, line));
-  return section(
-    'Customer',
-    erasureRequest ? h('p', { class: 'task' }, 'The customer asked for erasure on ', timeElement(erasureRequest.requested_at), '.') : null,
-    detailsList([
-      ['Name', customer.name || '—'],
-      ['Email', customer.email ? h('a', { href: `mailto:${customer.email}` }, customer.email) : '—'],
-      ['Ship to', address.length ? h('address', {}, address) : '—'],
-    ]),
-    customer.ref ? h('div', { class: 'toolbar erase' }, h('button', { type: 'button', class: 'danger', onClick: erase }, 'Erase personal data')) : null,
   );
 }
 

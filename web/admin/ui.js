@@ -49,6 +49,12 @@ export function announce(message, kind = 'info') {
 /** An error box inside a view (role=alert so it is read at once). */
 export const errorBox = (message) => h('p', { class: 'error', role: 'alert' }, message);
 
+/** A part of a page under its own heading, named by it for assistive technology. */
+export function section(title, ...content) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), content);
+}
+
 /** A definition list from [term, value] pairs; values may be nodes. */
 export function detailsList(pairs, props = {}) {
   return h(
