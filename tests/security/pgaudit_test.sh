@@ -11,6 +11,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 source_dir="${ORDER_ENGINE_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
+# shellcheck source=tests/security/test_engine.sh
+. "$here/test_engine.sh"
 skip=77
 admin_token=pgaudit-admin-token-0123456789abcdef
 # shellcheck source-path=SCRIPTDIR/../..
@@ -60,31 +62,9 @@ log="$work/data/server.log"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 
-# Our own ORDER_ENGINE_* (the binary, the test URL) are not settings of the engine.
-engine_env=(env)
-while IFS='=' read -r name _; do
-  case "$name" in ORDER_ENGINE_*) engine_env+=(-u "$name") ;; esac
-done < <(env)
-(umask 077 && openssl rand -base64 32 >"$work/master.key")
-"${engine_env[@]}" \
-  ORDER_ENGINE_DATABASE_URL="$CCC_PG_URL" \
-  ORDER_ENGINE_SECURITY_MASTER_KEY_FILE="$work/master.key" \
-  ORDER_ENGINE_HTTP_PORT="$port" \
-  ORDER_ENGINE_ADMIN_TOKEN="$admin_token" \
-  ORDER_ENGINE_CATALOG_SEED_FILE="$source_dir/config/demo-catalog.json" \
-  ORDER_ENGINE_WEB_ROOT="$source_dir/web" \
-  ORDER_ENGINE_MAIL_TEMPLATES_DIR="$source_dir/config/templates" \
-  ORDER_ENGINE_MAIL_DROP_DIR="$work/mail" \
-  ORDER_ENGINE_LOG_LEVEL=warn \
-  ORDER_ENGINE_HTTP_SHUTDOWN_GRACE=1s \
-  "$ORDER_ENGINE_BINARY" --config "$source_dir/config/engine.toml" >"$work/engine.log" 2>&1 &
+(exec_test_engine "$CCC_PG_URL" "$port") >"$work/engine.log" 2>&1 &
 engine_pid=$!
-for _ in $(seq 300); do
-  kill -0 "$engine_pid" 2>/dev/null || { tail -n 20 "$work/engine.log" >&2; fail "the engine exited during start-up"; }
-  curl -fsS -o /dev/null --max-time 1 "$base/healthz" 2>/dev/null && break
-  sleep 0.1
-done
-curl -fsS -o /dev/null --max-time 1 "$base/healthz" || fail "the engine did not become healthy"
+wait_for_test_engine "$engine_pid" "$base" "$work/engine.log"
 
 # The runtime writes a customer (checkout) and reads one (the admin's order view).
 checkout='{"items":[{"sku":"HP-64XL-BLK","quantity":1}],"customer":{"name":"Ada Lovelace","email":"ada@example.com"},"shipping":{"line1":"1 Euclid Ave","line2":"","city":"Cleveland","region":"OH","postal_code":"44115","country":"US"},"payment_method":"XMR"}'

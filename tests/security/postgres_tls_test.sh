@@ -11,6 +11,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 source_dir="${ORDER_ENGINE_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
+# shellcheck source=tests/security/test_engine.sh
+. "$here/test_engine.sh"
 admin_token=pg-tls-admin-token-0123456789abcdef
 # shellcheck source-path=SCRIPTDIR/../..
 . "$source_dir/scripts/lib.sh"
@@ -76,41 +78,17 @@ tcp_url="postgresql://postgres@localhost:$pg_port/shop?sslmode=verify-full&sslro
 
 port="$(free_port)"
 base="http://127.0.0.1:$port"
-engine_env=(env)
-while IFS='=' read -r name _; do
-  case "$name" in ORDER_ENGINE_*) engine_env+=(-u "$name") ;; esac
-done < <(env)
-(umask 077 && openssl rand -base64 32 >"$work/master.key")
-# In a subshell of its own: exec makes its pid the engine's.
-run_engine() {
-  exec "${engine_env[@]}" \
-    ORDER_ENGINE_DATABASE_URL="$1" \
-    ORDER_ENGINE_SECURITY_MASTER_KEY_FILE="$work/master.key" \
-    ORDER_ENGINE_HTTP_PORT="$port" \
-    ORDER_ENGINE_ADMIN_TOKEN="$admin_token" \
-    ORDER_ENGINE_CATALOG_SEED_FILE="$source_dir/config/demo-catalog.json" \
-    ORDER_ENGINE_WEB_ROOT="$source_dir/web" \
-    ORDER_ENGINE_MAIL_TEMPLATES_DIR="$source_dir/config/templates" \
-    ORDER_ENGINE_MAIL_DROP_DIR="$work/mail" \
-    ORDER_ENGINE_LOG_LEVEL=warn \
-    ORDER_ENGINE_HTTP_SHUTDOWN_GRACE=1s \
-    "$ORDER_ENGINE_BINARY" --config "$source_dir/config/engine.toml"
-}
 
 # A root that does not vouch for the server: no start, and libpq's reason.
 status=0
-(run_engine "${tcp_url/server.crt/stranger.crt}") >"$work/refused.log" 2>&1 || status=$?
+(exec_test_engine "${tcp_url/server.crt/stranger.crt}" "$port") >"$work/refused.log" 2>&1 || status=$?
 [ "$status" -eq 3 ] || { cat "$work/refused.log" >&2; fail "an unverifiable server certificate gave exit $status, not 3"; }
 grep -q 'certificate verify failed' "$work/refused.log" ||
   { cat "$work/refused.log" >&2; fail "the refusal does not say the certificate failed verification"; }
 
-(run_engine "$tcp_url") >"$work/engine.log" 2>&1 &
+(exec_test_engine "$tcp_url" "$port") >"$work/engine.log" 2>&1 &
 engine_pid=$!
-for _ in $(seq 300); do
-  kill -0 "$engine_pid" 2>/dev/null || { tail -n 20 "$work/engine.log" >&2; fail "the engine exited during start-up"; }
-  curl -fsS -o /dev/null --max-time 1 "$base/healthz" 2>/dev/null && break
-  sleep 0.1
-done
+wait_for_test_engine "$engine_pid" "$base" "$work/engine.log"
 curl -fsS -o /dev/null --max-time 1 "$base/readyz" || fail "the engine is not ready"
 checkout='{"items":[{"sku":"HP-64XL-BLK","quantity":1}],"customer":{"name":"Ada Lovelace","email":"ada@example.com"},"shipping":{"line1":"1 Euclid Ave","line2":"","city":"Cleveland","region":"OH","postal_code":"44115","country":"US"},"payment_method":"XMR"}'
 curl -fsS --max-time 10 -H 'Content-Type: application/json' -X POST "$base/api/orders" -d "$checkout" -o /dev/null ||
