@@ -1,5 +1,8 @@
 #include "actors/mailer.hpp"
 
+#include <map>
+#include <vector>
+
 #include <caf/event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
@@ -75,14 +78,18 @@ struct mailer_core {
     std::string customer_address;
   };
 
-  composed compose(const persistence::outbox_entry& entry) {
-    auto order = db().orders.find_order(entry.order_id);
-    if (!order) throw mail::send_error("order " + entry.order_id + " not found", false);
-    auto customer = db().orders.find_customer(order->customer_ref);
+  /// What each claimed message's order and customer are, by order id.
+  using subjects = std::map<std::string, persistence::order_with_customer>;
+
+  composed compose(const persistence::outbox_entry& entry, const subjects& read) {
+    const auto found = read.find(entry.order_id);
+    if (found == read.end()) throw mail::send_error("order " + entry.order_id + " not found", false);
+    const auto& order = found->second.order;
+    const auto& customer = found->second.customer;
     if (!customer || customer->erased || customer->email.empty()) throw customer_erased{};
     const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
     mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
-    const auto data = mail_data(*order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
+    const auto data = mail_data(order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
     const auto content = renderer.render(entry.kind, data);
     mail::message m;
     m.message_id =
@@ -105,20 +112,20 @@ struct mailer_core {
     return db().outbox.count_recipient(keys.recipient_key(address), domain::to_unix_ms(wall_clock_now())) > cap;
   }
 
-  void deliver(const persistence::outbox_entry& entry) {
+  /// True when the message went out (settled by the caller, with its batch).
+  bool deliver(const persistence::outbox_entry& entry, const subjects& read) {
     try {
-      const auto [m, customer_address] = compose(entry);
+      const auto [m, customer_address] = compose(entry, read);
       if (over_recipient_cap(customer_address)) {
         db().outbox.mark_suppressed(entry.id, "recipient_cap: over mail.max_per_recipient_per_hour");
         ++stats.suppressed;
         // Not the address: logs carry no personal data.
         spdlog::warn("mail: {} #{} for order {} not sent: its recipient had its emails for this hour", entry.kind,
                      entry.id, entry.order_id);
-        return;
+        return false;
       }
       transport->send(m, mail::to_mime(m, wall_clock_now()));
-      db().outbox.mark_sent(entry.id);
-      ++stats.sent;
+      return true;
     } catch (const customer_erased&) {
       drop(entry);
     } catch (const mail::send_error& e) {
@@ -127,6 +134,7 @@ struct mailer_core {
     } catch (const std::exception& e) {
       fail(entry, e.what(), options.mail.max_attempts);
     }
+    return false;
   }
 
   void drop(const persistence::outbox_entry& entry) {
@@ -166,9 +174,35 @@ struct mailer_core {
       spdlog::warn("mail: cannot read the outbox: {}", e.what());
       return false;
     }
-    for (const auto& entry : due) deliver(entry);
+    // One read for the whole batch, one write for what went out: a message
+    // costs no round trip of its own unless it fails. A crash between the
+    // send and that write sends the batch's messages again after the lease,
+    // under the same Message-ID.
+    subjects read;
+    try {
+      read = db().orders.find_for_mail(due);
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out and the batch is tried again
+      spdlog::warn("mail: cannot read the orders of {} message(s): {}", due.size(), e.what());
+      return false;
+    }
+    std::vector<std::int64_t> sent;
+    for (const auto& entry : due)
+      if (deliver(entry, read)) sent.push_back(entry.id);
+    settle_sent(sent);
     prune_recipient_counts();
     return static_cast<int>(due.size()) >= options.mail.batch;
+  }
+
+  void settle_sent(const std::vector<std::int64_t>& sent) {
+    if (sent.empty()) return;
+    try {
+      db().outbox.mark_sent(sent);
+      stats.sent += sent.size();
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out and these are sent again, under the same Message-ID
+      spdlog::warn("mail: could not record {} message(s) as sent: {}", sent.size(), e.what());
+    }
   }
 
   void prune_recipient_counts() {

@@ -6,7 +6,9 @@
 // it serves, for that transaction only. A connection that named none sees no
 // customer. Internal to persistence; include after pq_connection.hpp.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "persistence/connection.hpp"
 
@@ -18,7 +20,7 @@ namespace persistence::detail {
 
 enum class customer_path {
   journal,  // the journal writer: inserts customers, reads keys to seal with, erases
-  mailer,   // the mailer: customers with mail still to send, read only
+  mailer,   // the mailer: the customers of the pending mail it names, read only
   admin,    // the admin's order view, list and search: any customer, read only
   order,    // an order's recovery: the data key of that order's own customer
 };
@@ -28,7 +30,11 @@ extern const named_statement enter_path_statement;
 
 /// Names `path` for the rest of `txn` (set_config(..., true), so it ends with
 /// the transaction and never leaks into the connection's next one).
-/// `customer`: the one customer the path means (`order`), else empty.
-void enter_path(pqxx::transaction_base& txn, customer_path path, const std::string& customer = {});
+void enter_path(pqxx::transaction_base& txn, customer_path path);
+/// The `order` path for the order whose customer is `customer` (a ref).
+void enter_order_path(pqxx::transaction_base& txn, const std::string& customer);
+/// The `mailer` path for the messages `mail` (outbox ids): their customers,
+/// while the messages are pending.
+void enter_mailer_path(pqxx::transaction_base& txn, const std::vector<std::int64_t>& mail);
 
 }  // namespace persistence::detail

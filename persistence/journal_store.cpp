@@ -275,7 +275,7 @@ std::optional<sealing::secret_key> own_customer_key(pqxx::transaction_base& txn,
   const auto order = txn.exec_prepared(sql::order_customer.name, order_id);
   if (order.empty()) return std::nullopt;
   const auto ref = order[0][0].as<std::string>();
-  detail::enter_path(txn, detail::customer_path::order, ref);
+  detail::enter_order_path(txn, ref);
   const auto key = txn.exec_prepared(sql::customer_key.name, ref);
   if (key.empty()) return std::nullopt;
   return detail::customer_key(vault, text_or_empty(key[0][0]), ref);

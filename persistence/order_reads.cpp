@@ -68,19 +68,31 @@ const named_statement list_orders_by_query{"list_orders_by_query", SEARCH("", "$
 const named_statement list_orders_by_status_and_query{"list_orders_by_status_and_query",
                                                       SEARCH(" and o.status = $4", "$5", "$6")};
 
+#define CUSTOMER_COLUMNS                                                    \
+  "c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed, "         \
+  "floor(extract(epoch from c.created_at) * 1000)::bigint, k.wrapped_key, " \
+  "floor(extract(epoch from c.erased_at) * 1000)::bigint"
+
+const named_statement find_customer{"find_customer", "select " CUSTOMER_COLUMNS
+                                                     " from customers c left join customer_keys k on k.ref = c.ref"
+                                                     " where c.ref = $1::uuid"};
+
+// The mailer's batch: $1 order ids as a uuid[] literal. Customer columns are
+// null where the path does not let the customer through.
+const named_statement find_orders_for_mail{"find_orders_for_mail",
+                                           "select " ORDER_COLUMNS ", " CUSTOMER_COLUMNS
+                                           " from orders o"
+                                           " left join customers c on c.ref = o.customer_ref"
+                                           " left join customer_keys k on k.ref = o.customer_ref"
+                                           " where o.id = any($1::uuid[])"};
+constexpr int customer_columns_of_mail = 10;  // after the ten ORDER_COLUMNS
+
 #undef SEARCH
 #undef NEWEST_FIRST
 #undef AFTER_CURSOR
 #undef LIST_COLUMNS
+#undef CUSTOMER_COLUMNS
 #undef ORDER_COLUMNS
-
-const named_statement find_customer{"find_customer", R"sql(
-select c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed,
-       floor(extract(epoch from c.created_at) * 1000)::bigint, k.wrapped_key,
-       floor(extract(epoch from c.erased_at) * 1000)::bigint
-from customers c left join customer_keys k on k.ref = c.ref
-where c.ref = $1::uuid
-)sql"};
 
 }  // namespace sql
 
@@ -160,15 +172,17 @@ order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> v
     : db_(db), vault_(std::move(vault)), reader_(reader) {
   db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status,
                         &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer,
-                        &detail::order_key_statement});
+                        &sql::find_orders_for_mail, &detail::order_key_statement});
 }
 
 template <class F>
-auto order_reads::on_path(F read) {
+auto order_reads::on_path(F read, const std::vector<std::int64_t>& mail) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::read_transaction txn{conn};
-    detail::enter_path(
-        txn, reader_ == customer_reader::admin ? detail::customer_path::admin : detail::customer_path::mailer);
+    if (reader_ == customer_reader::admin)
+      detail::enter_path(txn, detail::customer_path::admin);
+    else
+      detail::enter_mailer_path(txn, mail);
     auto result = read(txn);
     txn.commit();
     return result;
@@ -234,14 +248,44 @@ order_page order_reads::list_orders(const order_filter& filter) {
 }
 
 std::optional<customer_row> order_reads::find_customer(const std::string& ref) {
-  return on_path([&](pqxx::transaction_base& txn) -> std::optional<customer_row> {
-    const auto result = txn.exec_prepared(sql::find_customer.name, ref);
-    if (result.empty()) return std::nullopt;
-    const auto& row = result[0];
-    return detail::open_customer(*vault_, row[0].as<std::string>(), text_or_empty(row[1]), text_or_empty(row[2]),
-                                 text_or_empty(row[3]), text_or_empty(row[5]), int_or_zero(row[4]),
-                                 int_or_zero(row[6]));
-  });
+  return on_path([&](pqxx::transaction_base& txn) { return read_customer(txn, ref); });
+}
+
+std::map<std::string, order_with_customer> order_reads::find_for_mail(const std::vector<outbox_entry>& mail) {
+  if (mail.empty()) return {};
+  std::vector<std::int64_t> ids;
+  std::string order_ids = "{";  // uuids (from the outbox's uuid column): nothing to quote
+  for (const auto& entry : mail) {
+    ids.push_back(entry.id);
+    if (order_ids.size() > 1) order_ids += ',';
+    order_ids += entry.order_id;
+  }
+  order_ids += '}';
+  return on_path(
+      [&](pqxx::transaction_base& txn) {
+        std::map<std::string, order_with_customer> found;
+        for (const auto& row : txn.exec_prepared(sql::find_orders_for_mail.name, order_ids)) {
+          auto order = opened(txn, read_order(row));
+          auto customer = customer_from(row, sql::customer_columns_of_mail);
+          const auto id = order.id;
+          found.emplace(id, order_with_customer{std::move(order), std::move(customer)});
+        }
+        return found;
+      },
+      ids);
+}
+
+std::optional<customer_row> order_reads::read_customer(pqxx::transaction_base& txn, const std::string& ref) {
+  const auto result = txn.exec_prepared(sql::find_customer.name, ref);
+  if (result.empty()) return std::nullopt;
+  return customer_from(result[0], 0);
+}
+
+std::optional<customer_row> order_reads::customer_from(const pqxx::row& row, int first) {
+  if (row[first].is_null()) return std::nullopt;
+  return detail::open_customer(*vault_, row[first].as<std::string>(), text_or_empty(row[first + 1]),
+                               text_or_empty(row[first + 2]), text_or_empty(row[first + 3]),
+                               text_or_empty(row[first + 5]), int_or_zero(row[first + 4]), int_or_zero(row[first + 6]));
 }
 
 }  // namespace persistence

@@ -3,18 +3,21 @@
 // The read model as the admin and the mailer read it: orders by id, by
 // number and in keyset-paged lists, and the customer behind an order.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 #include "sealing/vault.hpp"
 
 namespace pqxx {
+class row;
 class transaction_base;
-}
+}  // namespace pqxx
 
 namespace persistence {
 
@@ -28,7 +31,12 @@ class invalid_cursor : public std::invalid_argument {
 /// its transactions, persistence/access_path.hpp).
 enum class customer_reader {
   admin,   // the back office: any customer
-  mailer,  // the mailer: only customers with mail still to send
+  mailer,  // the mailer: only the customer of the pending mail it names (find_for_mail)
+};
+
+struct order_with_customer {
+  order_row order;
+  std::optional<customer_row> customer;
 };
 
 class order_reads {
@@ -45,12 +53,21 @@ class order_reads {
   order_page list_orders(const order_filter& filter);
   /// In the clear, or `erased` with empty fields.
   std::optional<customer_row> find_customer(const std::string& ref);
+  /// What the emails `mail` are made of: their orders, each with its
+  /// customer, by order id, in one transaction and one statement. The
+  /// mailer sees a customer only while an email of `mail` to them is
+  /// pending (absent otherwise); an order that does not exist is left out.
+  std::map<std::string, order_with_customer> find_for_mail(const std::vector<outbox_entry>& mail);
 
  private:
+  std::optional<customer_row> read_customer(pqxx::transaction_base& txn, const std::string& ref);
+  /// The columns of find_customer, from `first` on (absent: no row seen).
+  std::optional<customer_row> customer_from(const pqxx::row& row, int first);
   order_row opened(pqxx::transaction_base& txn, order_row order);
-  /// Runs `read` in a read-only transaction on this reader's path.
+  /// Runs `read` in a read-only transaction on this reader's path (the
+  /// mailer's names `mail`).
   template <class F>
-  auto on_path(F read);
+  auto on_path(F read, const std::vector<std::int64_t>& mail = {});
 
   connection& db_;
   std::shared_ptr<const sealing::vault> vault_;

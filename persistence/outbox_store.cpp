@@ -25,9 +25,10 @@ const named_statement claim_outbox{"claim_outbox",
                                    " where o.id = due.id"
                                    " returning " OUTBOX_COLUMNS};
 
+// $1 ids as a bigint[] literal.
 const named_statement outbox_sent{"outbox_sent", R"sql(
 update outbox set status = 'sent', sent_at = now(), claimed_until = null, last_error = null
-where id = $1
+where id = any($1::bigint[])
 )sql"};
 
 // $2 error, $3 wait before the next attempt in ms, $4 max attempts.
@@ -113,12 +114,13 @@ std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::mil
       claimed.push_back(read_outbox(row));
     // A message with a personal text (the admin's words to the customer)
     // opens under its customer's key. Only the mailer claims: its path shows
-    // the keys of customers with mail to send (named once, when needed).
-    bool on_path = false;
+    // the keys of the customers of the pending mail it names.
+    std::vector<std::int64_t> sealed;
+    for (const auto& entry : claimed)
+      if (detail::may_hold_sealed_values(entry.payload_json)) sealed.push_back(entry.id);
+    if (!sealed.empty()) detail::enter_mailer_path(txn, sealed);
     for (auto& entry : claimed) {
       if (!detail::may_hold_sealed_values(entry.payload_json)) continue;
-      if (!on_path) detail::enter_path(txn, detail::customer_path::mailer);
-      on_path = true;
       const auto key = detail::order_key(txn, *vault_, entry.order_id);
       entry.payload_json = detail::open_sealed_values(entry.payload_json, key ? &*key : nullptr,
                                                       detail::outbox_context(entry.order_id, entry.kind));
@@ -135,10 +137,17 @@ void outbox_store::mark_dropped(std::int64_t id, const std::string& reason) {
   });
 }
 
-void outbox_store::mark_sent(std::int64_t id) {
+void outbox_store::mark_sent(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return;
+  std::string array = "{";
+  for (const auto id : ids) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(id);
+  }
+  array += '}';
   db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    txn.exec_prepared(sql::outbox_sent.name, id);
+    txn.exec_prepared(sql::outbox_sent.name, array);
   });
 }
 

@@ -24,7 +24,8 @@ class outbox_store {
   /// Due messages, leased to the caller; personal texts opened (null once
   /// the customer was erased).
   std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
-  void mark_sent(std::int64_t id);
+  /// The messages `ids` went out (one statement for a batch).
+  void mark_sent(const std::vector<std::int64_t>& ids);
   /// Records a failed attempt; returns true when the message is now dead.
   bool mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in, int max_attempts);
   /// Dead messages, newest first.

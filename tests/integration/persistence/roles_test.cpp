@@ -59,12 +59,14 @@ class session {
   std::string last_error_;
 };
 
-// Rows of `table` a transaction sees after naming `path` (and `customer`),
-// as persistence/access_path.cpp names them.
+// Rows of `table` a transaction sees after naming `path` (and `customer`, or
+// the outbox ids `mail`), as persistence/access_path.cpp names them.
 std::int64_t rows_on_path(pqxx::connection& conn, const std::string& table, const std::string& path,
-                          const std::string& customer = "") {
+                          const std::string& customer = "", const std::string& mail = "") {
   pqxx::work txn{conn};
-  txn.exec_params("select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true)", path, customer);
+  txn.exec_params(
+      "select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), set_config('ccc.mail', $3, true)",
+      path, customer, mail);
   const auto n = txn.exec("select count(*) from " + table)[0][0].as<std::int64_t>();
   txn.commit();
   return n;
@@ -220,17 +222,22 @@ TEST_F(roles, the_admin_path_sees_every_customer_read_only) {
                   insufficient_privilege);
 }
 
-TEST_F(roles, the_mailer_path_sees_only_customers_with_mail_to_send) {
+TEST_F(roles, the_mailer_path_sees_only_the_customers_of_the_pending_mail_it_names) {
   const auto seeded = seed_customers();
-  EXPECT_EQ(rows_on_path(app_, "customers", "mailer"), 1);
-  EXPECT_EQ(rows_on_path(app_, "customers where ref = '" + seeded.with_mail + "'", "mailer"), 1);
-  EXPECT_EQ(rows_on_path(app_, "customer_keys where ref = '" + seeded.with_mail + "'", "mailer"), 1);
-  EXPECT_EQ(rows_on_path(app_, "customer_keys where ref = '" + seeded.without_mail + "'", "mailer"), 0);
+  const auto mail = std::to_string(owner_.count("select id from outbox"));
+  EXPECT_EQ(rows_on_path(app_, "customers", "mailer"), 0) << "no mail named, no customer seen";
+  EXPECT_EQ(rows_on_path(app_, "customers", "mailer", "", mail), 1);
+  EXPECT_EQ(rows_on_path(app_, "customers where ref = '" + seeded.with_mail + "'", "mailer", "", mail), 1);
+  EXPECT_EQ(rows_on_path(app_, "customer_keys where ref = '" + seeded.with_mail + "'", "mailer", "", mail), 1);
+  EXPECT_EQ(rows_on_path(app_, "customer_keys where ref = '" + seeded.without_mail + "'", "mailer", "", mail), 0);
+  EXPECT_EQ(rows_on_path(app_, "customers", "mailer", "", "999999," + mail), 1)
+      << "mail that does not exist adds no one";
+  EXPECT_EQ(rows_on_path(app_, "customers", "journal", "", mail), 2) << "other paths ignore the mail named";
 
-  // Once the mail went out, the customer is out of the mailer's reach.
+  // Once the mail went out, its customer is out of the mailer's reach.
   owner_.query("update outbox set status = 'sent'");
-  EXPECT_EQ(rows_on_path(app_, "customers", "mailer"), 0);
-  EXPECT_EQ(rows_on_path(app_, "customer_keys", "mailer"), 0);
+  EXPECT_EQ(rows_on_path(app_, "customers", "mailer", "", mail), 0);
+  EXPECT_EQ(rows_on_path(app_, "customer_keys", "mailer", "", mail), 0);
 }
 
 TEST_F(roles, an_orders_recovery_reads_its_own_customers_key_only) {
