@@ -37,3 +37,9 @@ pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # Admin identity: argon2id and random secrets (libsodium), TOTP (liboath).
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
+
+# Receiving addresses from an account's extended public key: BIP32 public derivation
+# on secp256k1 (libsecp256k1), Keccak-256 for Ethereum and base58 (Botan 2; OpenSSL 3.0
+# has SHA-3 only, which pads differently, and Debian ships no libbase58).
+pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+pkg_check_modules(BOTAN REQUIRED IMPORTED_TARGET botan-2)

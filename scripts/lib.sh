@@ -14,6 +14,7 @@ CCC_DEPENDENCIES=(
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
   libsodium-dev liboath-dev oathtool
+  libsecp256k1-dev libbotan-2-dev python3-electrum python3-pycryptodome
   nodejs chromium sqlmap
 )
 
