@@ -15,6 +15,7 @@ CCC_DEPENDENCIES=(
   libqrencode-dev monero zbar-tools librsvg2-bin
   libsodium-dev liboath-dev oathtool
   nodejs chromium sqlmap
+  haproxy socat
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin
