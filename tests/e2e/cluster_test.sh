@@ -142,9 +142,25 @@ for i in $(seq 12); do
   orders+=("$id")
 done
 for id in "${orders[@]}"; do
-  admin_get "$base/admin/api/orders/$id" >/dev/null || fail "order $id is not readable through HAProxy"
+  for _ in 1 2 3; do
+    admin_get "$base/admin/api/orders/$id" >/dev/null || fail "order $id is not readable through HAProxy"
+  done
 done
-note "12 checkouts through HAProxy, each readable"
+# HAProxy's log names the node that answered: one order, one node (and the
+# orders spread over more than one).
+sleep 0.5
+python3 - "$cluster_dir/haproxy.log" "${orders[@]}" <<'EOF' || fail "the requests of one order did not all go to one node"
+import re, sys
+log = open(sys.argv[1]).read().splitlines()
+nodes_of = {}
+for order in sys.argv[2:]:
+    nodes = {m.group(1) for line in log if "/admin/api/orders/" + order in line
+             for m in [re.search(r" orders/(\S+) ", line)] if m}
+    assert len(nodes) == 1, (order, nodes)
+    nodes_of[order] = nodes.pop()
+assert len(set(nodes_of.values())) > 1, nodes_of
+EOF
+note "12 checkouts through HAProxy, each readable; each order's reads on one node"
 
 # ------------------------------------------ kill -9 of the singletons' holder
 holder="$(holder_of_retention)"
