@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
     return assembly::keys_command(config, *keys, std::cout, std::cerr);
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
+  spdlog::info("node {} starting", config.cluster.node_name);
 
   std::unique_ptr<assembly::running_engine> engine;
   try {
@@ -143,7 +144,7 @@ int main(int argc, char** argv) {
     return 3;
   }
   const char* scheme = config.http.tls_cert.empty() ? "http" : "https";
-  spdlog::info("serving on {}://{}:{}", scheme, config.http.host, server.port());
+  spdlog::info("node {} serving on {}://{}:{}", config.cluster.node_name, scheme, config.http.host, server.port());
   std::cout << "order engine ready on " << scheme << "://" << config.http.host << ":" << server.port() << std::endl;
 
   int signal = 0;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "actors/admission_gate.hpp"
@@ -22,6 +23,7 @@ namespace actors {
 class service_directory;
 
 struct engine_settings {
+  std::string node_name;  // cluster.node_name
   std::shared_ptr<const domain::catalog> catalog;
   std::vector<domain::payment_method> methods;
   domain::shipping_policy shipping;

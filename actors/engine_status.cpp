@@ -56,6 +56,18 @@ app::watcher_report report_of(const watcher_stats& st) {
   return w;
 }
 
+app::cluster_report report_of(const cluster_view& v) {
+  app::cluster_report out;
+  out.node = v.node_name;
+  out.started_at = domain::from_unix_ms(v.started_at_ms);
+  for (const auto& n : v.live_nodes)
+    out.live_nodes.push_back({n.name, domain::from_unix_ms(n.started_at_ms), domain::from_unix_ms(n.last_seen_ms)});
+  for (const auto& h : v.singletons)
+    out.singletons.push_back({h.singleton, h.node_name, domain::from_unix_ms(h.acquired_at_ms), h.node_live});
+  out.last_error = v.last_error;
+  return out;
+}
+
 app::supervision_report report_of(const supervision::health_report& h) {
   app::supervision_report out{h.healthy, "rest_for_one", {}};
   for (const auto& c : h.children) out.children.push_back({c.name, c.state, c.restarts, c.last_error});
@@ -108,6 +120,11 @@ void engine::engine_metrics(std::function<void(app::engine_metrics)> done) {
   for (const auto& [coin, watcher] : s.watchers)
     steps.push_back(status_step<chain_watcher_actor, watcher_stats>(
         system, timeout, watcher, [out](watcher_stats& w) { out->watchers.push_back(report_of(w)); }, skip("watcher")));
+  out->node = settings_.node_name;
+  for (const auto& [name, guard] : s.singleton_guards)
+    steps.push_back(status_step<singleton_guard_actor, bool>(
+        system, timeout, guard, [out, name = name](bool here) { out->singletons.emplace_back(name, here); },
+        skip("singleton_guard")));
   run_in_turn(std::move(steps), [out, done] { done(std::move(*out)); });
 }
 
@@ -156,9 +173,12 @@ void engine::system_status(std::function<void(app::system_report)> done) {
           system, timeout, s.timers, [report](timer_stats& t) { report->timers = counts_of(t); }, stop),
       status_step<payment_matcher_actor, matcher_stats>(
           system, timeout, s.matcher, [report](matcher_stats& m) { report->payments = counts_of(m); }, stop),
-      status_step<retention_actor, retention_stats>(
-          system, timeout, s.retention, [report](retention_stats& r) { report->retention = report_of(r); }, stop),
   };
+  // The retention run is on this node only while it holds its lease; the
+  // cluster section names the node that runs it.
+  if (s.retention)
+    steps.push_back(status_step<retention_actor, retention_stats>(
+        system, timeout, s.retention, [report](retention_stats& r) { report->retention = report_of(r); }, stop));
   // A watcher that does not answer is shown as such; the report still completes.
   steps.push_back([report](std::function<void()> next) {
     report->watchers.emplace();
@@ -173,6 +193,15 @@ void engine::system_status(std::function<void(app::system_report)> done) {
           report->watchers->push_back(silent);
           next();
         }));
+  steps.push_back(status_step<cluster_heartbeat_actor, cluster_view>(
+      system, timeout, s.cluster, [report](cluster_view& v) { report->cluster = report_of(v); },
+      [report, node = settings_.node_name](const caf::error& e, const std::function<void()>& next) {
+        app::cluster_report silent;
+        silent.node = node;
+        silent.last_error = to_string(e);
+        report->cluster = silent;
+        next();
+      }));
   run_in_turn(std::move(steps), [report, done] { done(std::move(*report)); });
 }
 

@@ -116,6 +116,19 @@ using timer_scheduler_actor = caf::typed_actor<
 using retention_actor =
     caf::typed_actor<caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<retention_stats>>;
 
+/// Detached: this node's heartbeat in the database, every few seconds, and
+/// the cluster as the database sees it (live nodes, singleton holders).
+using cluster_heartbeat_actor =
+    caf::typed_actor<caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<cluster_view>>;
+
+/// Detached: runs one per-shop singleton on this node while it holds the
+/// singleton's lease (persistence/singleton_lease.hpp), stops it when it loses it.
+using singleton_guard_actor = caf::typed_actor<
+    // periodic: take the lease if free, or check it is still held
+    caf::reacts_to<tick_atom>,
+    // whether the singleton runs on this node (answered after the guard's first try)
+    caf::replies_to<status_atom>::with<bool>>;
+
 /// Hands out order numbers from blocks reserved in the database.
 using number_allocator_actor =
     caf::typed_actor<caf::replies_to<next_atom>::with<std::string>, caf::reacts_to<prefetch_atom>>;

@@ -14,6 +14,7 @@
 #include "app/admin_access.hpp"
 #include "domain/matcher.hpp"
 #include "domain/order.hpp"
+#include "persistence/cluster_membership.hpp"
 #include "persistence/rows.hpp"
 
 namespace actors {
@@ -95,6 +96,15 @@ struct watcher_stats {
   std::uint64_t failures = 0;
   std::uint64_t transfers_sent = 0;  // to the matcher (new ones and new confirmations)
   std::uint64_t addresses = 0;       // subaddresses handed out
+};
+
+/// The cluster as this node sees it in the database (actors/cluster_heartbeat.hpp).
+struct cluster_view {
+  std::string node_name;  // this node
+  std::int64_t started_at_ms = 0;
+  std::vector<persistence::cluster_node_row> live_nodes;  // this one included once its first heartbeat is in
+  std::vector<persistence::singleton_holder_row> singletons;
+  std::string last_error;  // the database did not answer: the lists are empty
 };
 
 struct journal_stats {
@@ -179,6 +189,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<domain::incoming_payment>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<actors::payment_disposition>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::matcher_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::watcher_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::cluster_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::kpi_inputs)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::metrics_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::exception_row)

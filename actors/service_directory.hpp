@@ -21,10 +21,12 @@ struct services {
   payment_matcher_actor matcher;
   timer_scheduler_actor timers;
   mailer_actor mailer;
-  retention_actor retention;
-  admin_access_actor admin_access;                      // sessions, keys, the audit log
-  admin_access_actor admin_sign_in;                     // sign-ins only: a slow hash each
-  std::map<std::string, chain_watcher_actor> watchers;  // by coin code
+  retention_actor retention;  // null while another node holds the retention lease
+  cluster_heartbeat_actor cluster;
+  std::map<std::string, singleton_guard_actor> singleton_guards;  // by singleton name
+  admin_access_actor admin_access;                                // sessions, keys, the audit log
+  admin_access_actor admin_sign_in;                               // sign-ins only: a slow hash each
+  std::map<std::string, chain_watcher_actor> watchers;  // by coin code; only those whose lease this node holds
 };
 
 class service_directory {

@@ -213,6 +213,30 @@ struct watcher_report {
   std::uint64_t addresses = 0;
 };
 
+/// A node of the cluster that was heard from within cluster.failover_after.
+struct cluster_node {
+  std::string name;
+  domain::timestamp started_at;
+  domain::timestamp last_seen;
+};
+
+/// Which node runs a per-shop singleton (the retention run, a chain watcher).
+struct singleton_holder {
+  std::string singleton;  // "retention", "watcher_XMR"
+  std::string node;       // its last holder
+  domain::timestamp since;
+  bool node_live = false;  // false: the holder died and no node has taken over yet
+};
+
+/// This node and the cluster around it, as the shared database sees them.
+struct cluster_report {
+  std::string node;  // this node's name (cluster.node_name)
+  domain::timestamp started_at;
+  std::vector<cluster_node> live_nodes;
+  std::vector<singleton_holder> singletons;
+  std::string last_error;  // the database did not answer: the lists are empty
+};
+
 /// GET /admin/api/system. The sections are gathered one after the other; the
 /// first that does not answer ends the report with `error` and leaves the
 /// later ones absent. Watchers that do not answer are listed as such.
@@ -223,7 +247,8 @@ struct system_report {
   std::optional<timer_counts> timers;
   std::optional<payment_counts> payments;
   std::optional<retention_report> retention;
-  std::optional<std::vector<watcher_report>> watchers;
+  std::optional<std::vector<watcher_report>> watchers;  // those running on this node
+  std::optional<cluster_report> cluster;
   std::optional<std::string> error;
 };
 
@@ -239,6 +264,8 @@ struct queue_gauges {
 /// The engine's side of GET /metrics. A source that does not answer in time is
 /// absent and named in `missing`, so a scrape never fails as a whole.
 struct engine_metrics {
+  std::string node;                                      // this node's name, a label of ccc_node_info
+  std::vector<std::pair<std::string, bool>> singletons;  // each singleton, and whether it runs on this node
   std::optional<queue_gauges> database;
   std::optional<order_actor_counts> order_actors;
   std::optional<journal_counts> journal;

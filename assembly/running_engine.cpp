@@ -4,6 +4,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/admin_gateway.hpp"
 #include "actors/engine.hpp"
@@ -52,10 +53,23 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   caf::scoped_actor waiter{p.system};
   waiter->request(p.supervisor, caf::infinite, supervision::status_atom::value)
       .receive([](supervision::health_report&) {}, [](caf::error& e) { throw std::runtime_error(to_string(e)); });
+  // Each singleton guard answers after its first try for the lease: a node
+  // alone serves with its singletons running (a watcher's subaddresses at the
+  // first checkout), as if there were no cluster.
+  for (const auto& [name, guard] : p.directory->get().singleton_guards)
+    waiter->request(guard, config.actors.ask_timeout, actors::status_atom::value)
+        .receive(
+            [&, singleton = name](bool here) {
+              if (!here) spdlog::info("cluster: {} runs on another node", singleton);
+            },
+            [&, singleton = name](caf::error& e) {
+              spdlog::warn("cluster: no answer from the lease of {}: {}", singleton, to_string(e));
+            });
   caf::anon_send(p.directory->get().numbers, actors::prefetch_atom::value);
 
   // 3. The application face the web layer calls.
   actors::engine_settings settings;
+  settings.node_name = config.cluster.node_name;
   settings.catalog = std::make_shared<const domain::catalog>(std::move(prepared.catalog));
   settings.methods = payment_methods_from(config.payments);
   settings.keys = std::move(prepared.keys);

@@ -2,7 +2,12 @@
 
 #include <caf/actor_system.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 #include "actors/admin_access_actor.hpp"
+#include "actors/clock.hpp"
+#include "actors/cluster_heartbeat.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
 #include "actors/monero_watcher.hpp"
@@ -11,6 +16,7 @@
 #include "actors/payment_matcher.hpp"
 #include "actors/retention.hpp"
 #include "actors/service_directory.hpp"
+#include "actors/singleton_guard.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
 
@@ -27,6 +33,28 @@ supervision::child_spec child(std::string name, std::shared_ptr<service_director
   return {std::move(name), [directory, spawn, publish] {
             auto handle = spawn(directory->get());
             directory->update([&](services& s) { publish(s, handle); });
+            return caf::actor_cast<caf::actor>(handle);
+          }};
+}
+
+/// A per-shop singleton: its supervised child is the guard, which runs it
+/// (spawned by `spawn`, published by `publish`) only while this node holds
+/// its lease, and withdraws it (`withdraw`) when it stops here.
+template <class Spawn, class Publish, class Withdraw>
+supervision::child_spec singleton_child(caf::actor_system* sys, std::string name,
+                                        std::shared_ptr<service_directory> directory,
+                                        actors::singleton_guard_options guard, Spawn spawn, Publish publish,
+                                        Withdraw withdraw) {
+  actors::guarded_singleton singleton{name,
+                                      [directory, spawn, publish] {
+                                        auto handle = spawn(directory->get());
+                                        directory->update([&](services& s) { publish(s, handle); });
+                                        return caf::actor_cast<caf::actor>(handle);
+                                      },
+                                      [directory, withdraw] { directory->update([&](services& s) { withdraw(s); }); }};
+  return {std::move(name), [sys, directory, guard, singleton] {
+            auto handle = sys->spawn<caf::detached>(actors::singleton_guard_impl, guard, singleton);
+            directory->update([&](services& s) { s.singleton_guards[singleton.name] = handle; });
             return caf::actor_cast<caf::actor>(handle);
           }};
 }
@@ -61,6 +89,13 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                             config.privacy.retain_analytics_for, timeout};
   actors::admin_policy admin;
   admin.issuer = config.shop.name;
+  // Five looks per failover_after: a node is still live after missing a few
+  // heartbeats, and a freed singleton is taken within a fifth of it.
+  const auto cluster_beat = std::max(config.cluster.failover_after / 5, std::chrono::milliseconds{100});
+  const actors::cluster_heartbeat_options heartbeat{config.cluster.node_name,
+                                                    domain::to_unix_ms(actors::wall_clock_now()), cluster_beat,
+                                                    config.cluster.failover_after, url};
+  const actors::singleton_guard_options guard{config.cluster.node_name, url, cluster_beat};
 
   std::vector<supervision::child_spec> tree{
       // Detached readers: every blocking read of the database.
@@ -98,11 +133,16 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "mailer", directory,
           [=](const services&) { return sys->spawn<caf::detached>(actors::mailer_impl, mailer, keys); },
           [](services& s, actors::mailer_actor h) { s.mailer = h; }),
-      // Personal data kept no longer than the shop said (privacy.*).
+      // This node in the cluster's list; the cluster as the database sees it.
       child(
-          "retention", directory,
+          "cluster_heartbeat", directory,
+          [=](const services&) { return sys->spawn<caf::detached>(actors::cluster_heartbeat_impl, heartbeat); },
+          [](services& s, actors::cluster_heartbeat_actor h) { s.cluster = h; }),
+      // Personal data kept no longer than the shop said (privacy.*); one node runs it.
+      singleton_child(
+          sys, "retention", directory, guard,
           [=](const services& s) { return sys->spawn(actors::retention_impl, retention, s.store, s.registry); },
-          [](services& s, actors::retention_actor h) { s.retention = h; }),
+          [](services& s, actors::retention_actor h) { s.retention = h; }, [](services& s) { s.retention = nullptr; }),
       // The back office's door: sessions, keys and the audit log; sign-ins apart.
       child(
           "admin_access", directory,
@@ -125,10 +165,12 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
     watcher.confirmations_required = coin.confirmations;
     watcher.poll_interval = coin.poll_interval;
     watcher.ask_timeout = timeout;
-    tree.push_back(child(
-        "watcher_" + coin.code, directory,
+    // One node watches the wallet: two would hand every transfer to the matcher twice.
+    tree.push_back(singleton_child(
+        sys, "watcher_" + coin.code, directory, guard,
         [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); },
-        [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; }));
+        [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+        [code = coin.code](services& s) { s.watchers.erase(code); }));
   }
   return tree;
 }

@@ -24,6 +24,8 @@
 #include <tuple>
 #include <utility>
 
+#include <unistd.h>
+
 namespace config {
 
 namespace {
@@ -43,6 +45,21 @@ std::string printable(std::string_view text) {
   }
   if (text.size() > max_shown) out += "...";
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+/// The host name and the HTTP port: unique per node without any setting,
+/// also for several nodes on one machine.
+std::string default_node_name(int http_port) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') std::strcpy(host, "localhost");
+  std::string name;
+  for (const char* c = host; *c != '\0' && name.size() < 56; ++c)
+    name.push_back(std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' || *c == '-' ? *c : '-');
+  return name + ":" + std::to_string(http_port);
 }
 
 }  // namespace
@@ -148,6 +165,11 @@ const std::vector<section>& schema() {
            {"retain_customer_data_for", [](c& e, s v) { e.privacy.retain_customer_data_for = duration_of(v, false); }},
            {"retention_interval", [](c& e, s v) { e.privacy.retention_interval = duration_of(v, false); }},
            {"retain_analytics_for", [](c& e, s v) { e.privacy.retain_analytics_for = duration_of(v, false); }},
+       }},
+      {"cluster",
+       {
+           {"node_name", [](c& e, s v) { e.cluster.node_name = node_name_of(v); }},
+           {"failover_after", [](c& e, s v) { e.cluster.failover_after = duration_of(v, false); }},
        }},
       {"admin",
        {
@@ -451,6 +473,7 @@ engine_config load_config(const std::string& path, const env_lookup& getenv) {
   result.payments.coins = load_coins(root, getenv);
   refuse_clear_text_smtp_credentials(result.mail);
   check_tls_files(result.http);
+  if (result.cluster.node_name.empty()) result.cluster.node_name = default_node_name(result.http.port);
   return result;
 }
 

@@ -173,6 +173,16 @@ struct privacy_config {
   duration retain_analytics_for = std::chrono::hours{24 * 90};
 };
 
+/// Several nodes on one database (docs/OPERATIONS.md, "A cluster").
+struct cluster_config {
+  // This node's name in logs, /metrics and /admin/api/system; unique per node.
+  // Empty in the file = the host name and http.port ("shop-1:8080"), filled in by load_config.
+  std::string node_name;
+  // A node not heard from for this long is gone: its singletons go to another
+  // node within it, and it drops off the list of live nodes.
+  duration failover_after = std::chrono::seconds{10};
+};
+
 struct engine_config {
   shop_config shop;
   http_config http;
@@ -189,6 +199,7 @@ struct engine_config {
   payments_config payments;
   security_config security;
   privacy_config privacy;
+  cluster_config cluster;
 };
 
 /// A configuration that cannot be used. what() is one line naming the key and the

@@ -33,7 +33,6 @@ std::string render(const toml::node& node) {
   return out.str();
 }
 
-
 std::string any_string(const setting& s) {
   auto text = s.text();
   if (!text) s.fail("expected a string");
@@ -143,6 +142,18 @@ std::string address_of(const setting& s) {
   if (address.empty()) s.fail("expected a receiving address, not an empty string");
   if (address.find_first_of(" \t\r\n") != std::string::npos) s.fail("expected an address without spaces");
   return address;
+}
+
+std::string node_name_of(const setting& s) {
+  std::string name = any_string(s);
+  // It goes into log lines, Prometheus labels and the load balancer's
+  // configuration unquoted: a plain word keeps it safe in all three.
+  const bool plain =
+      name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+      });
+  if (!plain) s.fail("expected at most 63 letters, digits, '.', '_', ':' or '-'");
+  return name;
 }
 
 std::string uri_scheme_of(const setting& s) {

@@ -112,5 +112,6 @@ std::string address_of(const setting& s);
 std::string uri_scheme_of(const setting& s);
 std::string admin_token_of(const setting& s);  // "" or a token that passes admin_token_weakness
 std::string smtp_url_of(const setting& s);
+std::string node_name_of(const setting& s);  // "" or letters, digits, '.', '_', ':', '-'; at most 63
 
 }  // namespace config

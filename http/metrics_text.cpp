@@ -76,6 +76,17 @@ std::string prometheus_text(const app::engine_metrics& m) {
     text.family("ccc_watcher_height", "gauge", "The wallet's height at the last good poll.");
     text.sample("ccc_watcher_height", w.height, labels);
   }
+  // The node's name as a label: Prometheus's own `instance` is an address,
+  // and the dashboards and logs speak of nodes by name.
+  const std::string node = "node=\"" + m.node + "\"";
+  text.family("ccc_node_info", "gauge", "1, labelled with this node's name (cluster.node_name).");
+  text.sample("ccc_node_info", 1, node);
+  if (!m.singletons.empty()) {
+    text.family("ccc_singleton_running", "gauge",
+                "1 for a per-shop singleton this node runs now, 0 for one another node runs.");
+    for (const auto& [name, here] : m.singletons)
+      text.sample("ccc_singleton_running", here ? 1 : 0, node + ",singleton=\"" + name + "\"");
+  }
   text.family("ccc_source_up", "gauge", "0 for a part of the engine that did not answer this scrape.");
   for (const auto& source : m.missing) text.sample("ccc_source_up", 0, "source=\"" + source + "\"");
   return text.str();

@@ -231,6 +231,24 @@ json system_report(const app::system_report& report) {
     out["watchers"] = json::array();
     for (const auto& w : *ws) out["watchers"].push_back(watcher(w));
   }
+  if (const auto& c = report.cluster) {
+    json nodes = json::array();
+    for (const auto& n : c->live_nodes)
+      nodes.push_back(
+          {{"name", n.name}, {"started_at", rfc3339(n.started_at)}, {"last_seen_at", rfc3339(n.last_seen)}});
+    json singletons = json::array();
+    for (const auto& h : c->singletons)
+      singletons.push_back({{"name", h.singleton},
+                            {"node", h.node},
+                            {"since", rfc3339(h.since)},
+                            {"node_live", h.node_live},
+                            {"here", h.node_live && h.node == c->node}});
+    out["cluster"] = {{"node", c->node},
+                      {"started_at", rfc3339(c->started_at)},
+                      {"live_nodes", nodes},
+                      {"singletons", singletons},
+                      {"last_error", c->last_error}};
+  }
   if (report.error) out["error"] = *report.error;
   return out;
 }

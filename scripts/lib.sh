@@ -16,6 +16,7 @@ CCC_DEPENDENCIES=(
   libsodium-dev liboath-dev oathtool
   libsecp256k1-dev libbotan-2-dev python3-electrum python3-pycryptodome
   nodejs chromium sqlmap
+  haproxy socat
 )
 
 CCC_PG_BIN=/usr/lib/postgresql/15/bin

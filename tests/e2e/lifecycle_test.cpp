@@ -341,8 +341,22 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   std::set<std::string> children;
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
   EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "order_registry", "payment_matcher",
-                                             "timer_scheduler", "mailer", "retention", "admin_access", "admin_sign_in"}));
+                                             "timer_scheduler", "mailer", "cluster_heartbeat", "retention",
+                                             "admin_access", "admin_sign_in"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
+  // A node alone: it lists itself and runs every singleton.
+  const auto& cluster = tree["cluster"];
+  const std::string node = cluster["node"];
+  EXPECT_NE(node.find(':'), std::string::npos) << "host name and port by default: " << node;
+  ASSERT_EQ(cluster["live_nodes"].size(), 1u) << cluster.dump();
+  EXPECT_EQ(cluster["live_nodes"][0]["name"], node);
+  ASSERT_EQ(cluster["singletons"].size(), 1u) << cluster.dump();
+  EXPECT_EQ(cluster["singletons"][0]["name"], "retention");
+  EXPECT_EQ(cluster["singletons"][0]["here"], true);
+  EXPECT_TRUE(tree.contains("retention")) << "the retention run is on this node";
+  const auto metrics = engine().get("/metrics").body;
+  EXPECT_NE(metrics.find("ccc_node_info{node=\"" + node + "\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ccc_singleton_running{node=\"" + node + "\",singleton=\"retention\"} 1"), std::string::npos);
 }
 
 TEST_F(lifecycle, admin_lists_orders_newest_first_with_filters) {

@@ -300,6 +300,8 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"admin_api_keys", {"SELECT", "INSERT"}},
       {"audit_log", {"SELECT", "INSERT"}},
       {"audit_log_id_seq", {"USAGE"}},
+      {"cluster_nodes", {"SELECT", "INSERT"}},
+      {"cluster_singletons", {"SELECT", "INSERT"}},
   };
   EXPECT_EQ(held, expected);
 
@@ -321,6 +323,8 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"admin_recovery_codes", {"used_at"}},
       {"admin_sessions", {"last_seen", "revoked_at"}},
       {"admin_api_keys", {"revoked_at"}},
+      {"cluster_nodes", {"started_at", "last_seen"}},
+      {"cluster_singletons", {"node_name", "acquired_at"}},
   };
   EXPECT_EQ(updatable, expected_columns);
 }

@@ -552,3 +552,24 @@ TEST(load_config, mail_goes_to_a_file_drop_unless_an_smtp_url_is_set) {
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_MAIL_SMTP_URL", "http://mail"}}), config_error);
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_MAIL_ADMIN_ADDRESS", "nobody"}}), config_error);
 }
+
+TEST(load_config, a_node_is_named_by_its_host_and_port_unless_named_and_fails_over_after_ten_seconds) {
+  char host[256] = {};
+  ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+  const auto defaults = load_text("[http]\nport = 9091\n");
+  EXPECT_EQ(defaults.cluster.node_name.rfind(":9091"), defaults.cluster.node_name.size() - 5);
+  EXPECT_NE(defaults.cluster.node_name.find(std::string{host}.substr(0, 8)), std::string::npos);
+  EXPECT_EQ(defaults.cluster.failover_after, 10s);
+
+  const auto named = load_text("[cluster]\nnode_name = \"shop-1\"\nfailover_after = \"3s\"\n",
+                               {{"ORDER_ENGINE_CLUSTER_NODE_NAME", "shop-2"}});
+  EXPECT_EQ(named.cluster.node_name, "shop-2");
+  EXPECT_EQ(named.cluster.failover_after, 3s);
+}
+
+TEST(load_config_errors, a_node_name_is_one_plain_word) {
+  for (const char* bad : {"shop 1", "shop\"1", "a/b", "node{1}"})
+    EXPECT_THROW(load_text("", {{"ORDER_ENGINE_CLUSTER_NODE_NAME", bad}}), config_error) << bad;
+  EXPECT_THROW(load_text("", {{"ORDER_ENGINE_CLUSTER_NODE_NAME", std::string(64, 'n')}}), config_error);
+  EXPECT_THROW(load_text("", {{"ORDER_ENGINE_CLUSTER_FAILOVER_AFTER", "0"}}), config_error);
+}
