@@ -1,30 +1,12 @@
 #pragma once
 
-#include <utility>
-#include <variant>
+#include "domain/expected.hpp"
 
 namespace chains {
 
-/// A value or the error that kept it from being made: the chains layer's counterpart of
-/// `domain::result`, for errors of its own (`key_error`, `address_error`) whose codes the
-/// caller must tell apart, e.g. start-up exits 2 on `key_problem::secret_given`.
-template <class T, class E>
-class expected {
- public:
-  expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  expected(E error) : v_(std::in_place_index<1>, std::move(error)) {}
-  explicit operator bool() const noexcept { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const E& error() const { return std::get<1>(v_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, E> v_;
-};
+/// The chains layer's errors (`key_error`, `address_error`) are its own: the
+/// caller must tell their codes apart, e.g. start-up exits 2 on
+/// `key_problem::secret_given`.
+using domain::expected;
 
 }  // namespace chains

@@ -2,7 +2,8 @@
 
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "domain/expected.hpp"
 
 namespace domain {
 
@@ -34,24 +35,8 @@ inline domain_error make_error(error_code code, std::string detail, std::string 
   return domain_error{code, std::move(field), std::move(detail)};
 }
 
-/// `expected`-style result: a value or a domain_error.
+/// A value or a domain_error.
 template <class T>
-class result {
- public:
-  result(T value) : v_(std::move(value)) {}
-  result(domain_error error) : v_(std::move(error)) {}
-  explicit operator bool() const noexcept { return v_.index() == 0; }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const domain_error& error() const { return std::get<1>(v_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, domain_error> v_;
-};
+using result = expected<T, domain_error>;
 
 }  // namespace domain
