@@ -47,10 +47,7 @@ command -v python3 >/dev/null || fail "needs python3"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ccc-pgaudit.XXXXXX")"
 engine_pid=
 cleanup() {
-  if [ -n "$engine_pid" ]; then
-    kill -TERM "$engine_pid" 2>/dev/null || true
-    wait "$engine_pid" 2>/dev/null || true
-  fi
+  stop_test_engine
   pg_stop "$work/data" >/dev/null 2>&1 || true
   rm -rf "$work"
 }

@@ -29,10 +29,7 @@ for tool in curl python3 openssl; do command -v "$tool" >/dev/null || fail "need
 work="$(mktemp -d "${TMPDIR:-/tmp}/ccc-pg-tls.XXXXXX")"
 engine_pid=
 cleanup() {
-  if [ -n "$engine_pid" ]; then
-    kill -TERM "$engine_pid" 2>/dev/null || true
-    wait "$engine_pid" 2>/dev/null || true
-  fi
+  stop_test_engine
   pg_stop "$work/data" >/dev/null 2>&1 || true
   rm -rf "$work"
 }

@@ -50,10 +50,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/ccc-sqlmap.XXXXXX")"
 database="s_sqlmap_$$"
 engine_pid=
 cleanup() {
-  if [ -n "$engine_pid" ]; then
-    kill -TERM "$engine_pid" 2>/dev/null || true
-    wait "$engine_pid" 2>/dev/null || true
-  fi
+  stop_test_engine
   "$psql" "$ORDER_ENGINE_TEST_DATABASE_URL" -X -q -c "drop database if exists \"$database\" with (force)" \
     >/dev/null 2>&1 || true
   rm -rf "$work"

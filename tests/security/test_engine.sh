@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154  # fail, source_dir, admin_token and work are the sourcing test's
+# shellcheck shell=bash disable=SC2154  # fail, source_dir, admin_token, work and engine_pid are the sourcing test's
 # The real engine for the shell tests of this folder (sqlmap, pgaudit,
 # PostgreSQL over TLS). Sourced; the test defines fail(), source_dir,
 # admin_token and work before calling.
@@ -41,4 +41,13 @@ wait_for_test_engine() {
     sleep 0.1
   done
   fail "the engine did not become healthy"
+}
+
+# Stops the engine $engine_pid if one runs (for the test's cleanup trap) and
+# waits for it, so that its database can go next.
+stop_test_engine() {
+  if [ -n "${engine_pid:-}" ]; then
+    kill -TERM "$engine_pid" 2>/dev/null || true
+    wait "$engine_pid" 2>/dev/null || true
+  fi
 }
