@@ -189,12 +189,21 @@ auto order_reads::on_path(F read, const std::vector<std::int64_t>& mail) {
   });
 }
 
+namespace {
+
+// The view with its personal texts opened under `key` (none: erased, they read as null).
+order_row opened_with(order_row order, const std::optional<sealing::secret_key>& key) {
+  order.view_json = detail::open_sealed_values(order.view_json, key ? &*key : nullptr, detail::view_context(order.id));
+  return order;
+}
+
+}  // namespace
+
 // The view with its personal texts opened (null once the customer was erased).
 order_row order_reads::opened(pqxx::transaction_base& txn, order_row order) {
   if (!detail::may_hold_sealed_values(order.view_json)) return order;
   const auto key = detail::order_key(txn, *vault_, order.id);
-  order.view_json = detail::open_sealed_values(order.view_json, key ? &*key : nullptr, detail::view_context(order.id));
-  return order;
+  return opened_with(std::move(order), key);
 }
 
 std::optional<order_row> order_reads::find_order(const std::string& id) {
@@ -264,9 +273,15 @@ std::map<std::string, order_with_customer> order_reads::find_for_mail(const std:
   return on_path(
       [&](pqxx::transaction_base& txn) {
         std::map<std::string, order_with_customer> found;
+        constexpr int first = sql::customer_columns_of_mail;
         for (const auto& row : txn.exec_prepared(sql::find_orders_for_mail.name, order_ids)) {
-          auto order = opened(txn, read_order(row));
-          auto customer = customer_from(row, sql::customer_columns_of_mail);
+          auto order = read_order(row);
+          // The view opens with the data key this row already carries (no second read of it).
+          if (detail::may_hold_sealed_values(order.view_json)) {
+            const auto key = detail::customer_key(*vault_, text_or_empty(row[first + 5]), order.customer_ref);
+            order = opened_with(std::move(order), key);
+          }
+          auto customer = customer_from(row, first);
           const auto id = order.id;
           found.emplace(id, order_with_customer{std::move(order), std::move(customer)});
         }
