@@ -15,7 +15,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 export ORDER_ENGINE_SOURCE_DIR="${ORDER_ENGINE_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 
 fail() {
-  printf 'browser tests: %s\n' "$*" >&2
+  printf 'browser tests: FAILED: %s\n' "$*" >&2
   exit 1
 }
 

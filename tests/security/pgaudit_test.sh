@@ -19,7 +19,7 @@ admin_token=pgaudit-admin-token-0123456789abcdef
 . "$source_dir/scripts/lib.sh"
 
 fail() {
-  printf 'pgaudit test: %s\n' "$*" >&2
+  printf 'pgaudit test: FAILED: %s\n' "$*" >&2
   exit 1
 }
 

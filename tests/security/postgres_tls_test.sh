@@ -18,7 +18,7 @@ admin_token=pg-tls-admin-token-0123456789abcdef
 . "$source_dir/scripts/lib.sh"
 
 fail() {
-  printf 'postgres tls test: %s\n' "$*" >&2
+  printf 'postgres tls test: FAILED: %s\n' "$*" >&2
   exit 1
 }
 

@@ -21,7 +21,7 @@ psql=/usr/lib/postgresql/15/bin/psql
 admin_token=sqlmap-admin-token-0123456789abcdef
 
 fail() {
-  printf 'sqlmap test: %s\n' "$*" >&2
+  printf 'sqlmap test: FAILED: %s\n' "$*" >&2
   exit 1
 }
 
