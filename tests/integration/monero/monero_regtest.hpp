@@ -209,8 +209,11 @@ class monero_regtest {
   /// (the number of blocks, so the last block's height is this minus one).
   std::uint64_t mine(std::uint64_t blocks, std::string address = {}) {
     if (address.empty()) address = customer_address_;
+    // Mining a block is quick, but a loaded machine (CI, two cores, a build beside
+    // it) stalls monerod for seconds: the timeout only guards against a hang. A
+    // retry could mine twice, so there is none.
     daemon_rpc_->call("generateblocks", {{"amount_of_blocks", blocks}, {"wallet_address", address}},
-                      std::chrono::milliseconds{2000 + 500 * blocks});
+                      std::chrono::milliseconds{30000 + 500 * blocks});
     return daemon_height();
   }
 
