@@ -17,6 +17,11 @@ select exists (select 1 from pg_locks
                where locktype = 'advisory' and pid = pg_backend_pid() and granted)
 )sql"};
 
+// Unlocked before the session closes: a server ends a closed session's
+// backend (and frees its locks) only a moment later, and the next holder
+// should not have to wait for that.
+const named_statement unlock_all{"singleton_unlock_all", "select pg_advisory_unlock_all()"};
+
 const named_statement record_holder{"singleton_record_holder", R"sql(
 insert into cluster_singletons (name, node_name, acquired_at) values ($1, $2, now())
 on conflict (name) do update set node_name = excluded.node_name, acquired_at = excluded.acquired_at
@@ -32,7 +37,7 @@ bool singleton_lease::try_acquire() {
   try {
     if (!db_) {
       db_ = std::make_unique<connection>(url_);
-      db_->native().declare({&sql::try_lock, &sql::holds_lock, &sql::record_holder});
+      db_->native().declare({&sql::try_lock, &sql::holds_lock, &sql::unlock_all, &sql::record_holder});
     }
     const bool won = db_->native().run([&](pqxx::connection& conn) {
       pqxx::nontransaction txn{conn};
@@ -66,6 +71,15 @@ bool singleton_lease::still_held() {
 }
 
 void singleton_lease::release() {
+  if (!db_) return;
+  try {
+    db_->native().run([&](pqxx::connection& conn) {
+      pqxx::nontransaction txn{conn};
+      txn.exec_prepared(sql::unlock_all.name);
+    });
+  } catch (const std::exception&) {
+    // The session is gone or going: closing it frees the lock all the same.
+  }
   db_.reset();
 }
 

@@ -33,7 +33,8 @@ class singleton_lease {
   /// lock is surely free for another node, and the answer is false.
   bool still_held();
 
-  /// Closes the session: the lock goes to whichever node asks next.
+  /// Unlocks and closes the session: the lock goes at once to whichever node
+  /// asks next.
   void release();
 
   const std::string& last_error() const { return last_error_; }
