@@ -1,6 +1,7 @@
 #include "actors/mailer.hpp"
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -12,6 +13,7 @@
 #include "actors/errors.hpp"
 #include "mail/mime.hpp"
 #include "mail/renderer.hpp"
+#include "mail/send_batch.hpp"
 #include "mail/transport.hpp"
 #include "actors/mail_model.hpp"
 #include "persistence/connection.hpp"
@@ -103,38 +105,81 @@ struct mailer_core {
     return {std::move(m), entry.kind == "new_order_admin" ? std::string{} : customer->email};
   }
 
-  /// Anyone can make the shop write to any address by checking out with it: no
-  /// customer address gets more than mail.max_per_recipient_per_hour emails an
-  /// hour (0: no cap). Counted per attempt, by a keyed hash of the address.
-  bool over_recipient_cap(const std::string& address) {
-    const int cap = options.mail.max_per_recipient_per_hour;
-    if (cap <= 0 || address.empty()) return false;
-    return db().outbox.count_recipient(keys.recipient_key(address), domain::to_unix_ms(wall_clock_now())) > cap;
-  }
+  /// A message composed for sending, and the claim it came from.
+  struct ready_message {
+    const persistence::outbox_entry* entry;
+    mail::outgoing mail;
+    std::string customer_address;  ///< "" for the shop's own address, which is never capped
+  };
 
-  /// True when the message went out (settled by the caller, with its batch).
-  bool deliver(const persistence::outbox_entry& entry, const subjects& read) {
+  /// The message ready to go, or nothing when it cannot go out (its customer
+  /// erased, or it cannot be composed), which is then settled here.
+  std::optional<ready_message> prepare(const persistence::outbox_entry& entry, const subjects& read) {
     try {
-      const auto [m, customer_address] = compose(entry, read);
-      if (over_recipient_cap(customer_address)) {
-        db().outbox.mark_suppressed(entry.id, "recipient_cap: over mail.max_per_recipient_per_hour");
-        ++stats.suppressed;
-        // Not the address: logs carry no personal data.
-        spdlog::warn("mail: {} #{} for order {} not sent: its recipient had its emails for this hour", entry.kind,
-                     entry.id, entry.order_id);
-        return false;
-      }
-      transport->send(m, mail::to_mime(m, wall_clock_now()));
-      return true;
+      auto [m, customer_address] = compose(entry, read);
+      auto mime = mail::to_mime(m, wall_clock_now());
+      return ready_message{&entry, mail::outgoing{std::move(m), std::move(mime)}, std::move(customer_address)};
     } catch (const customer_erased&) {
       drop(entry);
     } catch (const mail::send_error& e) {
-      // A permanent refusal (5xx, erased customer) will not get better: dead at once.
-      fail(entry, e.what(), e.transient() ? options.mail.max_attempts : entry.attempts + 1);
+      failed(entry, e);
     } catch (const std::exception& e) {
       fail(entry, e.what(), options.mail.max_attempts);
     }
-    return false;
+    return std::nullopt;
+  }
+
+  /// Anyone can make the shop write to any address by checking out with it: no
+  /// customer address gets more than mail.max_per_recipient_per_hour emails an
+  /// hour (0: no cap). Counted per attempt, by a keyed hash of the address, for
+  /// the whole batch in one statement. What is over the cap is settled as
+  /// suppressed; the rest is returned.
+  std::vector<ready_message> within_recipient_caps(std::vector<ready_message> batch) {
+    const int cap = options.mail.max_per_recipient_per_hour;
+    if (cap <= 0) return batch;
+    std::vector<std::size_t> capped;  // positions in batch of the emails to customers
+    std::vector<std::string> recipient_keys;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (!batch[i].customer_address.empty()) {
+        capped.push_back(i);
+        recipient_keys.push_back(keys.recipient_key(batch[i].customer_address));
+      }
+    std::vector<int> counts;
+    try {
+      counts = db().outbox.count_recipients(recipient_keys, domain::to_unix_ms(wall_clock_now()));
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out and the batch is tried again
+      spdlog::warn("mail: cannot count the recipients of {} message(s): {}", recipient_keys.size(), e.what());
+      return {};
+    }
+    std::vector<bool> over(batch.size(), false);
+    for (std::size_t k = 0; k < capped.size(); ++k) over[capped[k]] = counts[k] > cap;
+    std::vector<ready_message> within;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (over[i])
+        suppress(*batch[i].entry);
+      else
+        within.push_back(std::move(batch[i]));
+    }
+    return within;
+  }
+
+  void suppress(const persistence::outbox_entry& entry) {
+    try {
+      db().outbox.mark_suppressed(entry.id, "recipient_cap: over mail.max_per_recipient_per_hour");
+      ++stats.suppressed;
+      // Not the address: logs carry no personal data.
+      spdlog::warn("mail: {} #{} for order {} not sent: its recipient had its emails for this hour", entry.kind,
+                   entry.id, entry.order_id);
+    } catch (const std::exception& e) {
+      store.reset();  // the lease runs out and the message is counted again
+      spdlog::warn("mail: could not suppress #{}: {}", entry.id, e.what());
+    }
+  }
+
+  /// A permanent refusal (5xx, no such order) will not get better: dead at once.
+  void failed(const persistence::outbox_entry& entry, const mail::send_error& e) {
+    fail(entry, e.what(), e.transient() ? options.mail.max_attempts : entry.attempts + 1);
   }
 
   void drop(const persistence::outbox_entry& entry) {
@@ -175,9 +220,10 @@ struct mailer_core {
       return false;
     }
     // One read for the whole batch, one write for what went out: a message
-    // costs no round trip of its own unless it fails. A crash between the
-    // send and that write sends the batch's messages again after the lease,
-    // under the same Message-ID.
+    // costs no round trip of its own unless it fails or is capped. The sends
+    // run over mail.senders conversations at once; the database is touched
+    // from this thread only. A crash between the send and that write sends
+    // the batch's messages again after the lease, under the same Message-ID.
     subjects read;
     try {
       read = db().orders.find_for_mail(due);
@@ -186,9 +232,20 @@ struct mailer_core {
       spdlog::warn("mail: cannot read the orders of {} message(s): {}", due.size(), e.what());
       return false;
     }
-    std::vector<std::int64_t> sent;
+    std::vector<ready_message> ready;
     for (const auto& entry : due)
-      if (deliver(entry, read)) sent.push_back(entry.id);
+      if (auto message = prepare(entry, read)) ready.push_back(std::move(*message));
+    ready = within_recipient_caps(std::move(ready));
+    std::vector<mail::outgoing> batch;
+    for (auto& message : ready) batch.push_back(std::move(message.mail));
+    const auto outcomes = mail::send_batch(*transport, batch, options.mail.senders);
+    std::vector<std::int64_t> sent;
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+      if (outcomes[i])
+        failed(*ready[i].entry, *outcomes[i]);
+      else
+        sent.push_back(ready[i].entry->id);
+    }
     settle_sent(sent);
     prune_recipient_counts();
     return static_cast<int>(due.size()) >= options.mail.batch;

@@ -207,6 +207,7 @@ const std::vector<section>& schema() {
            {"retry_max", [](c& e, s v) { e.mail.retry_max = duration_of(v, false); }},
            {"poll_interval", [](c& e, s v) { e.mail.poll_interval = duration_of(v, false); }},
            {"batch", [](c& e, s v) { e.mail.batch = int(integer_in(v, 1, 10'000, "a batch size")); }},
+           {"senders", [](c& e, s v) { e.mail.senders = int(integer_in(v, 1, 64, "a number of senders")); }},
            {"lease", [](c& e, s v) { e.mail.lease = duration_of(v, false); }},
            {"max_per_recipient_per_hour",
             [](c& e, s v) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "mail/transport.hpp"
 
@@ -96,12 +97,43 @@ struct slist_deleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+using easy_handle = std::unique_ptr<CURL, easy_deleter>;
+
+// Idle handles, each keeping its SMTP connection open: the next message goes out
+// with MAIL FROM on a connection that has already said EHLO (and STARTTLS, AUTH)
+// instead of opening one of its own. A handle is used by one thread at a time;
+// as many are kept as were ever busy at once.
+class handle_pool {
+ public:
+  easy_handle take() {
+    {
+      const std::lock_guard lock{mutex_};
+      if (!idle_.empty()) {
+        easy_handle h = std::move(idle_.back());
+        idle_.pop_back();
+        curl_easy_reset(h.get());  // keeps the connection, forgets the last message's options
+        return h;
+      }
+    }
+    return easy_handle{curl_easy_init()};
+  }
+
+  void give_back(easy_handle h) {
+    const std::lock_guard lock{mutex_};
+    idle_.push_back(std::move(h));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<easy_handle> idle_;
+};
+
 class smtp_transport final : public transport {
  public:
   explicit smtp_transport(smtp_options options) : options_(std::move(options)) {}
 
   void send(const message& m, const std::string& mime) override {
-    const std::unique_ptr<CURL, easy_deleter> handle{curl_easy_init()};
+    easy_handle handle = handles_.take();
     if (!handle) throw send_error("libcurl could not create a handle", true);
     CURL* h = handle.get();
 
@@ -148,7 +180,12 @@ class smtp_transport final : public transport {
     }
 
     const CURLcode result = curl_easy_perform(h);
-    if (result == CURLE_OK) return;
+    if (result == CURLE_OK) {
+      handles_.give_back(std::move(handle));
+      return;
+    }
+    // A failed handle closes with its connection: whatever state the server's
+    // side of it is in, the next message starts a conversation of its own.
 
     const int code = reply_code(log.last_error_reply);
     std::string reason = "SMTP " + without_credentials(options_.url) + ": " +
@@ -165,6 +202,7 @@ class smtp_transport final : public transport {
 
  private:
   smtp_options options_;
+  handle_pool handles_;
 };
 
 }  // namespace

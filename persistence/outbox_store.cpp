@@ -1,5 +1,9 @@
 #include "persistence/outbox_store.hpp"
 
+#include <map>
+
+#include <nlohmann/json.hpp>
+
 #include "persistence/access_path.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
@@ -14,16 +18,26 @@ namespace sql {
 #define OUTBOX_COLUMNS                                                                                  \
   "o.id, o.order_id::text, o.kind, o.payload::text, o.attempts, o.status, coalesce(o.last_error, ''), " \
   "floor(extract(epoch from o.created_at) * 1000)::bigint"
-const named_statement claim_outbox{"claim_outbox",
-                                   "update outbox o"
-                                   " set claimed_until = now() + $2::bigint * interval '1 millisecond'"
-                                   " from (select id from outbox"
-                                   "       where status = 'pending' and next_attempt_at <= now()"
-                                   "         and (claimed_until is null or claimed_until < now())"
-                                   "       order by next_attempt_at, id limit $1"
-                                   "       for update skip locked) due"
-                                   " where o.id = due.id"
-                                   " returning " OUTBOX_COLUMNS};
+// $1 how many, $2 the lease in ms. Half the newest due messages and half the
+// oldest: a confirmation written a moment ago goes out with the next batch
+// even behind a backlog of thousands, and the backlog still drains.
+const named_statement claim_outbox{"claim_outbox", R"sql(
+with newest as (
+  select id from outbox
+  where status = 'pending' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())
+  order by next_attempt_at desc, id desc limit ($1 + 1) / 2
+  for update skip locked
+), oldest as (
+  select id from outbox
+  where status = 'pending' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())
+    and id not in (select id from newest)
+  order by next_attempt_at, id limit $1 - (select count(*) from newest)
+  for update skip locked
+)
+update outbox o
+set claimed_until = now() + $2::bigint * interval '1 millisecond'
+where o.id in (select id from newest union all select id from oldest)
+returning )sql" OUTBOX_COLUMNS};
 
 // $1 ids as a bigint[] literal.
 const named_statement outbox_sent{"outbox_sent", R"sql(
@@ -54,13 +68,17 @@ where id = $1 and status = 'dead'
 )sql"};
 #undef OUTBOX_COLUMNS
 
-// $1 recipient key, $2 now (ms): one more email to this recipient in the
-// current hour; returns how many that makes.
-const named_statement count_recipient{"count_recipient", R"sql(
+// $1 recipient keys as a JSON array (one per email, a key may repeat), $2 now
+// (ms): that many more emails to each recipient in the current hour; returns
+// each recipient's count after them. One statement for a batch: a key's rows
+// are folded first, as one insert may not update a row twice.
+const named_statement count_recipients{"count_recipients", R"sql(
 insert into mail_recipient_hours as h (recipient_key, hour, sent)
-values ($1, date_trunc('hour', timestamptz 'epoch' + $2::bigint * interval '1 millisecond'), 1)
-on conflict (recipient_key, hour) do update set sent = h.sent + 1
-returning sent
+select key, date_trunc('hour', timestamptz 'epoch' + $2::bigint * interval '1 millisecond'), count(*)
+from json_array_elements_text($1::json) as key
+group by key
+on conflict (recipient_key, hour) do update set sent = h.sent + excluded.sent
+returning recipient_key, sent
 )sql"};
 
 // An email over its recipient's cap: settled without sending, reason kept.
@@ -102,7 +120,7 @@ outbox_entry read_outbox(const pqxx::row& row) {
 outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
-                        &sql::retry_outbox, &sql::count_recipient, &sql::outbox_suppressed, &sql::outbox_dropped,
+                        &sql::retry_outbox, &sql::count_recipients, &sql::outbox_suppressed, &sql::outbox_dropped,
                         &detail::order_key_statement, &sql::prune_recipient_hours});
 }
 
@@ -177,11 +195,24 @@ bool outbox_store::retry_mail(std::int64_t id) {
   });
 }
 
-int outbox_store::count_recipient(const std::string& recipient_key, std::int64_t at_ms) {
-  return db_.native().run([&](pqxx::connection& conn) {
+std::vector<int> outbox_store::count_recipients(const std::vector<std::string>& recipient_keys, std::int64_t at_ms) {
+  if (recipient_keys.empty()) return {};
+  std::map<std::string, int> after;  // each recipient's count once the whole batch is counted
+  db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    return txn.exec_prepared(sql::count_recipient.name, recipient_key, at_ms)[0][0].as<int>();
+    after.clear();
+    for (const auto& row : txn.exec_prepared(sql::count_recipients.name, nlohmann::json(recipient_keys).dump(), at_ms))
+      after[row[0].as<std::string>()] = row[1].as<int>();
   });
+  // The batch's emails to one recipient count one after another, the last
+  // making the count the statement returned.
+  std::map<std::string, int> in_batch;
+  for (const auto& key : recipient_keys) ++in_batch[key];
+  std::vector<int> counts;
+  counts.reserve(recipient_keys.size());
+  std::map<std::string, int> seen;
+  for (const auto& key : recipient_keys) counts.push_back(after[key] - in_batch[key] + ++seen[key]);
+  return counts;
 }
 
 void outbox_store::mark_suppressed(std::int64_t id, const std::string& reason) {

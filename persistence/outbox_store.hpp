@@ -21,8 +21,8 @@ class outbox_store {
   /// Opens the personal texts of claimed messages with `vault`'s keys.
   outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault);
 
-  /// Due messages, leased to the caller; personal texts opened (null once
-  /// the customer was erased).
+  /// Due messages, half the newest and half the oldest, leased to the
+  /// caller; personal texts opened (null once the customer was erased).
   std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
   /// The messages `ids` went out (one statement for a batch).
   void mark_sent(const std::vector<std::int64_t>& ids);
@@ -33,9 +33,10 @@ class outbox_store {
   /// A dead message goes back to pending with fresh attempts; false if it is not dead.
   bool retry_mail(std::int64_t id);
 
-  /// One more email to this recipient (a keyed hash, never the address) in the
-  /// hour of `at_ms`; returns how many that makes in that hour.
-  int count_recipient(const std::string& recipient_key, std::int64_t at_ms);
+  /// One more email to each recipient (a keyed hash, never the address; one
+  /// entry per email, so a recipient may repeat) in the hour of `at_ms`; returns,
+  /// for each entry in order, how many emails in that hour it makes.
+  std::vector<int> count_recipients(const std::vector<std::string>& recipient_keys, std::int64_t at_ms);
   /// Settles a message without sending it (over its recipient's cap).
   void mark_suppressed(std::int64_t id, const std::string& reason);
   /// Settles a message without sending it: its customer was erased.

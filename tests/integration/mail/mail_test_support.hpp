@@ -190,7 +190,8 @@ class Sink:
         self.rejects = config.get('rejects', {})
         self.user = config.get('user', '').encode()
         self.password = config.get('password', '').encode()
-        self.numbers = itertools.count(1)
+        # A restarted server goes on numbering after what it already wrote.
+        self.numbers = itertools.count(1 + len([n for n in os.listdir(self.outdir) if n.endswith('.json')]))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.rejects:
@@ -203,6 +204,7 @@ class Sink:
             'mail_from': envelope.mail_from,
             'rcpt_tos': envelope.rcpt_tos,
             'auth_user': session.auth_data.decode() if isinstance(session.auth_data, bytes) else '',
+            'peer_port': session.peer[1],
             'raw': base64.b64encode(envelope.original_content).decode(),
         }
         path = os.path.join(self.outdir, '%06d.json' % next(self.numbers))
@@ -244,6 +246,7 @@ struct received {
   std::vector<std::string> rcpt_tos;
   std::string auth_user;
   fs::path file;  ///< the JSON record; decode_file() reads the message in it
+  int peer_port = 0;  ///< the client's port: messages with the same one came over one connection
 };
 
 /// A real SMTP server on a free port for the life of the object.
@@ -287,9 +290,15 @@ class smtp_sink {
     for (const auto& file : files) {
       const auto record = json::parse(read_text(file));
       out.push_back({record.at("mail_from"), record.at("rcpt_tos").get<std::vector<std::string>>(),
-                     record.at("auth_user"), file});
+                     record.at("auth_user"), file, record.value("peer_port", 0)});
     }
     return out;
+  }
+
+  /// Stops the server, closing every connection, and starts it again on the same port.
+  void restart() {
+    stop();
+    start();
   }
 
   void stop() {

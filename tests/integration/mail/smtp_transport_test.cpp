@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <set>
+
 #include "mail/mime.hpp"
 #include "mail/renderer.hpp"
 #include "mail/transport.hpp"
@@ -290,6 +292,80 @@ TEST(smtp_transport, describes_itself_without_the_password) {
   const auto description = mail::make_smtp_transport(options)->describe();
   EXPECT_EQ(description.find("hunter2"), std::string::npos) << description;
   EXPECT_NE(description.find("mail.example:587"), std::string::npos) << description;
+}
+
+std::set<int> connections_of(const std::vector<mail_test::received>& inbox) {
+  std::set<int> ports;
+  for (const auto& r : inbox) ports.insert(r.peer_port);
+  return ports;
+}
+
+TEST(smtp_transport, messages_sent_one_after_another_share_one_smtp_connection) {
+  smtp_sink server;
+  const auto transport = mail::make_smtp_transport(options_for(server));
+  for (int i = 0; i < 3; ++i) {
+    const auto m = order_mail("<outbox-" + std::to_string(i) + ".ccc@cleveland-cartridge.example>");
+    transport->send(m, mail::to_mime(m, now));
+  }
+
+  const auto inbox = server.messages();
+  ASSERT_EQ(inbox.size(), 3u);
+  EXPECT_EQ(connections_of(inbox).size(), 1u);
+}
+
+TEST(smtp_transport, a_connection_the_server_closed_is_opened_anew_for_the_next_message) {
+  smtp_sink server;
+  const auto transport = mail::make_smtp_transport(options_for(server));
+  const auto first = order_mail("<outbox-1.ccc@cleveland-cartridge.example>");
+  transport->send(first, mail::to_mime(first, now));
+
+  server.restart();
+  const auto second = order_mail("<outbox-2.ccc@cleveland-cartridge.example>");
+  transport->send(second, mail::to_mime(second, now));
+
+  const auto inbox = server.messages();
+  ASSERT_EQ(inbox.size(), 2u);
+  EXPECT_EQ(connections_of(inbox).size(), 2u);
+}
+
+TEST(smtp_transport, a_refused_message_leaves_the_next_one_deliverable) {
+  smtp_sink::options server_options;
+  server_options.rejects["gone@example.com"] = "550 5.1.1 <gone@example.com>: no such user";
+  smtp_sink server{server_options};
+  const auto transport = mail::make_smtp_transport(options_for(server));
+  auto refused = order_mail("<outbox-1.ccc@cleveland-cartridge.example>");
+  refused.to = {"gone@example.com"};
+  EXPECT_EQ(send_error_of(*transport, refused).smtp_code(), 550);
+
+  const auto next = order_mail("<outbox-2.ccc@cleveland-cartridge.example>");
+  transport->send(next, mail::to_mime(next, now));
+
+  const auto inbox = server.messages();
+  ASSERT_EQ(inbox.size(), 1u);
+  EXPECT_EQ(inbox[0].rcpt_tos, std::vector<std::string>{"zoe@example.com"});
+}
+
+TEST(smtp_transport, starttls_and_auth_are_done_once_for_messages_sharing_a_connection) {
+  smtp_sink::options server_options;
+  server_options.starttls = true;
+  server_options.user = "mailer";
+  server_options.password = "correct horse";
+  smtp_sink server{server_options};
+  auto options = options_for(server);
+  options.starttls = true;
+  options.ca_file = server.certificate();
+  options.username = "mailer";
+  options.password = "correct horse";
+  const auto transport = mail::make_smtp_transport(options);
+  for (int i = 0; i < 2; ++i) {
+    const auto m = order_mail("<outbox-" + std::to_string(i) + ".ccc@cleveland-cartridge.example>");
+    transport->send(m, mail::to_mime(m, now));
+  }
+
+  const auto inbox = server.messages();
+  ASSERT_EQ(inbox.size(), 2u);
+  EXPECT_EQ(connections_of(inbox).size(), 1u);
+  EXPECT_EQ(inbox[1].auth_user, "mailer");
 }
 
 }  // namespace

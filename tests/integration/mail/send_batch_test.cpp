@@ -1,0 +1,96 @@
+// A batch sent over several SMTP conversations at once, to a real server (aiosmtpd).
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "integration/mail/mail_test_support.hpp"
+#include "mail/mime.hpp"
+#include "mail/send_batch.hpp"
+#include "mail/transport.hpp"
+
+namespace {
+
+using mail_test::smtp_sink;
+
+const domain::timestamp now = domain::from_unix_ms(1795691806000);
+
+mail::outgoing numbered(int n, const std::string& to = "zoe@example.com") {
+  mail::message m;
+  m.message_id = "<outbox-" + std::to_string(n) + ".ccc@cleveland-cartridge.example>";
+  m.from = "Cleveland Cartridge Co <orders@cleveland-cartridge.example>";
+  m.to = {to};
+  m.subject = "Order " + std::to_string(n);
+  m.text = "Your order is confirmed.\n";
+  auto mime = mail::to_mime(m, now);
+  return {std::move(m), std::move(mime)};
+}
+
+std::unique_ptr<mail::transport> transport_to(const smtp_sink& server) {
+  mail::smtp_options o;
+  o.url = server.url();
+  o.timeout = std::chrono::milliseconds(5000);
+  return mail::make_smtp_transport(o);
+}
+
+TEST(send_batch, every_message_arrives_once_over_at_most_senders_connections) {
+  smtp_sink server;
+  const auto transport = transport_to(server);
+  std::vector<mail::outgoing> batch;
+  for (int i = 0; i < 24; ++i) batch.push_back(numbered(i));
+
+  const auto outcomes = mail::send_batch(*transport, batch, 4);
+
+  ASSERT_EQ(outcomes.size(), batch.size());
+  for (const auto& outcome : outcomes) EXPECT_FALSE(outcome) << outcome->what();
+  const auto inbox = server.messages();
+  ASSERT_EQ(inbox.size(), batch.size());
+  std::set<std::string> subjects;
+  std::set<int> connections;
+  for (const auto& r : inbox) {
+    subjects.insert(mail_test::decode_file(r.file)["subject"].get<std::string>());
+    connections.insert(r.peer_port);
+  }
+  EXPECT_EQ(subjects.size(), batch.size()) << "a message arrived twice";
+  EXPECT_GE(connections.size(), 1u);
+  EXPECT_LE(connections.size(), 4u);
+}
+
+TEST(send_batch, each_outcome_belongs_to_its_own_message) {
+  smtp_sink::options server_options;
+  server_options.rejects["gone@example.com"] = "550 5.1.1 <gone@example.com>: no such user";
+  server_options.rejects["later@example.com"] = "451 4.7.1 Greylisted, please try again later";
+  smtp_sink server{server_options};
+  const auto transport = transport_to(server);
+  std::vector<mail::outgoing> batch;
+  for (int i = 0; i < 8; ++i)
+    batch.push_back(numbered(i, i == 3 ? "gone@example.com" : i == 6 ? "later@example.com" : "zoe@example.com"));
+
+  const auto outcomes = mail::send_batch(*transport, batch, 3);
+
+  ASSERT_EQ(outcomes.size(), 8u);
+  for (int i = 0; i < 8; ++i) {
+    if (i == 3) {
+      ASSERT_TRUE(outcomes[i]);
+      EXPECT_EQ(outcomes[i]->smtp_code(), 550);
+      EXPECT_FALSE(outcomes[i]->transient());
+    } else if (i == 6) {
+      ASSERT_TRUE(outcomes[i]);
+      EXPECT_EQ(outcomes[i]->smtp_code(), 451);
+      EXPECT_TRUE(outcomes[i]->transient());
+    } else {
+      EXPECT_FALSE(outcomes[i]) << i << ": " << outcomes[i]->what();
+    }
+  }
+  EXPECT_EQ(server.messages().size(), 6u);
+}
+
+TEST(send_batch, an_empty_batch_sends_nothing) {
+  smtp_sink server;
+  const auto transport = transport_to(server);
+
+  EXPECT_TRUE(mail::send_batch(*transport, {}, 4).empty());
+  EXPECT_TRUE(server.messages().empty());
+}
+
+}  // namespace

@@ -1,0 +1,78 @@
+// The mailer's claims on the outbox: what a batch takes when a backlog waits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "persistence_fixtures.hpp"
+
+using namespace persistence_fixtures;
+using persistence::append_outcome;
+
+namespace {
+
+class outbox_claims : public ::testing::Test {
+ protected:
+  test_support::test_database db_{"outbox"};
+  test_support::repositories store_{db_.app_url()};
+
+  /// `count` orders placed one second apart, each owing one confirmation;
+  /// returns the outbox ids from the oldest to the newest.
+  std::vector<std::int64_t> backlog(int count) {
+    for (int i = 0; i < count; ++i) {
+      auto item = checkout_for(new_uuid(), "CCC-" + std::to_string(300000 + i), "ada@example.com", "",
+                               t0_ms + i * 1000);
+      item.outbox.push_back({"order_confirmation", "{}", t0_ms + i * 1000, {}});
+      EXPECT_EQ(store_.journal.append_batch({item})[0], append_outcome::committed);
+    }
+    probe side{db_.url()};
+    std::vector<std::int64_t> ids;
+    for (const auto& row : side.query("select id from outbox order by next_attempt_at, id"))
+      ids.push_back(row[0].as<std::int64_t>());
+    return ids;
+  }
+
+  /// The ids one claim leased, in ascending order (a message twice shows twice).
+  std::vector<std::int64_t> claim(int limit) {
+    std::vector<std::int64_t> ids;
+    for (const auto& entry : store_.outbox.claim_outbox(limit, std::chrono::minutes{5})) ids.push_back(entry.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+};
+
+TEST_F(outbox_claims, a_batch_takes_the_newest_due_mail_beside_the_oldest) {
+  const auto ids = backlog(10);
+  ASSERT_EQ(ids.size(), 10u);
+
+  EXPECT_EQ(claim(4), (std::vector<std::int64_t>{ids[0], ids[1], ids[8], ids[9]}));
+  EXPECT_EQ(claim(4), (std::vector<std::int64_t>{ids[2], ids[3], ids[6], ids[7]}));
+}
+
+TEST_F(outbox_claims, repeated_claims_drain_the_whole_backlog_each_message_once) {
+  const auto ids = backlog(9);
+  std::multiset<std::int64_t> claimed;
+  for (int round = 0; round < 5; ++round)
+    for (auto id : claim(4)) claimed.insert(id);
+
+  EXPECT_EQ(claimed, std::multiset<std::int64_t>(ids.begin(), ids.end()));
+  EXPECT_TRUE(claim(4).empty()) << "all leased";
+}
+
+TEST_F(outbox_claims, a_batch_larger_than_the_backlog_takes_all_of_it_once) {
+  const auto ids = backlog(3);
+
+  EXPECT_EQ(claim(10), ids);
+}
+
+TEST_F(outbox_claims, a_batch_counts_each_recipients_emails_one_after_another_within_the_hour) {
+  const std::int64_t hour_start = t0_ms - t0_ms % 3'600'000;
+
+  EXPECT_EQ(store_.outbox.count_recipients({"a", "b", "a", "a"}, hour_start + 1000), (std::vector<int>{1, 1, 2, 3}));
+  EXPECT_EQ(store_.outbox.count_recipients({"b", "a"}, hour_start + 2000), (std::vector<int>{2, 4}));
+  EXPECT_EQ(store_.outbox.count_recipients({"a"}, hour_start + 3'600'000), (std::vector<int>{1})) << "the next hour";
+  EXPECT_TRUE(store_.outbox.count_recipients({}, hour_start).empty());
+}
+
+}  // namespace
