@@ -7,12 +7,15 @@
 # Idempotency-Key until it gets its 201):
 #   1. kill -9 of one engine node: the dead node's orders are served by
 #      another node within 5 s; afterwards every 201 is exactly one order with
-#      intact events, and no email went out twice (the killed node's claimed
-#      mail is sent again after mail.lease: once);
+#      intact events, every email the outbox sent reached the SMTP server, and
+#      none twice except those the killed node had sent but not recorded as
+#      sent (at most one batch, again under the same Message-ID after
+#      mail.lease: the mailer is at least once, docs/OPERATIONS.md);
 #   2. kill -9 of the PostgreSQL primary (its Patroni, its postmaster and its
 #      backends: the machine is gone): the standby takes over and the engines
 #      serve checkouts again within 30 s (the figure is printed); every order
-#      acknowledged before, during and after is there exactly once;
+#      acknowledged before, during and after is there exactly once, and every
+#      error answer meanwhile was problem+json;
 # and `down` leaves no process (engines, HAProxy, Patroni, PostgreSQL, etcd).
 # Exit 77 (skipped) only when Patroni or etcd is missing and cannot be installed.
 #
