@@ -9,7 +9,11 @@
 //
 // NOT thread-safe: one detached actor uses a connection and its repositories
 // at a time. Database errors surface as pqxx exceptions; after a lost
-// connection the next call connects again.
+// connection the next call connects again, to whichever host of a multi-host
+// URL takes writes (target_session_attrs=read-write: the new primary after a
+// failover). A connect that fails makes every connection of the process to
+// that URL pause before the next attempt (100 ms doubling to 1 s), failing
+// fast meanwhile.
 
 #include <memory>
 #include <string>

@@ -30,11 +30,21 @@ ccc_as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# What `scripts/cluster up --ha` needs on top: PostgreSQL under Patroni, with
+# etcd as its store of who leads (docs/OPERATIONS.md, "A database that fails over").
+# shellcheck disable=SC2034  # used by scripts/cluster
+CCC_HA_DEPENDENCIES=(patroni etcd-server etcd-client)
+
 # Installs whatever in CCC_DEPENDENCIES is missing; does nothing (and needs no
 # network) when everything is there.
 ensure_deps() {
+  ensure_packages "${CCC_DEPENDENCIES[@]}"
+}
+
+# ensure_packages PKG...: installs those of the Debian packages that are missing.
+ensure_packages() {
   local pkg missing=()
-  for pkg in "${CCC_DEPENDENCIES[@]}"; do
+  for pkg in "$@"; do
     if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)" != installed ]; then
       missing+=("$pkg")
     fi
