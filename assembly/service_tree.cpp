@@ -14,11 +14,13 @@
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/payment_matcher.hpp"
+#include "actors/receiving_addresses.hpp"
 #include "actors/retention.hpp"
 #include "actors/service_directory.hpp"
 #include "actors/singleton_guard.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "assembly/receiving_accounts.hpp"
 
 namespace assembly {
 namespace {
@@ -95,6 +97,7 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::cluster_heartbeat_options heartbeat{config.cluster.node_name,
                                                     domain::to_unix_ms(actors::wall_clock_now()), cluster_beat,
                                                     config.cluster.failover_after, url};
+  const actors::receiving_addresses_options addresses{url, receiving_accounts_from(config.payments)};
   const actors::singleton_guard_options guard{config.cluster.node_name, url, cluster_beat};
 
   std::vector<supervision::child_spec> tree{
@@ -111,6 +114,13 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "order_numbers", directory,
           [=](const services& s) { return sys->spawn(actors::number_allocator_impl, s.store, timeout); },
           [](services& s, actors::number_allocator_actor h) { s.numbers = h; }),
+      // Per-order receiving addresses, each unique to its order in the database.
+      child(
+          "receiving_addresses", directory,
+          [=](const services&) {
+            return sys->spawn<caf::detached>(actors::receiving_addresses_impl, addresses);
+          },
+          [](services& s, actors::receiving_addresses_actor h) { s.addresses = h; }),
       // One actor per live order, spawned on demand, passivated when idle.
       child(
           "order_registry", directory,

@@ -152,7 +152,8 @@ result<events> decide_requote(const order& o, const requote_order& c) {
     return make_error(error_code::invalid_transition, "the shop no longer accepts " + o.quote.method + " payments");
   std::optional<std::string> own_address;
   if (o.quote.address_is_per_order) own_address = o.quote.address;
-  return events{payment_requoted{make_quote(*method, o.total, o.number, c.at, c.ttl, own_address), c.at}};
+  return events{payment_requoted{
+      make_quote(*method, o.total, o.number, c.at, c.ttl, own_address, o.quote.address_index), c.at}};
 }
 
 std::string underpayment_message(const order& o) {

@@ -294,6 +294,17 @@ TEST(requote_order, keeps_the_orders_own_subaddress) {
   EXPECT_TRUE(requoted.quote.address_is_per_order);
 }
 
+TEST(requote_order, keeps_the_orders_own_address_and_its_index_in_the_account) {
+  place_order c = sample_place();
+  c.quote = make_quote(btc(), c.total, c.number, t0(), std::chrono::hours{1},
+                       std::string{"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"}, 41u);
+  const order o = run(order{}, c);
+  const order requoted = apply_all(o, decide(o, requote_order{{btc()}, std::chrono::minutes{30}, minutes_after_t0(90)}));
+  EXPECT_EQ(requoted.quote.address, "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080");
+  EXPECT_EQ(requoted.quote.address_index, 41u);
+  EXPECT_EQ(customer_view(requoted)["payment"]["address_index"], 41);
+}
+
 TEST(requote_order, is_refused_once_money_arrived_or_for_another_status) {
   const order o = order_in(order_status::pending);
   const order part = apply_all(o, decide(o, watched("p1", atomic_amount{1'000'000ULL}, 0, minutes_after_t0(5))));
