@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "actors/admin_access_actor.hpp"
+#include "actors/bitcoin_watcher.hpp"
 #include "actors/clock.hpp"
 #include "actors/cluster_heartbeat.hpp"
 #include "actors/journal.hpp"
@@ -163,8 +164,26 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, vault, admin); },
           [](services& s, actors::admin_access_actor h) { s.admin_sign_in = h; }),
   };
-  // A chain watcher for every coin whose wallet the engine can see.
+  // A chain watcher for every coin whose wallet or chain source the engine can see.
   for (const auto& coin : config.payments.coins) {
+    if (!coin.esplora_url.empty()) {
+      actors::bitcoin_watcher_options watcher;
+      watcher.coin = coin.code;
+      watcher.esplora.base_url = coin.esplora_url;
+      watcher.confirmations_required = coin.confirmations;
+      watcher.poll_interval = coin.poll_interval;
+      watcher.ask_timeout = timeout;
+      watcher.database_url = url;
+      // One node watches: two would hand every payment to the matcher twice.
+      tree.push_back(singleton_child(
+          sys, "watcher_" + coin.code, directory, guard,
+          [=](const services& s) {
+            return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
+          },
+          [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+          [code = coin.code](services& s) { s.watchers.erase(code); }));
+      continue;
+    }
     if (coin.wallet_rpc_url.empty()) continue;
     actors::monero_watcher_options watcher;
     watcher.coin = coin.code;

@@ -141,6 +141,9 @@ json encode_event(const order_event& event) {
           [](const payment_detected& e) -> json {
             return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}, {"confirmations", e.confirmations}};
           },
+          [](const payment_withdrawn& e) -> json {
+            return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}};
+          },
           [](const payment_received& e) -> json {
             return {{"coin", e.coin},
                     {"txid", e.txid},
@@ -220,6 +223,8 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "payment_detected")
       return payment_detected{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"),
                               int_at(p, "confirmations"), at};
+    if (type == "payment_withdrawn")
+      return payment_withdrawn{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"), at};
     if (type == "payment_received")
       return payment_received{p.at("coin").get<std::string>(),
                               p.at("txid").get<std::string>(),

@@ -52,6 +52,7 @@ std::vector<order_event> one_of_each_event() {
       erasure_requested{minutes_after_t0(24000)},
       personal_data_erased{actor_role::admin, minutes_after_t0(25000)},
       personal_data_erased{actor_role::system, minutes_after_t0(25001)},
+      payment_withdrawn{"9f0c", atomic_amount{431'045'000'000ULL}, minutes_after_t0(6)},
   };
 }
 
