@@ -21,6 +21,7 @@
 
 #include "assembly/admin_command.hpp"
 #include "assembly/keys_command.hpp"
+#include "assembly/receiving_accounts.hpp"
 #include "assembly/running_engine.hpp"
 #include "config/config.hpp"
 #include "http/api.hpp"
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   config::engine_config config;
   try {
     config = config::load_config(config_path(argc, argv));             // refuses a weak admin.token
+    assembly::receiving_accounts_from(config.payments);                // refuses a private key or seed as xpub
     http::check_tls_files(config.http.tls_cert, config.http.tls_key);  // before anything starts
   } catch (const config::config_error& e) {
     std::cerr << e.what() << "\n";

@@ -6,7 +6,9 @@
 // payment_import.cpp, engine_status.cpp (metrics, readiness, system).
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct engine_settings {
   domain::access_keys keys{""};
   std::chrono::milliseconds quote_ttl{std::chrono::minutes{15}};
   std::chrono::milliseconds ask_timeout{std::chrono::seconds{5}};
+  // Coins whose orders get an address derived from the account's public key.
+  std::set<std::string> derived_address_coins;
+  // Coins whose watcher's wallet makes the orders' addresses, and the wallet
+  // account that numbers them (Monero's account_index), by coin code.
+  std::map<std::string, std::string> wallet_accounts;
   // The admin's calls and wallet imports waiting for the payment matcher.
   std::shared_ptr<admission_gate> matcher_gate = std::make_shared<admission_gate>(256);
 };

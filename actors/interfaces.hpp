@@ -99,13 +99,24 @@ using payment_matcher_actor = caf::typed_actor<
     caf::replies_to<list_atom, std::string>::with<std::vector<persistence::exception_row>>,
     caf::replies_to<status_atom>::with<matcher_stats>>;
 
-/// Detached: watches one coin's wallet (Monero: monero-wallet-rpc on a view-only
-/// wallet) and hands what it sees to the matcher; makes a receiving address per order.
+/// Detached: watches one coin's wallet or chain source (Monero: monero-wallet-rpc
+/// on a view-only wallet; Bitcoin: an Esplora API) and hands what it sees to the
+/// matcher; a wallet's watcher also makes a receiving address per order.
 using chain_watcher_actor = caf::typed_actor<
     // periodic: refresh the wallet, read incoming transfers, send new ones to the matcher
     caf::reacts_to<tick_atom>,
-    // a fresh receiving address for an order (the label names it in the wallet)
-    caf::replies_to<address_atom, std::string>::with<std::string>, caf::replies_to<status_atom>::with<watcher_stats>>;
+    // a fresh subaddress for an order (the label names it in the wallet) and its index
+    caf::replies_to<address_atom, std::string>::with<persistence::reserved_address>,
+    caf::replies_to<status_atom>::with<watcher_stats>>;
+
+/// Detached: the one place an order's receiving address is made unique to it
+/// in the database (migration 012).
+using receiving_addresses_actor = caf::typed_actor<
+    // the order's address from the coin's account key: its earlier one, or the next index
+    caf::replies_to<address_atom, std::string, domain::order_id>::with<persistence::reserved_address>,
+    // a wallet's subaddress (coin, account, index, address) for the order, unless another order holds it
+    caf::replies_to<claim_atom, std::string, std::string, std::uint32_t, std::string,
+                    domain::order_id>::with<persistence::claimed_address>>;
 
 /// Delivers due timers to their orders (durable timers: rows written with the decision).
 using timer_scheduler_actor = caf::typed_actor<

@@ -15,6 +15,7 @@
 #include "domain/matcher.hpp"
 #include "domain/order.hpp"
 #include "persistence/cluster_membership.hpp"
+#include "persistence/receiving_address_store.hpp"
 #include "persistence/rows.hpp"
 
 namespace actors {
@@ -167,6 +168,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(app::audit_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<app::audit_entry>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::order_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::reserved_address)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::claimed_address)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)

@@ -26,6 +26,7 @@ struct services {
   std::map<std::string, singleton_guard_actor> singleton_guards;  // by singleton name
   admin_access_actor admin_access;                                // sessions, keys, the audit log
   admin_access_actor admin_sign_in;                               // sign-ins only: a slow hash each
+  receiving_addresses_actor addresses;                  // per-order receiving addresses, unique in the database
   std::map<std::string, chain_watcher_actor> watchers;  // by coin code; only those whose lease this node holds
 };
 

@@ -10,6 +10,7 @@
 #include "actors/engine.hpp"
 #include "actors/errors.hpp"
 #include "actors/service_directory.hpp"
+#include "assembly/receiving_accounts.hpp"
 #include "assembly/service_tree.hpp"
 #include "assembly/settings.hpp"
 #include "assembly/startup.hpp"
@@ -75,6 +76,9 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   settings.keys = std::move(prepared.keys);
   settings.quote_ttl = config.payments.quote_ttl;
   settings.ask_timeout = config.actors.ask_timeout;
+  for (const auto& [code, account] : receiving_accounts_from(config.payments)) settings.derived_address_coins.insert(code);
+  for (const auto& coin : config.payments.coins)
+    if (!coin.wallet_rpc_url.empty()) settings.wallet_accounts[coin.code] = std::to_string(coin.account_index);
   settings.matcher_gate =
       std::make_shared<actors::admission_gate>(static_cast<std::size_t>(config.payments.matcher_max_queue));
   p.shop = std::make_unique<actors::engine>(p.system, p.directory, std::move(settings));

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "actors/admin_access_actor.hpp"
+#include "actors/bitcoin_watcher.hpp"
 #include "actors/clock.hpp"
 #include "actors/cluster_heartbeat.hpp"
 #include "actors/journal.hpp"
@@ -14,11 +15,13 @@
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/payment_matcher.hpp"
+#include "actors/receiving_addresses.hpp"
 #include "actors/retention.hpp"
 #include "actors/service_directory.hpp"
 #include "actors/singleton_guard.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "assembly/receiving_accounts.hpp"
 
 namespace assembly {
 namespace {
@@ -95,6 +98,7 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::cluster_heartbeat_options heartbeat{config.cluster.node_name,
                                                     domain::to_unix_ms(actors::wall_clock_now()), cluster_beat,
                                                     config.cluster.failover_after, url};
+  const actors::receiving_addresses_options addresses{url, receiving_accounts_from(config.payments)};
   const actors::singleton_guard_options guard{config.cluster.node_name, url, cluster_beat};
 
   std::vector<supervision::child_spec> tree{
@@ -111,6 +115,13 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "order_numbers", directory,
           [=](const services& s) { return sys->spawn(actors::number_allocator_impl, s.store, timeout); },
           [](services& s, actors::number_allocator_actor h) { s.numbers = h; }),
+      // Per-order receiving addresses, each unique to its order in the database.
+      child(
+          "receiving_addresses", directory,
+          [=](const services&) {
+            return sys->spawn<caf::detached>(actors::receiving_addresses_impl, addresses);
+          },
+          [](services& s, actors::receiving_addresses_actor h) { s.addresses = h; }),
       // One actor per live order, spawned on demand, passivated when idle.
       child(
           "order_registry", directory,
@@ -153,8 +164,26 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           [=](const services&) { return sys->spawn<caf::detached>(actors::admin_access_impl, url, vault, admin); },
           [](services& s, actors::admin_access_actor h) { s.admin_sign_in = h; }),
   };
-  // A chain watcher for every coin whose wallet the engine can see.
+  // A chain watcher for every coin whose wallet or chain source the engine can see.
   for (const auto& coin : config.payments.coins) {
+    if (!coin.esplora_url.empty()) {
+      actors::bitcoin_watcher_options watcher;
+      watcher.coin = coin.code;
+      watcher.esplora.base_url = coin.esplora_url;
+      watcher.confirmations_required = coin.confirmations;
+      watcher.poll_interval = coin.poll_interval;
+      watcher.ask_timeout = timeout;
+      watcher.database_url = url;
+      // One node watches: two would hand every payment to the matcher twice.
+      tree.push_back(singleton_child(
+          sys, "watcher_" + coin.code, directory, guard,
+          [=](const services& s) {
+            return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
+          },
+          [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+          [code = coin.code](services& s) { s.watchers.erase(code); }));
+      continue;
+    }
     if (coin.wallet_rpc_url.empty()) continue;
     actors::monero_watcher_options watcher;
     watcher.coin = coin.code;

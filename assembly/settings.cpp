@@ -16,7 +16,9 @@ std::vector<domain::payment_method> payment_methods_from(const config::payments_
     m.token_contract = c.token_contract;
     m.memo = c.memo;
     m.confirmations = c.confirmations;
-    m.verification = c.wallet_rpc_url.empty() ? "manual" : "automatic";
+    // A watcher sees the coin's payments: a Monero wallet, or Bitcoin's Esplora (on the orders' own addresses).
+    const bool watched = !c.wallet_rpc_url.empty() || (!c.esplora_url.empty() && !c.xpub.empty());
+    m.verification = watched ? "automatic" : "manual";
     out.push_back(std::move(m));
   }
   return out;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "chains/account_level.hpp"
+#include "chains/digests.hpp"
 #include "chains/bitcoin_address.hpp"
 
 namespace chains {
@@ -31,7 +32,7 @@ expected<bitcoin_receiving_account, key_error> bitcoin_receiving_account::from_p
   if (auto wrong = check_account_level(*account, on_mainnet ? "m/84'/0'/0'" : "m/84'/1'/0'")) return *wrong;
   auto receive_chain = derive_public_child(*account, 0);
   if (!receive_chain) return receive_chain.error();
-  return bitcoin_receiving_account(*receive_chain, network);
+  return bitcoin_receiving_account(*receive_chain, network, to_hex(hash160(account->key)));
 }
 
 expected<receiving_address, key_error> bitcoin_receiving_account::address_at(std::uint32_t index) const {

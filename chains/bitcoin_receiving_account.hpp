@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "chains/bitcoin_network.hpp"
 #include "chains/errors.hpp"
@@ -24,12 +26,17 @@ class bitcoin_receiving_account {
 
   bitcoin_network network() const noexcept { return network_; }
 
+  /// The account's key identifier (BIP32: HASH160 of its public key), 40 hex digits:
+  /// names the account where its order indexes are kept, without the key itself.
+  const std::string& account_id() const noexcept { return account_id_; }
+
  private:
-  bitcoin_receiving_account(extended_public_key receive_chain, bitcoin_network network)
-      : receive_chain_(receive_chain), network_(network) {}
+  bitcoin_receiving_account(extended_public_key receive_chain, bitcoin_network network, std::string account_id)
+      : receive_chain_(receive_chain), network_(network), account_id_(std::move(account_id)) {}
 
   extended_public_key receive_chain_;  // <account>/0, derived once
   bitcoin_network network_;
+  std::string account_id_;
 };
 
 }  // namespace chains

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "chains/account_level.hpp"
+#include "chains/digests.hpp"
 #include "chains/ethereum_address.hpp"
 
 namespace chains {
@@ -18,7 +19,7 @@ expected<ethereum_receiving_account, key_error> ethereum_receiving_account::from
   if (auto wrong = check_account_level(*account, "m/44'/60'/0'")) return *wrong;
   auto receive_chain = derive_public_child(*account, 0);
   if (!receive_chain) return receive_chain.error();
-  return ethereum_receiving_account(*receive_chain);
+  return ethereum_receiving_account(*receive_chain, to_hex(hash160(account->key)));
 }
 
 expected<receiving_address, key_error> ethereum_receiving_account::address_at(std::uint32_t index) const {

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "chains/errors.hpp"
 #include "chains/expected.hpp"
@@ -21,10 +23,16 @@ class ethereum_receiving_account {
   /// The receive address <account>/0/index, EIP-55 checksummed.
   expected<receiving_address, key_error> address_at(std::uint32_t index) const;
 
+  /// The account's key identifier (BIP32: HASH160 of its public key), 40 hex digits:
+  /// names the account where its order indexes are kept, without the key itself.
+  const std::string& account_id() const noexcept { return account_id_; }
+
  private:
-  explicit ethereum_receiving_account(extended_public_key receive_chain) : receive_chain_(receive_chain) {}
+  ethereum_receiving_account(extended_public_key receive_chain, std::string account_id)
+      : receive_chain_(receive_chain), account_id_(std::move(account_id)) {}
 
   extended_public_key receive_chain_;  // <account>/0, derived once
+  std::string account_id_;
 };
 
 }  // namespace chains

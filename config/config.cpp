@@ -282,6 +282,28 @@ const std::vector<coin_field>& coin_schema() {
         [](c& coin, s v) { coin.account_index = int(integer_in(v, 0, 1'000'000, "an account index")); }},
        false},
       {{"poll_interval", [](c& coin, s v) { coin.poll_interval = duration_of(v, false); }}, false},
+      // Whether the key is a public one is for chains/ to say, at start-up.
+      {{"xpub",
+        [](c& coin, s v) {
+          coin.xpub = any_string(v);
+          coin.xpub.erase(0, coin.xpub.find_first_not_of(" \t\r\n"));
+          coin.xpub.erase(coin.xpub.find_last_not_of(" \t\r\n") + 1);
+        }},
+       false},
+      {{"network",
+        [](c& coin, s v) {
+          coin.network = any_string(v);
+          if (coin.network != "mainnet" && coin.network != "testnet" && coin.network != "regtest")
+            v.fail("expected \"mainnet\", \"testnet\" or \"regtest\"");
+        }},
+       false},
+      {{"esplora_url",
+        [](c& coin, s v) {
+          coin.esplora_url = any_string(v).empty() ? std::string{} : url_of(v);
+          if (!coin.esplora_url.empty() && coin.uri_scheme != "bitcoin" && !coin.uri_scheme.empty())
+            v.fail("an Esplora API watches Bitcoin only (uri_scheme \"bitcoin\")");
+        }},
+       false},
   };
   return fields;
 }

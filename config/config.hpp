@@ -39,7 +39,17 @@ struct coin_config {
   std::string wallet_rpc_user;
   std::string wallet_rpc_password;  // digest auth, for monero-wallet-rpc --rpc-login
   int account_index = 0;
-  duration poll_interval = std::chrono::seconds{2};
+  duration poll_interval = std::chrono::seconds{2};  // how often a watcher looks at its chain source
+  // A receiving address of its own per order, derived from the account's
+  // extended PUBLIC key (BTC: the BIP84 account's zpub, or vpub off mainnet;
+  // ETH and USDC: the xpub of m/44'/60'/0'). Empty: the static address plus
+  // the order's amount offset. A private key or seed here stops start-up
+  // (assembly/receiving_accounts.cpp); its value is never printed.
+  std::string xpub;
+  std::string network = "mainnet";  // Bitcoin's network: "mainnet", "testnet" or "regtest"
+  // Bitcoin watched through an Esplora HTTP API (a self-hosted electrs/esplora,
+  // mempool.space, blockstream.info), e.g. https://mempool.space/api. Empty: no watcher.
+  std::string esplora_url;
 };
 
 struct shop_config {

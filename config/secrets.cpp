@@ -26,6 +26,10 @@ constexpr secret_key secret_keys[] = {
     {"admin.token", secrecy::whole_value},
     {"mail.password", secrecy::whole_value},
     {"payments.*.wallet_rpc_password", secrecy::whole_value},
+    // A public key is no secret, but what an owner pastes there by mistake may be
+    // a private key or a seed: a message about it never shows it.
+    {"payments.*.xpub", secrecy::whole_value},
+    {"payments.*.esplora_url", secrecy::password_inside},  // https://user:PASSWORD@host/api
     {"database.url", secrecy::password_inside},  // postgresql://user:PASSWORD@host, password=PASSWORD
     {"database.app_url", secrecy::password_inside},
     {"mail.smtp_url", secrecy::password_inside},  // smtp://user:PASSWORD@host

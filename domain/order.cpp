@@ -139,6 +139,19 @@ result<events> decide_verify(const order& o, const verify_payment& c) {
                                          match_basis::assigned, c.tolerance_bp, true, c.at, c.at});
 }
 
+// Only what was never counted can be taken back: a counted payment had its
+// confirmations, and the order may have been told it is paid.
+result<events> decide_withdraw(const order& o, const withdraw_payment& c) {
+  const std::string txid = normalize_txid(c.txid);
+  for (const auto& p : o.payments) {
+    if (p.txid != txid) continue;
+    if (p.counted)
+      return make_error(error_code::invalid_transition, "the payment " + txid + " is counted; it cannot be withdrawn");
+    return events{payment_withdrawn{txid, p.amount, c.at}};
+  }
+  return events{};  // taken back already, or never seen: nothing to do
+}
+
 result<events> decide_requote(const order& o, const requote_order& c) {
   if (o.status != order_status::pending) return not_allowed(o, "requote");
   if (c.at <= o.quote.expires_at)
@@ -152,7 +165,8 @@ result<events> decide_requote(const order& o, const requote_order& c) {
     return make_error(error_code::invalid_transition, "the shop no longer accepts " + o.quote.method + " payments");
   std::optional<std::string> own_address;
   if (o.quote.address_is_per_order) own_address = o.quote.address;
-  return events{payment_requoted{make_quote(*method, o.total, o.number, c.at, c.ttl, own_address), c.at}};
+  return events{payment_requoted{
+      make_quote(*method, o.total, o.number, c.at, c.ttl, own_address, o.quote.address_index), c.at}};
 }
 
 std::string underpayment_message(const order& o) {
@@ -263,6 +277,7 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
                         [&](const verify_payment& c) { return decide_verify(o, c); },
                         [&](const record_payment& c) { return decide_record(o, c); },
                         [&](const requote_order& c) { return decide_requote(o, c); },
+                        [&](const withdraw_payment& c) { return decide_withdraw(o, c); },
                         [&](const start_processing& c) -> result<events> {
                           if (o.status != order_status::paid) return not_allowed(o, "start processing");
                           return events{processing_started{c.at}};
@@ -324,6 +339,11 @@ order apply(order o, const order_event& event) {
                      }
                    o.payments.push_back(payment_entry{o.quote.method, e.txid, e.amount, e.confirmations, false,
                                                       payment_source::watcher, match_basis::amount, e.at});
+                 },
+                 [&](const payment_withdrawn& e) {
+                   o.payments.erase(std::remove_if(o.payments.begin(), o.payments.end(),
+                                                   [&](const payment_entry& p) { return p.txid == e.txid && !p.counted; }),
+                                    o.payments.end());
                  },
                  [&](const payment_received& e) {
                    payment_entry counted{e.coin, e.txid,   e.amount, e.confirmations,
@@ -451,6 +471,7 @@ const char* event_type(const order_event& event) noexcept {
                         [](const review_requested&) { return "review_requested"; },
                         [](const erasure_requested&) { return "erasure_requested"; },
                         [](const personal_data_erased&) { return "personal_data_erased"; },
+                        [](const payment_withdrawn&) { return "payment_withdrawn"; },
                     },
                     event);
 }

@@ -59,6 +59,13 @@ struct record_payment {
   timestamp received_at;     // when the wallet first saw it
   timestamp at;
 };
+/// A detected payment left the chain source before it was counted: replaced by
+/// another transaction (RBF) or dropped from the mempool. It is taken back, and
+/// the order's payment is as it was before it appeared.
+struct withdraw_payment {
+  std::string txid;
+  timestamp at;
+};
 /// A fresh quote for an order whose quote expired with nothing paid. The order
 /// keeps its number, items and (per-order) receiving address.
 struct requote_order {
@@ -121,7 +128,8 @@ struct fire_timer {
 
 using order_command = std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order,
                                    start_processing, ship_order, mark_delivered, cancel_order, add_note,
-                                   contact_customer, leave_review, fire_timer, request_erasure, erase_personal_data>;
+                                   contact_customer, leave_review, fire_timer, request_erasure, erase_personal_data,
+                                   withdraw_payment>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -144,6 +152,12 @@ struct payment_detected {
   std::string txid;
   atomic_amount amount;
   int confirmations = 0;
+  timestamp at;
+};
+/// A detected, uncounted payment is no longer on the chain (replaced or dropped).
+struct payment_withdrawn {
+  std::string txid;
+  atomic_amount amount;
   timestamp at;
 };
 /// A payment counted towards the order; payment_verified follows in the same
@@ -225,7 +239,8 @@ struct personal_data_erased {
 using order_event = std::variant<order_placed, payment_claimed, payment_detected, payment_received, payment_verified,
                                  payment_requoted, underpayment_expired, processing_started, order_shipped,
                                  order_delivered, order_cancelled, note_added, customer_contacted, review_left,
-                                 payment_reminder_sent, review_requested, erasure_requested, personal_data_erased>;
+                                 payment_reminder_sent, review_requested, erasure_requested, personal_data_erased,
+                                 payment_withdrawn>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...

@@ -57,6 +57,7 @@ json encode_quote(const payment_quote& q) {
   return {{"method", q.method},
           {"address", q.address},
           {"address_is_per_order", q.address_is_per_order},
+          {"address_index", q.address_index ? json(*q.address_index) : json(nullptr)},
           {"confirmations_required", q.confirmations_required},
           {"decimals", q.decimals},
           {"amount_atomic", q.amount.to_string()},
@@ -84,6 +85,12 @@ payment_quote decode_quote(const json& j) {
   q.address = j.at("address").get<std::string>();
   // Absent from quotes stored before payments were matched automatically.
   q.address_is_per_order = j.value("address_is_per_order", false);
+  // Absent from quotes stored before addresses were numbered in the database.
+  if (j.contains("address_index") && !j.at("address_index").is_null()) {
+    const auto index = integer_at(j, "address_index");
+    if (index < 0 || index > std::int64_t{UINT32_MAX}) throw std::invalid_argument("out of range: address_index");
+    q.address_index = static_cast<std::uint32_t>(index);
+  }
   q.confirmations_required = j.contains("confirmations_required") ? int_at(j, "confirmations_required") : 0;
   q.decimals = j.contains("decimals") ? int_at(j, "decimals") : 0;
   q.amount = amount_at(j, "amount_atomic");
@@ -133,6 +140,9 @@ json encode_event(const order_event& event) {
           },
           [](const payment_detected& e) -> json {
             return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}, {"confirmations", e.confirmations}};
+          },
+          [](const payment_withdrawn& e) -> json {
+            return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}};
           },
           [](const payment_received& e) -> json {
             return {{"coin", e.coin},
@@ -213,6 +223,8 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "payment_detected")
       return payment_detected{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"),
                               int_at(p, "confirmations"), at};
+    if (type == "payment_withdrawn")
+      return payment_withdrawn{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"), at};
     if (type == "payment_received")
       return payment_received{p.at("coin").get<std::string>(),
                               p.at("txid").get<std::string>(),

@@ -45,10 +45,12 @@ std::string payment_uri(const payment_method& m, atomic_amount amount, const std
 }  // namespace
 
 payment_quote make_quote(const payment_method& method, cents total, const order_number& number, timestamp now,
-                         duration ttl, std::optional<std::string> order_address) {
+                         duration ttl, std::optional<std::string> order_address,
+                         std::optional<std::uint32_t> address_index) {
   payment_quote q;
   q.method = method.code;
   q.address_is_per_order = order_address.has_value();
+  if (order_address) q.address_index = address_index;
   q.address = order_address ? *order_address : method.address;
   q.confirmations_required = method.confirmations;
   q.decimals = method.decimals;

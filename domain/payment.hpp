@@ -42,6 +42,10 @@ struct payment_quote {
   // True for a subaddress made for this order alone (it identifies the order);
   // false for the coin's static address, shared by every order of the coin.
   bool address_is_per_order = false;
+  // Where a per-order address sits in the shop's account: the child index i of
+  // <account>/0/i, or the Monero subaddress index; it finds the address in the
+  // owner's wallet. None on the static address.
+  std::optional<std::uint32_t> address_index;
   int confirmations_required = 0;  // payments.<coin>.confirmations when the quote was given
   int decimals = 0;                // of the coin: atomic units per coin = 10^decimals
   atomic_amount amount;
@@ -55,12 +59,14 @@ struct payment_quote {
 /// precision so the shop never receives less than the price.
 atomic_amount quote_amount(const payment_method& method, cents total);
 
-/// The quote for an order. With `order_address` (a subaddress made for this order)
-/// the amount is the price; on the coin's static address it adds the order's
-/// quote_offset (domain/matcher.hpp), so that pending orders of one coin ask for
-/// different amounts and a payment without reference still finds its order.
+/// The quote for an order. With `order_address` (an address made for this order,
+/// `address_index` its index in the shop's account) the amount is the price; on
+/// the coin's static address it adds the order's quote_offset (domain/matcher.hpp),
+/// so that pending orders of one coin ask for different amounts and a payment
+/// without reference still finds its order.
 payment_quote make_quote(const payment_method& method, cents total, const order_number& number, timestamp now,
-                         duration ttl, std::optional<std::string> order_address = std::nullopt);
+                         duration ttl, std::optional<std::string> order_address = std::nullopt,
+                         std::optional<std::uint32_t> address_index = std::nullopt);
 
 /// 123 for "CCC-000123": the digits after the last '-', or 0 when there are none.
 std::uint64_t order_sequence(const order_number& number);

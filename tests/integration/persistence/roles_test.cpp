@@ -302,6 +302,8 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"audit_log_id_seq", {"USAGE"}},
       {"cluster_nodes", {"SELECT", "INSERT"}},
       {"cluster_singletons", {"SELECT", "INSERT"}},
+      {"receiving_address_indexes", {"SELECT", "INSERT"}},
+      {"receiving_address_counters", {"SELECT", "INSERT"}},
   };
   EXPECT_EQ(held, expected);
 
@@ -325,6 +327,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"admin_api_keys", {"revoked_at"}},
       {"cluster_nodes", {"started_at", "last_seen"}},
       {"cluster_singletons", {"node_name", "acquired_at"}},
+      {"receiving_address_counters", {"next_index"}},
   };
   EXPECT_EQ(updatable, expected_columns);
 }

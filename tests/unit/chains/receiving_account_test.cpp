@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chains/bitcoin_receiving_account.hpp"
+#include "chains/bytes.hpp"
 #include "chains/ethereum_receiving_account.hpp"
 #include "electrum_reference.hpp"
 
@@ -121,3 +122,35 @@ TEST(ethereum_receiving_account, refuses_a_bitcoin_segwit_key) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* regtest_vpub =
+    "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
+const char* ethereum_xpub =
+    "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt";
+
+}  // namespace
+
+// The database keeps each account's order indexes under this id: it must name the
+// account (BIP32's key identifier, whose first bytes every child carries as its
+// parent's fingerprint), be the same however the key is pasted, and hold no key.
+TEST(receiving_account_id, is_the_account_keys_hash160_and_does_not_repeat_the_key) {
+  const auto account = bitcoin_receiving_account::from_public_key(regtest_vpub, bitcoin_network::regtest);
+  ASSERT_TRUE(account) << account.error().detail;
+  const auto parsed = parse_extended_public_key(regtest_vpub);
+  ASSERT_TRUE(parsed);
+  const auto receive_chain = derive_public_child(*parsed, 0);
+  ASSERT_TRUE(receive_chain);
+  EXPECT_EQ(account->account_id().size(), 40u);
+  EXPECT_EQ(account->account_id().substr(0, 8), to_hex(receive_chain->parent_fingerprint));
+  const auto pasted_again = bitcoin_receiving_account::from_public_key(std::string(" ") + regtest_vpub + "\n",
+                                                                       bitcoin_network::regtest);
+  ASSERT_TRUE(pasted_again);
+  EXPECT_EQ(pasted_again->account_id(), account->account_id());
+
+  const auto ether = ethereum_receiving_account::from_public_key(ethereum_xpub);
+  ASSERT_TRUE(ether) << ether.error().detail;
+  EXPECT_EQ(ether->account_id().size(), 40u);
+  EXPECT_NE(ether->account_id(), account->account_id());
+}

@@ -573,3 +573,54 @@ TEST(load_config_errors, a_node_name_is_one_plain_word) {
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_CLUSTER_NODE_NAME", std::string(64, 'n')}}), config_error);
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_CLUSTER_FAILOVER_AFTER", "0"}}), config_error);
 }
+
+namespace {
+
+const std::string btc_coin = R"(
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250.00"
+address = "bc1qy8624fl6zy54klay937yrnujckpak28lrdjg0e"
+uri_scheme = "bitcoin"
+confirmations = 2
+)";
+
+const char* test_vpub =
+    "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
+
+}  // namespace
+
+TEST(load_config, an_account_key_is_optional_and_bitcoin_is_watched_through_esplora_when_given_a_url) {
+  const auto off = load_text(btc_coin).payments.coins[0];
+  EXPECT_EQ(off.xpub, "") << "default: the static address and the order's amount offset";
+  EXPECT_EQ(off.network, "mainnet");
+  EXPECT_EQ(off.esplora_url, "") << "default: the admin verifies";
+  EXPECT_EQ(off.poll_interval, 2s);
+  EXPECT_EQ(off.confirmations, 2);
+
+  const auto on = load_text(btc_coin, {{"ORDER_ENGINE_PAYMENTS_BTC_XPUB", std::string(" ") + test_vpub + "\n"},
+                                       {"ORDER_ENGINE_PAYMENTS_BTC_NETWORK", "regtest"},
+                                       {"ORDER_ENGINE_PAYMENTS_BTC_ESPLORA_URL", "http://127.0.0.1:3002/api/"},
+                                       {"ORDER_ENGINE_PAYMENTS_BTC_POLL_INTERVAL", "250ms"},
+                                       {"ORDER_ENGINE_PAYMENTS_BTC_CONFIRMATIONS", "3"}})
+                      .payments.coins[0];
+  EXPECT_EQ(on.xpub, test_vpub) << "a pasted key loses the blanks around it";
+  EXPECT_EQ(on.network, "regtest");
+  EXPECT_EQ(on.esplora_url, "http://127.0.0.1:3002/api");
+  EXPECT_EQ(on.poll_interval, 250ms);
+  EXPECT_EQ(on.confirmations, 3);
+}
+
+TEST(load_config_errors, a_bitcoin_network_is_mainnet_testnet_or_regtest) {
+  const auto e = error_of(btc_coin + "network = \"signet\"\n");
+  EXPECT_EQ(e.key(), "payments.BTC.network");
+  EXPECT_NE(std::string(e.what()).find("expected \"mainnet\", \"testnet\" or \"regtest\""), std::string::npos)
+      << e.what();
+}
+
+TEST(load_config_errors, an_esplora_url_is_for_bitcoin_only) {
+  const auto e = error_of(xmr_coin + "esplora_url = \"http://127.0.0.1:3002\"\n");
+  EXPECT_EQ(e.key(), "payments.XMR.esplora_url");
+  EXPECT_NE(std::string(e.what()).find("Bitcoin only"), std::string::npos) << e.what();
+}

@@ -316,3 +316,27 @@ TEST(admin_token, random_hex_and_base64_tokens_pass) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- account keys
+
+// An xpub is public, but what an owner pastes there by mistake may be a private
+// key: any message about the key hides its value, from the file or the environment.
+TEST(config_secrets, a_wrong_typed_xpub_is_redacted) {
+  expect_hidden(error_of(xmr_coin + "xpub = 4242424242424242\n"), "payments.XMR.xpub", "4242424242424242",
+                "expected a string");
+}
+
+TEST(config_secrets, an_esplora_url_shows_its_password_as_stars) {
+  const std::string btc = R"(
+[payments.BTC]
+name = "Bitcoin"
+decimals = 8
+usd_rate = "97250.00"
+address = "bc1qy8624fl6zy54klay937yrnujckpak28lrdjg0e"
+uri_scheme = "bitcoin"
+)";
+  const auto e = error_of(btc, {{"ORDER_ENGINE_PAYMENTS_BTC_ESPLORA_URL", "ftp://shop:hunter2hunter2@esplora.lan"}});
+  EXPECT_EQ(e.key(), "payments.BTC.esplora_url");
+  EXPECT_FALSE(contains(e.what(), "hunter2hunter2")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "expected an http:// or https:// URL")) << e.what();
+}

@@ -294,6 +294,43 @@ TEST(requote_order, keeps_the_orders_own_subaddress) {
   EXPECT_TRUE(requoted.quote.address_is_per_order);
 }
 
+// ---- withdraw_payment: a detected payment replaced (RBF) or dropped ----------------
+
+TEST(withdraw_payment, takes_a_detected_payment_back_and_the_order_is_as_before_it) {
+  const order o = order_in(order_status::pending);
+  const order detected = apply_all(o, decide(o, watched("AB12", atomic_amount{1'000'000ULL}, 0, minutes_after_t0(5))));
+  ASSERT_EQ(detected.payments.size(), 1u);
+  const auto withdrawn = decide(detected, withdraw_payment{" ab12 ", minutes_after_t0(7)});
+  ASSERT_TRUE(withdrawn);
+  ASSERT_EQ(withdrawn->size(), 1u);
+  EXPECT_EQ(event_type(withdrawn->at(0)), std::string("payment_withdrawn"));
+  const order after = apply_all(detected, withdrawn);
+  EXPECT_TRUE(after.payments.empty());
+  EXPECT_EQ(after.status, order_status::pending);
+  EXPECT_EQ(customer_view(after)["payment"], customer_view(o)["payment"]) << "the payment reads as before";
+  EXPECT_TRUE(decide(after, withdraw_payment{"ab12", minutes_after_t0(8)})->empty()) << "taken back once";
+}
+
+TEST(withdraw_payment, never_takes_back_a_counted_payment) {
+  const order o = order_in(order_status::pending);
+  const order counted = apply_all(o, decide(o, watched("cd34", atomic_amount{1'000'000ULL}, 10, minutes_after_t0(5))));
+  ASSERT_EQ(counted.payments.size(), 1u);
+  ASSERT_TRUE(counted.payments[0].counted);
+  expect_refused(decide(counted, withdraw_payment{"cd34", minutes_after_t0(7)}), error_code::invalid_transition, "");
+  EXPECT_TRUE(decide(o, withdraw_payment{"never-seen", minutes_after_t0(7)})->empty());
+}
+
+TEST(requote_order, keeps_the_orders_own_address_and_its_index_in_the_account) {
+  place_order c = sample_place();
+  c.quote = make_quote(btc(), c.total, c.number, t0(), std::chrono::hours{1},
+                       std::string{"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"}, 41u);
+  const order o = run(order{}, c);
+  const order requoted = apply_all(o, decide(o, requote_order{{btc()}, std::chrono::minutes{30}, minutes_after_t0(90)}));
+  EXPECT_EQ(requoted.quote.address, "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080");
+  EXPECT_EQ(requoted.quote.address_index, 41u);
+  EXPECT_EQ(customer_view(requoted)["payment"]["address_index"], 41);
+}
+
 TEST(requote_order, is_refused_once_money_arrived_or_for_another_status) {
   const order o = order_in(order_status::pending);
   const order part = apply_all(o, decide(o, watched("p1", atomic_amount{1'000'000ULL}, 0, minutes_after_t0(5))));

@@ -52,6 +52,7 @@ std::vector<order_event> one_of_each_event() {
       erasure_requested{minutes_after_t0(24000)},
       personal_data_erased{actor_role::admin, minutes_after_t0(25000)},
       personal_data_erased{actor_role::system, minutes_after_t0(25001)},
+      payment_withdrawn{"9f0c", atomic_amount{431'045'000'000ULL}, minutes_after_t0(6)},
   };
 }
 
@@ -69,6 +70,23 @@ TEST(event_codec, every_event_type_round_trips) {
     EXPECT_EQ(encode_event(*decoded), payload);
   }
   EXPECT_EQ(types.size(), std::variant_size_v<order_event>) << "one sample per event type";
+}
+
+TEST(event_codec, keeps_a_per_order_addresss_index_and_reads_quotes_stored_without_one) {
+  place_order c = sample_place();
+  c.quote = make_quote(btc(), c.total, c.number, t0(), std::chrono::hours{1},
+                       std::string{"bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"}, 4'000'000'000u);
+  const order_event placed = decide(order{}, c).value().at(0);
+  json payload = encode_event(placed);
+  const auto back = decode_event(event_type(placed), payload);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(std::get<order_placed>(*back).quote.address_index, 4'000'000'000u);
+  payload["quote"].erase("address_index");  // as events written before it existed
+  const auto old = decode_event(event_type(placed), payload);
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(std::get<order_placed>(*old).quote.address_index);
+  payload["quote"]["address_index"] = -1;
+  EXPECT_FALSE(decode_event(event_type(placed), payload));
 }
 
 TEST(event_codec, keeps_big_amounts_exact_as_decimal_strings) {
@@ -202,6 +220,7 @@ TEST(customer_view, has_the_api_shape) {
   EXPECT_EQ(pay["uri"], "monero:" + xmr().address + "?tx_amount=0.431106&tx_description=CCC-000123");
   EXPECT_EQ(pay["expires_at"], "2026-11-26T12:16:46.123Z");
   EXPECT_EQ(pay["state"], "awaiting");
+  EXPECT_TRUE(pay["address_index"].is_null()) << "the static address is no order's own";
 
   EXPECT_EQ(v["created_at"], "2026-11-26T11:16:46.123Z");
   ASSERT_TRUE(v["timeline"].is_array());

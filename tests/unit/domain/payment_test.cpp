@@ -33,6 +33,20 @@ TEST(quote_amount, xmr_example_from_the_issue) {
   EXPECT_EQ(q.uri, "monero:8BxSubaddressOfOrder123?tx_amount=0.431045&tx_description=CCC-000123");
 }
 
+TEST(make_quote, an_address_of_the_orders_own_carries_its_index_and_no_offset) {
+  const auto own = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60},
+                              std::string{"bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"}, 0u);
+  EXPECT_TRUE(own.address_is_per_order);
+  EXPECT_EQ(own.address_index, 0u);
+  EXPECT_EQ(own.amount, quote_amount(btc(), cents{6998}));
+  EXPECT_EQ(own.uri.rfind("bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=", 0), 0u) << own.uri;
+  // The shop's static address has no index: it is not one order's.
+  const auto shared = make_quote(btc(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60},
+                                 std::nullopt, 5u);
+  EXPECT_FALSE(shared.address_index);
+  EXPECT_NE(shared.amount, quote_amount(btc(), cents{6998}));
+}
+
 TEST(make_quote, static_address_adds_the_orders_offset_worth_under_a_cent) {
   // XMR at $162.35: 62 slots of 0.000001 XMR; order 123 -> 123 mod 62 = 61 steps.
   const auto q = make_quote(xmr(), cents{6998}, order_number{"CCC-000123"}, t0(), std::chrono::minutes{60});
