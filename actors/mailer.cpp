@@ -1,5 +1,6 @@
 #include "actors/mailer.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <vector>
@@ -42,6 +43,10 @@ std::string mail_domain(const std::string& from) {
   const auto at = address.find('@');
   return at == std::string::npos ? "localhost" : address.substr(at + 1);
 }
+
+/// How many messages each sender delivers between two records of what went
+/// out: one commit per group, and at most one group sent twice after a crash.
+constexpr std::size_t messages_per_sender_and_group = 4;
 
 /// The customer's personal data was erased: there is nobody to write to.
 struct customer_erased {};
@@ -219,11 +224,12 @@ struct mailer_core {
       spdlog::warn("mail: cannot read the outbox: {}", e.what());
       return false;
     }
-    // One read for the whole batch, one write for what went out: a message
-    // costs no round trip of its own unless it fails or is capped. The sends
-    // run over mail.senders conversations at once; the database is touched
-    // from this thread only. A crash between the send and that write sends
-    // the batch's messages again after the lease, under the same Message-ID.
+    // One read for the whole batch, one count of its recipients, one write
+    // per group of sends: a message costs no round trip of its own unless it
+    // fails or is capped. The sends run over mail.senders conversations at
+    // once; the database is touched from this thread only. A crash between a
+    // send and its group's write sends that group again after the lease,
+    // under the same Message-ID.
     subjects read;
     try {
       read = db().orders.find_for_mail(due);
@@ -236,17 +242,23 @@ struct mailer_core {
     for (const auto& entry : due)
       if (auto message = prepare(entry, read)) ready.push_back(std::move(*message));
     ready = within_recipient_caps(std::move(ready));
-    std::vector<mail::outgoing> batch;
-    for (auto& message : ready) batch.push_back(std::move(message.mail));
-    const auto outcomes = mail::send_batch(*transport, batch, options.mail.senders);
-    std::vector<std::int64_t> sent;
-    for (std::size_t i = 0; i < ready.size(); ++i) {
-      if (outcomes[i])
-        failed(*ready[i].entry, *outcomes[i]);
-      else
-        sent.push_back(ready[i].entry->id);
+    // Settled a few at a time: a node killed mid-batch has sent at most one
+    // such group without recording it, and only those go out twice.
+    const std::size_t group = static_cast<std::size_t>(options.mail.senders) * messages_per_sender_and_group;
+    for (std::size_t first = 0; first < ready.size(); first += group) {
+      const std::size_t last = std::min(ready.size(), first + group);
+      std::vector<mail::outgoing> batch;
+      for (std::size_t i = first; i < last; ++i) batch.push_back(std::move(ready[i].mail));
+      const auto outcomes = mail::send_batch(*transport, batch, options.mail.senders);
+      std::vector<std::int64_t> sent;
+      for (std::size_t i = first; i < last; ++i) {
+        if (const auto& outcome = outcomes[i - first])
+          failed(*ready[i].entry, *outcome);
+        else
+          sent.push_back(ready[i].entry->id);
+      }
+      settle_sent(sent);
     }
-    settle_sent(sent);
     prune_recipient_counts();
     return static_cast<int>(due.size()) >= options.mail.batch;
   }

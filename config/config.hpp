@@ -136,7 +136,7 @@ struct mail_config {
   duration retry_after = std::chrono::seconds{30};  // first retry; doubles per attempt
   duration retry_max = std::chrono::hours{1};
   duration poll_interval = std::chrono::seconds{1};
-  int batch = 200;
+  int batch = 64;
   int senders = 4;                           // SMTP conversations at once, each kept open between messages
   duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
   int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap

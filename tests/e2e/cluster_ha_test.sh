@@ -9,7 +9,8 @@
 #      another node within 5 s; afterwards every 201 is exactly one order with
 #      intact events, every email the outbox sent reached the SMTP server, and
 #      none twice except those the killed node had sent but not recorded as
-#      sent (at most one batch, again under the same Message-ID after
+#      sent (at most one group of mail.senders x 4, the mailer's unit of
+#      record, again under the same Message-ID after
 #      mail.lease: the mailer is at least once, docs/OPERATIONS.md);
 #   2. kill -9 of the PostgreSQL primary (its Patroni, its postmaster and its
 #      backends: the machine is gone): the standby takes over and the engines
@@ -263,8 +264,8 @@ EOF
 # Waits until the outbox has nothing pending (the killed node's claimed mail
 # goes out again after mail.lease), then: every message the outbox sent
 # reached the SMTP server, and none twice but those the killed node had sent
-# and not yet recorded as sent when it died: at most one claimed batch
-# (mail.batch, 50), first before the kill, again under the same Message-ID
+# and not yet recorded as sent when it died: at most one group of sends
+# (mail.senders x 4, 16), first before the kill, again under the same Message-ID
 # once mail.lease ran out. Prints "accepted twice" counts.
 check_mail() { # WHAT KILLED_AT_MS
   local pending sent
@@ -275,9 +276,9 @@ check_mail() { # WHAT KILLED_AT_MS
   done
   [ "$pending" = 0 ] || fail "$1: $pending email(s) still pending in the outbox after 60 s"
   sent="$(sql "select count(*) from outbox where status = 'sent'")"
-  python3 - "$work/mail.log" "$sent" "$2" "$mail_lease_s" <<'EOF' || fail "$1: an email was sent twice other than after its sender's death"
+  python3 - "$work/mail.log" "$sent" "$2" <<'EOF' || fail "$1: an email was sent twice other than after its sender's death"
 import collections, sys
-killed_at, lease_ms = int(sys.argv[3]), int(sys.argv[4]) * 1000
+killed_at = int(sys.argv[3])
 times = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     at, message_id = line.split()[:2]
@@ -286,11 +287,12 @@ assert len(times) == int(sys.argv[2]), ("distinct messages accepted", len(times)
 twice = {i: t for i, t in times.items() if len(t) > 1}
 for i, t in twice.items():
     assert len(t) == 2, ("accepted more than twice", i, t)
-    # The server may log a message a moment after its sender's kill -9; the
-    # lease runs from the claim, a moment before the first send.
-    assert t[0] < killed_at + 1000 and t[1] - t[0] >= lease_ms - 1000, ("twice, not across the kill and the lease",
-                                                                          i, t, killed_at)
-assert len(twice) <= 50, ("more than one claimed batch sent twice", len(twice))
+    # The server may log a message a moment after its sender's kill -9. The
+    # lease runs from the batch's claim, which may precede this message's
+    # first send by the time the batch took so far, so of the second send
+    # only "after the kill" is certain.
+    assert t[0] < killed_at + 1000 and t[1] > killed_at, ("twice, not across the kill", i, t, killed_at)
+assert len(twice) <= 16, ("more than one group of sends sent twice", len(twice))
 print(len(times), len(twice))
 EOF
 }
