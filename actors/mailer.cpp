@@ -78,58 +78,57 @@ struct mailer_core {
     return std::min(wait, options.mail.retry_max);
   }
 
-  /// A message ready to send, and the customer address it goes to ("" for the
-  /// shop's own address, which is never capped).
-  struct composed {
-    mail::message message;
-    std::string customer_address;
-  };
-
   /// What each claimed message's order and customer are, by order id.
   using subjects = std::map<std::string, persistence::order_with_customer>;
 
-  composed compose(const persistence::outbox_entry& entry, const subjects& read) {
+  /// The customer address `entry` goes to ("" for the shop's own address,
+  /// which is never capped). Throws customer_erased, or send_error when its
+  /// order is not there.
+  std::string recipient_of(const persistence::outbox_entry& entry, const subjects& read) const {
     const auto found = read.find(entry.order_id);
     if (found == read.end()) throw mail::send_error("order " + entry.order_id + " not found", false);
-    const auto& order = found->second.order;
     const auto& customer = found->second.customer;
     if (!customer || customer->erased || customer->email.empty()) throw customer_erased{};
+    return entry.kind == "new_order_admin" ? std::string{} : customer->email;
+  }
+
+  /// The message rendered and encoded, for an entry recipient_of accepted.
+  /// Reads only: the senders call it from their threads at once.
+  mail::outgoing compose(const persistence::outbox_entry& entry, const subjects& read) const {
+    const auto& subject = read.at(entry.order_id);
+    const auto& customer = *subject.customer;
     const auto payload = nlohmann::json::parse(entry.payload_json, nullptr, false);
     mail_context ctx{options.shop, options.processing_time, keys.token_for(domain::order_id{entry.order_id})};
-    const auto data = mail_data(order, *customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
+    const auto data =
+        mail_data(subject.order, customer, payload.is_discarded() ? nlohmann::json::object() : payload, ctx);
     const auto content = renderer.render(entry.kind, data);
     mail::message m;
     m.message_id =
         "<outbox-" + std::to_string(entry.id) + "." + entry.order_id + "@" + mail_domain(options.mail.from) + ">";
     m.from = options.mail.from;
-    m.to = {entry.kind == "new_order_admin" ? options.mail.admin_address
-                                            : customer->name + " <" + customer->email + ">"};
+    m.to = {entry.kind == "new_order_admin" ? options.mail.admin_address : customer.name + " <" + customer.email + ">"};
     m.subject = content.subject;
     m.text = content.text;
     m.html = content.html;
-    return {std::move(m), entry.kind == "new_order_admin" ? std::string{} : customer->email};
+    auto mime = mail::to_mime(m, wall_clock_now());
+    return {std::move(m), std::move(mime)};
   }
 
-  /// A message composed for sending, and the claim it came from.
+  /// A claimed message that may go out, and the customer address it goes to.
   struct ready_message {
     const persistence::outbox_entry* entry;
-    mail::outgoing mail;
     std::string customer_address;  ///< "" for the shop's own address, which is never capped
   };
 
-  /// The message ready to go, or nothing when it cannot go out (its customer
-  /// erased, or it cannot be composed), which is then settled here.
+  /// The message when it may go out, or nothing when it cannot (its customer
+  /// erased, its order gone), which is then settled here.
   std::optional<ready_message> prepare(const persistence::outbox_entry& entry, const subjects& read) {
     try {
-      auto [m, customer_address] = compose(entry, read);
-      auto mime = mail::to_mime(m, wall_clock_now());
-      return ready_message{&entry, mail::outgoing{std::move(m), std::move(mime)}, std::move(customer_address)};
+      return ready_message{&entry, recipient_of(entry, read)};
     } catch (const customer_erased&) {
       drop(entry);
     } catch (const mail::send_error& e) {
       failed(entry, e);
-    } catch (const std::exception& e) {
-      fail(entry, e.what(), options.mail.max_attempts);
     }
     return std::nullopt;
   }
@@ -226,10 +225,10 @@ struct mailer_core {
     }
     // One read for the whole batch, one count of its recipients, one write
     // per group of sends: a message costs no round trip of its own unless it
-    // fails or is capped. The sends run over mail.senders conversations at
-    // once; the database is touched from this thread only. A crash between a
-    // send and its group's write sends that group again after the lease,
-    // under the same Message-ID.
+    // fails or is capped. mail.senders threads render and send at once, each
+    // over its own conversation; the database is touched from this thread
+    // only. A crash between a send and its group's write sends that group
+    // again after the lease, under the same Message-ID.
     subjects read;
     try {
       read = db().orders.find_for_mail(due);
@@ -247,9 +246,9 @@ struct mailer_core {
     const std::size_t group = static_cast<std::size_t>(options.mail.senders) * messages_per_sender_and_group;
     for (std::size_t first = 0; first < ready.size(); first += group) {
       const std::size_t last = std::min(ready.size(), first + group);
-      std::vector<mail::outgoing> batch;
-      for (std::size_t i = first; i < last; ++i) batch.push_back(std::move(ready[i].mail));
-      const auto outcomes = mail::send_batch(*transport, batch, options.mail.senders);
+      const auto outcomes = mail::send_batch(
+          *transport, last - first, [&](std::size_t i) { return compose(*ready[first + i].entry, read); },
+          options.mail.senders);
       std::vector<std::int64_t> sent;
       for (std::size_t i = first; i < last; ++i) {
         if (const auto& outcome = outcomes[i - first])

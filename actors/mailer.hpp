@@ -19,10 +19,10 @@ struct mailer_options {
   std::shared_ptr<const sealing::vault> vault;  // opens the customer's row and texts
 };
 
-/// Delivers the outbox: claims due messages with a lease,
-/// renders each from the order's read model and the customer's row, sends them
-/// over SMTP (or to the file drop), `mail.senders` at a time on connections kept
-/// open between messages, and marks each sent, or failed with an
+/// Delivers the outbox: claims due messages with a lease; `mail.senders`
+/// threads render each from the order's read model and the customer's row and
+/// send it over SMTP (or to the file drop) on connections kept open between
+/// messages; marks each sent, or failed with an
 /// exponential backoff until `mail.max_attempts` makes it dead. Detached: SMTP
 /// and the database block its own thread only. A crash between sending and
 /// marking sends the message again with the same Message-ID (at least once).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "integration/mail/mail_test_support.hpp"
 #include "mail/mime.hpp"
@@ -39,7 +40,7 @@ TEST(send_batch, every_message_arrives_once_over_at_most_senders_connections) {
   std::vector<mail::outgoing> batch;
   for (int i = 0; i < 24; ++i) batch.push_back(numbered(i));
 
-  const auto outcomes = mail::send_batch(*transport, batch, 4);
+  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, 4);
 
   ASSERT_EQ(outcomes.size(), batch.size());
   for (const auto& outcome : outcomes) EXPECT_FALSE(outcome) << outcome->what();
@@ -66,7 +67,7 @@ TEST(send_batch, each_outcome_belongs_to_its_own_message) {
   for (int i = 0; i < 8; ++i)
     batch.push_back(numbered(i, i == 3 ? "gone@example.com" : i == 6 ? "later@example.com" : "zoe@example.com"));
 
-  const auto outcomes = mail::send_batch(*transport, batch, 3);
+  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, 3);
 
   ASSERT_EQ(outcomes.size(), 8u);
   for (int i = 0; i < 8; ++i) {
@@ -89,8 +90,30 @@ TEST(send_batch, an_empty_batch_sends_nothing) {
   smtp_sink server;
   const auto transport = transport_to(server);
 
-  EXPECT_TRUE(mail::send_batch(*transport, {}, 4).empty());
+  EXPECT_TRUE(mail::send_batch(*transport, 0, [](std::size_t) -> mail::outgoing { throw std::logic_error("none"); }, 4)
+                  .empty());
   EXPECT_TRUE(server.messages().empty());
+}
+
+TEST(send_batch, a_message_that_cannot_be_composed_fails_alone_and_transiently) {
+  smtp_sink server;
+  const auto transport = transport_to(server);
+
+  const auto outcomes = mail::send_batch(
+      *transport, 3,
+      [](std::size_t i) {
+        if (i == 1) throw std::runtime_error("template failed");
+        return numbered(static_cast<int>(i));
+      },
+      2);
+
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_FALSE(outcomes[0]);
+  ASSERT_TRUE(outcomes[1]);
+  EXPECT_TRUE(outcomes[1]->transient());
+  EXPECT_NE(std::string{outcomes[1]->what()}.find("template failed"), std::string::npos);
+  EXPECT_FALSE(outcomes[2]);
+  EXPECT_EQ(server.messages().size(), 2u);
 }
 
 }  // namespace

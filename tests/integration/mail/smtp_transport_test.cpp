@@ -38,6 +38,25 @@ mail::smtp_options options_for(const smtp_sink& server) {
   return o;
 }
 
+/// A server that requires STARTTLS and then AUTH as `user`.
+smtp_sink::options tls_server(const std::string& user, const std::string& password) {
+  smtp_sink::options o;
+  o.starttls = true;
+  o.user = user;
+  o.password = password;
+  return o;
+}
+
+/// A client that trusts `server`'s certificate, requires STARTTLS and logs in.
+mail::smtp_options tls_client(const smtp_sink& server, const std::string& user, const std::string& password) {
+  auto o = options_for(server);
+  o.starttls = true;
+  o.ca_file = server.certificate();
+  o.username = user;
+  o.password = password;
+  return o;
+}
+
 mail::send_error send_error_of(mail::transport& transport, const mail::message& m) {
   try {
     transport.send(m, mail::to_mime(m, now));
@@ -209,17 +228,8 @@ TEST(smtp_transport, one_rejected_recipient_of_two_delivers_to_nobody) {
 }
 
 TEST(smtp_transport, starttls_with_auth_delivers_as_the_configured_user) {
-  smtp_sink::options server_options;
-  server_options.starttls = true;
-  server_options.user = "shop";
-  server_options.password = "s3cret pass";
-  smtp_sink server{server_options};
-  auto options = options_for(server);
-  options.starttls = true;
-  options.ca_file = server.certificate();
-  options.username = "shop";
-  options.password = "s3cret pass";
-  const auto transport = mail::make_smtp_transport(options);
+  smtp_sink server{tls_server("shop", "s3cret pass")};
+  const auto transport = mail::make_smtp_transport(tls_client(server, "shop", "s3cret pass"));
   const auto m = order_mail();
 
   transport->send(m, mail::to_mime(m, now));
@@ -231,17 +241,8 @@ TEST(smtp_transport, starttls_with_auth_delivers_as_the_configured_user) {
 }
 
 TEST(smtp_transport, a_wrong_password_is_a_permanent_failure) {
-  smtp_sink::options server_options;
-  server_options.starttls = true;
-  server_options.user = "shop";
-  server_options.password = "right";
-  smtp_sink server{server_options};
-  auto options = options_for(server);
-  options.starttls = true;
-  options.ca_file = server.certificate();
-  options.username = "shop";
-  options.password = "wrong";
-  const auto transport = mail::make_smtp_transport(options);
+  smtp_sink server{tls_server("shop", "right")};
+  const auto transport = mail::make_smtp_transport(tls_client(server, "shop", "wrong"));
 
   const auto error = send_error_of(*transport, order_mail());
 
@@ -346,17 +347,8 @@ TEST(smtp_transport, a_refused_message_leaves_the_next_one_deliverable) {
 }
 
 TEST(smtp_transport, starttls_and_auth_are_done_once_for_messages_sharing_a_connection) {
-  smtp_sink::options server_options;
-  server_options.starttls = true;
-  server_options.user = "mailer";
-  server_options.password = "correct horse";
-  smtp_sink server{server_options};
-  auto options = options_for(server);
-  options.starttls = true;
-  options.ca_file = server.certificate();
-  options.username = "mailer";
-  options.password = "correct horse";
-  const auto transport = mail::make_smtp_transport(options);
+  smtp_sink server{tls_server("mailer", "correct horse")};
+  const auto transport = mail::make_smtp_transport(tls_client(server, "mailer", "correct horse"));
   for (int i = 0; i < 2; ++i) {
     const auto m = order_mail("<outbox-" + std::to_string(i) + ".ccc@cleveland-cartridge.example>");
     transport->send(m, mail::to_mime(m, now));
