@@ -13,18 +13,8 @@
 namespace chains {
 namespace {
 
-size_t append_to_string(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-std::string excerpt(const std::string& body) {
-  constexpr size_t limit = 200;
-  std::string out = body.substr(0, limit);
-  std::replace(out.begin(), out.end(), '\n', ' ');
-  std::replace(out.begin(), out.end(), '\r', ' ');
-  return body.size() > limit ? out + "..." : out;
-}
+using net::append_to_string;
+using net::excerpt;
 
 // Ids and addresses go into URL paths: anything but letters and digits would
 // change the request, and neither a txid nor an address has anything else.
@@ -108,7 +98,7 @@ struct esplora_client::connection {
 
 esplora_client::esplora_client(esplora_endpoint endpoint)
     : endpoint_(std::move(endpoint)), connection_(std::make_unique<connection>()) {
-  while (!endpoint_.base_url.empty() && endpoint_.base_url.back() == '/') endpoint_.base_url.pop_back();
+  endpoint_.base_url = net::trimmed_base(std::move(endpoint_.base_url));
 }
 
 esplora_client::~esplora_client() = default;

@@ -13,26 +13,11 @@
 namespace chains {
 namespace {
 
+using net::append_to_string;
+using net::excerpt;
 using net::init_curl_once;
+using net::trimmed_base;
 using net::without_credentials;
-
-std::string trimmed_base(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-size_t append_to_string(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-std::string excerpt(const std::string& body) {
-  constexpr size_t limit = 200;
-  std::string out = body.substr(0, limit);
-  std::replace(out.begin(), out.end(), '\n', ' ');
-  std::replace(out.begin(), out.end(), '\r', ' ');
-  return body.size() > limit ? out + "..." : out;
-}
 
 }  // namespace
 

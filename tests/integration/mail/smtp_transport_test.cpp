@@ -301,13 +301,16 @@ std::set<int> connections_of(const std::vector<mail_test::received>& inbox) {
   return ports;
 }
 
+/// Sends order mail number n (its own Message-ID) to zoe@example.com.
+void send_numbered(mail::transport& transport, int n) {
+  const auto m = order_mail("<outbox-" + std::to_string(n) + ".ccc@cleveland-cartridge.example>");
+  transport.send(m, mail::to_mime(m, now));
+}
+
 TEST(smtp_transport, messages_sent_one_after_another_share_one_smtp_connection) {
   smtp_sink server;
   const auto transport = mail::make_smtp_transport(options_for(server));
-  for (int i = 0; i < 3; ++i) {
-    const auto m = order_mail("<outbox-" + std::to_string(i) + ".ccc@cleveland-cartridge.example>");
-    transport->send(m, mail::to_mime(m, now));
-  }
+  for (int i = 0; i < 3; ++i) send_numbered(*transport, i);
 
   const auto inbox = server.messages();
   ASSERT_EQ(inbox.size(), 3u);
@@ -317,12 +320,10 @@ TEST(smtp_transport, messages_sent_one_after_another_share_one_smtp_connection) 
 TEST(smtp_transport, a_connection_the_server_closed_is_opened_anew_for_the_next_message) {
   smtp_sink server;
   const auto transport = mail::make_smtp_transport(options_for(server));
-  const auto first = order_mail("<outbox-1.ccc@cleveland-cartridge.example>");
-  transport->send(first, mail::to_mime(first, now));
+  send_numbered(*transport, 1);
 
   server.restart();
-  const auto second = order_mail("<outbox-2.ccc@cleveland-cartridge.example>");
-  transport->send(second, mail::to_mime(second, now));
+  send_numbered(*transport, 2);
 
   const auto inbox = server.messages();
   ASSERT_EQ(inbox.size(), 2u);
@@ -338,8 +339,7 @@ TEST(smtp_transport, a_refused_message_leaves_the_next_one_deliverable) {
   refused.to = {"gone@example.com"};
   EXPECT_EQ(send_error_of(*transport, refused).smtp_code(), 550);
 
-  const auto next = order_mail("<outbox-2.ccc@cleveland-cartridge.example>");
-  transport->send(next, mail::to_mime(next, now));
+  send_numbered(*transport, 2);
 
   const auto inbox = server.messages();
   ASSERT_EQ(inbox.size(), 1u);
@@ -349,10 +349,7 @@ TEST(smtp_transport, a_refused_message_leaves_the_next_one_deliverable) {
 TEST(smtp_transport, starttls_and_auth_are_done_once_for_messages_sharing_a_connection) {
   smtp_sink server{tls_server("mailer", "correct horse")};
   const auto transport = mail::make_smtp_transport(tls_client(server, "mailer", "correct horse"));
-  for (int i = 0; i < 2; ++i) {
-    const auto m = order_mail("<outbox-" + std::to_string(i) + ".ccc@cleveland-cartridge.example>");
-    transport->send(m, mail::to_mime(m, now));
-  }
+  for (int i = 0; i < 2; ++i) send_numbered(*transport, i);
 
   const auto inbox = server.messages();
   ASSERT_EQ(inbox.size(), 2u);
