@@ -181,11 +181,6 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
                   poll_again(true);
                 });
       },
-      [options](address_atom, const std::string&) -> caf::result<persistence::reserved_address> {
-        // Bitcoin addresses come from the account's public key (receiving_addresses).
-        return to_caf_error(domain::make_error(domain::error_code::validation,
-                                               options.coin + " addresses come from the account key, not the watcher"));
-      },
       [self](status_atom) { return self->state.stats; },
   };
 }

@@ -11,6 +11,7 @@
 #include "actors/cluster_heartbeat.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
+#include "actors/monero_subaddresses.hpp"
 #include "actors/monero_watcher.hpp"
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
@@ -194,6 +195,12 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
     watcher.confirmations_required = coin.confirmations;
     watcher.poll_interval = coin.poll_interval;
     watcher.ask_timeout = timeout;
+    // Every node makes subaddresses for the orders placed on it.
+    actors::monero_subaddresses_options maker{watcher.wallet, watcher.account_index};
+    tree.push_back(child(
+        "subaddresses_" + coin.code, directory,
+        [=](const services&) { return sys->spawn<caf::detached>(actors::monero_subaddresses_impl, maker); },
+        [code = coin.code](services& s, actors::subaddress_maker_actor h) { s.subaddress_makers[code] = h; }));
     // One node watches the wallet: two would hand every transfer to the matcher twice.
     tree.push_back(singleton_child(
         sys, "watcher_" + coin.code, directory, guard,

@@ -242,7 +242,7 @@ std::string watcher_holder(const engine_process& engine) {
   return "";
 }
 
-TEST_F(monero, a_payment_sent_while_the_watchers_node_is_dead_is_detected_once_by_the_node_that_takes_over) {
+TEST_F(monero, every_node_makes_subaddresses_and_a_payment_sent_while_the_watchers_node_is_dead_is_detected_once) {
   const std::map<std::string, std::string> cluster = {{"ORDER_ENGINE_CLUSTER_FAILOVER_AFTER", "3s"}};
   auto first_env = cluster;
   first_env["ORDER_ENGINE_CLUSTER_NODE_NAME"] = "node-a";
@@ -252,8 +252,10 @@ TEST_F(monero, a_payment_sent_while_the_watchers_node_is_dead_is_detected_once_b
   auto second = start_node_of(*first, second_env);
   ASSERT_TRUE(eventually([&] { return watcher_holder(*second) == "node-a"; })) << second->admin_get("/admin/api/system").body;
 
-  const json order = place(*first);
+  // The node that does not watch still gives the order a subaddress of its own.
+  const json order = place(*second);
   ASSERT_TRUE(order["payment"]["address_is_per_order"].get<bool>()) << order.dump();
+  EXPECT_NE(order["payment"]["address"], account_address_);
   first->kill_hard();
   const auto killed = std::chrono::steady_clock::now();
   const auto sent = net().pay(order["payment"]["address"], atomic(order));
