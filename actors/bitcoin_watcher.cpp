@@ -8,18 +8,10 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
+#include "actors/watcher_backoff.hpp"
 
 namespace actors {
 namespace {
-
-// A source that stays down is asked less and less often, at most this seldom.
-constexpr std::chrono::milliseconds max_backoff{30000};
-
-std::chrono::milliseconds backoff(std::chrono::milliseconds poll, int failures_in_a_row) {
-  auto delay = poll;
-  for (int i = 1; i < failures_in_a_row && delay < max_backoff; ++i) delay *= 2;
-  return std::min(delay, std::max(poll, max_backoff));
-}
 
 /// One transaction's payment to one of our addresses: the sum of its outputs there.
 struct seen_payment {
@@ -71,7 +63,7 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
 
   auto poll_again = [self, options](bool reached) {
     auto& state = self->state;
-    const auto delay = reached ? options.poll_interval : backoff(options.poll_interval, state.failures_in_a_row);
+    const auto delay = reached ? options.poll_interval : watcher_backoff(options.poll_interval, state.failures_in_a_row);
     self->delayed_send(self, delay, tick_atom::value);
   };
 

@@ -9,6 +9,7 @@
 #include "actors/bitcoin_watcher.hpp"
 #include "actors/clock.hpp"
 #include "actors/cluster_heartbeat.hpp"
+#include "actors/ethereum_watcher.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
 #include "actors/monero_watcher.hpp"
@@ -22,6 +23,7 @@
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
 #include "assembly/receiving_accounts.hpp"
+#include "assembly/settings.hpp"
 
 namespace assembly {
 namespace {
@@ -179,6 +181,25 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           sys, "watcher_" + coin.code, directory, guard,
           [=](const services& s) {
             return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
+          },
+          [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+          [code = coin.code](services& s) { s.watchers.erase(code); }));
+      continue;
+    }
+    if (const auto rpc_url = ethereum_rpc_url(config.payments, coin); !rpc_url.empty()) {
+      actors::ethereum_watcher_options watcher;
+      watcher.coin = coin.code;
+      watcher.node = chains::rpc_endpoint{rpc_url};
+      watcher.token_contract = coin.token_contract;
+      watcher.confirmations_required = coin.confirmations;
+      watcher.poll_interval = coin.poll_interval;
+      watcher.ask_timeout = timeout;
+      watcher.database_url = url;
+      // One node watches: two would hand every payment to the matcher twice.
+      tree.push_back(singleton_child(
+          sys, "watcher_" + coin.code, directory, guard,
+          [=](const services& s) {
+            return sys->spawn<caf::detached>(actors::ethereum_watcher_impl, watcher, s.matcher, s.registry);
           },
           [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
           [code = coin.code](services& s) { s.watchers.erase(code); }));
