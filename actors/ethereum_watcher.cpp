@@ -168,9 +168,12 @@ chain_watcher_actor::behavior_type ethereum_watcher_impl(
             return found->second;
           };
           bool rewound = false;
+          // A node whose tip is below what was read is behind (syncing, or a
+          // fresh one): it is waited for, never taken for a reorganisation that
+          // would send payments back.
           while (!state.recent.empty()) {
             const auto newest = std::prev(state.recent.end());
-            if (hash_at(newest->first) == newest->second) break;
+            if (newest->first > tip || hash_at(newest->first) == newest->second) break;
             state.recent.erase(newest);
             rewound = true;
           }
@@ -182,7 +185,7 @@ chain_watcher_actor::behavior_type ethereum_watcher_impl(
             }
           }
           for (auto& [key, told] : state.told) {
-            if (told.block == 0 || hash_at(told.block) == told.block_hash) continue;
+            if (told.block == 0 || told.block > tip || hash_at(told.block) == told.block_hash) continue;
             const auto receipt = node.transaction_receipt(told.tx_hash);
             if (receipt && receipt->succeeded) {
               // Mined again in another block: it stands, with that block's confirmations.
@@ -216,6 +219,10 @@ chain_watcher_actor::behavior_type ethereum_watcher_impl(
           std::set<std::string> in_batch;
           for (const auto& s : seen) {
             const auto key = key_of(s.tx_hash, s.address);
+            if (state.reversing.count(key) > 0) {
+              scanned_next = std::min(scanned_next, s.block);  // read again once its order took it back
+              continue;
+            }
             const auto confirmations = confirmations_of(s.block, tip);
             const auto told = state.told.find(key);
             if (told != state.told.end() && told->second.block_hash == s.block_hash &&
@@ -282,25 +289,30 @@ chain_watcher_actor::behavior_type ethereum_watcher_impl(
 
         for (const auto& key : gone) {
           const told_eth_payment told = state.told.at(key);
+          state.told.erase(key);
           if (!told.order) {
             // An exception or a payment counted before this watcher started:
             // no order to give it back to. The admin's exception list keeps it.
             spdlog::warn("{} watcher: {} left the chain (reorganisation); it was tied to no order here", options.coin,
                          told.payment.txid);
-            state.told.erase(key);
             continue;
           }
           spdlog::warn("{} watcher: {} left the chain (reorganisation); taken back from its order", options.coin,
                        told.payment.txid);
+          state.reversing.emplace(key, told);
           order_request back{*told.order, domain::reverse_payment{told.payment.txid, now}, std::nullopt, std::nullopt};
-          // Forgotten once the order took it back; asked again next poll otherwise.
           self->request(registry, options.ask_timeout, std::move(back))
-              .then([self, key](order_reply&) { self->state.told.erase(key); },
+              .then([self, key](order_reply&) { self->state.reversing.erase(key); },
                     [self, options, key](caf::error& e) {
+                      auto& state = self->state;
                       const auto why = to_domain_error(e);
                       spdlog::error("{} watcher: taking back {} failed: {}", options.coin, key, why.detail);
-                      // An order that moved on (being prepared, shipped) is the shop's to settle.
-                      if (why.code == domain::error_code::invalid_transition) self->state.told.erase(key);
+                      // Asked again next poll (its block is still not the node's); an
+                      // order that moved on (being prepared, shipped) is the shop's to settle.
+                      const auto waiting = state.reversing.find(key);
+                      if (waiting == state.reversing.end()) return;
+                      if (why.code != domain::error_code::invalid_transition) state.told.emplace(key, waiting->second);
+                      state.reversing.erase(waiting);
                     });
         }
 

@@ -61,6 +61,9 @@ struct ethereum_watcher_state {
   std::optional<std::uint64_t> next_block;         // the first block not read yet
   std::map<std::uint64_t, std::string> recent;     // hashes of the last blocks read, to see a reorganisation
   std::map<std::string, told_eth_payment> told;    // by tx hash + "/" + address
+  // Payments left the chain whose orders have not yet taken them back: if
+  // mined again meanwhile, they wait, so that they count again only after.
+  std::map<std::string, told_eth_payment> reversing;
   watcher_stats stats;
   int failures_in_a_row = 0;
   static inline const char* name = "ethereum_watcher";
