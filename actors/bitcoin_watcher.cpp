@@ -8,7 +8,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
-#include "actors/watcher_backoff.hpp"
+#include "actors/watcher_polls.hpp"
 
 namespace actors {
 namespace {
@@ -104,21 +104,11 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
             if (addresses_of[seen.payment.txid] > 1) seen.payment.txid += ":" + *seen.payment.to_address;
             fresh.push_back(std::move(seen));
           }
-          state.stats.up = true;
-          state.stats.height = tip;
-          state.stats.addresses = addresses.size();
-          state.stats.last_poll_ms = domain::to_unix_ms(now);
-          ++state.stats.polls;
-          state.failures_in_a_row = 0;
+          record_poll_reached(state.stats, state.failures_in_a_row, tip, addresses.size(), now);
         } catch (const std::exception& e) {
-          if (state.stats.up || state.failures_in_a_row == 0)
-            spdlog::warn("{} watcher: the chain source cannot be read: {}", options.coin, e.what());
+          record_poll_failed(state.stats, state.failures_in_a_row, "the chain source", e.what());
           // A lost database connection is made again on the next poll.
           if (!dynamic_cast<const chains::esplora_error*>(&e)) state.store.reset();
-          state.stats.up = false;
-          state.stats.last_error = e.what();
-          ++state.stats.failures;
-          ++state.failures_in_a_row;
           poll_again(false);
           return;
         }

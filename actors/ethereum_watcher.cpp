@@ -8,7 +8,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
-#include "actors/watcher_backoff.hpp"
+#include "actors/watcher_polls.hpp"
 
 namespace actors {
 namespace {
@@ -268,21 +268,11 @@ chain_watcher_actor::behavior_type ethereum_watcher_impl(
             else
               ++it;
 
-          state.stats.up = true;
-          state.stats.height = tip;
-          state.stats.addresses = ours.size();
-          state.stats.last_poll_ms = domain::to_unix_ms(now);
-          ++state.stats.polls;
-          state.failures_in_a_row = 0;
+          record_poll_reached(state.stats, state.failures_in_a_row, tip, ours.size(), now);
         } catch (const std::exception& e) {
-          if (state.stats.up || state.failures_in_a_row == 0)
-            spdlog::warn("{} watcher: the Ethereum node cannot be read: {}", options.coin, e.what());
+          record_poll_failed(state.stats, state.failures_in_a_row, "the Ethereum node", e.what());
           // A lost database connection is made again on the next poll.
           if (!dynamic_cast<const chains::rpc_error*>(&e)) state.store.reset();
-          state.stats.up = false;
-          state.stats.last_error = e.what();
-          ++state.stats.failures;
-          ++state.failures_in_a_row;
           poll_again(false);
           return;
         }

@@ -8,7 +8,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
-#include "actors/watcher_backoff.hpp"
+#include "actors/watcher_polls.hpp"
 
 namespace actors {
 namespace {
@@ -76,11 +76,8 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
           // plain id, as the wallet's CSV export shows it.
           std::map<std::string, int> outputs_of;
           for (const auto& t : transfers) ++outputs_of[t.txid];
-          state.stats.up = true;
-          state.stats.height = height;
-          state.stats.last_poll_ms = domain::to_unix_ms(now);
-          ++state.stats.polls;
-          state.failures_in_a_row = 0;
+          // Its address count is the subaddresses it handed out, counted where they are made.
+          record_poll_reached(state.stats, state.failures_in_a_row, height, state.stats.addresses, now);
           for (const auto& t : transfers) {
             // Locked funds cannot be spent yet and a double spend may vanish: neither pays an order.
             if (t.unlock_time != 0 || t.double_spend_seen) continue;
@@ -93,12 +90,7 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
             keys.push_back({key, t.height, t.confirmations});
           }
         } catch (const std::exception& e) {
-          if (state.stats.up || state.failures_in_a_row == 0)
-            spdlog::warn("{} watcher: the wallet cannot be reached: {}", options.coin, e.what());
-          state.stats.up = false;
-          state.stats.last_error = e.what();
-          ++state.stats.failures;
-          ++state.failures_in_a_row;
+          record_poll_failed(state.stats, state.failures_in_a_row, "the wallet", e.what());
           poll_again(false);
           return;
         }
