@@ -158,15 +158,12 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
                   poll_again(true);
                 },
                 [options, poll_again, count](caf::error& e) {
-                  spdlog::warn("{} watcher: the matcher did not take {} payment(s): {}", options.coin, count,
-                               to_string(e));
+                  log_matcher_refusal(options.coin, count, e);
                   poll_again(true);
                 });
       },
       [options](address_atom, const std::string&) -> caf::result<persistence::reserved_address> {
-        // Bitcoin addresses come from the account's public key (receiving_addresses).
-        return to_caf_error(domain::make_error(domain::error_code::validation,
-                                               options.coin + " addresses come from the account key, not the watcher"));
+        return addresses_come_from_the_account_key(options.coin);
       },
       [self](status_atom) { return self->state.stats; },
   };

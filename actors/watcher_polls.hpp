@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "domain/strong_types.hpp"
 
@@ -46,6 +47,18 @@ inline void record_poll_failed(watcher_stats& stats, int& failures_in_a_row, con
   stats.last_error = error;
   ++stats.failures;
   ++failures_in_a_row;
+}
+
+/// The answer of a watcher whose coin's addresses are derived from the shop's
+/// account key (receiving_addresses), not made by the watcher's wallet.
+inline caf::error addresses_come_from_the_account_key(const std::string& coin) {
+  return to_caf_error(domain::make_error(domain::error_code::validation,
+                                         coin + " addresses come from the account key, not the watcher"));
+}
+
+/// The matcher did not answer a poll's batch: it is told again next poll.
+inline void log_matcher_refusal(const std::string& coin, std::size_t count, const caf::error& e) {
+  spdlog::warn("{} watcher: the matcher did not take {} payment(s): {}", coin, count, to_string(e));
 }
 
 }  // namespace actors
