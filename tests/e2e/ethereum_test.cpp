@@ -248,6 +248,23 @@ TEST_F(ethereum, a_reorganisation_takes_a_counted_payment_back_and_mined_again_i
   EXPECT_EQ(events_of_type(*engine, order, "payment_reversed"), 1);
 }
 
+TEST_F(ethereum, a_payment_made_while_the_engine_was_down_is_found_from_where_the_watcher_stopped) {
+  const auto engine = start_engine();
+  const json order = place(*engine);
+  ASSERT_TRUE(eventually([&] {
+    const json w = watcher(*engine, "ETH");
+    return w["addresses"] == 1 && w["height"] == chain_.tip();
+  })) << watcher(*engine, "ETH").dump();
+  engine->kill_hard();
+
+  // Paid while no engine runs, then buried deeper than a first start reads back (1,000 blocks).
+  const std::string txid = chain_.pay_ether(order["payment"]["address"], order["payment"]["amount_atomic"]);
+  chain_.mine(1'200);
+  engine->start();
+  ASSERT_TRUE(eventually([&] { return view(*engine, order)["status"] == "paid"; }, 40s)) << view(*engine, order).dump();
+  EXPECT_EQ(view(*engine, order)["payment"]["tx_id"], txid);
+}
+
 TEST_F(ethereum, a_node_that_is_down_shows_on_the_system_page_while_readiness_and_checkout_stay_up) {
   const auto engine = start_engine();
   ASSERT_TRUE(eventually([&] { return watcher(*engine, "ETH")["state"] == "up"; }))
