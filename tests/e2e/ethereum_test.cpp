@@ -284,5 +284,16 @@ TEST_F(ethereum, a_node_that_is_down_shows_on_the_system_page_while_readiness_an
   EXPECT_EQ(engine->get("/readyz").status, 200);
 }
 
+// Without an account key there are no per-order addresses to watch: start-up
+// says so instead of watching nothing. The URL's secret path is not repeated.
+TEST(ethereum_settings, an_rpc_url_without_an_account_key_stops_start_up_and_is_not_shown) {
+  const auto run = run_to_exit({{"ORDER_ENGINE_PAYMENTS_ETH_RPC_URL", "http://127.0.0.1:8545/v3/KEY0123456789abcdef"},
+                                {"ORDER_ENGINE_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none"}});
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("payments.ETH.rpc_url"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("needs payments.ETH.xpub"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("KEY0123456789abcdef"), std::string::npos) << run.output;
+}
+
 }  // namespace
 }  // namespace e2e
