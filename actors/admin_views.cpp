@@ -59,8 +59,8 @@ app::event_record event_view(const persistence::stored_event& event) {
 }
 
 app::dead_message dead_message_view(const persistence::outbox_entry& entry) {
-  return app::dead_message{entry.id,       entry.order_id,   entry.kind,
-                           entry.attempts, entry.last_error, at(entry.created_at_ms)};
+  return app::dead_message{entry.id,         entry.order_id,   entry.kind,   entry.attempts,
+                           entry.last_error, entry.status, at(entry.created_at_ms)};
 }
 
 app::payment_exception exception_view(const persistence::exception_row& row) {

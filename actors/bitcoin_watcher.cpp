@@ -162,9 +162,6 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
                   poll_again(true);
                 });
       },
-      [options](address_atom, const std::string&) -> caf::result<persistence::reserved_address> {
-        return addresses_come_from_the_account_key(options.coin);
-      },
       [self](status_atom) { return self->state.stats; },
   };
 }

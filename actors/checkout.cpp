@@ -46,7 +46,7 @@ persistence::customer_row customer_row_of(const domain::checkout_input& input, d
 /// an index another order holds is skipped (the wallet's next one is asked),
 /// a few times, before checkout settles for the static address.
 template <class Place, class FallBack>
-void claim_subaddress(caf::actor_system& system, chain_watcher_actor wallet, receiving_addresses_actor addresses,
+void claim_subaddress(caf::actor_system& system, subaddress_maker_actor wallet, receiving_addresses_actor addresses,
                       std::string coin, std::string account, domain::order_id id, std::string number, Place place,
                       FallBack fall_back, int tries_left = max_subaddress_tries) {
   auto* sys = &system;
@@ -129,8 +129,9 @@ void engine::place_order(app::checkout_request request, app::callback<app::place
         fail, std::move(req));
   };
   const bool derived = settings_.derived_address_coins.count(method.code) > 0;
-  auto found = services.watchers.find(method.code);
-  const chain_watcher_actor wallet = found == services.watchers.end() || derived ? chain_watcher_actor{} : found->second;
+  auto found = services.subaddress_makers.find(method.code);
+  const subaddress_maker_actor wallet =
+      found == services.subaddress_makers.end() || derived ? subaddress_maker_actor{} : found->second;
   const auto account = settings_.wallet_accounts.find(method.code);
   const std::string wallet_account = account == settings_.wallet_accounts.end() ? std::string{} : account->second;
   const receiving_addresses_actor addresses = services.addresses;

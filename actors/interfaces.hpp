@@ -101,13 +101,15 @@ using payment_matcher_actor = caf::typed_actor<
 
 /// Detached: watches one coin's wallet or chain source (Monero: monero-wallet-rpc
 /// on a view-only wallet; Bitcoin: an Esplora API) and hands what it sees to the
-/// matcher; a wallet's watcher also makes a receiving address per order.
+/// matcher.
 using chain_watcher_actor = caf::typed_actor<
     // periodic: refresh the wallet, read incoming transfers, send new ones to the matcher
-    caf::reacts_to<tick_atom>,
+    caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<watcher_stats>>;
+
+/// Detached: makes a wallet's receiving address for one order (Monero's subaddresses).
+using subaddress_maker_actor = caf::typed_actor<
     // a fresh subaddress for an order (the label names it in the wallet) and its index
-    caf::replies_to<address_atom, std::string>::with<persistence::reserved_address>,
-    caf::replies_to<status_atom>::with<watcher_stats>>;
+    caf::replies_to<address_atom, std::string>::with<persistence::reserved_address>>;
 
 /// Detached: the one place an order's receiving address is made unique to it
 /// in the database (migration 012).

@@ -224,11 +224,10 @@ struct mailer_core {
       return false;
     }
     // One read for the whole batch, one count of its recipients, one write
-    // per group of sends: a message costs no round trip of its own unless it
-    // fails or is capped. mail.senders threads render and send at once, each
-    // over its own conversation; the database is touched from this thread
-    // only. A crash between a send and its group's write sends that group
-    // again after the lease, under the same Message-ID.
+    // per group of sends, marked before and recorded after: a message costs
+    // no round trip of its own unless it fails or is capped. mail.senders
+    // threads render and send at once, each over its own conversation; the
+    // database is touched from this thread only.
     subjects read;
     try {
       read = db().orders.find_for_mail(due);
@@ -241,11 +240,13 @@ struct mailer_core {
     for (const auto& entry : due)
       if (auto message = prepare(entry, read)) ready.push_back(std::move(*message));
     ready = within_recipient_caps(std::move(ready));
-    // Settled a few at a time: a node killed mid-batch has sent at most one
-    // such group without recording it, and only those go out twice.
+    // A few at a time, each group marked as being sent first: a node killed
+    // mid-batch leaves at most one group whose fate nobody knows, settled as
+    // uncertain for the admin rather than sent twice (outbox_store).
     const std::size_t group = static_cast<std::size_t>(options.mail.senders) * messages_per_sender_and_group;
     for (std::size_t first = 0; first < ready.size(); first += group) {
       const std::size_t last = std::min(ready.size(), first + group);
+      if (!mark_sending(ready, first, last)) break;
       const auto outcomes = mail::send_batch(
           *transport, last - first, [&](std::size_t i) { return compose(*ready[first + i].entry, read); },
           options.mail.senders);
@@ -262,13 +263,28 @@ struct mailer_core {
     return static_cast<int>(due.size()) >= options.mail.batch;
   }
 
+  /// False when the mark could not be written: then nothing of the group is
+  /// sent, and the lease brings it back.
+  bool mark_sending(const std::vector<ready_message>& ready, std::size_t first, std::size_t last) {
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = first; i < last; ++i) ids.push_back(ready[i].entry->id);
+    try {
+      db().outbox.mark_sending(ids);
+      return true;
+    } catch (const std::exception& e) {
+      store.reset();
+      spdlog::warn("mail: could not mark {} message(s) as being sent: {}", ids.size(), e.what());
+      return false;
+    }
+  }
+
   void settle_sent(const std::vector<std::int64_t>& sent) {
     if (sent.empty()) return;
     try {
       db().outbox.mark_sent(sent);
       stats.sent += sent.size();
     } catch (const std::exception& e) {
-      store.reset();  // the lease runs out and these are sent again, under the same Message-ID
+      store.reset();  // the lease runs out and these become uncertain: the admin decides
       spdlog::warn("mail: could not record {} message(s) as sent: {}", sent.size(), e.what());
     }
   }

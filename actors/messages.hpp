@@ -96,7 +96,7 @@ struct watcher_stats {
   std::uint64_t polls = 0;
   std::uint64_t failures = 0;
   std::uint64_t transfers_sent = 0;  // to the matcher (new ones and new confirmations)
-  std::uint64_t addresses = 0;       // subaddresses handed out
+  std::uint64_t addresses = 0;       // addresses looked at (an Esplora source); 0 for a wallet, read whole
 };
 
 /// The cluster as this node sees it in the database (actors/cluster_heartbeat.hpp).

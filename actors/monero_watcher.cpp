@@ -121,17 +121,6 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
                   poll_again(true);
                 });
       },
-      [self, options](address_atom, const std::string& label) -> caf::result<persistence::reserved_address> {
-        try {
-          auto made = self->state.wallet->create_address(options.account_index, label);
-          ++self->state.stats.addresses;
-          return persistence::reserved_address{made.address_index, made.address};
-        } catch (const std::exception& e) {
-          self->state.stats.last_error = e.what();
-          return to_caf_error(domain::make_error(domain::error_code::unavailable,
-                                                 std::string{"the wallet is unavailable: "} + e.what()));
-        }
-      },
       [self](status_atom) { return self->state.stats; },
   };
 }

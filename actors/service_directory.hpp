@@ -28,6 +28,7 @@ struct services {
   admin_access_actor admin_sign_in;                               // sign-ins only: a slow hash each
   receiving_addresses_actor addresses;                  // per-order receiving addresses, unique in the database
   std::map<std::string, chain_watcher_actor> watchers;  // by coin code; only those whose lease this node holds
+  std::map<std::string, subaddress_maker_actor> subaddress_makers;  // by coin code; on every node
 };
 
 class service_directory {

@@ -49,13 +49,6 @@ inline void record_poll_failed(watcher_stats& stats, int& failures_in_a_row, con
   ++failures_in_a_row;
 }
 
-/// The answer of a watcher whose coin's addresses are derived from the shop's
-/// account key (receiving_addresses), not made by the watcher's wallet.
-inline caf::error addresses_come_from_the_account_key(const std::string& coin) {
-  return to_caf_error(domain::make_error(domain::error_code::validation,
-                                         coin + " addresses come from the account key, not the watcher"));
-}
-
 /// The matcher did not answer a poll's batch: it is told again next poll.
 inline void log_matcher_refusal(const std::string& coin, std::size_t count, const caf::error& e) {
   spdlog::warn("{} watcher: the matcher did not take {} payment(s): {}", coin, count, to_string(e));

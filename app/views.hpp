@@ -102,6 +102,7 @@ struct dead_message {
   std::string kind;
   int attempts = 0;
   std::string last_error;
+  std::string status;  // "dead", or "uncertain": its sender died mid-send, it may have gone out
   domain::timestamp created_at;
 };
 

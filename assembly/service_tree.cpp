@@ -12,6 +12,7 @@
 #include "actors/ethereum_watcher.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
+#include "actors/monero_subaddresses.hpp"
 #include "actors/monero_watcher.hpp"
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
@@ -213,6 +214,12 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
     watcher.confirmations_required = coin.confirmations;
     watcher.poll_interval = coin.poll_interval;
     watcher.ask_timeout = timeout;
+    // Every node makes subaddresses for the orders placed on it.
+    actors::monero_subaddresses_options maker{watcher.wallet, watcher.account_index};
+    tree.push_back(child(
+        "subaddresses_" + coin.code, directory,
+        [=](const services&) { return sys->spawn<caf::detached>(actors::monero_subaddresses_impl, maker); },
+        [code = coin.code](services& s, actors::subaddress_maker_actor h) { s.subaddress_makers[code] = h; }));
     watch(coin.code,
           [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); });
   }

@@ -121,6 +121,7 @@ json dead_mail(const std::vector<app::dead_message>& messages) {
                    {"kind", m.kind},
                    {"attempts", m.attempts},
                    {"last_error", m.last_error},
+                   {"status", m.status},
                    {"created_at", rfc3339(m.created_at)}});
   return {{"messages", out}};
 }

@@ -39,6 +39,21 @@ set claimed_until = now() + $2::bigint * interval '1 millisecond'
 where o.id in (select id from newest union all select id from oldest)
 returning )sql" OUTBOX_COLUMNS};
 
+// A group of messages sent by a node that died before recording them (their
+// lease ran out while marked as being sent): the server may have taken them,
+// so they are not sent again by themselves (migration 016).
+const named_statement settle_uncertain{"settle_uncertain", R"sql(
+update outbox
+set status = 'uncertain', claimed_until = null,
+    last_error = 'its sender stopped while sending it: it may have gone out; retry sends it (again)'
+where status = 'pending' and sending_since is not null and claimed_until < now()
+)sql"};
+
+// $1 ids as a bigint[] literal: handed to the SMTP server next.
+const named_statement outbox_sending{"outbox_sending", R"sql(
+update outbox set sending_since = now() where id = any($1::bigint[])
+)sql"};
+
 // $1 ids as a bigint[] literal.
 const named_statement outbox_sent{"outbox_sent", R"sql(
 update outbox set status = 'sent', sent_at = now(), claimed_until = null, last_error = null
@@ -51,6 +66,7 @@ update outbox
 set attempts = attempts + 1,
     last_error = $2,
     claimed_until = null,
+    sending_since = null,
     next_attempt_at = now() + $3::bigint * interval '1 millisecond',
     status = case when attempts + 1 >= $4 then 'dead' else 'pending' end
 where id = $1
@@ -58,13 +74,14 @@ returning status
 )sql"};
 
 const named_statement dead_outbox{"dead_outbox", "select " OUTBOX_COLUMNS
-                                                 " from outbox o where o.status = 'dead'"
+                                                 " from outbox o where o.status in ('dead', 'uncertain')"
                                                  " order by o.created_at desc, o.id desc limit $1"};
 
-// The admin sends a dead message again: a fresh set of attempts, at once.
+// The admin sends a dead (or uncertain) message again: a fresh set of attempts, at once.
 const named_statement retry_outbox{"retry_outbox", R"sql(
-update outbox set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
-where id = $1 and status = 'dead'
+update outbox
+set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null, sending_since = null
+where id = $1 and status in ('dead', 'uncertain')
 )sql"};
 #undef OUTBOX_COLUMNS
 
@@ -115,11 +132,21 @@ outbox_entry read_outbox(const pqxx::row& row) {
   return e;
 }
 
+/// `ids` as a PostgreSQL bigint[] literal.
+std::string bigint_array(const std::vector<std::int64_t>& ids) {
+  std::string array = "{";
+  for (const auto id : ids) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(id);
+  }
+  return array + '}';
+}
+
 }  // namespace
 
 outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
-  db_.native().declare({&sql::claim_outbox, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
+  db_.native().declare({&sql::settle_uncertain, &sql::claim_outbox, &sql::outbox_sending, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
                         &sql::retry_outbox, &sql::count_recipients, &sql::outbox_suppressed, &sql::outbox_dropped,
                         &detail::order_key_statement, &sql::prune_recipient_hours});
 }
@@ -127,6 +154,7 @@ outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault>
 std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::milliseconds lease) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
+    txn.exec_prepared(sql::settle_uncertain.name);
     std::vector<outbox_entry> claimed;
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
@@ -155,17 +183,19 @@ void outbox_store::mark_dropped(std::int64_t id, const std::string& reason) {
   });
 }
 
-void outbox_store::mark_sent(const std::vector<std::int64_t>& ids) {
+void outbox_store::mark_sending(const std::vector<std::int64_t>& ids) {
   if (ids.empty()) return;
-  std::string array = "{";
-  for (const auto id : ids) {
-    if (array.size() > 1) array += ',';
-    array += std::to_string(id);
-  }
-  array += '}';
   db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    txn.exec_prepared(sql::outbox_sent.name, array);
+    txn.exec_prepared(sql::outbox_sending.name, bigint_array(ids));
+  });
+}
+
+void outbox_store::mark_sent(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return;
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::outbox_sent.name, bigint_array(ids));
   });
 }
 

@@ -2,7 +2,7 @@
 
 // The email outbox: rows written with the decision that owes the email
 // (journal_store), claimed here with a lease like the timers, settled as
-// sent, failed (retried later) or dead.
+// sent, failed (retried later), dead, or uncertain (its sender died mid-send).
 
 #include <chrono>
 #include <cstdint>
@@ -24,13 +24,18 @@ class outbox_store {
   /// Due messages, half the newest and half the oldest, leased to the
   /// caller; personal texts opened (null once the customer was erased).
   std::vector<outbox_entry> claim_outbox(int limit, std::chrono::milliseconds lease);
+  /// The messages `ids` are handed to the SMTP server next. Should the caller
+  /// die before mark_sent, they become 'uncertain' once their lease runs out,
+  /// never sent again by themselves.
+  void mark_sending(const std::vector<std::int64_t>& ids);
   /// The messages `ids` went out (one statement for a batch).
   void mark_sent(const std::vector<std::int64_t>& ids);
   /// Records a failed attempt; returns true when the message is now dead.
   bool mark_failed(std::int64_t id, const std::string& error, std::chrono::milliseconds retry_in, int max_attempts);
-  /// Dead messages, newest first.
+  /// Dead and uncertain messages (`status` tells which), newest first.
   std::vector<outbox_entry> dead_mail(int limit);
-  /// A dead message goes back to pending with fresh attempts; false if it is not dead.
+  /// A dead or uncertain message goes back to pending with fresh attempts;
+  /// false if it is neither.
   bool retry_mail(std::int64_t id);
 
   /// One more email to each recipient (a keyed hash, never the address; one

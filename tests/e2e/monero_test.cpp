@@ -41,6 +41,18 @@ class monero : public with_network {
         {"ORDER_ENGINE_MAIL_DROP_DIR", mail_drop_.string()},
     };
     for (auto& [k, v] : extra) env[k] = v;
+    watcher_env_ = env;
+    return std::make_unique<engine_process>(env);
+  }
+
+  /// Another node of the last engine's shop: its database, master key and
+  /// wallet account, with `extra` on top (each node writes its mail apart).
+  std::unique_ptr<engine_process> start_node_of(const engine_process& first, std::map<std::string, std::string> extra) {
+    auto env = watcher_env_;
+    env["ORDER_ENGINE_DATABASE_URL"] = first.database().url();
+    env["ORDER_ENGINE_SECURITY_MASTER_KEY_FILE"] = first.master_key_file();
+    env.erase("ORDER_ENGINE_MAIL_DROP_DIR");
+    for (auto& [k, v] : extra) env[k] = v;
     return std::make_unique<engine_process>(env);
   }
 
@@ -77,6 +89,7 @@ class monero : public with_network {
   }
 
   std::string account_address_;
+  std::map<std::string, std::string> watcher_env_;
   std::filesystem::path mail_drop_ = std::filesystem::temp_directory_path() /
                                      ("ccc-e2e-monero-mail-" + std::to_string(::getpid()) + "-" +
                                       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
@@ -217,6 +230,62 @@ TEST_F(monero, a_wallet_that_is_down_shows_on_the_system_page_while_checkout_sta
   ASSERT_TRUE(eventually([&] { return view(*engine, order)["status"] == "paid"; })) << view(*engine, order).dump();
   auto admin = engine->admin_get("/admin/api/orders/" + order["id"].get<std::string>()).data();
   EXPECT_EQ(admin["payments"][0]["basis"], "amount");
+}
+
+/// The node named on `engine`'s system page as running the Monero watcher, or "".
+std::string watcher_holder(const engine_process& engine) {
+  const auto reply = engine.admin_get("/admin/api/system");
+  if (reply.status != 200) return "";
+  const json system = reply.data();
+  for (const auto& s : system["cluster"]["singletons"])
+    if (s["name"] == "watcher_XMR" && s["node_live"].get<bool>()) return s["node"];
+  return "";
+}
+
+TEST_F(monero, every_node_makes_subaddresses_and_a_payment_sent_while_the_watchers_node_is_dead_is_detected_once) {
+  const std::map<std::string, std::string> cluster = {{"ORDER_ENGINE_CLUSTER_FAILOVER_AFTER", "3s"}};
+  auto first_env = cluster;
+  first_env["ORDER_ENGINE_CLUSTER_NODE_NAME"] = "node-a";
+  auto first = start_engine(first_env);
+  auto second_env = cluster;
+  second_env["ORDER_ENGINE_CLUSTER_NODE_NAME"] = "node-b";
+  auto second = start_node_of(*first, second_env);
+  ASSERT_TRUE(eventually([&] { return watcher_holder(*second) == "node-a"; })) << second->admin_get("/admin/api/system").body;
+
+  // The node that does not watch still gives the order a subaddress of its own.
+  const json order = place(*second);
+  ASSERT_TRUE(order["payment"]["address_is_per_order"].get<bool>()) << order.dump();
+  EXPECT_NE(order["payment"]["address"], account_address_);
+  first->kill_hard();
+  const auto killed = std::chrono::steady_clock::now();
+  const auto sent = net().pay(order["payment"]["address"], atomic(order));
+  net().mine(1);
+
+  ASSERT_TRUE(eventually([&] { return watcher_holder(*second) == "node-b"; }, 30s))
+      << second->admin_get("/admin/api/system").body;
+  const auto takeover = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed);
+  std::cout << "[figure] watcher taken over " << takeover.count() << " ms after kill -9 (failover_after 3 s)\n";
+  EXPECT_LT(takeover, 3s + 5s) << "within cluster.failover_after, give or take a heartbeat and a lease check";
+  ASSERT_TRUE(eventually([&] { return view(*second, order)["status"] == "paid"; }, 30s)) << view(*second, order).dump();
+  std::this_thread::sleep_for(2s);  // several polls: a second count would show by now
+
+  const auto admin = second->admin_get("/admin/api/orders/" + order["id"].get<std::string>()).data();
+  ASSERT_EQ(admin["payments"].size(), 1u) << admin["payments"].dump();
+  EXPECT_EQ(admin["payments"][0]["txid"], sent.txid);
+  EXPECT_EQ(view(*second, order)["payment"]["received_atomic"], order["payment"]["amount_atomic"]) << "counted once";
+  int paid_emails = 0;
+  for (const auto& dir : {mail_drop_, second->mail_drop()}) {
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in{f.path()};
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (text.str().find("Payment received for your") != std::string::npos &&
+          text.str().find(order["number"].get<std::string>()) != std::string::npos)
+        ++paid_emails;
+    }
+  }
+  EXPECT_EQ(paid_emails, 1);
 }
 
 }  // namespace

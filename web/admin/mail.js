@@ -1,4 +1,5 @@
-// Emails that failed every attempt, each with a Retry that queues it again.
+// Emails that failed every attempt, and emails whose sender stopped mid-send
+// (they may have gone out), each with a Retry that queues it again.
 
 import { fill, h, hiddenText } from '../shared/dom.js';
 import { adminSentence } from '../shared/problems.js';
@@ -22,7 +23,7 @@ export async function render(main, _params, { isCurrent }) {
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Dead mail'),
-    h('p', {}, 'Emails that failed every delivery attempt. Fix the cause (the last error says what went wrong), then retry.'),
+    h('p', {}, 'Emails that failed every delivery attempt: fix the cause (the last error says what went wrong), then retry. Also emails marked “may have been sent”: a node stopped while sending them, so they are not sent again unless you retry.'),
     list,
   );
   let answer;
@@ -55,7 +56,7 @@ export async function render(main, _params, { isCurrent }) {
       } catch (error) {
         if (isUnauthorized(error)) return;
         retry.disabled = false;
-        fill(outcome, h('span', { class: 'error', role: 'alert' }, error.status === 404 ? 'It is no longer dead (already retried?).' : adminSentence(error)));
+        fill(outcome, h('span', { class: 'error', role: 'alert' }, error.status === 404 ? 'It is no longer waiting for you (already retried?).' : adminSentence(error)));
       }
     }
     return h(
@@ -65,7 +66,7 @@ export async function render(main, _params, { isCurrent }) {
       h('th', { scope: 'row' }, kindLabel(m.kind)),
       h('td', {}, m.order_id ? h('a', { href: `#/orders/${m.order_id}` }, 'Open the order', hiddenText(` ${m.order_id}`)) : '—'),
       h('td', { class: 'number' }, m.attempts),
-      h('td', {}, m.last_error || '—'),
+      h('td', {}, m.status === 'uncertain' ? h('strong', {}, 'May have been sent. ') : null, m.last_error || '—'),
       h('td', {}, retry, outcome),
     );
   });

@@ -91,7 +91,7 @@ TEST(receiving_accounts, usdc_without_a_key_of_its_own_shares_eths_account_and_i
 }
 
 TEST(receiving_accounts, a_private_key_or_seed_stops_start_up_and_is_not_repeated) {
-  for (const std::string secret : {std::string(vector_one_xprv), std::string(test_mnemonic)}) {
+  for (const std::string& secret : {std::string(vector_one_xprv), std::string(test_mnemonic)}) {
     for (const auto& [code, scheme] : {std::pair{"BTC", "bitcoin"}, {"ETH", "ethereum"}, {"XMR", "monero"}}) {
       const auto message = refusal_of(shop_with({coin(code, scheme, secret)}));
       EXPECT_TRUE(contains(message, std::string("payments.") + code + ".xpub")) << message;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "persistence_fixtures.hpp"
@@ -64,6 +65,41 @@ TEST_F(outbox_claims, a_batch_larger_than_the_backlog_takes_all_of_it_once) {
   const auto ids = backlog(3);
 
   EXPECT_EQ(claim(10), ids);
+}
+
+TEST_F(outbox_claims, mail_whose_sender_died_mid_send_is_left_uncertain_and_the_unsent_rest_is_claimed_again) {
+  const auto ids = backlog(4);
+  ASSERT_EQ(store_.outbox.claim_outbox(4, std::chrono::milliseconds{1}).size(), 4u);
+  // The sender marked two as being sent, then died before recording them.
+  store_.outbox.mark_sending({ids[0], ids[1]});
+  std::this_thread::sleep_for(std::chrono::milliseconds{20});  // the 1 ms lease runs out
+
+  EXPECT_EQ(claim(10), (std::vector<std::int64_t>{ids[2], ids[3]})) << "the two never handed over go out";
+  const auto listed = store_.outbox.dead_mail(10);
+  std::vector<std::int64_t> uncertain;
+  for (const auto& entry : listed) {
+    EXPECT_EQ(entry.status, "uncertain");
+    uncertain.push_back(entry.id);
+  }
+  std::sort(uncertain.begin(), uncertain.end());
+  EXPECT_EQ(uncertain, (std::vector<std::int64_t>{ids[0], ids[1]})) << "listed for the admin, not sent again";
+  EXPECT_TRUE(claim(10).empty());
+
+  EXPECT_TRUE(store_.outbox.retry_mail(ids[0]));
+  EXPECT_EQ(claim(10), (std::vector<std::int64_t>{ids[0]})) << "the admin's retry sends it";
+  EXPECT_FALSE(store_.outbox.retry_mail(ids[2])) << "a message in flight is neither dead nor uncertain";
+}
+
+TEST_F(outbox_claims, mail_recorded_as_sent_after_its_mark_is_never_uncertain) {
+  const auto ids = backlog(2);
+  ASSERT_EQ(store_.outbox.claim_outbox(2, std::chrono::milliseconds{1}).size(), 2u);
+  store_.outbox.mark_sending(ids);
+  store_.outbox.mark_sent({ids[0]});
+  EXPECT_FALSE(store_.outbox.mark_failed(ids[1], "421 try later", std::chrono::milliseconds{0}, 8));
+  std::this_thread::sleep_for(std::chrono::milliseconds{20});
+
+  EXPECT_EQ(claim(10), (std::vector<std::int64_t>{ids[1]})) << "a failed send is retried as before";
+  EXPECT_TRUE(store_.outbox.dead_mail(10).empty());
 }
 
 TEST_F(outbox_claims, a_batch_counts_each_recipients_emails_one_after_another_within_the_hour) {

@@ -116,7 +116,7 @@ class payments_store : public ::testing::Test {
   static append_item next_item(const placed_order& order, const std::string& type, const std::string& payload) {
     const std::int64_t seq = order.version + 1;
     append_item item;
-    item.events.push_back({order.id, seq, type, payload, t0_ms + seq});
+    item.events.push_back({order.id, seq, type, payload, t0_ms + seq, {}});
     item.read_model = order_row_for(order.id, order.number, order.customer_ref, seq);
     item.read_model.status = order.quote.status;
     item.read_model.payment_method = order.quote.coin;

@@ -60,7 +60,7 @@ inline persistence::append_item item_for(const std::string& order_id, std::int64
     const std::int64_t seq = first_seq + k;
     item.events.push_back({order_id, seq, seq == 1 ? "order_placed" : "order_updated",
                            R"({"seq":)" + std::to_string(seq) + R"(,"note":"from )" + number + R"("})",
-                           created_at_ms + seq});
+                           created_at_ms + seq, {}});
   }
   item.read_model = order_row_for(order_id, number, customer_ref, first_seq + count - 1, created_at_ms);
   return item;
