@@ -8,18 +8,10 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
+#include "actors/watcher_polls.hpp"
 
 namespace actors {
 namespace {
-
-// A source that stays down is asked less and less often, at most this seldom.
-constexpr std::chrono::milliseconds max_backoff{30000};
-
-std::chrono::milliseconds backoff(std::chrono::milliseconds poll, int failures_in_a_row) {
-  auto delay = poll;
-  for (int i = 1; i < failures_in_a_row && delay < max_backoff; ++i) delay *= 2;
-  return std::min(delay, std::max(poll, max_backoff));
-}
 
 /// One transaction's payment to one of our addresses: the sum of its outputs there.
 struct seen_payment {
@@ -71,7 +63,7 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
 
   auto poll_again = [self, options](bool reached) {
     auto& state = self->state;
-    const auto delay = reached ? options.poll_interval : backoff(options.poll_interval, state.failures_in_a_row);
+    const auto delay = reached ? options.poll_interval : watcher_backoff(options.poll_interval, state.failures_in_a_row);
     self->delayed_send(self, delay, tick_atom::value);
   };
 
@@ -112,21 +104,11 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
             if (addresses_of[seen.payment.txid] > 1) seen.payment.txid += ":" + *seen.payment.to_address;
             fresh.push_back(std::move(seen));
           }
-          state.stats.up = true;
-          state.stats.height = tip;
-          state.stats.addresses = addresses.size();
-          state.stats.last_poll_ms = domain::to_unix_ms(now);
-          ++state.stats.polls;
-          state.failures_in_a_row = 0;
+          record_poll_reached(state.stats, state.failures_in_a_row, tip, addresses.size(), now);
         } catch (const std::exception& e) {
-          if (state.stats.up || state.failures_in_a_row == 0)
-            spdlog::warn("{} watcher: the chain source cannot be read: {}", options.coin, e.what());
+          record_poll_failed(state.stats, state.failures_in_a_row, "the chain source", e.what());
           // A lost database connection is made again on the next poll.
           if (!dynamic_cast<const chains::esplora_error*>(&e)) state.store.reset();
-          state.stats.up = false;
-          state.stats.last_error = e.what();
-          ++state.stats.failures;
-          ++state.failures_in_a_row;
           poll_again(false);
           return;
         }
@@ -176,8 +158,7 @@ chain_watcher_actor::behavior_type bitcoin_watcher_impl(chain_watcher_actor::sta
                   poll_again(true);
                 },
                 [options, poll_again, count](caf::error& e) {
-                  spdlog::warn("{} watcher: the matcher did not take {} payment(s): {}", options.coin, count,
-                               to_string(e));
+                  log_matcher_refusal(options.coin, count, e);
                   poll_again(true);
                 });
       },

@@ -8,18 +8,10 @@
 
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
+#include "actors/watcher_polls.hpp"
 
 namespace actors {
 namespace {
-
-// A wallet that stays down is asked less and less often, at most this seldom.
-constexpr std::chrono::milliseconds max_backoff{30000};
-
-std::chrono::milliseconds backoff(std::chrono::milliseconds poll, int failures_in_a_row) {
-  auto delay = poll;
-  for (int i = 1; i < failures_in_a_row && delay < max_backoff; ++i) delay *= 2;
-  return std::min(delay, std::max(poll, max_backoff));
-}
 
 std::string transfer_key(const chains::monero_transfer& t) {
   return t.txid + "/" + std::to_string(t.subaddr_index);
@@ -49,7 +41,7 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
 
   auto poll_again = [self, options](bool reached) {
     auto& state = self->state;
-    const auto delay = reached ? options.poll_interval : backoff(options.poll_interval, state.failures_in_a_row);
+    const auto delay = reached ? options.poll_interval : watcher_backoff(options.poll_interval, state.failures_in_a_row);
     self->delayed_send(self, delay, tick_atom::value);
   };
 
@@ -84,11 +76,8 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
           // plain id, as the wallet's CSV export shows it.
           std::map<std::string, int> outputs_of;
           for (const auto& t : transfers) ++outputs_of[t.txid];
-          state.stats.up = true;
-          state.stats.height = height;
-          state.stats.last_poll_ms = domain::to_unix_ms(now);
-          ++state.stats.polls;
-          state.failures_in_a_row = 0;
+          // Its address count is the subaddresses it handed out, counted where they are made.
+          record_poll_reached(state.stats, state.failures_in_a_row, height, state.stats.addresses, now);
           for (const auto& t : transfers) {
             // Locked funds cannot be spent yet and a double spend may vanish: neither pays an order.
             if (t.unlock_time != 0 || t.double_spend_seen) continue;
@@ -101,12 +90,7 @@ chain_watcher_actor::behavior_type monero_watcher_impl(chain_watcher_actor::stat
             keys.push_back({key, t.height, t.confirmations});
           }
         } catch (const std::exception& e) {
-          if (state.stats.up || state.failures_in_a_row == 0)
-            spdlog::warn("{} watcher: the wallet cannot be reached: {}", options.coin, e.what());
-          state.stats.up = false;
-          state.stats.last_error = e.what();
-          ++state.stats.failures;
-          ++state.failures_in_a_row;
+          record_poll_failed(state.stats, state.failures_in_a_row, "the wallet", e.what());
           poll_again(false);
           return;
         }

@@ -45,6 +45,9 @@ persistence::append_item make_append_item(const domain::order& before, const std
       item.payments.push_back({counted->coin, counted->txid, counted->amount.to_string(),
                                domain::to_string(counted->source), domain::to_unix_ms(counted->received_at),
                                domain::to_unix_ms(counted->at)});
+  for (const auto& e : events)
+    if (const auto* reversed = std::get_if<domain::payment_reversed>(&e))
+      item.payments_reversed.push_back({reversed->coin, reversed->txid});
   const auto follow_ups = domain::follow_ups_of(events, timers);
   for (const auto& t : follow_ups.timers_set)
     item.timers_set.push_back({domain::to_string(t.kind), domain::to_unix_ms(t.due)});

@@ -67,6 +67,10 @@ std::map<std::string, actors::derived_account> receiving_accounts_from(const con
         out.emplace(coin.code, ethereum_account(coin, same_as_ether ? ether->code : coin.code));
       } else if (!coin.token_contract.empty() && ether) {
         out.emplace(coin.code, ethereum_account(*ether, ether->code));
+      } else if (!coin.rpc_url.empty()) {
+        throw config::config_error("payments." + coin.code + ".rpc_url", coin.rpc_url,
+                                   "needs payments." + coin.code +
+                                       ".xpub: the watcher looks for payments to the orders' own addresses");
       }
     } else if (!coin.xpub.empty()) {
       throw config::config_error("payments." + coin.code + ".xpub", coin.xpub,

@@ -9,6 +9,7 @@
 #include "actors/bitcoin_watcher.hpp"
 #include "actors/clock.hpp"
 #include "actors/cluster_heartbeat.hpp"
+#include "actors/ethereum_watcher.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
 #include "actors/monero_subaddresses.hpp"
@@ -23,6 +24,7 @@
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
 #include "assembly/receiving_accounts.hpp"
+#include "assembly/settings.hpp"
 
 namespace assembly {
 namespace {
@@ -166,6 +168,14 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           [](services& s, actors::admin_access_actor h) { s.admin_sign_in = h; }),
   };
   // A chain watcher for every coin whose wallet or chain source the engine can see.
+  // One node watches each coin (a singleton under its guard): two would hand
+  // every payment to the matcher twice. `spawn` starts the coin's watcher.
+  auto watch = [&](const std::string& code, auto spawn) {
+    tree.push_back(singleton_child(
+        sys, "watcher_" + code, directory, guard, spawn,
+        [code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+        [code](services& s) { s.watchers.erase(code); }));
+  };
   for (const auto& coin : config.payments.coins) {
     if (!coin.esplora_url.empty()) {
       actors::bitcoin_watcher_options watcher;
@@ -175,14 +185,23 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
       watcher.poll_interval = coin.poll_interval;
       watcher.ask_timeout = timeout;
       watcher.database_url = url;
-      // One node watches: two would hand every payment to the matcher twice.
-      tree.push_back(singleton_child(
-          sys, "watcher_" + coin.code, directory, guard,
-          [=](const services& s) {
-            return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
-          },
-          [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
-          [code = coin.code](services& s) { s.watchers.erase(code); }));
+      watch(coin.code, [=](const services& s) {
+        return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
+      });
+      continue;
+    }
+    if (const auto rpc_url = ethereum_rpc_url(config.payments, coin); !rpc_url.empty()) {
+      actors::ethereum_watcher_options watcher;
+      watcher.coin = coin.code;
+      watcher.node = chains::rpc_endpoint{rpc_url};
+      watcher.token_contract = coin.token_contract;
+      watcher.confirmations_required = coin.confirmations;
+      watcher.poll_interval = coin.poll_interval;
+      watcher.ask_timeout = timeout;
+      watcher.database_url = url;
+      watch(coin.code, [=](const services& s) {
+        return sys->spawn<caf::detached>(actors::ethereum_watcher_impl, watcher, s.matcher, s.registry);
+      });
       continue;
     }
     if (coin.wallet_rpc_url.empty()) continue;
@@ -201,12 +220,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
         "subaddresses_" + coin.code, directory,
         [=](const services&) { return sys->spawn<caf::detached>(actors::monero_subaddresses_impl, maker); },
         [code = coin.code](services& s, actors::subaddress_maker_actor h) { s.subaddress_makers[code] = h; }));
-    // One node watches the wallet: two would hand every transfer to the matcher twice.
-    tree.push_back(singleton_child(
-        sys, "watcher_" + coin.code, directory, guard,
-        [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); },
-        [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
-        [code = coin.code](services& s) { s.watchers.erase(code); }));
+    watch(coin.code,
+          [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); });
   }
   return tree;
 }

@@ -51,10 +51,12 @@ json_rpc_client& json_rpc_client::operator=(json_rpc_client&&) noexcept = defaul
 
 nlohmann::json json_rpc_client::call(const std::string& method, const nlohmann::json& params,
                                      std::optional<std::chrono::milliseconds> timeout) {
-  const std::string where = method + " at " + without_credentials(endpoint_.base_url) + ": ";
+  const std::string where =
+      method + " at " + (endpoint_.shown_as.empty() ? without_credentials(endpoint_.base_url) : endpoint_.shown_as) +
+      ": ";
   const auto total = timeout.value_or(endpoint_.timeout);
   const auto connect = std::min(endpoint_.connect_timeout, total);
-  const std::string url = endpoint_.base_url + "/json_rpc";
+  const std::string url = endpoint_.base_url + endpoint_.path;
   const std::string request =
       nlohmann::json{{"jsonrpc", "2.0"}, {"id", "0"}, {"method", method}, {"params", params}}.dump();
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// A blocking JSON-RPC 2.0 client over HTTP POST <base_url>/json_rpc, the dialect of
-// monerod and monero-wallet-rpc. libcurl stays in the .cpp.
+// A blocking JSON-RPC 2.0 client over HTTP POST <base_url><path>: /json_rpc for
+// monerod and monero-wallet-rpc, the URL itself (path "") for an Ethereum node.
+// libcurl stays in the .cpp.
 
 #include <chrono>
 #include <memory>
@@ -24,6 +25,10 @@ struct rpc_endpoint {
   std::string user, password;                       ///< HTTP digest (--rpc-login); none when user is empty
   std::chrono::milliseconds timeout{5000};          ///< a whole call: connect, send, wait, read
   std::chrono::milliseconds connect_timeout{2000};  ///< the TCP connect alone, capped by `timeout`
+  std::string path = "/json_rpc";                   ///< appended to base_url; "" posts to base_url itself
+  /// How errors name the server; empty: base_url without its credentials. A
+  /// provider's URL holds its API key in the path, which must not reach a log.
+  std::string shown_as;
 };
 
 /// A call that did not return a result. what() names the method, the server and the cause.

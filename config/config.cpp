@@ -304,6 +304,13 @@ const std::vector<coin_field>& coin_schema() {
             v.fail("an Esplora API watches Bitcoin only (uri_scheme \"bitcoin\")");
         }},
        false},
+      {{"rpc_url",
+        [](c& coin, s v) {
+          coin.rpc_url = any_string(v).empty() ? std::string{} : url_of(v);
+          if (!coin.rpc_url.empty() && coin.uri_scheme != "ethereum" && !coin.uri_scheme.empty())
+            v.fail("an Ethereum node's JSON-RPC watches Ether and its tokens only (uri_scheme \"ethereum\")");
+        }},
+       false},
   };
   return fields;
 }

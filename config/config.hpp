@@ -50,6 +50,10 @@ struct coin_config {
   // Bitcoin watched through an Esplora HTTP API (a self-hosted electrs/esplora,
   // mempool.space, blockstream.info), e.g. https://mempool.space/api. Empty: no watcher.
   std::string esplora_url;
+  // Ether and ERC-20 tokens watched through an Ethereum node's JSON-RPC (your
+  // own geth or Nethermind, or a provider's URL). A token's empty rpc_url
+  // shares the Ether coin's. Empty on both: no watcher.
+  std::string rpc_url;
 };
 
 struct shop_config {

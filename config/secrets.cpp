@@ -30,6 +30,8 @@ constexpr secret_key secret_keys[] = {
     // a private key or a seed: a message about it never shows it.
     {"payments.*.xpub", secrecy::whole_value},
     {"payments.*.esplora_url", secrecy::password_inside},  // https://user:PASSWORD@host/api
+    // A provider's URL carries its API key in the path (https://mainnet.infura.io/v3/KEY): all of it is secret.
+    {"payments.*.rpc_url", secrecy::whole_value},
     {"database.url", secrecy::password_inside},  // postgresql://user:PASSWORD@host, password=PASSWORD
     {"database.app_url", secrecy::password_inside},
     {"mail.smtp_url", secrecy::password_inside},  // smtp://user:PASSWORD@host

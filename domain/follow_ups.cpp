@@ -85,6 +85,20 @@ follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_pol
               p.clear(timer_kind::quote_expiry);
               p.email(email_kind::payment_received);
             },
+            [&](const payment_reversed& e) {
+              // Back to waiting: for the rest of a part payment still counted
+              // (by the quote's expiry), and, for an order that was paid, for
+              // payment at all (cancelled unpaid like a new order would be).
+              if (e.received_total.value() > 0)
+                p.set(timer_kind::quote_expiry, e.quote_expires_at);
+              else
+                p.clear(timer_kind::quote_expiry);
+              if (e.was_paid) {
+                if (policy.cancel_unpaid_after.count() > 0)
+                  p.set(timer_kind::unpaid_expiry, e.at + policy.cancel_unpaid_after);
+                p.email(email_kind::contact_customer, e.message);
+              }
+            },
             [&](const underpayment_expired& e) {
               p.clear(timer_kind::quote_expiry);
               p.email(email_kind::contact_customer, e.message);

@@ -152,6 +152,36 @@ result<events> decide_withdraw(const order& o, const withdraw_payment& c) {
   return events{};  // taken back already, or never seen: nothing to do
 }
 
+std::string reversal_message(const order& o, const payment_entry& p) {
+  const int d = o.quote.decimals;
+  return "The payment " + p.txid + " of " + describe_amount(p.amount, d, p.coin) + " for order " + o.number.value() +
+         " is no longer on the " + p.coin +
+         " chain: the network replaced the block it was in, and the new blocks do not hold it. So the order is not "
+         "paid for now, and nothing will ship until it is. If your wallet shows the transaction again, it counts "
+         "again by itself once it is confirmed; if your wallet shows it as failed or dropped, please reply to this "
+         "email before paying again.";
+}
+
+// A counted payment taken back by a reorganisation returns the order to what
+// it was before that payment counted. Only an order that has not moved on
+// past "paid" can go back: once it is being prepared or shipped, the shop
+// decides (the refusal is logged by the watcher for the admin).
+result<events> decide_reverse(const order& o, const reverse_payment& c) {
+  const std::string txid = normalize_txid(c.txid);
+  for (const auto& p : o.payments) {
+    if (p.txid != txid) continue;
+    if (!p.counted) return events{payment_withdrawn{txid, p.amount, c.at}};
+    if (o.status != order_status::pending && o.status != order_status::paid)
+      return make_error(error_code::invalid_transition, "the payment " + txid + " left the chain, but the order is " +
+                                                             to_string(o.status) + ": the shop must settle it");
+    const bool was_paid = o.status == order_status::paid;
+    const atomic_amount left = o.received > p.amount ? o.received - p.amount : atomic_amount{};
+    return events{payment_reversed{p.coin, txid, p.amount, left, was_paid,
+                                   was_paid ? reversal_message(o, p) : std::string{}, o.quote.expires_at, c.at}};
+  }
+  return events{};  // taken back already, or never seen: nothing to do
+}
+
 result<events> decide_requote(const order& o, const requote_order& c) {
   if (o.status != order_status::pending) return not_allowed(o, "requote");
   if (c.at <= o.quote.expires_at)
@@ -278,6 +308,7 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
                         [&](const record_payment& c) { return decide_record(o, c); },
                         [&](const requote_order& c) { return decide_requote(o, c); },
                         [&](const withdraw_payment& c) { return decide_withdraw(o, c); },
+                        [&](const reverse_payment& c) { return decide_reverse(o, c); },
                         [&](const start_processing& c) -> result<events> {
                           if (o.status != order_status::paid) return not_allowed(o, "start processing");
                           return events{processing_started{c.at}};
@@ -344,6 +375,16 @@ order apply(order o, const order_event& event) {
                    o.payments.erase(std::remove_if(o.payments.begin(), o.payments.end(),
                                                    [&](const payment_entry& p) { return p.txid == e.txid && !p.counted; }),
                                     o.payments.end());
+                 },
+                 [&](const payment_reversed& e) {
+                   o.payments.erase(std::remove_if(o.payments.begin(), o.payments.end(),
+                                                   [&](const payment_entry& p) { return p.txid == e.txid && p.counted; }),
+                                    o.payments.end());
+                   o.received = e.received_total;
+                   if (e.was_paid) {
+                     o.payment.reset();
+                     enter(order_status::pending, "Payment reversed by the network, awaiting payment");
+                   }
                  },
                  [&](const payment_received& e) {
                    payment_entry counted{e.coin, e.txid,   e.amount, e.confirmations,
@@ -472,6 +513,7 @@ const char* event_type(const order_event& event) noexcept {
                         [](const erasure_requested&) { return "erasure_requested"; },
                         [](const personal_data_erased&) { return "personal_data_erased"; },
                         [](const payment_withdrawn&) { return "payment_withdrawn"; },
+                        [](const payment_reversed&) { return "payment_reversed"; },
                     },
                     event);
 }

@@ -66,6 +66,14 @@ struct withdraw_payment {
   std::string txid;
   timestamp at;
 };
+/// A counted payment is no longer on the chain: the block it was mined in left
+/// the chain in a reorganisation, and the new chain does not hold it. It is
+/// taken back: the order is as it was before that payment counted (a paid
+/// order awaits payment again). A payment still only detected is withdrawn.
+struct reverse_payment {
+  std::string txid;
+  timestamp at;
+};
 /// A fresh quote for an order whose quote expired with nothing paid. The order
 /// keeps its number, items and (per-order) receiving address.
 struct requote_order {
@@ -129,7 +137,7 @@ struct fire_timer {
 using order_command = std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order,
                                    start_processing, ship_order, mark_delivered, cancel_order, add_note,
                                    contact_customer, leave_review, fire_timer, request_erasure, erase_personal_data,
-                                   withdraw_payment>;
+                                   withdraw_payment, reverse_payment>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -158,6 +166,18 @@ struct payment_detected {
 struct payment_withdrawn {
   std::string txid;
   atomic_amount amount;
+  timestamp at;
+};
+/// A counted payment left the chain (a reorganisation): it no longer counts.
+/// An order it had paid is pending again, and its customer, told "paid", is
+/// told otherwise (`message`).
+struct payment_reversed {
+  std::string coin, txid;
+  atomic_amount amount;
+  atomic_amount received_total;  // what still counts once it is taken back
+  bool was_paid = false;         // the order was paid (and the customer told so) and is pending again
+  std::string message;           // to the customer when was_paid; empty otherwise
+  timestamp quote_expires_at;    // when a part payment still counted stops waiting for the rest
   timestamp at;
 };
 /// A payment counted towards the order; payment_verified follows in the same
@@ -240,7 +260,7 @@ using order_event = std::variant<order_placed, payment_claimed, payment_detected
                                  payment_requoted, underpayment_expired, processing_started, order_shipped,
                                  order_delivered, order_cancelled, note_added, customer_contacted, review_left,
                                  payment_reminder_sent, review_requested, erasure_requested, personal_data_erased,
-                                 payment_withdrawn>;
+                                 payment_withdrawn, payment_reversed>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...

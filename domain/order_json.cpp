@@ -144,6 +144,15 @@ json encode_event(const order_event& event) {
           [](const payment_withdrawn& e) -> json {
             return {{"txid", e.txid}, {"amount_atomic", e.amount.to_string()}};
           },
+          [](const payment_reversed& e) -> json {
+            return {{"coin", e.coin},
+                    {"txid", e.txid},
+                    {"amount_atomic", e.amount.to_string()},
+                    {"received_total_atomic", e.received_total.to_string()},
+                    {"was_paid", e.was_paid},
+                    {"message", e.message},
+                    {"quote_expires_at", format_rfc3339(e.quote_expires_at)}};
+          },
           [](const payment_received& e) -> json {
             return {{"coin", e.coin},
                     {"txid", e.txid},
@@ -225,6 +234,11 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
                               int_at(p, "confirmations"), at};
     if (type == "payment_withdrawn")
       return payment_withdrawn{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"), at};
+    if (type == "payment_reversed")
+      return payment_reversed{p.at("coin").get<std::string>(),    p.at("txid").get<std::string>(),
+                              amount_at(p, "amount_atomic"),      amount_at(p, "received_total_atomic"),
+                              p.at("was_paid").get<bool>(),       p.at("message").get<std::string>(),
+                              time_at(p, "quote_expires_at"),     at};
     if (type == "payment_received")
       return payment_received{p.at("coin").get<std::string>(),
                               p.at("txid").get<std::string>(),

@@ -301,6 +301,21 @@ class append_plan {
     return rows.take();
   }
 
+  std::string reversed_payments_parameter() const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& p : items_[i].payments_reversed) {
+        rows.begin_row();
+        rows.field("coin", p.coin);
+        rows.field("txid", p.txid);
+        rows.field("order_id", items_[i].read_model.id);
+        rows.end_row();
+      }
+    }
+    return rows.take();
+  }
+
   std::string exceptions_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {

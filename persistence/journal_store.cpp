@@ -188,6 +188,16 @@ on conflict (coin, txid) do update set order_id = excluded.order_id
 where p.order_id is null
 )sql"};
 
+// Payments an order took back (their block left the chain). Only the order's
+// own row goes: a payment counted for another order, or an exception, stays.
+// Runs before insert_payments, so a decision that takes back one payment and
+// counts another never deletes what it counts.
+const named_statement delete_reversed_payments{"delete_reversed_payments", R"sql(
+delete from payments p
+using json_to_recordset($1::json) as r(coin text, txid text, order_id uuid)
+where p.coin = r.coin and p.txid = r.txid and p.order_id = r.order_id
+)sql"};
+
 // Exceptions an order raises itself (paid in part when its quote expired):
 // the payment is counted already, for the order.
 const named_statement insert_order_exceptions{"insert_order_exceptions", R"sql(
@@ -261,7 +271,7 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
                         &sql::insert_customers, &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders,
-                        &sql::insert_payments, &sql::insert_order_exceptions, &sql::settle_underpayments,
+                        &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions, &sql::settle_underpayments,
                         &sql::clear_timers, &sql::set_timers, &sql::insert_outbox, &sql::load_events,
                         &sql::order_customer, &sql::customer_key});
 }
@@ -333,8 +343,8 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 // 6. clear_timers / set_timers: the timers the decisions made moot or want,
 //    so a timer exists exactly when its decision committed.
 // 7. insert_outbox: the emails the decisions owe (delivered later by the mailer).
-// 8. insert_payments / insert_order_exceptions / settle_underpayments: payments
-//    the decisions counted, exceptions they raised or settled, only
+// 8. delete_reversed_payments / insert_payments / insert_order_exceptions /
+//    settle_underpayments: payments the decisions took back or counted, exceptions they raised or settled, only
 //    when there are any.
 // 9. erase_customers, last: the mail it drops includes mail written above.
 //
@@ -412,7 +422,9 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         txn.exec_prepared(sql::set_timers.name, set);
       if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
         txn.exec_prepared(sql::insert_outbox.name, outbox);
-      // 8. payments, exceptions
+      // 8. payments taken back, payments counted, exceptions
+      if (auto reversed = state.reversed_payments_parameter(); !detail::is_empty_array(reversed))
+        txn.exec_prepared(sql::delete_reversed_payments.name, reversed);
       if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
         txn.exec_prepared(sql::insert_payments.name, payments);
       if (auto exceptions = state.exceptions_parameter(); !detail::is_empty_array(exceptions))

@@ -209,6 +209,9 @@ struct append_item {
   std::vector<std::string> timers_cleared;  // kinds the decision made moot
   std::vector<outbox_row> outbox;
   std::vector<payment_row> payments;      // counted by this decision
+  // Counted before, taken back by this decision (their block left the chain):
+  // no longer counted, so the same transaction counts again if it is mined again.
+  std::vector<payment_key> payments_reversed;
   std::vector<exception_row> exceptions;  // raised by this decision (order_id is the item's)
   // The order is paid in full after its part payment became an exception: that
   // exception is settled, in the same transaction.

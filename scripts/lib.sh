@@ -66,6 +66,22 @@ ensure_npm() {
   ccc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm
 }
 
+# The Ether and USDC e2e tests run a real local chain: anvil and solc-js from
+# npm, installed from tests/support/eth/package-lock.json (the same versions
+# everywhere; npm's cache makes later installs offline). Again only when the
+# lock file names another anvil than the one installed.
+ensure_eth_tools() {
+  ensure_npm
+  local dir="$CCC_ROOT/tests/support/eth"
+  if [ -f "$dir/node_modules/@foundry-rs/anvil/package.json" ] &&
+    [ "$(cd "$dir" && node -p 'require("./node_modules/@foundry-rs/anvil/package.json").version')" = \
+      "$(cd "$dir" && node -p 'require("./package-lock.json").packages["node_modules/@foundry-rs/anvil"].version')" ]; then
+    return 0
+  fi
+  ccc_log "installing: anvil and solc-js (tests/support/eth)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 # build_engine [build_type] [target...]
 # Configures $CCC_BUILD_DIR (default build/) with Ninja and ccache and builds the
 # targets (default: all). Quiet unless something fails. $CCC_CMAKE_ARGS (words)

@@ -205,6 +205,26 @@ TEST_F(payments_store, a_conflicting_append_counts_no_payment_and_raises_no_exce
   EXPECT_TRUE(store_.payments.list_exceptions("open", 10).empty());
 }
 
+TEST_F(payments_store, a_payment_taken_back_by_its_order_is_no_longer_counted_and_can_count_again) {
+  auto order = place("CCC-000104");
+  auto other = place("CCC-000105");
+  pay(order, payment("eth", "0xaa", "200000"));
+  pay(other, payment("eth", "0xbb", "300000"));
+
+  // The reorganisation's decision: payment_reversed, in one transaction with the row's removal.
+  auto back = next_item(order, "payment_reversed", R"({"coin":"eth","txid":"0xaa"})");
+  back.payments_reversed.push_back({"eth", "0xaa"});
+  back.payments_reversed.push_back({"eth", "0xbb"});  // another order's payment: not this order's to take back
+  commit(order, back);
+  EXPECT_EQ(payment_owner("eth", "0xaa"), "missing");
+  EXPECT_EQ(payment_owner("eth", "0xbb"), other.id);
+  EXPECT_TRUE(store_.payments.counted_payments({{"eth", "0xaa"}}).empty());
+
+  // Mined again, the same transaction counts again.
+  pay(order, payment("eth", "0xaa", "200000"));
+  EXPECT_EQ(payment_owner("eth", "0xaa"), order.id);
+}
+
 // ---- record_exceptions ----------------------------------------------------------
 
 TEST_F(payments_store, recorded_exceptions_are_counted_and_listed_open_with_every_field) {

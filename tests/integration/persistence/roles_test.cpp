@@ -289,7 +289,8 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"outbox", {"SELECT", "INSERT"}},
       {"outbox_id_seq", {"USAGE"}},
       {"mail_recipient_hours", {"SELECT", "INSERT", "DELETE"}},
-      {"payments", {"SELECT", "INSERT"}},
+      // DELETE: a payment taken back by a reorganisation (payment_reversed) is no longer counted.
+      {"payments", {"SELECT", "INSERT", "DELETE"}},
       {"payment_exceptions", {"SELECT", "INSERT"}},
       {"payment_exceptions_id_seq", {"USAGE"}},
       {"analytics_daily", {"SELECT", "INSERT", "DELETE"}},
@@ -304,6 +305,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"cluster_singletons", {"SELECT", "INSERT"}},
       {"receiving_address_indexes", {"SELECT", "INSERT"}},
       {"receiving_address_counters", {"SELECT", "INSERT"}},
+      {"chain_scan_cursors", {"SELECT", "INSERT"}},
   };
   EXPECT_EQ(held, expected);
 
@@ -328,6 +330,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"cluster_nodes", {"started_at", "last_seen"}},
       {"cluster_singletons", {"node_name", "acquired_at"}},
       {"receiving_address_counters", {"next_index"}},
+      {"chain_scan_cursors", {"next_block", "updated_at"}},
   };
   EXPECT_EQ(updatable, expected_columns);
 }

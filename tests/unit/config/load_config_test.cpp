@@ -619,6 +619,27 @@ TEST(load_config_errors, a_bitcoin_network_is_mainnet_testnet_or_regtest) {
       << e.what();
 }
 
+TEST(load_config, an_ethereum_coin_is_watched_through_a_node_when_given_an_rpc_url) {
+  const std::string eth_coin = R"(
+[payments.ETH]
+name = "Ether"
+decimals = 18
+usd_rate = "3412.50"
+address = "0xcf25ec84d8dbc74254770f58904dba41ecccc3fc"
+uri_scheme = "ethereum"
+)";
+  EXPECT_EQ(load_text(eth_coin).payments.coins[0].rpc_url, "") << "default: the admin verifies";
+  const auto on = load_text(eth_coin, {{"ORDER_ENGINE_PAYMENTS_ETH_RPC_URL", "https://mainnet.example/v3/KEY/"}})
+                      .payments.coins[0];
+  EXPECT_EQ(on.rpc_url, "https://mainnet.example/v3/KEY");
+}
+
+TEST(load_config_errors, an_rpc_url_is_for_ethereum_coins_only) {
+  const auto e = error_of(btc_coin + "rpc_url = \"http://127.0.0.1:8545\"\n");
+  EXPECT_EQ(e.key(), "payments.BTC.rpc_url");
+  EXPECT_NE(std::string(e.what()).find("Ether and its tokens only"), std::string::npos) << e.what();
+}
+
 TEST(load_config_errors, an_esplora_url_is_for_bitcoin_only) {
   const auto e = error_of(xmr_coin + "esplora_url = \"http://127.0.0.1:3002\"\n");
   EXPECT_EQ(e.key(), "payments.XMR.esplora_url");

@@ -326,6 +326,21 @@ TEST(config_secrets, a_wrong_typed_xpub_is_redacted) {
                 "expected a string");
 }
 
+TEST(config_secrets, an_ethereum_rpc_url_is_hidden_whole_for_the_api_key_in_its_path) {
+  const std::string eth = R"(
+[payments.ETH]
+name = "Ether"
+decimals = 18
+usd_rate = "3412.50"
+address = "0xcf25ec84d8dbc74254770f58904dba41ecccc3fc"
+uri_scheme = "ethereum"
+)";
+  const auto e = error_of(eth, {{"ORDER_ENGINE_PAYMENTS_ETH_RPC_URL", "wss://mainnet.example/v3/0123456789abcdef0123"}});
+  EXPECT_EQ(e.key(), "payments.ETH.rpc_url");
+  EXPECT_FALSE(contains(e.what(), "0123456789abcdef0123")) << e.what();
+  EXPECT_FALSE(contains(e.what(), "mainnet.example")) << e.what();
+}
+
 TEST(config_secrets, an_esplora_url_shows_its_password_as_stars) {
   const std::string btc = R"(
 [payments.BTC]

@@ -75,26 +75,6 @@ TEST(place_order, same_key_with_a_different_request_is_an_idempotency_conflict) 
 
 // ---- verify_payment (the admin) and record_payment (the matcher) --------------------
 
-/// Every event of a decision, applied.
-order apply_all(order o, const result<std::vector<order_event>>& decided) {
-  EXPECT_TRUE(decided) << (decided ? "" : decided.error().detail);
-  if (decided)
-    for (const auto& e : decided.value()) o = domain::apply(std::move(o), e);
-  return o;
-}
-
-record_payment watched(std::string txid, atomic_amount amount, int confirmations, timestamp at) {
-  record_payment c;
-  c.txid = std::move(txid);
-  c.amount = amount;
-  c.confirmations = confirmations;
-  c.source = payment_source::watcher;
-  c.basis = match_basis::address;
-  c.received_at = at;
-  c.at = at;
-  return c;
-}
-
 TEST(verify_payment, exact_amount_pays_the_order_with_nothing_to_refund) {
   const order o = order_in(order_status::pending);
   auto decided = decide(o, verify_payment{"TX-1", sample_quote_amount(), minutes_after_t0(15)});

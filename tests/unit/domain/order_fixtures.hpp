@@ -147,6 +147,27 @@ inline order run(order state, const order_command& command) {
   return state;
 }
 
+/// Every event of a decision, applied.
+inline order apply_all(order o, const result<std::vector<order_event>>& decided) {
+  EXPECT_TRUE(decided) << (decided ? "" : decided.error().detail);
+  if (decided)
+    for (const auto& e : decided.value()) o = domain::apply(std::move(o), e);
+  return o;
+}
+
+/// A payment a chain watcher saw to the order's own address.
+inline record_payment watched(std::string txid, atomic_amount amount, int confirmations, timestamp at) {
+  record_payment c;
+  c.txid = std::move(txid);
+  c.amount = amount;
+  c.confirmations = confirmations;
+  c.source = payment_source::watcher;
+  c.basis = match_basis::address;
+  c.received_at = at;
+  c.at = at;
+  return c;
+}
+
 /// An order that exists and is in `status`, reached through the normal path.
 inline order order_in(order_status status) {
   order o = run(order{}, sample_place());

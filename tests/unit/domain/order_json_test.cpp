@@ -53,6 +53,8 @@ std::vector<order_event> one_of_each_event() {
       personal_data_erased{actor_role::admin, minutes_after_t0(25000)},
       personal_data_erased{actor_role::system, minutes_after_t0(25001)},
       payment_withdrawn{"9f0c", atomic_amount{431'045'000'000ULL}, minutes_after_t0(6)},
+      payment_reversed{"ETH", "0x9f0c", atomic_amount{(static_cast<atomic_amount::rep>(1) << 90) + 7}, atomic_amount{5}, true,
+                       "The payment 0x9f0c is no longer on the ETH chain", minutes_after_t0(60), minutes_after_t0(8)},
   };
 }
 
