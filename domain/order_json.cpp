@@ -314,7 +314,9 @@ json customer_view(const order& o) {
   if (o.payment) {
     payment["tx_id"] = o.payment->tx_id;
     payment["paid_at"] = format_rfc3339(o.payment->at);
-    if (o.payment->refund_due.value() > 0) payment["refund_due_atomic"] = o.payment->refund_due.to_string();
+    // What the shop still owes back: gone once the refund was sent in full
+    // (the refund section keeps the history).
+    if (o.refund_outstanding().value() > 0) payment["refund_due_atomic"] = o.refund_outstanding().to_string();
   }
   json timeline = json::array();
   for (const auto& t : o.timeline)

@@ -185,6 +185,8 @@ TEST(record_refund, a_refund_in_full_settles_the_order_mails_the_txid_and_allows
   EXPECT_EQ(view["refunded_atomic"], std::to_string(excess));
   EXPECT_EQ(view["outstanding_atomic"], "0");
   EXPECT_EQ(view["txid"], "refund-tx-1");
+  EXPECT_FALSE(customer_view(o)["payment"].contains("refund_due_atomic"));
+  EXPECT_EQ(customer_view(o)["payment"]["state"], "overpaid");  // what the payment was stays
   EXPECT_TRUE(decide(o, erase_personal_data{actor_role::admin, minutes_after_t0(300)}));
   // Settled: no more address changes, no more refunds; the same txid is a retry.
   EXPECT_EQ(decide(o, address_from(actor_role::customer, "refund-to-bob")).error().code,
@@ -198,6 +200,7 @@ TEST(record_refund, a_part_refund_leaves_the_rest_due_and_the_order_still_owing)
   o = run(o, refund_of(2'000'000, "refund-tx-1"));
   EXPECT_EQ(o.refund_progress(), refund_state::requested);
   EXPECT_EQ(o.refund_outstanding(), atomic_amount{3'000'000});
+  EXPECT_EQ(customer_view(o)["payment"]["refund_due_atomic"], "3000000");
   EXPECT_TRUE(owes_money(o));
   const auto second = decide(o, refund_of(3'000'000, "refund-tx-2", 300));
   ASSERT_TRUE(second);
