@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine } from './support/engine.mjs';
-import { expectText, launchBrowser, screenshots } from './support/browser.mjs';
+import { expectText, launchBrowser, screenshots, signInAdmin } from './support/browser.mjs';
 
 const checkout = {
   items: [{ sku: 'HP-64XL-BLK', quantity: 1 }],
@@ -81,12 +81,7 @@ describe('refunds', { timeout: 180000 }, () => {
 
   test('the admin finds it on the Refunds page and records the refund on the order', async () => {
     const page = adminPage;
-    await page.goto(`${engine.url}/admin`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+    await signInAdmin(page, engine, admin);
 
     await page.getByRole('link', { name: 'Refunds', exact: true }).click();
     await page.getByRole('heading', { name: 'Refunds', level: 1 }).waitFor();

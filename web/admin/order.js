@@ -82,7 +82,7 @@ const PAYMENT_STATES = {
   detected: 'Seen, waiting for confirmations',
   underpaid: 'Underpaid',
   paid: 'Paid',
-  overpaid: 'Overpaid (refund due)',
+  overpaid: 'Overpaid (see Refund)',
 };
 
 export async function render(main, { id }, { isCurrent }) {
