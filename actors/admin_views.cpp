@@ -30,6 +30,22 @@ app::order_page page_view(const persistence::order_page& page) {
   return out;
 }
 
+app::refund_page refund_page_view(const persistence::order_page& page) {
+  app::refund_page out;
+  const auto summaries = page_view(page);
+  for (std::size_t i = 0; i < page.rows.size(); ++i) {
+    const auto& row = page.rows[i];
+    // The coin's decimals travel in the view's quote (not sealed).
+    const auto view = nlohmann::json::parse(row.view_json, nullptr, false);
+    int decimals = 0;
+    if (view.is_object() && view.contains("payment")) decimals = view["payment"].value("decimals", 0);
+    out.refunds.push_back(app::refund_summary{summaries.orders[i], row.refund_state, row.refund_due_atomic,
+                                              row.refunded_atomic, row.refund_outstanding_atomic, decimals});
+  }
+  out.next_cursor = page.next_cursor;
+  return out;
+}
+
 app::customer_record customer_view(const persistence::customer_row& row) {
   app::customer_record out;
   out.ref = row.ref;
@@ -94,6 +110,12 @@ std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs)
     o.shipped_at = domain::parse_rfc3339(row.shipped_at);
     o.delivered = row.delivered;
     o.reviewed = row.reviewed;
+    const auto amount = [](const std::string& text) {
+      return domain::atomic_amount::parse(text).value_or(domain::atomic_amount{});
+    };
+    o.quoted = amount(row.quote_atomic);
+    o.received = amount(row.received_atomic);
+    o.refunded = amount(row.refunded_atomic);
     orders.push_back(o);
   }
   return orders;

@@ -13,6 +13,8 @@ namespace actors {
 
 persistence::order_filter row_filter(const app::order_filter& filter);
 app::order_page page_view(const persistence::order_page& page);
+/// A page of list_refunds: each order with its refund columns.
+app::refund_page refund_page_view(const persistence::order_page& page);
 app::customer_record customer_view(const persistence::customer_row& row);
 app::erasure_request erasure_request_view(const persistence::erasure_request_row& row);
 app::event_record event_view(const persistence::stored_event& event);

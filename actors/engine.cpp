@@ -39,6 +39,8 @@ void engine::execute(domain::order_id id, domain::order_command command, app::ca
     requote->methods = settings_.methods;
     requote->ttl = settings_.quote_ttl;
   }
+  if (auto* refund_address = std::get_if<domain::set_refund_address>(&command))
+    refund_address->check = settings_.check_refund_address;
   const auto s = services_->get();
   // The admin's payment goes through the matcher, which counts a tx id once across orders.
   if (auto* verify = std::get_if<domain::verify_payment>(&command)) {
@@ -66,6 +68,29 @@ void engine::list_orders(app::order_filter filter, app::callback<app::order_page
       system_, settings_.ask_timeout, services_->get().store,
       [done](persistence::order_page& p) { done(page_view(p)); },
       [done](const caf::error& e) { done(failure<app::order_page>(e)); }, list_atom::value, row_filter(filter));
+}
+
+void engine::refunds(app::refund_list which, app::order_filter page, app::callback<app::refund_page> done) {
+  std::vector<std::string> states;
+  switch (which) {
+    case app::refund_list::owed:
+      states = {"due", "requested"};
+      break;
+    case app::refund_list::due:
+      states = {"due"};
+      break;
+    case app::refund_list::requested:
+      states = {"requested"};
+      break;
+    case app::refund_list::refunded:
+      states = {"refunded"};
+      break;
+  }
+  ask_within(
+      system_, settings_.ask_timeout, services_->get().store,
+      [done](persistence::order_page& p) { done(refund_page_view(p)); },
+      [done](const caf::error& e) { done(failure<app::refund_page>(e)); }, refunds_atom::value, std::move(states),
+      row_filter(page));
 }
 
 void engine::admin_order(domain::order_id id, app::callback<app::admin_order_details> done) {

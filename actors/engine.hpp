@@ -31,6 +31,8 @@ struct engine_settings {
   domain::shipping_policy shipping;
   domain::access_keys keys{""};
   std::chrono::milliseconds quote_ttl{std::chrono::minutes{15}};
+  // Handed to every set_refund_address: the coins' address checks.
+  domain::refund_address_check check_refund_address;
   std::chrono::milliseconds ask_timeout{std::chrono::seconds{5}};
   // Coins whose orders get an address derived from the account's public key.
   std::set<std::string> derived_address_coins;
@@ -65,6 +67,7 @@ class engine final : public app::shop_service {
   void dismiss_exception(std::int64_t id, std::string reason, std::string by,
                          app::callback<app::payment_exception> done) override;
   void import_payments(std::string csv, app::callback<app::import_summary> done) override;
+  void refunds(app::refund_list which, app::order_filter page, app::callback<app::refund_page> done) override;
   void kpis(domain::timestamp from, domain::timestamp to, app::callback<domain::kpi_report> done) override;
   void erase_customer(std::string ref, app::callback<app::erasure_receipt> done) override;
   void erasure_requests(app::callback<std::vector<app::erasure_request>> done) override;

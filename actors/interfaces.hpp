@@ -48,6 +48,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<load_atom, domain::order_id>::with<std::vector<persistence::stored_event>>,
     // the admin's order list
     caf::replies_to<list_atom, persistence::order_filter>::with<persistence::order_page>,
+    // the orders with a refund in one of these states, paged like the order list
+    caf::replies_to<refunds_atom, std::vector<std::string>, persistence::order_filter>::with<persistence::order_page>,
     // a customer's personal data, for the admin view only
     caf::replies_to<customer_atom, std::string>::with<std::optional<persistence::customer_row>>,
     // the order of a customer ref (empty: none)

@@ -1,6 +1,7 @@
 #include "actors/mail_model.hpp"
 
 #include "domain/money.hpp"
+#include "domain/payment.hpp"
 #include "domain/time.hpp"
 
 namespace actors {
@@ -31,6 +32,24 @@ std::string business_days(config::duration d) {
   const auto days = std::chrono::duration_cast<std::chrono::hours>(d).count() / 24;
   if (days <= 1) return "1 business day";
   return "1-" + std::to_string(days) + " business days";
+}
+
+std::string coin_amount(const json& atomic, const json& payment) {
+  const auto amount = domain::atomic_amount::parse(atomic.get<std::string>());
+  if (!amount) return atomic.get<std::string>();
+  return domain::describe_amount(*amount, payment.value("decimals", 0), payment.at("method").get<std::string>());
+}
+
+/// A refund email's amounts as people read them; "" (a hidden section) for
+/// what does not apply.
+json refund_data(const json& refund, const json& payment) {
+  json out = {{"amount", coin_amount(refund.at("amount_atomic"), payment)},
+              {"txid", refund.value("txid", "")},
+              {"address", refund.value("address", "")},
+              {"still_due", ""}};
+  if (refund.value("still_due_atomic", "0") != "0")
+    out["still_due"] = coin_amount(refund.at("still_due_atomic"), payment);
+  return out;
 }
 
 }  // namespace
@@ -80,6 +99,7 @@ json mail_data(const persistence::order_row& row, const persistence::customer_ro
   data["estimated_ship_date"] =
       date_after(paid_at.empty() ? view.at("updated_at").get<std::string>() : paid_at, ctx.processing_time);
   if (payload.contains("message")) data["message"] = payload.at("message");
+  if (payload.contains("refund")) data["refund"] = refund_data(payload.at("refund"), p);
   return data;
 }
 

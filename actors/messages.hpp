@@ -154,6 +154,7 @@ using owner_atom = caf::atom_constant<caf::atom("owner")>;
 using erasures_atom = caf::atom_constant<caf::atom("erasures")>;
 using retention_atom = caf::atom_constant<caf::atom("retention")>;
 using fold_atom = caf::atom_constant<caf::atom("fold")>;
+using refunds_atom = caf::atom_constant<caf::atom("refunds")>;
 
 }  // namespace actors
 

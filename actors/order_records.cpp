@@ -40,6 +40,10 @@ persistence::append_item make_append_item(const domain::order& before, const std
   row.outstanding_atomic = owing ? (after.quote.amount - after.received).to_string() : "0";
   row.quoted_at_ms = domain::to_unix_ms(after.quoted_at);
   row.quote_expires_at_ms = domain::to_unix_ms(after.quote.expires_at);
+  if (const auto refund = after.refund_progress()) row.refund_state = domain::to_string(*refund);
+  row.refund_due_atomic = after.refund_due().to_string();
+  row.refunded_atomic = after.refunded.to_string();
+  row.refund_outstanding_atomic = after.refund_outstanding().to_string();
   for (const auto& e : events)
     if (const auto* counted = std::get_if<domain::payment_received>(&e))
       item.payments.push_back({counted->coin, counted->txid, counted->amount.to_string(),
@@ -58,6 +62,18 @@ persistence::append_item make_append_item(const domain::order& before, const std
     if (!mail.message.empty()) {
       payload["message"] = mail.message;
       personal.emplace_back("/message");
+    }
+    if (mail.refund) {
+      // The amounts as the mail was owed: a later refund must not change
+      // what an earlier email says was sent.
+      auto& refund = payload["refund"];
+      refund = {{"amount_atomic", mail.refund->amount.to_string()},
+                {"still_due_atomic", mail.refund->still_due.to_string()},
+                {"txid", mail.refund->txid}};
+      if (!mail.refund->address.empty()) {
+        refund["address"] = mail.refund->address;
+        personal.emplace_back("/refund/address");
+      }
     }
     item.outbox.push_back(
         {domain::to_string(mail.kind), payload.dump(), domain::to_unix_ms(recorded_at), std::move(personal)});

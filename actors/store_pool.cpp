@@ -66,6 +66,12 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
         return with_store(
             [&](reader_session& s) -> caf::result<persistence::order_page> { return s.orders.list_orders(filter); });
       },
+      [with_store](refunds_atom, const std::vector<std::string>& states,
+                   const persistence::order_filter& page) -> caf::result<persistence::order_page> {
+        return with_store([&](reader_session& s) -> caf::result<persistence::order_page> {
+          return s.orders.list_refunds(states, page);
+        });
+      },
       [with_store](customer_atom, const std::string& ref) -> caf::result<std::optional<persistence::customer_row>> {
         return with_store([&](reader_session& s) -> caf::result<std::optional<persistence::customer_row>> {
           return s.orders.find_customer(ref);
@@ -153,6 +159,9 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
   return {
       [self, pick](load_atom a, domain::order_id& id) { return self->delegate(pick(), a, std::move(id)); },
       [self, pick](list_atom a, persistence::order_filter& f) { return self->delegate(pick(), a, std::move(f)); },
+      [self, pick](refunds_atom a, std::vector<std::string>& states, persistence::order_filter& f) {
+        return self->delegate(pick(), a, std::move(states), std::move(f));
+      },
       [self, pick](customer_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](owner_atom a, std::string& ref) { return self->delegate(pick(), a, std::move(ref)); },
       [self, pick](erasures_atom a, int limit) { return self->delegate(pick(), a, limit); },

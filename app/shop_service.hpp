@@ -65,6 +65,9 @@ class shop_service {
   virtual void erase_customer(std::string ref, callback<erasure_receipt> done) = 0;
   /// The customers' erasure requests: open ones first, newest first.
   virtual void erasure_requests(callback<std::vector<erasure_request>> done) = 0;
+  /// Orders whose refund is in `which` state, newest first, paged as list_orders
+  /// (the filter's cursor and limit).
+  virtual void refunds(refund_list which, order_filter page, callback<refund_page> done) = 0;
   /// The five KPIs for orders placed in [from, to) (UTC midnights).
   virtual void kpis(domain::timestamp from, domain::timestamp to, callback<domain::kpi_report> done) = 0;
 

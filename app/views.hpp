@@ -57,6 +57,21 @@ struct order_page {
   std::optional<std::string> next_cursor;  // absent on the last page
 };
 
+/// `GET /admin/api/refunds?state=`: which refunds to list.
+enum class refund_list { owed, due, requested, refunded };
+
+struct refund_summary {
+  order_summary order;
+  std::string state;  // due, requested, refunded
+  std::string due_atomic, refunded_atomic, outstanding_atomic;
+  int decimals = 0;  // of the order's coin, to show the amounts
+};
+
+struct refund_page {
+  std::vector<refund_summary> refunds;
+  std::optional<std::string> next_cursor;  // absent on the last page
+};
+
 struct customer_record {
   std::string ref;
   domain::customer_details details;

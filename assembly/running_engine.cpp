@@ -11,6 +11,7 @@
 #include "actors/errors.hpp"
 #include "actors/service_directory.hpp"
 #include "assembly/receiving_accounts.hpp"
+#include "assembly/refund_address_check.hpp"
 #include "assembly/service_tree.hpp"
 #include "assembly/settings.hpp"
 #include "assembly/startup.hpp"
@@ -75,6 +76,7 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
   settings.methods = payment_methods_from(config.payments);
   settings.keys = std::move(prepared.keys);
   settings.quote_ttl = config.payments.quote_ttl;
+  settings.check_refund_address = refund_address_check_from(config.payments);
   settings.ask_timeout = config.actors.ask_timeout;
   for (const auto& [code, account] : receiving_accounts_from(config.payments)) settings.derived_address_coins.insert(code);
   for (const auto& coin : config.payments.coins)

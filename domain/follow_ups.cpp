@@ -24,6 +24,12 @@ const char* to_string(email_kind k) noexcept {
       return "review_request";
     case email_kind::contact_customer:
       return "contact_customer";
+    case email_kind::refund_due:
+      return "refund_due";
+    case email_kind::refund_address_received:
+      return "refund_address_received";
+    case email_kind::refund_sent:
+      return "refund_sent";
   }
   return "unknown";
 }
@@ -42,7 +48,8 @@ class plan {
     set.erase(std::remove_if(set.begin(), set.end(), [&](const timer_set& t) { return t.kind == kind; }), set.end());
     if (std::find(cleared_.begin(), cleared_.end(), kind) == cleared_.end()) cleared_.push_back(kind);
   }
-  void email(email_kind kind, std::string message = {}) { out_.emails.push_back({kind, std::move(message)}); }
+  void email(email_kind kind, std::string message = {}) { out_.emails.push_back({kind, std::move(message), {}}); }
+  void refund_email(email_kind kind, refund_mail refund) { out_.emails.push_back({kind, {}, std::move(refund)}); }
   void exception(exception_owed e) { out_.exceptions.push_back(std::move(e)); }
   follow_ups result() && {
     out_.timers_cleared = std::move(cleared_);
@@ -79,11 +86,12 @@ follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_pol
               // payment_verified later in the same decision clears it again.
               if (e.received_total.value() > 0) p.set(timer_kind::quote_expiry, e.quote_expires_at);
             },
-            [&](const payment_verified&) {
+            [&](const payment_verified& e) {
               p.clear(timer_kind::payment_reminder);
               p.clear(timer_kind::unpaid_expiry);
               p.clear(timer_kind::quote_expiry);
               p.email(email_kind::payment_received);
+              if (e.refund_due.value() > 0) p.refund_email(email_kind::refund_due, {e.refund_due, {}, {}, {}});
             },
             [&](const payment_reversed& e) {
               // Back to waiting: for the rest of a part payment still counted
@@ -106,12 +114,19 @@ follow_ups follow_ups_of(const std::vector<order_event>& events, const timer_pol
             },
             [&](const order_shipped&) { p.email(email_kind::shipping); },
             [&](const order_delivered& e) { p.set(timer_kind::review_request, e.at + policy.review_request_after); },
-            [&](const order_cancelled&) {
+            [&](const order_cancelled& e) {
               p.clear(timer_kind::payment_reminder);
               p.clear(timer_kind::unpaid_expiry);
               p.clear(timer_kind::quote_expiry);
               p.clear(timer_kind::review_request);
               p.email(email_kind::order_cancelled);
+              if (e.refund_due.value() > 0) p.refund_email(email_kind::refund_due, {e.refund_due, {}, {}, {}});
+            },
+            [&](const refund_address_given& e) {
+              p.refund_email(email_kind::refund_address_received, {{}, {}, {}, e.address});
+            },
+            [&](const refund_recorded& e) {
+              p.refund_email(email_kind::refund_sent, {e.amount, e.still_due, e.txid, {}});
             },
             [&](const customer_contacted& e) { p.email(email_kind::contact_customer, e.message); },
             [&](const review_left&) { p.clear(timer_kind::review_request); },

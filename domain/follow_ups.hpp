@@ -27,12 +27,24 @@ enum class email_kind {
   order_cancelled,     // customer
   review_request,      // customer
   contact_customer,    // customer: the admin's message
+  refund_due,          // customer: the shop owes money back; where should it go?
+  refund_address_received,  // customer: the refund address given, to be checked by its owner
+  refund_sent,         // customer: a refund was sent (amount, txid, anything still due)
 };
 const char* to_string(email_kind) noexcept;
+
+/// The refund an email is about (refund_* kinds only).
+struct refund_mail {
+  atomic_amount amount;     // refund_due: owed in total; refund_sent: this refund
+  atomic_amount still_due;  // refund_sent: what remains owed after it
+  std::string txid;         // refund_sent
+  std::string address;      // refund_address_received: personal, sealed with the mail
+};
 
 struct email_owed {
   email_kind kind;
   std::string message;  // contact_customer only: the admin's words
+  std::optional<refund_mail> refund;
 };
 
 struct timer_set {

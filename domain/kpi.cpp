@@ -24,6 +24,16 @@ std::optional<double> ratio(std::size_t part, std::size_t whole) {
 
 }  // namespace
 
+cents refunded_revenue(const kpi_order& o) {
+  if (o.quoted == atomic_amount{} || o.total.value <= 0) return cents{0};
+  const atomic_amount excess = o.received > o.quoted ? o.received - o.quoted : atomic_amount{};
+  if (!(o.refunded > excess)) return cents{0};
+  const atomic_amount::rep beyond = std::min((o.refunded - excess).value(), o.quoted.value());
+  const auto total = static_cast<atomic_amount::rep>(o.total.value);
+  const atomic_amount::rep quoted = o.quoted.value();
+  return cents{static_cast<std::int64_t>((2 * beyond * total + quoted) / (2 * quoted))};
+}
+
 kpi_report compute_kpis(const std::vector<kpi_order>& orders, std::int64_t checkouts_started, timestamp from,
                         timestamp to) {
   kpi_report r;
@@ -62,7 +72,12 @@ kpi_report compute_kpis(const std::vector<kpi_order>& orders, std::int64_t check
     if (o.placed_at < from || o.placed_at >= to) continue;
     auto& d = r.daily[static_cast<std::size_t>((o.placed_at - from) / one_day)];
     ++d.orders;
-    if (o.paid) d.revenue_cents += o.total.value;
+    if (!o.paid) continue;
+    const std::int64_t refunded = refunded_revenue(o).value;
+    d.revenue_cents += o.total.value - refunded;
+    d.refunded_cents += refunded;
+    r.revenue_cents += o.total.value - refunded;
+    r.refunded_cents += refunded;
   }
   return r;
 }

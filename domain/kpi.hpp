@@ -22,7 +22,15 @@ struct kpi_order {
   std::optional<timestamp> shipped_at;  // when it was shipped
   bool delivered = false;
   bool reviewed = false;
+  // In the order's coin, for revenue net of refunds: what was quoted, counted
+  // and sent back (a refund of an overpayment's excess was never revenue).
+  atomic_amount quoted, received, refunded;
 };
+
+/// The part of an order's revenue its refunds took back, in USD cents at the
+/// order's quote: refunds beyond the overpayment's excess, valued at
+/// total / quoted and rounded half up, at most the total.
+cents refunded_revenue(const kpi_order& order);
 
 struct duration_summary {
   std::optional<double> median_hours;  // nearest-rank percentiles; empty when count is 0
@@ -33,7 +41,8 @@ struct duration_summary {
 struct daily_figures {
   std::string date;  // YYYY-MM-DD (UTC)
   std::size_t orders = 0;
-  std::int64_t revenue_cents = 0;  // totals of the day's orders that were paid
+  std::int64_t revenue_cents = 0;   // totals of the day's orders that were paid, net of refunds
+  std::int64_t refunded_cents = 0;  // what refunds took back of that (refunded_revenue)
 };
 
 struct kpi_report {
@@ -44,6 +53,8 @@ struct kpi_report {
   duration_summary processing_time;                       // paid -> shipped
   std::optional<double> review_rate;                      // reviewed / delivered orders
   std::optional<std::int64_t> average_order_value_cents;  // mean total of paid orders, rounded half up
+  std::int64_t revenue_cents = 0;                         // paid orders' totals net of refunds
+  std::int64_t refunded_cents = 0;                        // refunded_revenue of the paid orders
   std::vector<daily_figures> daily;                       // every day of [from, to), zeros included
 };
 

@@ -102,6 +102,7 @@ result<events> decide_place(const order& o, const place_order& c) {
 }
 
 constexpr std::size_t max_txid_length = 200;
+constexpr std::size_t max_refund_address_length = 200;
 
 // The shop's process for a payment tied to this order (received, amount, verified):
 // counted once per tx id; only a pending order takes a payment, and only within
@@ -244,7 +245,9 @@ result<events> decide_cancel(const order& o, const cancel_order& c) {
     return make_error(error_code::validation, "Reason is longer than 2000 characters", "reason");
   if (c.by != actor_role::customer && blank(c.reason))
     return make_error(error_code::validation, "Reason is required", "reason");
-  return events{order_cancelled{blank(c.reason) ? "cancelled by the customer" : c.reason, c.by, c.at}};
+  // Everything counted is owed back once the order will never be fulfilled:
+  // a paid order, or one paid in part that never completed.
+  return events{order_cancelled{blank(c.reason) ? "cancelled by the customer" : c.reason, c.by, c.at, o.received}};
 }
 
 result<events> decide_review(const order& o, const leave_review& c) {
@@ -255,6 +258,63 @@ result<events> decide_review(const order& o, const leave_review& c) {
   if (c.text.size() > max_note_length)
     return make_error(error_code::validation, "Review is longer than 2000 characters", "text");
   return events{review_left{c.rating, c.text, c.at}};
+}
+
+domain_error no_refund_due() {
+  return make_error(error_code::invalid_transition, "no refund is due on this order");
+}
+
+// The customer (order page) or the admin says where the refund goes. The
+// address is checked for the order's coin before anything is stored; it may
+// be changed until the refund is sent in full (each change is mailed to the
+// customer, so a change they did not make does not go unnoticed).
+result<events> decide_refund_address(const order& o, const set_refund_address& c) {
+  if (o.refund_due() == atomic_amount{}) return no_refund_due();
+  if (o.refund_outstanding() == atomic_amount{})
+    return make_error(error_code::invalid_transition, "the refund was sent in full already");
+  if (o.customer_erased_at)
+    return make_error(error_code::invalid_transition, "the customer's personal data was erased");
+  if (blank(c.address)) return make_error(error_code::validation, "Refund address is required", "address");
+  if (c.address.size() > max_refund_address_length)
+    return make_error(error_code::validation, "Refund address is longer than 200 characters", "address");
+  if (!c.check)
+    return make_error(error_code::validation,
+                      "refund addresses for " + o.quote.method + " cannot be checked; write to the shop", "address");
+  auto checked = c.check(o.quote.method, c.address);
+  if (!checked) return checked.error();
+  if (o.refund_address == *checked) return events{};  // a retry: the address stands
+  return events{refund_address_given{std::move(*checked), c.by, c.at}};
+}
+
+// The admin sent a refund from the wallet and records it. A part refund
+// leaves the rest due (shown on the dashboard until it is sent); more than
+// is due is refused unless the admin confirms it is what was sent.
+result<events> decide_refund(const order& o, const record_refund& c) {
+  const std::string txid = normalize_txid(c.txid);
+  if (txid.empty()) return make_error(error_code::validation, "Transaction ID is required", "txid");
+  if (txid.size() > max_txid_length)
+    return make_error(error_code::validation, "Transaction ID is longer than 200 characters", "txid");
+  if (std::any_of(txid.begin(), txid.end(), [](char ch) { return static_cast<unsigned char>(ch) <= 0x20; }))
+    return make_error(error_code::validation, "Transaction ID must be one word", "txid");
+  if (c.amount == atomic_amount{})
+    return make_error(error_code::validation, "Amount must be positive", "amount_atomic");
+  for (const auto& r : o.refunds)
+    if (r.txid == txid) return events{};  // recorded already: a retry
+  if (o.refund_due() == atomic_amount{}) return no_refund_due();
+  const atomic_amount outstanding = o.refund_outstanding();
+  if (outstanding == atomic_amount{})
+    return make_error(error_code::invalid_transition, "the refund was sent in full already");
+  if (!o.refund_address)
+    return make_error(error_code::invalid_transition,
+                      "no refund address yet: the customer gives one on the order page, or set_refund_address");
+  if (c.amount > outstanding && !c.allow_excess)
+    return make_error(error_code::validation,
+                      "Amount is more than the " + outstanding.to_string() +
+                          " still due; send allow_excess: true if that much was sent",
+                      "amount_atomic");
+  const atomic_amount total{o.refunded.value() + c.amount.value()};
+  const atomic_amount still_due = c.amount > outstanding ? atomic_amount{} : outstanding - c.amount;
+  return events{refund_recorded{txid, c.amount, total, still_due, c.at}};
 }
 
 result<events> decide_erase(const order& o, const erase_personal_data& c) {
@@ -335,6 +395,8 @@ result<std::vector<order_event>> decide(const order& o, const order_command& com
                           return events{erasure_requested{c.at}};
                         },
                         [&](const erase_personal_data& c) { return decide_erase(o, c); },
+                        [&](const set_refund_address& c) { return decide_refund_address(o, c); },
+                        [&](const record_refund& c) { return decide_refund(o, c); },
                     },
                     command);
 }
@@ -432,11 +494,23 @@ order apply(order o, const order_event& event) {
                  [&](const payment_reminder_sent&) { o.reminder_sent = true; },
                  [&](const review_requested&) { o.review_requested = true; },
                  [&](const erasure_requested& e) { o.erasure_requested_at = e.at; },
+                 [&](const refund_address_given& e) {
+                   o.refund_address = e.address;
+                   o.refund_address_by = e.by;
+                 },
+                 [&](const refund_recorded& e) {
+                   o.refunds.push_back(refund_sent{e.txid, e.amount, e.at});
+                   o.refunded = e.refunded_total;
+                   o.timeline.push_back(timeline_entry{e.at, o.status, e.still_due == atomic_amount{}
+                                                                           ? "Refund sent"
+                                                                           : "Part of the refund sent"});
+                 },
                  [&](const personal_data_erased& e) {
                    // What a replay shows once the sealed texts no longer open.
                    o.customer_erased_at = e.at;
                    for (auto& note : o.notes) note = erased_text;
                    if (o.customer_review) o.customer_review->text = erased_text;
+                   if (o.refund_address) o.refund_address = erased_text;
                    if (o.cancel_reason) {
                      o.cancel_reason = erased_text;
                      for (auto& t : o.timeline)
@@ -477,9 +551,37 @@ const char* to_string(payment_state s) noexcept {
   return "unknown";
 }
 
+atomic_amount order::refund_due() const {
+  if (status == order_status::cancelled) return received;
+  return payment ? payment->refund_due : atomic_amount{};
+}
+
+atomic_amount order::refund_outstanding() const {
+  const atomic_amount due = refund_due();
+  return refunded < due ? due - refunded : atomic_amount{};
+}
+
+std::optional<refund_state> order::refund_progress() const {
+  if (refund_due() == atomic_amount{} && refunds.empty()) return std::nullopt;
+  if (refund_outstanding() == atomic_amount{}) return refund_state::refunded;
+  return refund_address ? refund_state::requested : refund_state::due;
+}
+
+const char* to_string(refund_state s) noexcept {
+  switch (s) {
+    case refund_state::due:
+      return "due";
+    case refund_state::requested:
+      return "requested";
+    case refund_state::refunded:
+      return "refunded";
+  }
+  return "unknown";
+}
+
 bool owes_money(const order& o) {
   if (o.status == order_status::pending && !o.payments.empty()) return true;
-  return o.payment && o.payment->refund_due.value() > 0;
+  return o.refund_outstanding() > atomic_amount{};
 }
 
 order replay(const std::vector<order_event>& events) {
@@ -514,6 +616,8 @@ const char* event_type(const order_event& event) noexcept {
                         [](const personal_data_erased&) { return "personal_data_erased"; },
                         [](const payment_withdrawn&) { return "payment_withdrawn"; },
                         [](const payment_reversed&) { return "payment_reversed"; },
+                        [](const refund_address_given&) { return "refund_address_given"; },
+                        [](const refund_recorded&) { return "refund_recorded"; },
                     },
                     event);
 }

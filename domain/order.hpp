@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -120,6 +121,31 @@ struct erase_personal_data {
   timestamp at;
 };
 
+/// Checks a refund address for a coin ("BTC", "ETH", ...) and returns it as it is
+/// stored (canonical case), or a validation error naming `address`. The engine
+/// supplies it (chains/refund_address, with the shop's network): the domain
+/// cannot know every coin's address format, only when an address is wanted.
+using refund_address_check = std::function<result<std::string>(const std::string& coin, const std::string& text)>;
+
+/// Where a refund owed to the customer should go: given by the customer on
+/// their order page, or entered by the admin (who heard it another way).
+struct set_refund_address {
+  std::string address;
+  actor_role by = actor_role::customer;
+  refund_address_check check;
+  timestamp at;
+};
+/// The admin sent (part of) the refund from the shop's wallet by hand: the
+/// shop has no hot wallet, so the engine only records it.
+struct record_refund {
+  std::string txid;
+  atomic_amount amount;
+  // More than is still due is refused unless the admin says it is what was
+  // sent (e.g. the shop paid the network fee on top).
+  bool allow_excess = false;
+  timestamp at;
+};
+
 /// The follow-ups an order schedules for itself (durable timers).
 /// quote_expiry: an order paid in part and not completed by its quote's expiry
 /// becomes a payment exception and the customer is asked to get in touch.
@@ -137,7 +163,7 @@ struct fire_timer {
 using order_command = std::variant<place_order, claim_payment, verify_payment, record_payment, requote_order,
                                    start_processing, ship_order, mark_delivered, cancel_order, add_note,
                                    contact_customer, leave_review, fire_timer, request_erasure, erase_personal_data,
-                                   withdraw_payment, reverse_payment>;
+                                   withdraw_payment, reverse_payment, set_refund_address, record_refund>;
 
 // ---- events: past tense, the only truth --------------------------------------
 
@@ -226,6 +252,9 @@ struct order_cancelled {
   std::string reason;
   actor_role by = actor_role::admin;
   timestamp at;
+  // What the cancellation leaves the shop owing back (everything counted for
+  // the order); 0 for an unpaid order.
+  atomic_amount refund_due{};
 };
 struct note_added {
   std::string text;
@@ -249,6 +278,20 @@ struct review_requested {
 struct erasure_requested {
   timestamp at;
 };
+/// A refund address was given (checked for the order's coin, stored canonical).
+/// Personal data: sealed under the customer's key like their shipping address.
+struct refund_address_given {
+  std::string address;
+  actor_role by = actor_role::customer;
+  timestamp at;
+};
+/// The admin sent a refund: `refunded_total` is every refund so far, this one
+/// included; `still_due` what the shop still owes after it (0: settled).
+struct refund_recorded {
+  std::string txid;
+  atomic_amount amount, refunded_total, still_due;
+  timestamp at;
+};
 /// Every personal text of the order (notes, review, messages, cancel reason)
 /// reads as erased_text from here on, and its customer's details are gone.
 struct personal_data_erased {
@@ -260,7 +303,7 @@ using order_event = std::variant<order_placed, payment_claimed, payment_detected
                                  payment_requoted, underpayment_expired, processing_started, order_shipped,
                                  order_delivered, order_cancelled, note_added, customer_contacted, review_left,
                                  payment_reminder_sent, review_requested, erasure_requested, personal_data_erased,
-                                 payment_withdrawn, payment_reversed>;
+                                 payment_withdrawn, payment_reversed, refund_address_given, refund_recorded>;
 
 timestamp event_time(const order_event&);
 const char* event_type(const order_event&) noexcept;  // "order_placed", ...
@@ -299,6 +342,18 @@ struct payment_entry {
 enum class payment_state { awaiting, detected, underpaid, paid, overpaid };
 const char* to_string(payment_state) noexcept;
 
+/// A refund the shop owes: `due` while no address is known, `requested` once
+/// the customer (or the admin) gave one, `refunded` when sent in full. A part
+/// refund leaves the order `requested` with the rest still due.
+enum class refund_state { due, requested, refunded };
+const char* to_string(refund_state) noexcept;
+
+struct refund_sent {
+  std::string txid;
+  atomic_amount amount;
+  timestamp at;
+};
+
 struct review {
   int rating = 0;
   std::string text;
@@ -332,6 +387,10 @@ struct order {
   std::optional<timestamp> delivered_at, cancelled_at;
   std::optional<timestamp> erasure_requested_at;  // the customer asked for erasure
   std::optional<timestamp> customer_erased_at;    // their personal data was erased
+  std::optional<std::string> refund_address;      // canonical for the coin; erased_text once erased
+  std::optional<actor_role> refund_address_by;
+  std::vector<refund_sent> refunds;               // in the order recorded
+  atomic_amount refunded;                         // their sum
   timestamp created_at, updated_at;
 
   bool exists() const { return version > 0; }
@@ -339,6 +398,14 @@ struct order {
   /// For the customer: awaiting, detected (seen, not confirmed), underpaid
   /// (counted, short), paid, overpaid.
   payment_state payment_progress() const;
+  /// What the shop owes back in total: everything counted when the order was
+  /// cancelled (paid, or paid in part and never completed), else the excess
+  /// of an overpayment. Refunds already sent are not deducted.
+  atomic_amount refund_due() const;
+  /// refund_due() less what was refunded (0 when refunded in full or more).
+  atomic_amount refund_outstanding() const;
+  /// nullopt when no refund was ever due.
+  std::optional<refund_state> refund_progress() const;
 };
 
 constexpr std::size_t max_note_length = 2000;
@@ -347,7 +414,7 @@ constexpr std::size_t max_note_length = 2000;
 inline constexpr const char* erased_text = "[erased]";
 
 /// Money still owed either way: the customer's (pending with a payment seen)
-/// or the shop's (a refund due). Personal data is not erased until settled:
+/// or the shop's (a refund not yet sent in full). Personal data is not erased until settled:
 /// the shop must still be able to reach the customer.
 bool owes_money(const order& o);
 

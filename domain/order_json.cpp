@@ -188,7 +188,18 @@ json encode_event(const order_event& event) {
           },
           [](const order_delivered&) -> json { return json::object(); },
           [](const order_cancelled& e) -> json {
-            return {{"reason", e.reason}, {"by", to_string(e.by)}};
+            json j = {{"reason", e.reason}, {"by", to_string(e.by)}};
+            if (e.refund_due.value() > 0) j["refund_due_atomic"] = e.refund_due.to_string();
+            return j;
+          },
+          [](const refund_address_given& e) -> json {
+            return {{"address", e.address}, {"by", to_string(e.by)}};
+          },
+          [](const refund_recorded& e) -> json {
+            return {{"txid", e.txid},
+                    {"amount_atomic", e.amount.to_string()},
+                    {"refunded_total_atomic", e.refunded_total.to_string()},
+                    {"still_due_atomic", e.still_due.to_string()}};
           },
           [](const note_added& e) -> json {
             return {{"text", e.text}};
@@ -263,8 +274,18 @@ std::optional<order_event> decode_event(std::string_view type, const json& p) {
     if (type == "order_cancelled") {
       auto by = parse_role(p.at("by").get<std::string>());
       if (!by) return std::nullopt;
-      return order_cancelled{p.at("reason").get<std::string>(), *by, at};
+      // Absent from cancellations stored before refunds were tracked.
+      const atomic_amount due = p.contains("refund_due_atomic") ? amount_at(p, "refund_due_atomic") : atomic_amount{};
+      return order_cancelled{p.at("reason").get<std::string>(), *by, at, due};
     }
+    if (type == "refund_address_given") {
+      auto by = parse_role(p.at("by").get<std::string>());
+      if (!by) return std::nullopt;
+      return refund_address_given{p.at("address").get<std::string>(), *by, at};
+    }
+    if (type == "refund_recorded")
+      return refund_recorded{p.at("txid").get<std::string>(), amount_at(p, "amount_atomic"),
+                             amount_at(p, "refunded_total_atomic"), amount_at(p, "still_due_atomic"), at};
     if (type == "note_added") return note_added{p.at("text").get<std::string>(), at};
     if (type == "customer_contacted") return customer_contacted{p.at("message").get<std::string>(), at};
     if (type == "review_left") return review_left{int_at(p, "rating"), p.at("text").get<std::string>(), at};
@@ -307,7 +328,9 @@ json customer_view(const order& o) {
   if (o.payment) {
     payment["tx_id"] = o.payment->tx_id;
     payment["paid_at"] = format_rfc3339(o.payment->at);
-    if (o.payment->refund_due.value() > 0) payment["refund_due_atomic"] = o.payment->refund_due.to_string();
+    // What the shop still owes back: gone once the refund was sent in full
+    // (the refund section keeps the history).
+    if (o.refund_outstanding().value() > 0) payment["refund_due_atomic"] = o.refund_outstanding().to_string();
   }
   json timeline = json::array();
   for (const auto& t : o.timeline)
@@ -326,13 +349,31 @@ json customer_view(const order& o) {
   if (o.cancelled_by) view["cancelled_by"] = to_string(*o.cancelled_by);
   if (o.erasure_requested_at) view["erasure_requested_at"] = format_rfc3339(*o.erasure_requested_at);
   view["customer_erased"] = o.customer_erased_at.has_value();
+  view["refund"] = refund_view(o);
   return view;
+}
+
+json refund_view(const order& o) {
+  const auto state = o.refund_progress();
+  if (!state) return nullptr;
+  json refunds = json::array();
+  for (const auto& r : o.refunds)
+    refunds.push_back({{"txid", r.txid}, {"amount_atomic", r.amount.to_string()}, {"at", format_rfc3339(r.at)}});
+  return {{"state", to_string(*state)},
+          {"address", o.refund_address ? json(*o.refund_address) : json(nullptr)},
+          {"address_by", o.refund_address_by ? json(to_string(*o.refund_address_by)) : json(nullptr)},
+          {"due_atomic", o.refund_due().to_string()},
+          {"refunded_atomic", o.refunded.to_string()},
+          {"outstanding_atomic", o.refund_outstanding().to_string()},
+          {"txid", o.refunds.empty() ? json(nullptr) : json(o.refunds.back().txid)},
+          {"refunds", std::move(refunds)}};
 }
 
 std::vector<std::string> personal_paths(std::string_view event_type) {
   if (event_type == "note_added" || event_type == "review_left") return {"/text"};
   if (event_type == "customer_contacted") return {"/message"};
   if (event_type == "order_cancelled") return {"/reason"};
+  if (event_type == "refund_address_given") return {"/address"};
   return {};
 }
 
@@ -340,6 +381,7 @@ std::vector<std::string> view_personal_paths(const order& o) {
   std::vector<std::string> paths;
   if (o.customer_review) paths.emplace_back("/review/text");
   if (o.cancel_reason) paths.emplace_back("/cancel_reason");
+  if (o.refund_address && o.refund_progress()) paths.emplace_back("/refund/address");
   for (std::size_t i = 0; i < o.timeline.size(); ++i)
     if (o.timeline[i].status == order_status::cancelled) paths.push_back("/timeline/" + std::to_string(i) + "/note");
   return paths;

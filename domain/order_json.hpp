@@ -21,6 +21,11 @@ std::optional<order_event> decode_event(std::string_view type, const nlohmann::j
 /// read model's `view` column.
 nlohmann::json customer_view(const order& o);
 
+/// `refund: {state, address, address_by, due_atomic, refunded_atomic,
+/// outstanding_atomic, txid, refunds}` of customer_view; null when no refund
+/// was ever due. `txid` is the latest refund's.
+nlohmann::json refund_view(const order& o);
+
 /// JSON pointers into an event's payload (by its type) of text that a
 /// customer or an admin wrote and that may name a person: the journal seals
 /// them under the customer's key, so erasing the key erases them.

@@ -35,6 +35,16 @@ void add_order_routes(router& routes, const api_context& api) {
                   });
 }
 
+void add_refund_routes(router& routes, const api_context& api) {
+  // What the shop owes back, for the admin to send from the wallet by hand.
+  add_admin_route(routes, api, "GET", "/admin/api/refunds", {}, [&api](admin_call& call) {
+    auto query = dto::refund_query(call.req.query);
+    if (!query) return call.respond(error_response(query.error()));
+    api.shop.refunds(query->which, std::move(query->page),
+                     reply_with<app::refund_page>(call.respond, views::refund_page));
+  });
+}
+
 void add_privacy_routes(router& routes, const api_context& api) {
   // Crypto-shredding: the customer's data key is destroyed, so nothing sealed
   // for them opens again; the order, its events and the KPIs stay.
@@ -125,6 +135,7 @@ void add_report_routes(router& routes, const api_context& api) {
 
 void add_admin_routes(router& routes, const api_context& api) {
   add_order_routes(routes, api);
+  add_refund_routes(routes, api);
   add_mail_routes(routes, api);
   add_privacy_routes(routes, api);
   add_payment_routes(routes, api);

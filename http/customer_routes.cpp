@@ -111,6 +111,7 @@ void add_customer_routes(router& routes, const api_context& api) {
   add_customer_command(routes, api, "/api/orders/{id}/payment-claim", dto::payment_claim);
   add_customer_command(routes, api, "/api/orders/{id}/review", dto::review);
   add_customer_command(routes, api, "/api/orders/{id}/requote", dto::requote);
+  add_customer_command(routes, api, "/api/orders/{id}/refund-address", dto::refund_address);
   routes.add("POST", "/api/orders/{id}/erasure-request", [&api](request req, route_params params, responder respond) {
     request_erasure(api, req, params, respond);
   });

@@ -136,6 +136,22 @@ class reader {
   std::optional<domain::domain_error> error_;
 };
 
+/// `amount_atomic` as a decimal string (the API's form) or a JSON integer;
+/// the reader's first problem, if any, comes first.
+domain::result<domain::atomic_amount> atomic_amount_field(const json& body, reader& r) {
+  std::string amount;
+  if (body.contains("amount_atomic") && body["amount_atomic"].is_number_unsigned())
+    amount = std::to_string(body["amount_atomic"].get<std::uint64_t>());
+  else
+    amount = r.text("amount_atomic");
+  if (!r.ok()) return r.error();
+  auto parsed = domain::atomic_amount::parse(amount);
+  if (!parsed)
+    return make_error(error_code::validation, "amount_atomic must be a whole number of atomic units",
+                      "amount_atomic");
+  return *parsed;
+}
+
 }  // namespace
 
 domain::result<domain::checkout_input> checkout(const json& body) {
@@ -180,18 +196,9 @@ domain::result<domain::order_command> admin_command(const json& body) {
   if (type == "verify_payment") {
     domain::verify_payment c;
     c.tx_id = r.text("tx_id");
-    // Accept the amount as a decimal string (the API's form) or a JSON integer.
-    std::string amount;
-    if (body.contains("amount_atomic") && body["amount_atomic"].is_number_unsigned())
-      amount = std::to_string(body["amount_atomic"].get<std::uint64_t>());
-    else
-      amount = r.text("amount_atomic");
-    if (!r.ok()) return r.error();
-    auto parsed = domain::atomic_amount::parse(amount);
-    if (!parsed)
-      return make_error(error_code::validation, "amount_atomic must be a whole number of atomic units",
-                        "amount_atomic");
-    c.amount = *parsed;
+    auto amount = atomic_amount_field(body, r);
+    if (!amount) return amount.error();
+    c.amount = *amount;
     cmd = c;
   } else if (type == "start_processing") {
     cmd = domain::start_processing{};
@@ -216,10 +223,27 @@ domain::result<domain::order_command> admin_command(const json& body) {
     domain::add_note c;
     c.text = r.text("text");
     cmd = c;
+  } else if (type == "set_refund_address") {
+    domain::set_refund_address c;
+    c.address = r.text("address");
+    c.by = domain::actor_role::admin;
+    cmd = c;
+  } else if (type == "record_refund") {
+    domain::record_refund c;
+    c.txid = r.text("txid");
+    auto amount = atomic_amount_field(body, r);
+    if (!amount) return amount.error();
+    c.amount = *amount;
+    if (body.contains("allow_excess")) {
+      if (!body["allow_excess"].is_boolean())
+        return make_error(error_code::validation, "allow_excess must be true or false", "allow_excess");
+      c.allow_excess = body["allow_excess"].get<bool>();
+    }
+    cmd = c;
   } else {
     return make_error(error_code::validation,
                       "type must be one of verify_payment, start_processing, ship, mark_delivered, cancel, "
-                      "contact_customer, add_note",
+                      "contact_customer, add_note, set_refund_address, record_refund",
                       "type");
   }
   if (!r.ok()) return r.error();
@@ -245,6 +269,15 @@ domain::result<domain::order_command> payment_claim(const json& body) {
   reader r{body, ""};
   domain::claim_payment c;
   c.tx_id = r.text("tx_id");
+  if (!r.ok()) return r.error();
+  return domain::order_command{c};
+}
+
+domain::result<domain::order_command> refund_address(const json& body) {
+  reader r{body, ""};
+  domain::set_refund_address c;
+  c.address = r.text("address");
+  c.by = domain::actor_role::customer;
   if (!r.ok()) return r.error();
   return domain::order_command{c};
 }
@@ -310,6 +343,26 @@ domain::result<app::order_filter> order_filter(const query_params& query) {
   if (!limit) return limit.error();
   filter.limit = static_cast<int>(limit.value());
   return filter;
+}
+
+domain::result<struct refund_query> refund_query(const query_params& query) {
+  struct refund_query out;
+  const std::string state = param(query, "state").value_or("owed");
+  if (state == "owed")
+    out.which = app::refund_list::owed;
+  else if (state == "due")
+    out.which = app::refund_list::due;
+  else if (state == "requested")
+    out.which = app::refund_list::requested;
+  else if (state == "refunded")
+    out.which = app::refund_list::refunded;
+  else
+    return make_error(error_code::validation, "state must be one of owed, due, requested, refunded", "state");
+  out.page.cursor = param(query, "cursor");
+  auto limit = integer_param(query, "limit", out.page.limit, app::max_page_size);
+  if (!limit) return limit.error();
+  out.page.limit = static_cast<int>(limit.value());
+  return out;
 }
 
 domain::result<std::string> exception_status(const query_params& query) {

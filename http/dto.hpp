@@ -30,6 +30,8 @@ domain::result<domain::order_command> admin_command(const nlohmann::json& body);
 domain::result<domain::order_command> customer_cancel(const nlohmann::json& body);
 domain::result<domain::order_command> payment_claim(const nlohmann::json& body);
 domain::result<domain::order_command> review(const nlohmann::json& body);
+/// POST /api/orders/{id}/refund-address: {"address"}, checked for the order's coin by the engine.
+domain::result<domain::order_command> refund_address(const nlohmann::json& body);
 /// POST /api/orders/{id}/requote: no body needed; the engine fills in today's rate.
 domain::result<domain::order_command> requote(const nlohmann::json& body);
 
@@ -41,6 +43,14 @@ domain::result<std::string> analytics_event(const nlohmann::json& body);
 
 /// `GET /admin/api/orders?status=&q=&cursor=&limit=`
 domain::result<app::order_filter> order_filter(const query_params& query);
+
+/// `GET /admin/api/refunds?state=&cursor=&limit=`: owed (due or requested, the
+/// default), due, requested, refunded.
+struct refund_query {
+  app::refund_list which = app::refund_list::owed;
+  app::order_filter page;
+};
+domain::result<refund_query> refund_query(const query_params& query);
 
 /// `GET /admin/api/payments/exceptions?status=`: open (default), resolved, dismissed.
 domain::result<std::string> exception_status(const query_params& query);

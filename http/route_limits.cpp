@@ -36,7 +36,7 @@ std::optional<response> route_limits::check(const request& head) {
     limiter = &checkout_;
   else if (head.path.rfind("/api/orders/", 0) == 0 &&
            (ends_with(head.path, "/payment-claim") || ends_with(head.path, "/requote") ||
-            ends_with(head.path, "/erasure-request")))
+            ends_with(head.path, "/erasure-request") || ends_with(head.path, "/refund-address")))
     limiter = &order_actions_;
   else if (head.path == "/api/analytics/events")
     limiter = &analytics_;

@@ -1,8 +1,9 @@
 #pragma once
 
 // Rate limits on the routes an anonymous client can make expensive for us or
-// for others: checkout (it writes orders and sends email), payment claims and
-// requotes, and analytics events. Every request to such a route counts, whether
+// for others: checkout (it writes orders and sends email), payment claims,
+// requotes, erasure requests and refund addresses (each mails the customer),
+// and analytics events. Every request to such a route counts, whether
 // it is accepted or not; the key is the client (IPv6 by its /64).
 
 #include <optional>
@@ -19,7 +20,7 @@ struct route_limit {
 
 struct route_limit_settings {
   route_limit checkout{30, 10};
-  route_limit order_actions{10, 10};  // payment claims and requotes
+  route_limit order_actions{10, 10};  // payment claims, requotes, erasure requests and refund addresses
   route_limit analytics{60, 60};
   route_limit sign_in{5, 5};  // admin sign-ins: per client here, per account in sign_in_account
 };

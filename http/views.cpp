@@ -72,6 +72,23 @@ json order_page(const app::order_page& page) {
   return {{"orders", orders}, {"next_cursor", optional(page.next_cursor)}};
 }
 
+json refund_page(const app::refund_page& page) {
+  json refunds = json::array();
+  for (const auto& r : page.refunds)
+    refunds.push_back({{"order_id", r.order.id},
+                       {"order_number", r.order.number},
+                       {"status", r.order.status},
+                       {"payment_method", r.order.payment_method},
+                       {"decimals", r.decimals},
+                       {"state", r.state},
+                       {"due_atomic", r.due_atomic},
+                       {"refunded_atomic", r.refunded_atomic},
+                       {"outstanding_atomic", r.outstanding_atomic},
+                       {"created_at", rfc3339(r.order.created_at)},
+                       {"updated_at", rfc3339(r.order.updated_at)}});
+  return {{"refunds", refunds}, {"next_cursor", optional(page.next_cursor)}};
+}
+
 json admin_order(const app::admin_order_details& d) {
   json view = domain::customer_view(d.order);
   if (d.customer && d.customer->erased) {
@@ -165,7 +182,10 @@ json import_summary(const app::import_summary& summary) {
 json kpis(const domain::kpi_report& r, const std::string& from, const std::string& to) {
   json daily = json::array();
   for (const auto& d : r.daily)
-    daily.push_back({{"date", d.date}, {"orders", d.orders}, {"revenue_cents", d.revenue_cents}});
+    daily.push_back({{"date", d.date},
+                     {"orders", d.orders},
+                     {"revenue_cents", d.revenue_cents},
+                     {"refunded_cents", d.refunded_cents}});
   return {{"from", from},
           {"to", to},
           {"checkouts_started", r.checkouts_started},
@@ -178,6 +198,8 @@ json kpis(const domain::kpi_report& r, const std::string& from, const std::strin
             {"count", r.processing_time.count}}},
           {"review_rate", optional(r.review_rate)},
           {"average_order_value_cents", optional(r.average_order_value_cents)},
+          {"revenue_cents", r.revenue_cents},
+          {"refunded_cents", r.refunded_cents},
           {"daily", daily}};
 }
 

@@ -23,6 +23,7 @@ nlohmann::json shipping_policy(const domain::shipping_policy& policy);
 nlohmann::json placed_order(const app::placed_order& placed);
 
 nlohmann::json order_page(const app::order_page& page);
+nlohmann::json refund_page(const app::refund_page& page);
 nlohmann::json admin_order(const app::admin_order_details& details);
 nlohmann::json dead_mail(const std::vector<app::dead_message>& messages);
 nlohmann::json erasure_receipt(const app::erasure_receipt& receipt);

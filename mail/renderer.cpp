@@ -215,6 +215,7 @@ const std::vector<std::string>& renderer::kinds() {
   static const std::vector<std::string> all{
       "order_confirmation", "new_order_admin", "payment_received", "shipping",
       "payment_reminder",   "order_cancelled", "review_request",   "contact_customer",
+      "refund_due",         "refund_address_received", "refund_sent",
   };
   return all;
 }

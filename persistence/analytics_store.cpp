@@ -21,7 +21,9 @@ select floor(extract(epoch from o.created_at) * 1000)::bigint, o.total_cents, o.
        coalesce((select t ->> 'at' from jsonb_array_elements(o.view -> 'timeline') t
                  where t ->> 'status' = 'shipped' limit 1), ''),
        exists (select 1 from jsonb_array_elements(o.view -> 'timeline') t where t ->> 'status' = 'delivered'),
-       o.view ? 'review'
+       o.view ? 'review',
+       coalesce(o.quote_atomic, 0)::text, coalesce(o.view -> 'payment' ->> 'received_atomic', '0'),
+       o.refunded_atomic::text
 from orders o
 where o.created_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
   and o.created_at < timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
@@ -84,6 +86,9 @@ kpi_inputs analytics_store::kpi_inputs_between(std::int64_t from_ms, std::int64_
       o.shipped_at = row[5].as<std::string>();
       o.delivered = row[6].as<bool>();
       o.reviewed = row[7].as<bool>();
+      o.quote_atomic = row[8].as<std::string>();
+      o.received_atomic = row[9].as<std::string>();
+      o.refunded_atomic = row[10].as<std::string>();
       in.orders.push_back(std::move(o));
     }
     return in;

@@ -232,6 +232,10 @@ class append_plan {
       rows.field("closed_at_ms", order.closed_at_ms);
       rows.field("erasure_requested_at_ms", order.erasure_requested_at_ms);
       rows.field("customer_erased_at_ms", order.customer_erased_at_ms);
+      rows.field("refund_state", order.refund_state);
+      rows.field("refund_due_atomic", order.refund_due_atomic);
+      rows.field("refunded_atomic", order.refunded_atomic);
+      rows.field("refund_outstanding_atomic", order.refund_outstanding_atomic);
       rows.end_row();
     }
     return rows.take();

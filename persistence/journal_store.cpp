@@ -127,7 +127,8 @@ const named_statement upsert_orders{"upsert_orders", R"sql(
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                          created_at, updated_at, version, view, payment_address, quote_atomic,
                          outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
-                         customer_erased_at)
+                         customer_erased_at, refund_state, refund_due_atomic, refunded_atomic,
+                         refund_outstanding_atomic)
 select distinct on (r.id)
        r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
        timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
@@ -138,7 +139,9 @@ select distinct on (r.id)
        timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond',
        timestamptz 'epoch' + nullif(r.closed_at_ms, 0) * interval '1 millisecond',
        timestamptz 'epoch' + nullif(r.erasure_requested_at_ms, 0) * interval '1 millisecond',
-       timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond'
+       timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond',
+       nullif(r.refund_state, ''), r.refund_due_atomic::numeric, r.refunded_atomic::numeric,
+       r.refund_outstanding_atomic::numeric
 from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
                                       payment_method text, total_cents bigint,
                                       created_at_ms bigint, updated_at_ms bigint,
@@ -146,7 +149,9 @@ from json_to_recordset($1::json) as r(id uuid, number text, status text, custome
                                       quote_atomic text, outstanding_atomic text,
                                       quoted_at_ms bigint, quote_expires_at_ms bigint,
                                       closed_at_ms bigint, erasure_requested_at_ms bigint,
-                                      customer_erased_at_ms bigint)
+                                      customer_erased_at_ms bigint, refund_state text,
+                                      refund_due_atomic text, refunded_atomic text,
+                                      refund_outstanding_atomic text)
 order by r.id, r.version desc
 on conflict (id) do update set
     number = excluded.number,
@@ -164,7 +169,11 @@ on conflict (id) do update set
     quote_expires_at = excluded.quote_expires_at,
     closed_at = excluded.closed_at,
     erasure_requested_at = excluded.erasure_requested_at,
-    customer_erased_at = excluded.customer_erased_at
+    customer_erased_at = excluded.customer_erased_at,
+    refund_state = excluded.refund_state,
+    refund_due_atomic = excluded.refund_due_atomic,
+    refunded_atomic = excluded.refunded_atomic,
+    refund_outstanding_atomic = excluded.refund_outstanding_atomic
 where o.version < excluded.version
 )sql"};
 

@@ -68,6 +68,13 @@ const named_statement list_orders_by_query{"list_orders_by_query", SEARCH("", "$
 const named_statement list_orders_by_status_and_query{"list_orders_by_status_and_query",
                                                       SEARCH(" and o.status = $4", "$5", "$6")};
 
+// Refunds by state ($4: a text[] of refund states), newest first, paged like
+// the orders; columns 11.. are the refund's.
+const named_statement list_refunds{"list_refunds", "select " LIST_COLUMNS
+                                                   ", o.refund_state, o.refund_due_atomic::text, o.refunded_atomic::text,"
+                                                   " o.refund_outstanding_atomic::text from orders o where " AFTER_CURSOR
+                                                   " and o.refund_state = any($4::text[])" NEWEST_FIRST};
+
 #define CUSTOMER_COLUMNS                                                    \
   "c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed, "         \
   "floor(extract(epoch from c.created_at) * 1000)::bigint, k.wrapped_key, " \
@@ -172,7 +179,7 @@ order_reads::order_reads(connection& db, std::shared_ptr<const sealing::vault> v
     : db_(db), vault_(std::move(vault)), reader_(reader) {
   db_.native().declare({&sql::find_order, &sql::find_order_by_number, &sql::list_orders, &sql::list_orders_by_status,
                         &sql::list_orders_by_query, &sql::list_orders_by_status_and_query, &sql::find_customer,
-                        &sql::find_orders_for_mail, &detail::order_key_statement});
+                        &sql::find_orders_for_mail, &sql::list_refunds, &detail::order_key_statement});
 }
 
 template <class F>
@@ -248,6 +255,36 @@ order_page order_reads::list_orders(const order_filter& filter) {
     const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
     page.rows.reserve(rows);
     for (std::size_t i = 0; i < rows; ++i) page.rows.push_back(read_order(result[static_cast<int>(i)]));
+    if (result.size() > rows) {
+      const auto& last = result[static_cast<int>(rows - 1)];
+      page.next_cursor = encode_cursor(last[10].as<std::int64_t>(), last[0].as<std::string>());
+    }
+    return page;
+  });
+}
+
+order_page order_reads::list_refunds(const std::vector<std::string>& states, const order_filter& page_of) {
+  const auto after = page_of.cursor ? decode_cursor(*page_of.cursor) : start_of_listing;
+  const int limit = std::clamp(page_of.limit, 1, max_page_size);
+  std::string state_array = "{";
+  for (const auto& state : states) {  // refund states are fixed words: nothing to quote
+    if (state_array.size() > 1) state_array += ',';
+    state_array += state;
+  }
+  state_array += '}';
+  return on_path([&](pqxx::transaction_base& txn) {
+    const auto result = txn.exec_prepared(sql::list_refunds.name, after.created_at_us, after.id, limit + 1, state_array);
+    order_page page;
+    const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto& row = result[static_cast<int>(i)];
+      auto order = read_order(row);
+      order.refund_state = row[11].as<std::string>();
+      order.refund_due_atomic = row[12].as<std::string>();
+      order.refunded_atomic = row[13].as<std::string>();
+      order.refund_outstanding_atomic = row[14].as<std::string>();
+      page.rows.push_back(std::move(order));
+    }
     if (result.size() > rows) {
       const auto& last = result[static_cast<int>(rows - 1)];
       page.next_cursor = encode_cursor(last[10].as<std::int64_t>(), last[0].as<std::string>());

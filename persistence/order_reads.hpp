@@ -51,6 +51,10 @@ class order_reads {
   /// invalid_cursor for a cursor it did not produce. The rows' view_json is
   /// as stored (its personal texts sealed): a list shows columns only.
   order_page list_orders(const order_filter& filter);
+  /// Orders whose refund_state is one of `states` ("due", "requested",
+  /// "refunded"), newest first, paged as list_orders (page_of's cursor and
+  /// limit only), each row with its refund columns; view_json as stored.
+  order_page list_refunds(const std::vector<std::string>& states, const order_filter& page_of);
   /// In the clear, or `erased` with empty fields.
   std::optional<customer_row> find_customer(const std::string& ref);
   /// What the emails `mail` are made of: their orders, each with its

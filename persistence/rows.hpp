@@ -45,6 +45,11 @@ struct order_row {
   std::string outstanding_atomic = "0";  // still due; 0 once paid
   std::int64_t quoted_at_ms = 0;
   std::int64_t quote_expires_at_ms = 0;
+  // The refund the shop owes (migration 013); refund_state empty: none ever due.
+  std::string refund_state;
+  std::string refund_due_atomic = "0";
+  std::string refunded_atomic = "0";
+  std::string refund_outstanding_atomic = "0";
 };
 
 // In the clear in the process; sealed under the customer's data key in the
@@ -181,6 +186,7 @@ struct kpi_order_row {
   std::string shipped_at;     // RFC 3339, empty when never shipped
   bool delivered = false;
   bool reviewed = false;
+  std::string quote_atomic = "0", received_atomic = "0", refunded_atomic = "0";
 };
 
 struct kpi_inputs {

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine } from './support/engine.mjs';
-import { eventually, expectText, launchBrowser, screenshots } from './support/browser.mjs';
+import { eventually, expectText, launchBrowser, screenshots, signInAdmin } from './support/browser.mjs';
 
 const checkout = (overrides = {}) => ({
   items: [{ sku: 'HP-64XL-BLK', quantity: 1 }],
@@ -41,15 +41,6 @@ describe('erasure of personal data', { timeout: 180000 }, () => {
     const res = await engine.adminGet('/admin/api/erasure-requests');
     assert.equal(res.status, 200, `GET /admin/api/erasure-requests answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body.requests;
-  }
-
-  async function signIn(page) {
-    await page.goto(`${engine.url}/admin`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
   }
 
   before(async () => {
@@ -110,7 +101,7 @@ describe('erasure of personal data', { timeout: 180000 }, () => {
   });
 
   test('the open request waits on the Orders page and on the order', async () => {
-    await signIn(adminPage);
+    await signInAdmin(adminPage, engine, admin);
     const tasks = adminPage.getByRole('region', { name: /^Erasure requests/ });
     await tasks.waitFor();
     assert.match(await tasks.innerText(), new RegExp(`${asked.number} asked on`));

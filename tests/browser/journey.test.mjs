@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEngineAndBrowser, screenshots, expectText, describedBy, eventually } from './support/browser.mjs';
+import { startEngineAndBrowser, screenshots, expectText, describedBy, eventually, signInAdmin } from './support/browser.mjs';
 
 const XMR_ADDRESS = '49ASi45ub7Qe4ZE36UT5G6cU4ud8Fhhe4deS4F3cw9KTAb8dLcukC7edhDQ7cn5d4gEYkbUrMWeWQLGsCmrG6dLaYyNoVKf';
 const BLACK = 'HP 64XL High Yield Black Ink Cartridge';
@@ -89,12 +89,7 @@ test('a customer orders and pays while the shop verifies and ships it in the das
 
   // Meanwhile, in the shop: sign in, find the order by its number, open it.
   const owner = await engine.addAdmin('owner@example.com');
-  await admin.goto(`${engine.url}/admin`);
-  await admin.getByLabel('Email').fill(owner.email);
-  await admin.getByLabel('Password').fill(owner.password);
-  await admin.getByLabel('Authentication code').fill(await engine.totp(owner.secret));
-  await admin.getByRole('button', { name: 'Sign in' }).click();
-  await admin.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+  await signInAdmin(admin, engine, owner);
   const table = admin.getByRole('table');
   await table.waitFor();
   await admin.getByLabel('Search').fill(number);

@@ -9,6 +9,7 @@ import { announce, errorBox } from './ui.js';
 import * as orders from './orders.js';
 import * as order from './order.js';
 import * as payments from './payments.js';
+import * as refunds from './refunds.js';
 import * as mail from './mail.js';
 import * as kpis from './kpis.js';
 import * as system from './system.js';
@@ -23,6 +24,7 @@ const routes = [
   { pattern: /^\/orders\/([0-9a-fA-F-]{36})$/, section: 'orders', view: order, params: (m) => ({ id: m[1] }) },
   { pattern: /^\/orders\/?$/, section: 'orders', view: orders },
   { pattern: /^\/payments\/?$/, section: 'payments', view: payments },
+  { pattern: /^\/refunds\/?(\?.*)?$/, section: 'refunds', view: refunds },
   { pattern: /^\/mail\/?$/, section: 'mail', view: mail },
   { pattern: /^\/kpis\/?$/, section: 'kpis', view: kpis },
   { pattern: /^\/system\/?$/, section: 'system', view: system },

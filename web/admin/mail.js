@@ -15,6 +15,9 @@ const KINDS = {
   order_cancelled: 'Cancellation',
   review_request: 'Review request',
   contact_customer: 'Message to the customer',
+  refund_due: 'Refund due (asks for an address)',
+  refund_address_received: 'Refund address received',
+  refund_sent: 'Refund sent',
 };
 const kindLabel = (kind) => KINDS[kind] || humanize(kind);
 

@@ -7,6 +7,7 @@ import { fill, h, hiddenText } from '../shared/dom.js';
 import { atomicToDecimal, decimalToAtomic, formatAtomic, formatCents, splitDisplayAmount } from '../shared/money.js';
 import { adminSentence } from '../shared/problems.js';
 import { askToEraseCustomer, customerSection, openRequestFor } from './order_customer.js';
+import { refundSection } from './order_refund.js';
 import { get, isUnauthorized, post } from './session.js';
 import {
   announce,
@@ -64,6 +65,8 @@ const EVENT_LABELS = {
   customer_contacted: 'Customer contacted',
   review_requested: 'Review requested',
   review_left: 'Review left',
+  refund_address_given: 'Refund address given',
+  refund_recorded: 'Refund sent',
 };
 
 const BASIS_LABELS = {
@@ -79,7 +82,7 @@ const PAYMENT_STATES = {
   detected: 'Seen, waiting for confirmations',
   underpaid: 'Underpaid',
   paid: 'Paid',
-  overpaid: 'Overpaid (refund due)',
+  overpaid: 'Overpaid (see Refund)',
 };
 
 export async function render(main, { id }, { isCurrent }) {
@@ -162,7 +165,7 @@ function show(main, order, isCurrent, erasureRequest = null) {
           {},
           order.status === 'pending'
             ? 'The order is cancelled and the customer told why.'
-            : 'The order is cancelled and the customer told why. It is paid: refund the customer from the wallet.',
+            : 'The order is cancelled and the customer told why. It is paid: the customer is asked for a refund address, then you send the refund from the wallet and record it here.',
         ),
         fields: [{ name: 'reason', label: 'Reason', required: true, multiline: true, hint: 'The customer reads this.' }],
         submit: 'Cancel order',
@@ -236,6 +239,10 @@ function show(main, order, isCurrent, erasureRequest = null) {
     h('section', { class: 'actions', 'aria-labelledby': 'actions-heading' }, h('h2', { id: 'actions-heading' }, 'Actions'), h('div', { class: 'toolbar' }, actionButtons)),
     h('div', { class: 'columns' }, itemsSection(order), customerSection(order, { erasureRequest, erase })),
     paymentSection(order, amount),
+    refundSection(order, amount, run, async (dialog, message) => {
+      const result = await dialog();
+      if (result && result !== true) await refresh(message);
+    }),
     order.shipment ? shipmentSection(order.shipment) : null,
     order.review ? reviewSection(order.review) : null,
     notesSection(order.notes),
@@ -543,6 +550,14 @@ function describeEvent(event, amount) {
       break;
     case 'note_added':
       add('Note', d.text);
+      break;
+    case 'refund_address_given':
+      add('Address', d.address);
+      break;
+    case 'refund_recorded':
+      add('Transaction', d.txid);
+      add('Amount', amount(d.amount_atomic));
+      add('Still due', d.still_due_atomic && d.still_due_atomic !== '0' ? amount(d.still_due_atomic) : null);
       break;
     case 'customer_contacted':
       add('Message', d.message);

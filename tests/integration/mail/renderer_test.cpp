@@ -42,6 +42,11 @@ json data_for(const std::string& kind) {
   }
   if (kind == "contact_customer")
     data["message"] = "We received 0.9 XMR, 0.012345678901 XMR short.\nPlease send the rest.";
+  if (kind == "refund_due") data["refund"] = {{"amount", "0.05 XMR"}, {"txid", ""}, {"address", ""}, {"still_due", ""}};
+  if (kind == "refund_address_received")
+    data["refund"] = {{"amount", "0 XMR"}, {"txid", ""}, {"address", "84refund<address>"}, {"still_due", ""}};
+  if (kind == "refund_sent")
+    data["refund"] = {{"amount", "0.03 XMR"}, {"txid", "f00dcafe"}, {"address", ""}, {"still_due", "0.02 XMR"}};
   return data;
 }
 
@@ -289,10 +294,36 @@ TEST_F(broken_templates, a_mismatched_close_or_unterminated_tag_fails_constructi
   EXPECT_CONTAINS(construction_error(), "shipping.txt.mustache, line 1");
 }
 
-TEST(renderer_kinds, are_the_eight_emails_of_an_order) {
+TEST(renderer_kinds, are_the_eleven_emails_of_an_order) {
   EXPECT_EQ(mail::renderer::kinds(),
             (std::vector<std::string>{"order_confirmation", "new_order_admin", "payment_received", "shipping",
-                                      "payment_reminder", "order_cancelled", "review_request", "contact_customer"}));
+                                      "payment_reminder", "order_cancelled", "review_request", "contact_customer",
+                                      "refund_due", "refund_address_received", "refund_sent"}));
+}
+
+TEST_F(templates, the_refund_emails_say_what_is_owed_where_it_goes_and_what_was_sent) {
+  const auto due = renderer_.render("refund_due", data_for("refund_due"));
+  for (const auto* body : {&due.text, &due.html}) {
+    EXPECT_CONTAINS(*body, "0.05 XMR");
+    EXPECT_CONTAINS(*body, "more than the amount asked for");  // the order is not cancelled
+  }
+  auto cancelled = data_for("refund_due");
+  cancelled["order"]["status"] = "cancelled";
+  EXPECT_CONTAINS(renderer_.render("refund_due", cancelled).text, "because the order was cancelled");
+
+  const auto address = renderer_.render("refund_address_received", data_for("refund_address_received"));
+  EXPECT_CONTAINS(address.text, "84refund<address>");
+  EXPECT_CONTAINS(address.html, "84refund&lt;address&gt;");  // escaped, not markup
+
+  const auto sent = renderer_.render("refund_sent", data_for("refund_sent"));
+  for (const auto* body : {&sent.text, &sent.html}) {
+    EXPECT_CONTAINS(*body, "0.03 XMR");
+    EXPECT_CONTAINS(*body, "f00dcafe");
+    EXPECT_CONTAINS(*body, "0.02 XMR is still due");
+  }
+  auto settled = data_for("refund_sent");
+  settled["refund"]["still_due"] = "";
+  EXPECT_LACKS(renderer_.render("refund_sent", settled).text, "still due");
 }
 
 }  // namespace

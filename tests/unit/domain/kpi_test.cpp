@@ -106,3 +106,51 @@ TEST(nearest_rank, follows_the_definition) {
 
 }  // namespace
 }  // namespace domain_test
+
+namespace domain_test {
+namespace {
+
+kpi_order paid_in_coin(int d, std::int64_t total_cents, std::uint64_t quoted, std::uint64_t received,
+                       std::uint64_t refunded) {
+  kpi_order o = paid(d, total_cents);
+  o.quoted = atomic_amount{quoted};
+  o.received = atomic_amount{received};
+  o.refunded = atomic_amount{refunded};
+  return o;
+}
+
+TEST(kpis, revenue_is_net_of_refunds_but_not_of_an_overpayments_excess) {
+  // Day 1: $40.00 quoted 4000 units, paid 5000, the 1000 excess refunded: $40.00 kept.
+  // Day 2: $30.00 quoted 3000, paid 3000, cancelled and refunded in full: $0 kept.
+  // Day 2: $20.00 quoted 2000, paid 2000, 1000 refunded (half): $10.00 kept.
+  // Day 3: $10.00 quoted 3 units, 1 refunded: $3.333.. -> 333 cents taken back.
+  const std::vector<kpi_order> orders{
+      paid_in_coin(1, 4000, 4000, 5000, 1000),
+      paid_in_coin(2, 3000, 3000, 3000, 3000),
+      paid_in_coin(2, 2000, 2000, 2000, 1000),
+      paid_in_coin(3, 1000, 3, 3, 1),
+  };
+  EXPECT_EQ(refunded_revenue(orders[0]).value, 0);
+  EXPECT_EQ(refunded_revenue(orders[1]).value, 3000);
+  EXPECT_EQ(refunded_revenue(orders[2]).value, 1000);
+  EXPECT_EQ(refunded_revenue(orders[3]).value, 333);
+  const auto r = compute_kpis(orders, 4, day(1, 0), day(4, 0));
+  EXPECT_EQ(r.revenue_cents, 4000 + 0 + 1000 + 667);
+  EXPECT_EQ(r.refunded_cents, 3000 + 1000 + 333);
+  ASSERT_EQ(r.daily.size(), 3u);
+  EXPECT_EQ(r.daily[0].revenue_cents, 4000);
+  EXPECT_EQ(r.daily[1].revenue_cents, 1000);
+  EXPECT_EQ(r.daily[1].refunded_cents, 4000);
+  EXPECT_EQ(r.daily[2].revenue_cents, 667);
+  // The order counts as paid for the payment rate and the average either way.
+  EXPECT_EQ(r.payment_success_rate, 1.0);
+  EXPECT_EQ(r.average_order_value_cents, (4000 + 3000 + 2000 + 1000) / 4);
+}
+
+TEST(kpis, a_refund_beyond_what_was_received_takes_back_at_most_the_total) {
+  EXPECT_EQ(refunded_revenue(paid_in_coin(1, 2500, 100, 100, 500)).value, 2500);
+  EXPECT_EQ(refunded_revenue(paid_in_coin(1, 2500, 0, 0, 0)).value, 0);
+}
+
+}  // namespace
+}  // namespace domain_test

@@ -55,6 +55,9 @@ std::vector<order_event> one_of_each_event() {
       payment_withdrawn{"9f0c", atomic_amount{431'045'000'000ULL}, minutes_after_t0(6)},
       payment_reversed{"ETH", "0x9f0c", atomic_amount{(static_cast<atomic_amount::rep>(1) << 90) + 7}, atomic_amount{5}, true,
                        "The payment 0x9f0c is no longer on the ETH chain", minutes_after_t0(60), minutes_after_t0(8)},
+      order_cancelled{"sold out after payment", actor_role::admin, minutes_after_t0(90), atomic_amount{431'106'000'000ULL}},
+      refund_address_given{"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", actor_role::customer, minutes_after_t0(100)},
+      refund_recorded{"f00d", atomic_amount{5}, atomic_amount{7}, atomic_amount{0}, minutes_after_t0(200)},
   };
 }
 
@@ -119,9 +122,12 @@ TEST(event_codec, rejects_an_unknown_type) {
 }
 
 TEST(event_codec, rejects_a_payload_with_any_field_missing) {
+  // Added after journals without it were written: absent reads as 0 (tested in order_refunds_test).
+  const std::set<std::pair<std::string, std::string>> optional_fields{{"order_cancelled", "refund_due_atomic"}};
   for (const auto& e : one_of_each_event()) {
     const json full = encode_event(e);
     for (const auto& [key, value] : full.items()) {
+      if (optional_fields.count({event_type(e), key})) continue;
       json partial = full;
       partial.erase(key);
       EXPECT_FALSE(decode_event(event_type(e), partial)) << event_type(e) << " without " << key;

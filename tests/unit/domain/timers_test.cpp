@@ -72,7 +72,8 @@ TEST(follow_ups, every_customer_facing_step_owes_its_email) {
             (std::vector<email_kind>{email_kind::shipping}));
   auto cancelled =
       follow_ups_of(decided(paid, cancel_order{"out of stock", actor_role::admin, minutes_after_t0(70)}), policy);
-  EXPECT_EQ(kinds(cancelled), (std::vector<email_kind>{email_kind::order_cancelled}));
+  // A paid order cancelled: the customer is also asked where their refund goes.
+  EXPECT_EQ(kinds(cancelled), (std::vector<email_kind>{email_kind::order_cancelled, email_kind::refund_due}));
   auto contact =
       follow_ups_of(decided(paid, contact_customer{"Please check your address", minutes_after_t0(71)}), policy);
   ASSERT_EQ(contact.emails.size(), 1u);

@@ -1,6 +1,7 @@
 // The order's own page (/orders/{id}?token=…), reached after "Place order" and
 // from the emails' links: payment instructions while pending, then status,
-// history, tracking, cancel, review and the request to erase the customer's
+// history, the refund the shop owes (and the address for it), tracking, cancel,
+// review and the request to erase the customer's
 // personal data. It polls the engine and updates only
 // the parts that changed, so focus and typed text survive an update. One file
 // on purpose: the update logic must see every part of the page it patches.
@@ -91,7 +92,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         o.cancel_reason ? h('p', {}, `Reason: ${o.cancel_reason}`) : null,
         p.received_atomic && p.received_atomic !== '0'
           ? h('p', {}, `We received ${atomicToDecimal(p.received_atomic, p.decimals)} ${p.method} for it; `
-            + 'we will contact you about returning it.')
+            + 'we will return it (see Your refund).')
           : null);
     }
     if (o.status !== 'pending') {
@@ -102,7 +103,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
           p.paid_at ? ` on ${dateTime(p.paid_at)}` : '', '. Thank you!'),
         p.refund_due_atomic && p.refund_due_atomic !== '0'
           ? h('p', {}, `You sent ${atomicToDecimal(p.refund_due_atomic, p.decimals, { minDecimals: display.decimals })} ${p.method} more `
-            + 'than the quote; we will contact you about returning it.')
+            + 'than the quote; we will return it (see Your refund).')
           : null);
     }
     return pendingPayment(o);
@@ -236,6 +237,78 @@ export async function showOrder(main, { params, query, isCurrent }) {
     return h('details', { class: 'claim' },
       h('summary', { 'data-key': 'claim-summary' }, 'Already paid? Tell us the transaction ID'),
       form);
+  }
+
+  // What the shop owes back (overpaid, or paid and cancelled): the customer
+  // says where it goes; the shop sends it by hand and records the transaction.
+  function refundSection(o) {
+    const r = o.refund;
+    if (!r) return h('div');
+    const p = o.payment ?? {};
+    const coin = (atomic) => `${atomicToDecimal(atomic ?? '0', p.decimals)} ${p.method}`;
+    const owed = r.outstanding_atomic && r.outstanding_atomic !== '0';
+    const facts = h('dl', { class: 'facts' },
+      h('div', {}, h('dt', {}, 'Refund due'), h('dd', { 'data-key': 'refund-due' }, coin(r.due_atomic))),
+      r.refunded_atomic !== '0'
+        ? h('div', {}, h('dt', {}, 'Sent to you'), h('dd', { 'data-key': 'refund-sent' }, coin(r.refunded_atomic)))
+        : null,
+      r.address
+        ? h('div', {}, h('dt', {}, 'To the address'), h('dd', {}, h('code', { class: 'address', 'data-key': 'refund-address' }, r.address)))
+        : null,
+      r.txid
+        ? h('div', {}, h('dt', {}, 'Transaction'), h('dd', {}, h('code', { class: 'address', 'data-key': 'refund-txid' }, r.txid)))
+        : null);
+    let intro;
+    if (r.state === 'refunded') intro = 'We have sent your refund.';
+    else if (r.state === 'requested') intro = `We will send ${coin(r.outstanding_atomic)} to the address below by hand and email you the transaction.`;
+    else intro = `We owe you ${coin(r.outstanding_atomic)}. Tell us a ${p.method} address of yours to send it to.`;
+    const canGive = owed && !o.customer_erased;
+    return h('section', { class: `panel${r.state === 'due' ? ' panel--warning' : ''}`, 'aria-labelledby': 'refund-title', 'data-refund-state': r.state },
+      h('h2', { id: 'refund-title', tabindex: -1 }, r.state === 'refunded' ? 'Refund sent' : 'Your refund'),
+      h('p', {}, intro),
+      facts,
+      canGive ? refundAddressForm(r, p.method) : null);
+  }
+
+  function refundAddressForm(r, method) {
+    const inputId = uid('refund-address');
+    const errorId = `${inputId}-error`;
+    const error = h('p', { class: 'field-error', id: errorId, role: 'alert', hidden: true });
+    const input = h('input', {
+      id: inputId, name: 'address', autocomplete: 'off', spellcheck: 'false', 'data-key': 'refund-address-input',
+      'aria-describedby': errorId,
+    });
+    const button = h('button', { type: 'submit', class: 'button button--primary', 'data-key': 'refund-address-send' },
+      r.address ? 'Change the address' : 'Send refund address');
+    const form = h('form', { class: 'refund-form', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: inputId }, `Your ${method} address for the refund`), input, error),
+      button);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      input.removeAttribute('aria-invalid');
+      const address = input.value.trim();
+      if (!address) {
+        error.textContent = `Enter a ${method} address of yours.`;
+        error.hidden = false;
+        input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        return;
+      }
+      button.disabled = true;
+      try {
+        update(await request('/refund-address', { method: 'POST', body: { address } }));
+        document.getElementById('refund-title')?.focus();
+        toast('Thank you. We will send the refund to this address.');
+      } catch (failure) {
+        error.textContent = customerSentence(failure, { notFound: NOT_FOUND });
+        error.hidden = false;
+        if (failure.field === 'address') input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        button.disabled = false;
+      }
+    });
+    return form;
   }
 
   function shipmentSection(o) {
@@ -474,6 +547,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
   // Each section is rebuilt only when the data it shows changed.
   const sections = [
     ['payment', paymentKey, paymentSection],
+    ['refund', (o) => JSON.stringify([o.refund ?? null, o.customer_erased === true]), refundSection],
     ['shipment', (o) => JSON.stringify(o.shipment ?? null), shipmentSection],
     ['review', (o) => JSON.stringify([o.status, o.review ?? null, o.customer_erased === true]), reviewSection],
     ['items', (o) => JSON.stringify([o.items, o.total_cents]), itemsSection],
@@ -498,7 +572,7 @@ export async function showOrder(main, { params, query, isCurrent }) {
         h('p', { class: 'order-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' },
           'Status: ', statusLine)),
       h('div', { class: 'order-layout' },
-        h('div', { class: 'order-main' }, slots.payment, slots.shipment, slots.review, slots.items),
+        h('div', { class: 'order-main' }, slots.payment, slots.refund, slots.shipment, slots.review, slots.items),
         h('div', { class: 'order-side' }, slots.timeline, slots.cancel, slots.privacy)));
   }
 
