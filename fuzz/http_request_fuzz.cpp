@@ -66,6 +66,9 @@ class stand_in_shop final : public app::shop_service {
     done(std::vector<app::dead_message>{});
   }
   void retry_mail(std::int64_t, app::callback<bool> done) override { done(false); }
+  void refunds(app::refund_list, app::order_filter, app::callback<app::refund_page> done) override {
+    done(app::refund_page{});
+  }
   void payment_exceptions(std::string, app::callback<std::vector<app::payment_exception>> done) override {
     done(std::vector<app::payment_exception>{});
   }
