@@ -10,6 +10,7 @@ import * as orders from './orders.js';
 import * as order from './order.js';
 import * as payments from './payments.js';
 import * as mail from './mail.js';
+import * as webhooks from './webhooks.js';
 import * as kpis from './kpis.js';
 import * as system from './system.js';
 import * as audit from './audit.js';
@@ -24,6 +25,7 @@ const routes = [
   { pattern: /^\/orders\/?$/, section: 'orders', view: orders },
   { pattern: /^\/payments\/?$/, section: 'payments', view: payments },
   { pattern: /^\/mail\/?$/, section: 'mail', view: mail },
+  { pattern: /^\/webhooks\/?$/, section: 'webhooks', view: webhooks },
   { pattern: /^\/kpis\/?$/, section: 'kpis', view: kpis },
   { pattern: /^\/system\/?$/, section: 'system', view: system },
   { pattern: /^\/audit\/?$/, section: 'audit', view: audit },
