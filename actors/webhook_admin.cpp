@@ -40,9 +40,9 @@ struct admin_session {
 
 }  // namespace
 
-webhook_admin_actor::behavior_type webhook_admin_impl(webhook_admin_actor::pointer, std::string url,
-                                                      std::shared_ptr<const sealing::vault> vault,
-                                                      std::shared_ptr<persistence::webhook_subscriptions> subscriptions) {
+webhook_admin_actor::behavior_type webhook_admin_impl(
+    webhook_admin_actor::pointer, std::string url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<persistence::webhook_subscriptions> subscriptions) {
   // Connected lazily and again after a failure, like the store readers.
   auto store = std::make_shared<std::unique_ptr<admin_session>>();
   auto with_store = [store, url, vault](auto&& work) -> decltype(work(std::declval<admin_session&>())) {
@@ -57,7 +57,8 @@ webhook_admin_actor::behavior_type webhook_admin_impl(webhook_admin_actor::point
   };
   auto refresh = [subscriptions](admin_session& s) { subscriptions->replace(s.hooks.subscribed_types()); };
   return {
-      [with_store, refresh](issue_atom, persistence::webhook_endpoint_row& endpoint) -> caf::result<registered_endpoint> {
+      [with_store, refresh](issue_atom,
+                            persistence::webhook_endpoint_row& endpoint) -> caf::result<registered_endpoint> {
         return with_store([&](admin_session& s) -> caf::result<registered_endpoint> {
           endpoint.id = random_uuid();
           const auto secret = domain::webhook_secret_text(random_bytes(32));

@@ -14,8 +14,8 @@ namespace actors {
 /// endpoint gets a random id and a random secret (whsec_ + 32 bytes), sealed
 /// for its id; this node's journal sees a change of endpoints at once
 /// (`subscriptions`), other nodes' within webhooks.poll_interval.
-webhook_admin_actor::behavior_type webhook_admin_impl(webhook_admin_actor::pointer self, std::string database_url,
-                                                      std::shared_ptr<const sealing::vault> vault,
-                                                      std::shared_ptr<persistence::webhook_subscriptions> subscriptions);
+webhook_admin_actor::behavior_type webhook_admin_impl(
+    webhook_admin_actor::pointer self, std::string database_url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<persistence::webhook_subscriptions> subscriptions);
 
 }  // namespace actors

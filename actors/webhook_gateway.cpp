@@ -9,14 +9,26 @@ namespace {
 constexpr int listed_at_most = 200;
 
 app::webhook_endpoint endpoint_view(const persistence::webhook_endpoint_row& row) {
-  return {row.id, row.url, row.events, row.include_personal_data,
-          domain::timestamp{std::chrono::milliseconds{row.created_at_ms}}, row.created_by};
+  return {row.id,
+          row.url,
+          row.events,
+          row.include_personal_data,
+          domain::timestamp{std::chrono::milliseconds{row.created_at_ms}},
+          row.created_by};
 }
 
 app::webhook_delivery delivery_view(const persistence::webhook_delivery_row& row) {
-  return {row.id,         row.endpoint_id, row.url,      row.order_id,
-          row.event_seq,  row.event_type,  row.state,    row.attempts,
-          row.last_status, row.last_error, domain::timestamp{std::chrono::milliseconds{row.created_at_ms}}};
+  return {row.id,
+          row.endpoint_id,
+          row.url,
+          row.order_id,
+          row.event_seq,
+          row.event_type,
+          row.state,
+          row.attempts,
+          row.last_status,
+          row.last_error,
+          domain::timestamp{std::chrono::milliseconds{row.created_at_ms}}};
 }
 
 template <class T>
@@ -40,11 +52,13 @@ void webhook_gateway::register_webhook(app::new_webhook_endpoint endpoint,
   row.events = std::move(endpoint.events);
   row.include_personal_data = endpoint.include_personal_data;
   row.created_by = std::move(endpoint.by);
-  row.created_at_ms = domain::to_unix_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now()));
+  row.created_at_ms =
+      domain::to_unix_ms(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   ask_within(
       system_, timeout_, services_->get().webhook_admin,
-      [done](registered_endpoint& r) { done(app::registered_webhook{endpoint_view(r.endpoint), r.secret}); },
+      [done](registered_endpoint& r) {
+        done(app::registered_webhook{endpoint_view(r.endpoint), r.secret});
+      },
       on_failure(done), issue_atom::value, std::move(row));
 }
 

@@ -17,8 +17,7 @@ namespace {
 struct sender_core {
   webhook_sender_options options;
   struct session {
-    session(const std::string& url, const std::shared_ptr<const sealing::vault>& vault)
-        : db(url), hooks(db, vault) {}
+    session(const std::string& url, const std::shared_ptr<const sealing::vault>& vault) : db(url), hooks(db, vault) {}
     persistence::connection db;
     persistence::webhook_store hooks;
   };

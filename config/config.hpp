@@ -144,13 +144,13 @@ struct mail_config {
 
 // Signed webhooks to the endpoints the owner registers (docs/API.md, Webhooks).
 struct webhooks_config {
-  bool allow_private_targets = false;                  // may endpoints be on loopback or private networks
-  duration retry_after = std::chrono::seconds{5};      // first retry; doubles per attempt
-  duration retry_max = std::chrono::hours{1};          // the longest wait between two attempts
-  duration give_up_after = std::chrono::hours{24};     // then the delivery is failed (the admin may redeliver)
-  duration timeout = std::chrono::seconds{10};         // per delivery attempt, connecting included
-  duration poll_interval = std::chrono::seconds{1};    // how often the sender looks for due deliveries
-  int batch = 16;                                      // deliveries per claim
+  bool allow_private_targets = false;                // may endpoints be on loopback or private networks
+  duration retry_after = std::chrono::seconds{5};    // first retry; doubles per attempt
+  duration retry_max = std::chrono::hours{1};        // the longest wait between two attempts
+  duration give_up_after = std::chrono::hours{24};   // then the delivery is failed (the admin may redeliver)
+  duration timeout = std::chrono::seconds{10};       // per delivery attempt, connecting included
+  duration poll_interval = std::chrono::seconds{1};  // how often the sender looks for due deliveries
+  int batch = 16;                                    // deliveries per claim
 };
 
 struct fulfillment_config {

@@ -37,8 +37,8 @@ std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
   for (char c : text)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) return std::nullopt;
   std::vector<unsigned char> out(3 * text.size() / 4);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   // EVP_DecodeBlock counts the padding as zero bytes.
   std::size_t size = static_cast<std::size_t>(n);
@@ -125,8 +125,8 @@ std::optional<std::string> webhook_signature(std::string_view secret, std::strin
   content.append(id).append(".").append(std::to_string(timestamp_seconds)).append(".").append(body);
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-       reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac.data(), &size);
+  HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()), reinterpret_cast<const unsigned char*>(content.data()),
+       content.size(), mac.data(), &size);
   return "v1," + base64(mac.data(), size);
 }
 
@@ -145,8 +145,7 @@ expected<webhook_target, target_error> check_webhook_target(std::string_view url
   webhook_target target;
   target.url = std::string{url};
   target.scheme = lower(url.substr(0, colon));
-  if (target.scheme != "http" && target.scheme != "https")
-    return malformed("url must start with http:// or https://");
+  if (target.scheme != "http" && target.scheme != "https") return malformed("url must start with http:// or https://");
   if (url.find('#') != std::string_view::npos) return malformed("url must not have a fragment");
   const auto rest = url.substr(colon + 3);
   const auto authority = rest.substr(0, rest.find_first_of("/?"));

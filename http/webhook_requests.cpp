@@ -41,7 +41,8 @@ std::variant<app::new_webhook_endpoint, domain::domain_error, private_target> we
     if (std::find(endpoint.events.begin(), endpoint.events.end(), type) == endpoint.events.end())
       endpoint.events.push_back(type);
   }
-  if (endpoint.events.size() > 1 && std::find(endpoint.events.begin(), endpoint.events.end(), "*") != endpoint.events.end())
+  if (endpoint.events.size() > 1 &&
+      std::find(endpoint.events.begin(), endpoint.events.end(), "*") != endpoint.events.end())
     return make_error(error_code::validation, "events is either [\"*\"] or a list of event types", "events");
 
   const auto personal = body.find("include_personal_data");

@@ -38,8 +38,7 @@ void add_webhook_routes(router& routes, const api_context& api) {
   });
   add_admin_route(routes, api, "GET", "/admin/api/webhooks", {}, [&api](admin_call& call) {
     if (!api.webhooks) return call.respond(webhooks_unavailable());
-    api.webhooks->webhooks(
-        reply_with<std::vector<app::webhook_endpoint>>(call.respond, views::webhook_endpoints));
+    api.webhooks->webhooks(reply_with<std::vector<app::webhook_endpoint>>(call.respond, views::webhook_endpoints));
   });
   add_admin_route(routes, api, "DELETE", "/admin/api/webhooks/{id}", {path_id::key, "no such webhook endpoint"},
                   [&api](admin_call& call) {
@@ -47,7 +46,8 @@ void add_webhook_routes(router& routes, const api_context& api) {
                     call.audit("deletes webhook endpoint {}", call.key_id);
                     api.webhooks->delete_webhook(call.key_id, [respond = call.respond](domain::result<bool> deleted) {
                       if (!deleted) return respond(error_response(deleted.error()));
-                      if (!*deleted) return respond(problem(problem_type::not_found, "no webhook endpoint with this id"));
+                      if (!*deleted)
+                        return respond(problem(problem_type::not_found, "no webhook endpoint with this id"));
                       response res;
                       res.status = 204;  // nothing to show: no body, no Content-Type
                       res.content_type.clear();
@@ -58,9 +58,8 @@ void add_webhook_routes(router& routes, const api_context& api) {
     if (!api.webhooks) return call.respond(webhooks_unavailable());
     auto state = dto::webhook_delivery_state(call.req.query);
     if (!state) return call.respond(error_response(state.error()));
-    api.webhooks->webhook_deliveries(
-        std::move(state.value()),
-        reply_with<std::vector<app::webhook_delivery>>(call.respond, views::webhook_deliveries));
+    api.webhooks->webhook_deliveries(std::move(state.value()), reply_with<std::vector<app::webhook_delivery>>(
+                                                                   call.respond, views::webhook_deliveries));
   });
   add_admin_route(routes, api, "POST", "/admin/api/webhooks/deliveries/{id}/redeliver",
                   {path_id::key, "no such webhook delivery"}, [&api](admin_call& call) {
@@ -69,7 +68,8 @@ void add_webhook_routes(router& routes, const api_context& api) {
                     call.audit("redelivers webhook {}", id);
                     api.webhooks->redeliver_webhook(id, [respond = call.respond, id](domain::result<bool> r) {
                       if (!r) return respond(error_response(r.error()));
-                      if (!*r) return respond(problem(problem_type::not_found, "no failed webhook delivery with this id"));
+                      if (!*r)
+                        return respond(problem(problem_type::not_found, "no failed webhook delivery with this id"));
                       respond(json_response(200, {{"id", id}, {"state", "pending"}}));
                     });
                   });

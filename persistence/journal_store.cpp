@@ -277,8 +277,8 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
   db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
                         &sql::insert_customers, &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders,
                         &sql::insert_payments, &sql::insert_order_exceptions, &sql::settle_underpayments,
-                        &sql::clear_timers, &sql::set_timers, &sql::insert_outbox, &sql::insert_webhook_deliveries, &sql::load_events,
-                        &sql::order_customer, &sql::customer_key});
+                        &sql::clear_timers, &sql::set_timers, &sql::insert_outbox, &sql::insert_webhook_deliveries,
+                        &sql::load_events, &sql::order_customer, &sql::customer_key});
 }
 
 namespace {

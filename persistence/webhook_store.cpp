@@ -23,8 +23,7 @@ from webhook_endpoints
 order by created_at, id
 )sql"};
 
-const named_statement delete_endpoint{"webhook_delete_endpoint",
-                                      "delete from webhook_endpoints where id = $1::uuid"};
+const named_statement delete_endpoint{"webhook_delete_endpoint", "delete from webhook_endpoints where id = $1::uuid"};
 
 const named_statement subscribed_types{"webhook_subscribed_types", R"sql(
 select distinct unnest(events) from webhook_endpoints where enabled
@@ -32,7 +31,7 @@ select distinct unnest(events) from webhook_endpoints where enabled
 
 #define DELIVERY_COLUMNS                                                                                      \
   "d.id, d.endpoint_id::text, w.url, d.order_id::text, d.event_seq, d.event_type, d.payload::text, d.state, " \
-  "d.attempts, coalesce(d.last_status, 0), coalesce(d.last_error, ''), "                                     \
+  "d.attempts, coalesce(d.last_status, 0), coalesce(d.last_error, ''), "                                      \
   "floor(extract(epoch from d.created_at) * 1000)::bigint"
 
 // $1 how many, $2 the lease in ms. A delivery waits while an earlier event of
@@ -124,8 +123,8 @@ bool is_uuid_text(const std::string& text) {
 
 webhook_store::webhook_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
-  db_.native().declare({&sql::add_endpoint, &sql::endpoints, &sql::delete_endpoint, &sql::subscribed_types,
-                        &sql::claim, &sql::delivered, &sql::failed, &sql::list, &sql::redeliver});
+  db_.native().declare({&sql::add_endpoint, &sql::endpoints, &sql::delete_endpoint, &sql::subscribed_types, &sql::claim,
+                        &sql::delivered, &sql::failed, &sql::list, &sql::redeliver});
 }
 
 void webhook_store::add_endpoint(const webhook_endpoint_row& endpoint, const std::string& secret) {
@@ -196,11 +195,16 @@ void webhook_store::mark_delivered(const std::vector<std::string>& ids, int stat
   db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     // The ids are ours ("msg_" + hex), so they need no quoting in the array literal.
-    txn.exec_prepared(sql::delivered.name, "{" + [&] {
-      std::string joined;
-      for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
-      return joined;
-    }() + "}", status);
+    txn.exec_prepared(
+        sql::delivered.name,
+        "{" +
+            [&] {
+              std::string joined;
+              for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
+              return joined;
+            }() +
+            "}",
+        status);
   });
 }
 
@@ -208,9 +212,9 @@ bool webhook_store::mark_failed(const std::string& id, int status, const std::st
                                 std::chrono::milliseconds retry_in, std::chrono::milliseconds give_up_after) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    const auto result = txn.exec_prepared(sql::failed.name, id, status, error,
-                                          static_cast<std::int64_t>(retry_in.count()),
-                                          static_cast<std::int64_t>(give_up_after.count()));
+    const auto result =
+        txn.exec_prepared(sql::failed.name, id, status, error, static_cast<std::int64_t>(retry_in.count()),
+                          static_cast<std::int64_t>(give_up_after.count()));
     return !result.empty() && result[0][0].as<std::string>() == "failed";
   });
 }

@@ -25,7 +25,9 @@ std::string webhook_context(std::string_view id) {
 }  // namespace
 
 vault::vault(std::shared_ptr<const keyring> master, const secret_key& root)
-    : master_(std::move(master)), index_key_(derive(root, 1, index_purpose)), totp_key_(derive(root, 1, totp_purpose)),
+    : master_(std::move(master)),
+      index_key_(derive(root, 1, index_purpose)),
+      totp_key_(derive(root, 1, totp_purpose)),
       webhook_key_(derive(root, 1, webhook_purpose)) {
   const auto token_key = derive(root, 1, token_purpose);
   token_secret_ = keyed_hash(token_key, "order access tokens");

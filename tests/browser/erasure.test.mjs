@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine } from './support/engine.mjs';
-import { eventually, expectText, launchBrowser, screenshots } from './support/browser.mjs';
+import { eventually, expectText, launchBrowser, screenshots, signInAsAdmin } from './support/browser.mjs';
 
 const checkout = (overrides = {}) => ({
   items: [{ sku: 'HP-64XL-BLK', quantity: 1 }],
@@ -43,14 +43,7 @@ describe('erasure of personal data', { timeout: 180000 }, () => {
     return res.body.requests;
   }
 
-  async function signIn(page) {
-    await page.goto(`${engine.url}/admin`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
-  }
+  const signIn = (page) => signInAsAdmin(page, engine, admin);
 
   before(async () => {
     engine = await startEngine({ name: 'erasure' });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { startEngine } from './support/engine.mjs';
-import { eventually, expectText, launchBrowser, screenshots } from './support/browser.mjs';
+import { eventually, expectText, launchBrowser, screenshots, signInAsAdmin } from './support/browser.mjs';
 
 const checkout = {
   items: [{ sku: 'HP-64XL-BLK', quantity: 1 }],
@@ -71,12 +71,7 @@ describe('webhooks page', { timeout: 180000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     shots = screenshots('webhooks');
-    await page.goto(`${engine.url}/admin`);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill(admin.password);
-    await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+    await signInAsAdmin(page, engine, admin);
   });
 
   after(async () => {

@@ -110,7 +110,10 @@ TEST_F(webhooks, a_full_journey_reaches_each_endpoint_once_per_event_signed_in_o
   pay(engine(), delivered);
   run(engine(), delivered, {{"type", "start_processing"}});
   run(engine(), delivered,
-      {{"type", "ship"}, {"carrier", "UPS"}, {"tracking_number", "1Z999AA10123456784"}, {"estimated_delivery", "2026-12-24"}});
+      {{"type", "ship"},
+       {"carrier", "UPS"},
+       {"tracking_number", "1Z999AA10123456784"},
+       {"estimated_delivery", "2026-12-24"}});
   run(engine(), delivered, {{"type", "mark_delivered"}});
   const auto cancelled = place(engine());
   run(engine(), cancelled, {{"type", "cancel"}, {"reason", "changed my mind"}});
@@ -124,8 +127,9 @@ TEST_F(webhooks, a_full_journey_reaches_each_endpoint_once_per_event_signed_in_o
   EXPECT_EQ(journey_types, (std::set<std::string>{"order_placed", "payment_received", "payment_verified",
                                                   "processing_started", "order_shipped", "order_delivered"}));
   const std::size_t expected = journey.size() + cancel_journey.size();
-  ASSERT_TRUE(eventually([&] { return count_at(receiver.received(), "/all") >= expected && count_at(receiver.received(), "/some") >= 2; }))
-      << receiver.received().dump();
+  ASSERT_TRUE(eventually([&] {
+    return count_at(receiver.received(), "/all") >= expected && count_at(receiver.received(), "/some") >= 2;
+  })) << receiver.received().dump();
   // Nothing more comes: the sender polls every 100 ms, so a second copy would show within a second.
   std::this_thread::sleep_for(std::chrono::seconds{1});
   const auto received = receiver.received();

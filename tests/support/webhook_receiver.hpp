@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/child_process.hpp"
 #include "support/http_client.hpp"
 
 extern char** environ;
@@ -57,13 +58,7 @@ class webhook_receiver {
   }
 
   /// The receiver goes away: connections are refused until start().
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
+  void stop() { stop_child(pid_); }
 
   /// Deliveries to `path` are verified with `secret` and answered `status`.
   void expect(const std::string& path, const std::string& secret, int status = 204) {

@@ -58,19 +58,26 @@ function registerForm(onRegistered) {
   return form;
 }
 
-async function loadEndpoints(list, isCurrent) {
+/** GETs `path` into `list` (busy meanwhile); the answer, or null once `list` shows why there is none. */
+async function fetchInto(list, path, what, isCurrent) {
   list.setAttribute('aria-busy', 'true');
   let answer;
   try {
-    answer = await get('/admin/api/webhooks');
+    answer = await get(path);
   } catch (error) {
-    if (isUnauthorized(error) || !isCurrent()) return;
-    fill(list, errorBox(`The webhook endpoints could not be loaded. ${adminSentence(error)}`));
+    if (isUnauthorized(error) || !isCurrent()) return null;
+    fill(list, errorBox(`The ${what} could not be loaded. ${adminSentence(error)}`));
     list.removeAttribute('aria-busy');
-    return;
+    return null;
   }
-  if (!isCurrent()) return;
+  if (!isCurrent()) return null;
   list.removeAttribute('aria-busy');
+  return answer;
+}
+
+async function loadEndpoints(list, isCurrent) {
+  const answer = await fetchInto(list, '/admin/api/webhooks', 'webhook endpoints', isCurrent);
+  if (!answer) return;
   const endpoints = answer.webhooks || [];
   if (endpoints.length === 0) {
     fill(list, h('p', { class: 'empty' }, 'No webhook endpoints. Nothing is sent.'));
@@ -105,17 +112,8 @@ async function loadEndpoints(list, isCurrent) {
 }
 
 async function loadFailed(list, isCurrent) {
-  let answer;
-  try {
-    answer = await get('/admin/api/webhooks/deliveries?state=failed');
-  } catch (error) {
-    if (isUnauthorized(error) || !isCurrent()) return;
-    fill(list, errorBox(`The failed deliveries could not be loaded. ${adminSentence(error)}`));
-    list.removeAttribute('aria-busy');
-    return;
-  }
-  if (!isCurrent()) return;
-  list.removeAttribute('aria-busy');
+  const answer = await fetchInto(list, '/admin/api/webhooks/deliveries?state=failed', 'failed deliveries', isCurrent);
+  if (!answer) return;
   const deliveries = answer.deliveries || [];
   if (deliveries.length === 0) {
     fill(list, h('p', { class: 'empty' }, 'No failed deliveries. Every webhook was delivered or is still being tried.'));

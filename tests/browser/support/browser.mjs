@@ -117,3 +117,13 @@ export function describedBy(locator) {
     .map((id) => document.getElementById(id)?.textContent.trim() ?? '')
     .join(' | '));
 }
+
+/** Signs `admin` (from engine.addAdmin) in on `page` with a fresh code and waits for the orders list. */
+export async function signInAsAdmin(page, engine, admin) {
+  await page.goto(`${engine.url}/admin`);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByLabel('Authentication code').fill(await engine.totp(admin.secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
+}

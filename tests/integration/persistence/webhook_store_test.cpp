@@ -43,8 +43,8 @@ class webhook_deliveries : public ::testing::Test {
     auto it = item_for(order_id, first_seq, static_cast<int>(types.size()), "CCC-400001", new_uuid());
     for (std::size_t k = 0; k < types.size(); ++k) {
       it.events[k].type = types[k];
-      it.webhook_events.push_back({first_seq + static_cast<std::int64_t>(k), types[k],
-                                   R"({"type":")" + types[k] + R"("})", t0_ms});
+      it.webhook_events.push_back(
+          {first_seq + static_cast<std::int64_t>(k), types[k], R"({"type":")" + types[k] + R"("})", t0_ms});
     }
     return it;
   }

@@ -9,9 +9,8 @@ using namespace std::chrono_literals;
 // The example of the Standard Webhooks specification's reference libraries
 // (secret, message id, timestamp and body, and the signature they publish).
 TEST(webhook_signature, matches_the_specifications_published_example) {
-  const auto signature = domain::webhook_signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                                                   "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                                                   R"({"test": 2432232314})");
+  const auto signature = domain::webhook_signature(
+      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})");
   ASSERT_TRUE(signature);
   EXPECT_EQ(*signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
@@ -77,9 +76,10 @@ TEST(webhook_target, accepts_public_http_and_https_urls) {
 }
 
 TEST(webhook_target, refuses_other_schemes_user_info_fragments_and_bad_ports) {
-  for (const char* url : {"ftp://example.com/", "file:///etc/passwd", "example.com/hook", "https://user:pw@example.com/",
-                          "https://example.com/#frag", "https://example.com:0/", "https://example.com:99999/",
-                          "https://exa mple.com/", "https:///nohost", "gopher://example.com/"}) {
+  for (const char* url :
+       {"ftp://example.com/", "file:///etc/passwd", "example.com/hook", "https://user:pw@example.com/",
+        "https://example.com/#frag", "https://example.com:0/", "https://example.com:99999/", "https://exa mple.com/",
+        "https:///nohost", "gopher://example.com/"}) {
     const auto t = domain::check_webhook_target(url, true);
     ASSERT_FALSE(t) << url;
     EXPECT_EQ(t.error().problem, domain::target_problem::malformed) << url;
@@ -87,10 +87,10 @@ TEST(webhook_target, refuses_other_schemes_user_info_fragments_and_bad_ports) {
 }
 
 TEST(webhook_target, refuses_loopback_private_link_local_and_unique_local_unless_allowed) {
-  for (const char* url : {"http://127.0.0.1:8080/", "http://localhost/", "http://api.localhost/", "http://10.1.2.3/",
-                          "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data",
-                          "http://[::1]:9000/", "http://[fd00::1]/", "http://[fe80::1]/", "http://0.0.0.0/",
-                          "http://[::ffff:127.0.0.1]/"}) {
+  for (const char* url :
+       {"http://127.0.0.1:8080/", "http://localhost/", "http://api.localhost/", "http://10.1.2.3/",
+        "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]:9000/",
+        "http://[fd00::1]/", "http://[fe80::1]/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/"}) {
     const auto refused = domain::check_webhook_target(url, false);
     ASSERT_FALSE(refused) << url;
     EXPECT_EQ(refused.error().problem, domain::target_problem::private_address) << url;
