@@ -128,9 +128,10 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  auto api = http::make_api(engine->shop(), engine->access(),
-                            http::api_options{config.admin.token, config.web.root, route_limits_from(config.limits),
-                                              config.admin.allow_from});
+  auto api = http::make_api(
+      engine->shop(), engine->access(),
+      http::api_options{config.admin.token, config.web.root, route_limits_from(config.limits), config.admin.allow_from},
+      &engine->webhooks());
   auto options = server_options_from(config.http);
   options.screen_headers = std::move(api.on_headers);
   http::server server{std::move(options), std::move(api.on_request)};

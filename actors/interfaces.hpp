@@ -162,6 +162,22 @@ using admin_access_actor =
                      caf::reacts_to<audit_atom, app::audit_entry>,
                      caf::replies_to<audit_atom, app::audit_query>::with<std::vector<app::audit_entry>>>;
 
+/// Detached: delivers due webhooks (claim, sign, POST, settle) on its own thread.
+using webhook_sender_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
+
+/// Detached: the owner's webhook endpoints and the delivery lists.
+using webhook_admin_actor = caf::typed_actor<
+    // register an endpoint (id and secret made here); the secret is in the reply only
+    caf::replies_to<issue_atom, persistence::webhook_endpoint_row>::with<registered_endpoint>,
+    // every endpoint, without secrets
+    caf::replies_to<list_atom>::with<std::vector<persistence::webhook_endpoint_row>>,
+    // delete an endpoint and its deliveries; false if none
+    caf::replies_to<revoke_atom, std::string>::with<bool>,
+    // deliveries in a state, newest first, at most N
+    caf::replies_to<list_atom, std::string, int>::with<std::vector<persistence::webhook_delivery_row>>,
+    // send a failed delivery again; false if it is not failed
+    caf::replies_to<retry_atom, std::string>::with<bool>>;
+
 /// Restarts its children with backoff and reports their health (supervision/).
 using supervisor_actor = supervision::supervisor_actor;
 

@@ -57,7 +57,7 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
                                           std::shared_ptr<const sealing::vault> vault) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.writers, 1); ++i)
     self->state.idle_writers.push_back(
-        self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault));
+        self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault, options.webhooks));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         if (self->state.queue.size() >= options.max_queue) {
@@ -81,25 +81,27 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
 namespace {
 
 struct writer_session {
-  writer_session(const std::string& url, std::shared_ptr<const sealing::vault> vault)
-      : db(url), journal(db, std::move(vault)) {}
+  writer_session(const std::string& url, std::shared_ptr<const sealing::vault> vault,
+                 std::shared_ptr<const persistence::webhook_subscriptions> webhooks)
+      : db(url), journal(db, std::move(vault), std::move(webhooks)) {}
   persistence::connection db;
   persistence::journal_store journal;
 };
 
 }  // namespace
 
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url,
-                                                        std::shared_ptr<const sealing::vault> vault) {
+journal_writer_actor::behavior_type journal_writer_impl(
+    journal_writer_actor::pointer self, std::string url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<const persistence::webhook_subscriptions> webhooks) {
   // Connected lazily and again after a failure, so that a database that is
   // down at start-up or restarts later costs failed requests, not the actor.
   auto store = std::make_shared<std::unique_ptr<writer_session>>();
   return {
-      [store, url, vault](
+      [store, url, vault, webhooks](
           append_atom,
           std::vector<persistence::append_item>& batch) -> caf::result<std::vector<persistence::append_outcome>> {
         try {
-          if (!*store) *store = std::make_unique<writer_session>(url, vault);
+          if (!*store) *store = std::make_unique<writer_session>(url, vault, webhooks);
           return (*store)->journal.append_batch(batch);
         } catch (const std::exception& e) {
           spdlog::error("journal: batch of {} not stored: {}", batch.size(), e.what());

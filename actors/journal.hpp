@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/interfaces.hpp"
+#include "persistence/webhook_subscriptions.hpp"
 #include "sealing/vault.hpp"
 
 namespace actors {
@@ -21,6 +22,8 @@ struct journal_options {
   // Appends waiting at most; one more is refused at once (`unavailable`)
   // rather than queued behind a database that cannot keep up.
   std::size_t max_queue = 20000;
+  // Which event types webhook endpoints subscribe to; null: every batch asks the table.
+  std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
 };
 
 struct journal_state {
@@ -42,7 +45,8 @@ journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journa
                                           std::string database_url, std::shared_ptr<const sealing::vault> vault);
 
 /// A detached actor owning one database connection.
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url,
-                                                        std::shared_ptr<const sealing::vault> vault);
+journal_writer_actor::behavior_type journal_writer_impl(
+    journal_writer_actor::pointer self, std::string database_url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<const persistence::webhook_subscriptions> webhooks = nullptr);
 
 }  // namespace actors

@@ -17,6 +17,7 @@
 #include "persistence/cluster_membership.hpp"
 #include "persistence/receiving_address_store.hpp"
 #include "persistence/rows.hpp"
+#include "persistence/webhook_store.hpp"
 
 namespace actors {
 
@@ -60,6 +61,12 @@ struct retention_stats {
   std::uint64_t failed = 0;      // the order did not answer: tried again next run
   std::uint64_t analytics_days_folded = 0;
   std::string last_error;
+};
+
+/// An endpoint just registered, with the secret that is shown once.
+struct registered_endpoint {
+  persistence::webhook_endpoint_row endpoint;
+  std::string secret;
 };
 
 struct mailer_stats {
@@ -175,6 +182,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::mailer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registered_endpoint)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::webhook_endpoint_row)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::webhook_endpoint_row>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::webhook_delivery_row>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::retention_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::retention_candidate>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::outbox_entry>)

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "domain/order_json.hpp"
+#include "domain/webhook.hpp"
 
 namespace actors {
 
@@ -17,6 +18,18 @@ persistence::append_item make_append_item(const domain::order& before, const std
     item.events.push_back(persistence::stored_event{after.id.value(), ++seq, type, domain::encode_event(e).dump(),
                                                     domain::to_unix_ms(recorded_at), domain::personal_paths(type)});
     if (std::holds_alternative<domain::personal_data_erased>(e)) item.erases_customer = true;
+  }
+  // Each event as a webhook tells it, with the status the order had right
+  // after it (an item of several events passes through states).
+  std::optional<domain::order> passing;  // only a decision of several events needs to replay them
+  if (events.size() > 1) passing = before;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    if (passing) passing = domain::apply(std::move(*passing), events[k]);
+    const auto& stored = item.events[k];
+    const auto status = passing ? passing->status : after.status;
+    const auto payload = domain::webhook_payload({after.id.value(), after.number.value(), stored.seq, stored.type,
+                                                  domain::to_string(status), stored.recorded_at_ms});
+    item.webhook_events.push_back({stored.seq, stored.type, payload.dump(), stored.recorded_at_ms});
   }
   auto& row = item.read_model;
   row.id = after.id.value();

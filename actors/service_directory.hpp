@@ -27,6 +27,8 @@ struct services {
   admin_access_actor admin_access;                                // sessions, keys, the audit log
   admin_access_actor admin_sign_in;                               // sign-ins only: a slow hash each
   receiving_addresses_actor addresses;                  // per-order receiving addresses, unique in the database
+  webhook_sender_actor webhook_sender;                  // delivers due webhooks
+  webhook_admin_actor webhook_admin;                    // the owner's endpoints and the delivery lists
   std::map<std::string, chain_watcher_actor> watchers;  // by coin code; only those whose lease this node holds
   std::map<std::string, subaddress_maker_actor> subaddress_makers;  // by coin code; on every node
 };

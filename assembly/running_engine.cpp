@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/admin_gateway.hpp"
+#include "actors/webhook_gateway.hpp"
 #include "actors/engine.hpp"
 #include "actors/errors.hpp"
 #include "actors/service_directory.hpp"
@@ -38,6 +39,7 @@ struct running_engine::parts {
   supervision::supervisor_actor supervisor;
   std::unique_ptr<actors::engine> shop;
   std::unique_ptr<actors::admin_gateway> access;
+  std::unique_ptr<actors::webhook_gateway> webhooks;
 };
 
 running_engine::running_engine(const config::engine_config& config) : parts_(std::make_unique<parts>()) {
@@ -85,6 +87,8 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
       std::make_shared<actors::admission_gate>(static_cast<std::size_t>(config.payments.matcher_max_queue));
   p.shop = std::make_unique<actors::engine>(p.system, p.directory, std::move(settings));
   p.access = std::make_unique<actors::admin_gateway>(p.system, p.directory, config.actors.ask_timeout);
+  p.webhooks = std::make_unique<actors::webhook_gateway>(p.system, p.directory, config.actors.ask_timeout,
+                                                         config.webhooks.allow_private_targets);
 }
 
 running_engine::~running_engine() {
@@ -97,6 +101,10 @@ app::shop_service& running_engine::shop() {
 
 app::admin_access& running_engine::access() {
   return *parts_->access;
+}
+
+app::webhook_admin& running_engine::webhooks() {
+  return *parts_->webhooks;
 }
 
 void running_engine::stop() {

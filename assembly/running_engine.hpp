@@ -8,6 +8,7 @@
 
 #include "app/admin_access.hpp"
 #include "app/shop_service.hpp"
+#include "app/webhooks.hpp"
 #include "config/config.hpp"
 
 namespace assembly {
@@ -24,6 +25,7 @@ class running_engine {
 
   app::shop_service& shop();
   app::admin_access& access();
+  app::webhook_admin& webhooks();
 
   /// Lets every append that was accepted reach the database, then stops the
   /// actors. Called after the HTTP server has drained; idempotent.

@@ -23,6 +23,8 @@
 #include "actors/singleton_guard.hpp"
 #include "actors/store_pool.hpp"
 #include "actors/timer_scheduler.hpp"
+#include "actors/webhook_admin.hpp"
+#include "actors/webhook_sender.hpp"
 #include "assembly/receiving_accounts.hpp"
 #include "assembly/settings.hpp"
 
@@ -76,9 +78,14 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const auto timeout = config.actors.ask_timeout;
   const auto url = runtime_url;
   const auto readers = static_cast<std::size_t>(config.database.pool_size);
+  // Which event types webhook endpoints subscribe to: one cache per node,
+  // read by the journal's writers, refreshed by the webhook actors.
+  auto webhook_subscriptions = std::make_shared<persistence::webhook_subscriptions>();
   const actors::journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
                                         static_cast<std::size_t>(config.database.journal_writers), timeout,
-                                        static_cast<std::size_t>(config.database.journal_max_queue)};
+                                        static_cast<std::size_t>(config.database.journal_max_queue),
+                                        webhook_subscriptions};
+  const actors::webhook_sender_options webhook_sender{config.webhooks, url, vault, webhook_subscriptions};
   const actors::order_registry_options registry{
       config.actors.passivate_after, timeout,
       domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
@@ -147,6 +154,17 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           "mailer", directory,
           [=](const services&) { return sys->spawn<caf::detached>(actors::mailer_impl, mailer, keys); },
           [](services& s, actors::mailer_actor h) { s.mailer = h; }),
+      // Signed webhooks: the owner's endpoints, and the deliveries to them.
+      child(
+          "webhook_admin", directory,
+          [=](const services&) {
+            return sys->spawn<caf::detached>(actors::webhook_admin_impl, url, vault, webhook_subscriptions);
+          },
+          [](services& s, actors::webhook_admin_actor h) { s.webhook_admin = h; }),
+      child(
+          "webhook_sender", directory,
+          [=](const services&) { return sys->spawn<caf::detached>(actors::webhook_sender_impl, webhook_sender); },
+          [](services& s, actors::webhook_sender_actor h) { s.webhook_sender = h; }),
       // This node in the cluster's list; the cluster as the database sees it.
       child(
           "cluster_heartbeat", directory,

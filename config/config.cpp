@@ -214,6 +214,16 @@ const std::vector<section>& schema() {
               e.mail.max_per_recipient_per_hour = int(integer_in(v, 0, 1'000'000, "a number of emails"));
             }},
        }},
+      {"webhooks",
+       {
+           {"allow_private_targets", [](c& e, s v) { e.webhooks.allow_private_targets = boolean(v); }},
+           {"retry_after", [](c& e, s v) { e.webhooks.retry_after = duration_of(v, false); }},
+           {"retry_max", [](c& e, s v) { e.webhooks.retry_max = duration_of(v, false); }},
+           {"give_up_after", [](c& e, s v) { e.webhooks.give_up_after = duration_of(v, false); }},
+           {"timeout", [](c& e, s v) { e.webhooks.timeout = duration_of(v, false); }},
+           {"poll_interval", [](c& e, s v) { e.webhooks.poll_interval = duration_of(v, false); }},
+           {"batch", [](c& e, s v) { e.webhooks.batch = int(integer_in(v, 1, 1'000, "a batch size")); }},
+       }},
       {"fulfillment",
        {
            {"processing_time", [](c& e, s v) { e.fulfillment.processing_time = duration_of(v, true); }},

@@ -146,6 +146,17 @@ struct mail_config {
   int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap
 };
 
+// Signed webhooks to the endpoints the owner registers (docs/API.md, Webhooks).
+struct webhooks_config {
+  bool allow_private_targets = false;                // may endpoints be on loopback or private networks
+  duration retry_after = std::chrono::seconds{5};    // first retry; doubles per attempt
+  duration retry_max = std::chrono::hours{1};        // the longest wait between two attempts
+  duration give_up_after = std::chrono::hours{24};   // then the delivery is failed (the admin may redeliver)
+  duration timeout = std::chrono::seconds{10};       // per delivery attempt, connecting included
+  duration poll_interval = std::chrono::seconds{1};  // how often the sender looks for due deliveries
+  int batch = 16;                                    // deliveries per claim
+};
+
 struct fulfillment_config {
   duration processing_time = std::chrono::hours{48};  // paid -> shipped, for the estimated ship date
 };
@@ -207,6 +218,7 @@ struct engine_config {
   actors_config actors;
   timers_config timers;
   mail_config mail;
+  webhooks_config webhooks;
   fulfillment_config fulfillment;
   catalog_config catalog;
   web_config web;

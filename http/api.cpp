@@ -13,11 +13,13 @@ namespace {
 
 class api {
  public:
-  api(app::shop_service& shop, app::admin_access& access, api_options options)
+  api(app::shop_service& shop, app::admin_access& access, api_options options, app::webhook_admin* webhooks)
       : context_{shop, access, std::move(options)} {
+    context_.webhooks = webhooks;
     add_customer_routes(routes_, context_);
     add_admin_routes(routes_, context_);
     add_admin_access_routes(routes_, context_);
+    add_webhook_routes(routes_, context_);
     add_operations_routes(routes_, context_);
   }
   api(const api&) = delete;
@@ -95,8 +97,9 @@ class api {
 
 }  // namespace
 
-api_handlers make_api(app::shop_service& shop, app::admin_access& access, api_options options) {
-  auto shared = std::make_shared<api>(shop, access, std::move(options));
+api_handlers make_api(app::shop_service& shop, app::admin_access& access, api_options options,
+                      app::webhook_admin* webhooks) {
+  auto shared = std::make_shared<api>(shop, access, std::move(options), webhooks);
   return {[shared](request req, responder respond) { (*shared)(std::move(req), std::move(respond)); },
           [shared](const request& head, screen_done done) { shared->screen(head, done); }};
 }

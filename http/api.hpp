@@ -4,6 +4,7 @@
 
 #include "app/admin_access.hpp"
 #include "app/shop_service.hpp"
+#include "app/webhooks.hpp"
 #include "domain/ip_network.hpp"
 #include "http/message.hpp"
 #include "http/route_limits.hpp"
@@ -29,6 +30,8 @@ struct api_handlers {
 
 /// `shop` and `access` must outlive the handlers. `on_request` answers admin
 /// routes only for requests `on_headers` let through (it names their caller).
-api_handlers make_api(app::shop_service& shop, app::admin_access& access, api_options options);
+/// `webhooks`, when given, must outlive them too; without it the webhook routes answer 503.
+api_handlers make_api(app::shop_service& shop, app::admin_access& access, api_options options,
+                      app::webhook_admin* webhooks = nullptr);
 
 }  // namespace http

@@ -28,6 +28,7 @@ struct api_context {
   api_options options;
   std::shared_ptr<request_metrics> metrics = std::make_shared<request_metrics>();
   std::shared_ptr<route_limits> limits = std::make_shared<route_limits>(options.limits);
+  app::webhook_admin* webhooks = nullptr;  // null: the webhook routes answer 503
 };
 
 /// Parses a JSON body; an empty body is JSON null (for bodies that are
@@ -59,5 +60,6 @@ void add_customer_routes(router& routes, const api_context& api);
 void add_admin_routes(router& routes, const api_context& api);
 void add_operations_routes(router& routes, const api_context& api);
 void add_admin_access_routes(router& routes, const api_context& api);
+void add_webhook_routes(router& routes, const api_context& api);
 
 }  // namespace http

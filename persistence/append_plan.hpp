@@ -19,6 +19,7 @@
 #include "persistence/json_rows.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/rows.hpp"
+#include "persistence/webhook_subscriptions.hpp"
 
 namespace persistence::detail {
 
@@ -346,6 +347,26 @@ class append_plan {
       rows.field("order_id", items_[i].read_model.id);
       rows.field("at_ms", items_[i].read_model.updated_at_ms);
       rows.end_row();
+    }
+    return rows.take();
+  }
+
+  // The events some endpoint may subscribe to (all of them without a cache):
+  // the statement joins them with the endpoints that do.
+  std::string webhook_events_parameter(const webhook_subscriptions* subscriptions) const {
+    json_rows rows;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (conflict_[i]) continue;
+      for (const auto& event : items_[i].webhook_events) {
+        if (subscriptions && !subscriptions->wants(event.type)) continue;
+        rows.begin_row();
+        rows.field("order_id", items_[i].read_model.id);
+        rows.field("seq", event.seq);
+        rows.field("type", event.type);
+        rows.json_text_field("payload", event.payload_json);
+        rows.field("at_ms", event.occurred_at_ms);
+        rows.end_row();
+      }
     }
     return rows.take();
   }

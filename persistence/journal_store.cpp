@@ -256,6 +256,20 @@ select order_id, kind, payload::jsonb,
 from json_to_recordset($1::json) as r(order_id uuid, kind text, payload text, created_at_ms bigint)
 )sql"};
 
+// One delivery per enabled endpoint subscribed to each event (its type or
+// "*"); the webhook sender delivers them. DO NOTHING: one event goes to one
+// endpoint once.
+const named_statement insert_webhook_deliveries{"insert_webhook_deliveries", R"sql(
+insert into webhook_deliveries (id, endpoint_id, order_id, event_seq, event_type, payload, created_at,
+                                next_attempt_at, retry_since)
+select 'msg_' || replace(gen_random_uuid()::text, '-', ''), w.id, r.order_id, r.seq, r.type, r.payload::jsonb,
+       timestamptz 'epoch' + r.at_ms * interval '1 millisecond', now(), now()
+from json_to_recordset($1::json) as r(order_id uuid, seq bigint, type text, payload text, at_ms bigint)
+join webhook_endpoints w on w.enabled and (r.type = any(w.events) or '*' = any(w.events))
+order by w.id, r.order_id, r.seq
+on conflict (endpoint_id, order_id, event_seq) do nothing
+)sql"};
+
 const named_statement load_events{"load_events", R"sql(
 select order_id::text, seq, type, payload::text,
        floor(extract(epoch from recorded_at) * 1000)::bigint
@@ -276,13 +290,14 @@ const named_statement customer_key{"journal_customer_key",
 
 }  // namespace
 
-journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault)
-    : db_(db), vault_(std::move(vault)) {
+journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault,
+                             std::shared_ptr<const webhook_subscriptions> webhooks)
+    : db_(db), vault_(std::move(vault)), webhooks_(std::move(webhooks)) {
   db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
                         &sql::insert_customers, &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders,
-                        &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions, &sql::settle_underpayments,
-                        &sql::clear_timers, &sql::set_timers, &sql::insert_outbox, &sql::load_events,
-                        &sql::order_customer, &sql::customer_key});
+                        &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions,
+                        &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers, &sql::insert_outbox,
+                        &sql::insert_webhook_deliveries, &sql::load_events, &sql::order_customer, &sql::customer_key});
 }
 
 namespace {
@@ -352,6 +367,8 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 // 6. clear_timers / set_timers: the timers the decisions made moot or want,
 //    so a timer exists exactly when its decision committed.
 // 7. insert_outbox: the emails the decisions owe (delivered later by the mailer).
+// 7b. insert_webhook_deliveries: a delivery per endpoint subscribed to each
+//    event, only when some endpoint subscribes to one of the batch's types.
 // 8. delete_reversed_payments / insert_payments / insert_order_exceptions /
 //    settle_underpayments: payments the decisions took back or counted, exceptions they raised or settled, only
 //    when there are any.
@@ -431,6 +448,8 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         txn.exec_prepared(sql::set_timers.name, set);
       if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
         txn.exec_prepared(sql::insert_outbox.name, outbox);
+      if (auto hooks = state.webhook_events_parameter(webhooks_.get()); !detail::is_empty_array(hooks))
+        txn.exec_prepared(sql::insert_webhook_deliveries.name, hooks);
       // 8. payments taken back, payments counted, exceptions
       if (auto reversed = state.reversed_payments_parameter(); !detail::is_empty_array(reversed))
         txn.exec_prepared(sql::delete_reversed_payments.name, reversed);

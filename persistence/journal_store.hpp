@@ -10,6 +10,7 @@
 
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
+#include "persistence/webhook_subscriptions.hpp"
 #include "sealing/vault.hpp"
 
 namespace persistence {
@@ -18,7 +19,10 @@ class journal_store {
  public:
   /// Personal data (customers rows, the personal paths of events, views and
   /// mail) is sealed with `vault`'s keys on the way in and opened on the way out.
-  journal_store(connection& db, std::shared_ptr<const sealing::vault> vault);
+  /// `webhooks` tells which event types endpoints subscribe to; without it
+  /// every batch asks the endpoints table.
+  journal_store(connection& db, std::shared_ptr<const sealing::vault> vault,
+                std::shared_ptr<const webhook_subscriptions> webhooks = nullptr);
 
   /// Group commit: all items in ONE transaction with a constant number of
   /// statements; outcome i belongs to items[i]. A conflict writes nothing of
@@ -43,6 +47,7 @@ class journal_store {
  private:
   connection& db_;
   std::shared_ptr<const sealing::vault> vault_;
+  std::shared_ptr<const webhook_subscriptions> webhooks_;
 };
 
 }  // namespace persistence

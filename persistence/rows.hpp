@@ -206,6 +206,14 @@ struct metrics_snapshot {
 
 // One decision of one order: its new events (consecutive seqs, all of
 // read_model.id) and everything that must commit with them or not at all.
+// An order event as webhooks tell it: the payload has no personal data.
+struct webhook_event_row {
+  std::int64_t seq = 0;
+  std::string type;
+  std::string payload_json;
+  std::int64_t occurred_at_ms = 0;
+};
+
 struct append_item {
   std::vector<stored_event> events;
   order_row read_model;
@@ -226,6 +234,9 @@ struct append_item {
   // columns cleared and the customer's pending mail dropped, in the same
   // transaction.
   bool erases_customer = false;
+  // Each event as a webhook would tell it (domain::webhook_payload); the
+  // journal writes one delivery per endpoint subscribed to its type.
+  std::vector<webhook_event_row> webhook_events;
 };
 
 enum class append_outcome {

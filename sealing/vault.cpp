@@ -12,15 +12,23 @@ namespace {
 constexpr std::string_view index_purpose = "blindidx";
 constexpr std::string_view token_purpose = "tokensig";
 constexpr std::string_view totp_purpose = "admntotp";
+constexpr std::string_view webhook_purpose = "webhooks";
 
 std::string totp_context(std::string_view email) {
   return "admin_users.totp_secret:" + std::string{email};
 }
 
+std::string webhook_context(std::string_view id) {
+  return "webhook_endpoints.secret:" + std::string{id};
+}
+
 }  // namespace
 
 vault::vault(std::shared_ptr<const keyring> master, const secret_key& root)
-    : master_(std::move(master)), index_key_(derive(root, 1, index_purpose)), totp_key_(derive(root, 1, totp_purpose)) {
+    : master_(std::move(master)),
+      index_key_(derive(root, 1, index_purpose)),
+      totp_key_(derive(root, 1, totp_purpose)),
+      webhook_key_(derive(root, 1, webhook_purpose)) {
   const auto token_key = derive(root, 1, token_purpose);
   token_secret_ = keyed_hash(token_key, "order access tokens");
 }
@@ -35,6 +43,14 @@ std::string vault::seal_totp_secret(std::string_view secret, std::string_view em
 
 std::optional<std::string> vault::open_totp_secret(std::string_view sealed, std::string_view email) const {
   return open(totp_key_, sealed, totp_context(email));
+}
+
+std::string vault::seal_webhook_secret(std::string_view secret, std::string_view id) const {
+  return seal(webhook_key_, secret, webhook_context(id));
+}
+
+std::optional<std::string> vault::open_webhook_secret(std::string_view sealed, std::string_view id) const {
+  return open(webhook_key_, sealed, webhook_context(id));
 }
 
 std::string vault::wrap_customer_key(const secret_key& key, std::string_view ref) const {

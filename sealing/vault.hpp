@@ -39,6 +39,12 @@ class vault {
   std::string seal_totp_secret(std::string_view secret, std::string_view email) const;
   std::optional<std::string> open_totp_secret(std::string_view sealed, std::string_view email) const;
 
+  /// A webhook endpoint's signing secret sealed for the endpoint `id`, and
+  /// back (nullopt when sealed for another endpoint or by another shop): a
+  /// copy of the database alone cannot sign a delivery.
+  std::string seal_webhook_secret(std::string_view secret, std::string_view id) const;
+  std::optional<std::string> open_webhook_secret(std::string_view sealed, std::string_view id) const;
+
   /// The blind index of an email address: a keyed hash of it trimmed and in
   /// lower case, so a search finds "Ada@Example.com" as "ada@example.com"
   /// while the database holds no address.
@@ -60,6 +66,8 @@ class vault {
   // a derived key is stored nowhere and left as it is by a master key
   // rotation, which rewraps the root key without changing it.
   secret_key totp_key_;
+  // Derived like totp_key_, for the same reasons.
+  secret_key webhook_key_;
   std::string token_secret_;
 };
 

@@ -342,7 +342,8 @@ TEST_F(lifecycle, operations_endpoints_report_health) {
   for (const auto& c : tree["supervisor"]["children"]) children.insert(c["name"]);
   EXPECT_EQ(children, (std::set<std::string>{"store", "journal", "order_numbers", "receiving_addresses",
                                              "order_registry", "payment_matcher", "timer_scheduler", "mailer",
-                                             "cluster_heartbeat", "retention", "admin_access", "admin_sign_in"}));
+                                             "webhook_admin", "webhook_sender", "cluster_heartbeat", "retention",
+                                             "admin_access", "admin_sign_in"}));
   EXPECT_GE(tree["journal"]["appends"].get<int>(), 0);
   // A node alone: it lists itself and runs every singleton.
   const auto& cluster = tree["cluster"];

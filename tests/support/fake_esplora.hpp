@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/child_process.hpp"
 #include "support/http_client.hpp"
 
 extern char** environ;
@@ -63,13 +64,7 @@ class fake_esplora {
   void drop(const std::string& txid) { control("/_test/drop", {{"txid", txid}}); }
 
   /// The server goes away (the chain source is down).
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
+  void stop() { stop_child(pid_); }
 
  private:
   static int& instances() {

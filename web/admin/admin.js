@@ -11,6 +11,7 @@ import * as order from './order.js';
 import * as payments from './payments.js';
 import * as refunds from './refunds.js';
 import * as mail from './mail.js';
+import * as webhooks from './webhooks.js';
 import * as kpis from './kpis.js';
 import * as system from './system.js';
 import * as audit from './audit.js';
@@ -26,6 +27,7 @@ const routes = [
   { pattern: /^\/payments\/?$/, section: 'payments', view: payments },
   { pattern: /^\/refunds\/?(\?.*)?$/, section: 'refunds', view: refunds },
   { pattern: /^\/mail\/?$/, section: 'mail', view: mail },
+  { pattern: /^\/webhooks\/?$/, section: 'webhooks', view: webhooks },
   { pattern: /^\/kpis\/?$/, section: 'kpis', view: kpis },
   { pattern: /^\/system\/?$/, section: 'system', view: system },
   { pattern: /^\/audit\/?$/, section: 'audit', view: audit },

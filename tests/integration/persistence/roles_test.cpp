@@ -306,6 +306,8 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"receiving_address_indexes", {"SELECT", "INSERT"}},
       {"receiving_address_counters", {"SELECT", "INSERT"}},
       {"chain_scan_cursors", {"SELECT", "INSERT"}},
+      {"webhook_endpoints", {"SELECT", "INSERT", "DELETE"}},
+      {"webhook_deliveries", {"SELECT", "INSERT", "DELETE"}},
   };
   EXPECT_EQ(held, expected);
 
@@ -331,6 +333,9 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
       {"cluster_singletons", {"node_name", "acquired_at"}},
       {"receiving_address_counters", {"next_index"}},
       {"chain_scan_cursors", {"next_block", "updated_at"}},
+      {"webhook_deliveries",
+       {"state", "attempts", "next_attempt_at", "retry_since", "claimed_until", "last_status", "last_error",
+        "delivered_at"}},
   };
   EXPECT_EQ(updatable, expected_columns);
 }
