@@ -104,17 +104,15 @@ TEST_F(engine_test, an_append_that_lost_the_race_reloads_and_retries) {
   domain::note_added foreign{"written by another node", order.created_at};
   theirs = domain::apply(theirs, foreign);
   persistence::append_item item;
-  item.events.push_back({order.id.value(), 2, "note_added", domain::encode_event(foreign).dump(), 0});
-  item.read_model = {order.id.value(),
-                     order.number.value(),
-                     "pending",
-                     order.customer.value(),
-                     "BTC",
-                     order.total.value,
-                     0,
-                     0,
-                     2,
-                     domain::customer_view(theirs).dump()};
+  item.events.push_back({order.id.value(), 2, "note_added", domain::encode_event(foreign).dump(), 0, {}});
+  item.read_model.id = order.id.value();
+  item.read_model.number = order.number.value();
+  item.read_model.status = "pending";
+  item.read_model.customer_ref = order.customer.value();
+  item.read_model.payment_method = "BTC";
+  item.read_model.total_cents = order.total.value;
+  item.read_model.version = 2;
+  item.read_model.view_json = domain::customer_view(theirs).dump();
   ASSERT_EQ(other.journal.append_batch({item})[0], persistence::append_outcome::committed);
 
   // This engine still believes the order is at version 1: its append of seq 2

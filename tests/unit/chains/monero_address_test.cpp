@@ -36,7 +36,7 @@ TEST(monero_refund_address, names_another_network) {
 }
 
 TEST(monero_refund_address, names_what_is_not_an_address_at_all_as_format) {
-  for (const std::string text : {std::string{}, donation.substr(1), donation + "1", std::string(95, '0'),
+  for (const std::string& text : {std::string{}, donation.substr(1), donation + "1", std::string(95, '0'),
                                  std::string{"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"}, std::string(95, 'z')}) {
     SCOPED_TRACE(text);
     const auto checked = check_monero_address(text, "mainnet");
