@@ -1,3 +1,10 @@
+// The order's state machine: what each command decides from the order's state
+// (decide), how each event changes that state (apply), and the names of both.
+// Kept in one file on purpose, past 600 lines: every transition reads the same
+// state, and a reader checking what a refund, a reversal or a cancellation may
+// do must see the other transitions beside it. The JSON form of events lives in
+// order_json.cpp, the follow-ups (timers, emails) in follow_ups.cpp.
+
 #include "domain/order.hpp"
 
 #include <algorithm>

@@ -4,7 +4,8 @@
 // review and the request to erase the customer's
 // personal data. It polls the engine and updates only
 // the parts that changed, so focus and typed text survive an update. One file
-// on purpose: the update logic must see every part of the page it patches.
+// on purpose, past 600 lines: the update logic must see every part of the page
+// it patches, and a part split away would need the same state handed back to it.
 
 import { apiRequest, serverNow } from '../../shared/api.js';
 import { h, hiddenText, uid, replaceKeepingFocus } from '../../shared/dom.js';
