@@ -259,13 +259,17 @@ TEST_F(monero, every_node_makes_subaddresses_and_a_payment_sent_while_the_watche
   first->kill_hard();
   const auto killed = std::chrono::steady_clock::now();
   const auto sent = net().pay(order["payment"]["address"], atomic(order));
-  net().mine(1);
 
   ASSERT_TRUE(eventually([&] { return watcher_holder(*second) == "node-b"; }, 30s))
       << second->admin_get("/admin/api/system").body;
   const auto takeover = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed);
   std::cout << "[figure] watcher taken over " << takeover.count() << " ms after kill -9 (failover_after 3 s)\n";
   EXPECT_LT(takeover, 3s + 5s) << "within cluster.failover_after, give or take a heartbeat and a lease check";
+  // The block is mined once the new watcher has seen the transaction in the
+  // pool: a block mined the moment after `pay` may not hold it yet, and no
+  // later block would come to confirm it.
+  ASSERT_TRUE(eventually([&] { return state_is(*second, order, "detected"); }, 30s)) << view(*second, order).dump();
+  net().mine(1);
   ASSERT_TRUE(eventually([&] { return view(*second, order)["status"] == "paid"; }, 30s)) << view(*second, order).dump();
   std::this_thread::sleep_for(2s);  // several polls: a second count would show by now
 
