@@ -53,6 +53,7 @@ app::watcher_report report_of(const watcher_stats& st) {
   w.failures = st.failures;
   w.transfers_sent = st.transfers_sent;
   w.addresses = st.addresses;
+  w.followed = st.followed;
   return w;
 }
 

@@ -104,6 +104,7 @@ struct watcher_stats {
   std::uint64_t failures = 0;
   std::uint64_t transfers_sent = 0;  // to the matcher (new ones and new confirmations)
   std::uint64_t addresses = 0;       // addresses looked at (an Esplora source); 0 for a wallet, read whole
+  std::uint64_t followed = 0;        // payments it still follows (awaiting confirmations, or young enough to leave the chain)
 };
 
 /// The cluster as this node sees it in the database (actors/cluster_heartbeat.hpp).

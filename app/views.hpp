@@ -227,6 +227,7 @@ struct watcher_report {
   std::uint64_t failures = 0;
   std::uint64_t transfers_sent = 0;
   std::uint64_t addresses = 0;
+  std::uint64_t followed = 0;  // payments still followed: awaiting confirmations, or young enough to leave the chain
 };
 
 /// A node of the cluster that was heard from within cluster.failover_after.

@@ -6,14 +6,15 @@
 #include <chrono>
 
 #include "actors/admin_access_actor.hpp"
-#include "actors/bitcoin_watcher.hpp"
+#include "actors/bitcoin_chain_source.hpp"
+#include "actors/chain_watcher.hpp"
 #include "actors/clock.hpp"
 #include "actors/cluster_heartbeat.hpp"
-#include "actors/ethereum_watcher.hpp"
+#include "actors/ethereum_chain_source.hpp"
 #include "actors/journal.hpp"
 #include "actors/mailer.hpp"
+#include "actors/monero_chain_source.hpp"
 #include "actors/monero_subaddresses.hpp"
-#include "actors/monero_watcher.hpp"
 #include "actors/number_allocator.hpp"
 #include "actors/order_registry.hpp"
 #include "actors/payment_matcher.hpp"
@@ -187,59 +188,56 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   };
   // A chain watcher for every coin whose wallet or chain source the engine can see.
   // One node watches each coin (a singleton under its guard): two would hand
-  // every payment to the matcher twice. `spawn` starts the coin's watcher.
-  auto watch = [&](const std::string& code, auto spawn) {
+  // every payment to the matcher twice. `make_source` makes the coin's chain
+  // source, anew each time the watcher starts.
+  auto watch = [&](const config::coin_config& coin, auto make_source) {
+    const actors::chain_watcher_options options{coin.code, coin.poll_interval, timeout};
     tree.push_back(singleton_child(
-        sys, "watcher_" + code, directory, guard, spawn,
-        [code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
-        [code](services& s) { s.watchers.erase(code); }));
+        sys, "watcher_" + coin.code, directory, guard,
+        [=](const services& s) {
+          return sys->spawn<caf::detached>(actors::chain_watcher_impl, options,
+                                           std::shared_ptr<actors::chain_source>(make_source()), s.matcher,
+                                           s.registry);
+        },
+        [code = coin.code](services& s, actors::chain_watcher_actor h) { s.watchers[code] = h; },
+        [code = coin.code](services& s) { s.watchers.erase(code); }));
   };
+  const std::chrono::milliseconds watch_addresses_for = config.payments.watch_addresses_for;
   for (const auto& coin : config.payments.coins) {
     if (!coin.esplora_url.empty()) {
-      actors::bitcoin_watcher_options watcher;
-      watcher.coin = coin.code;
-      watcher.esplora.base_url = coin.esplora_url;
-      watcher.confirmations_required = coin.confirmations;
-      watcher.poll_interval = coin.poll_interval;
-      watcher.ask_timeout = timeout;
-      watcher.database_url = url;
-      watch(coin.code, [=](const services& s) {
-        return sys->spawn<caf::detached>(actors::bitcoin_watcher_impl, watcher, s.matcher, s.registry);
-      });
+      actors::bitcoin_source_options source;
+      source.coin = coin.code;
+      source.esplora.base_url = coin.esplora_url;
+      source.database_url = url;
+      source.watch_addresses_for = watch_addresses_for;
+      watch(coin, [=] { return std::make_unique<actors::bitcoin_chain_source>(source); });
       continue;
     }
     if (const auto rpc_url = ethereum_rpc_url(config.payments, coin); !rpc_url.empty()) {
-      actors::ethereum_watcher_options watcher;
-      watcher.coin = coin.code;
-      watcher.node = chains::rpc_endpoint{rpc_url};
-      watcher.token_contract = coin.token_contract;
-      watcher.confirmations_required = coin.confirmations;
-      watcher.poll_interval = coin.poll_interval;
-      watcher.ask_timeout = timeout;
-      watcher.database_url = url;
-      watch(coin.code, [=](const services& s) {
-        return sys->spawn<caf::detached>(actors::ethereum_watcher_impl, watcher, s.matcher, s.registry);
-      });
+      actors::ethereum_source_options source;
+      source.coin = coin.code;
+      source.node = chains::rpc_endpoint{rpc_url};
+      source.token_contract = coin.token_contract;
+      source.database_url = url;
+      source.watch_addresses_for = watch_addresses_for;
+      watch(coin, [=] { return std::make_unique<actors::ethereum_chain_source>(source); });
       continue;
     }
     if (coin.wallet_rpc_url.empty()) continue;
-    actors::monero_watcher_options watcher;
-    watcher.coin = coin.code;
-    watcher.wallet.base_url = coin.wallet_rpc_url;
-    watcher.wallet.user = coin.wallet_rpc_user;
-    watcher.wallet.password = coin.wallet_rpc_password;
-    watcher.account_index = static_cast<std::uint32_t>(coin.account_index);
-    watcher.confirmations_required = coin.confirmations;
-    watcher.poll_interval = coin.poll_interval;
-    watcher.ask_timeout = timeout;
+    actors::monero_source_options source;
+    source.coin = coin.code;
+    source.wallet.base_url = coin.wallet_rpc_url;
+    source.wallet.user = coin.wallet_rpc_user;
+    source.wallet.password = coin.wallet_rpc_password;
+    source.account_index = static_cast<std::uint32_t>(coin.account_index);
+    source.confirmations_required = coin.confirmations;
     // Every node makes subaddresses for the orders placed on it.
-    actors::monero_subaddresses_options maker{watcher.wallet, watcher.account_index};
+    actors::monero_subaddresses_options maker{source.wallet, source.account_index};
     tree.push_back(child(
         "subaddresses_" + coin.code, directory,
         [=](const services&) { return sys->spawn<caf::detached>(actors::monero_subaddresses_impl, maker); },
         [code = coin.code](services& s, actors::subaddress_maker_actor h) { s.subaddress_makers[code] = h; }));
-    watch(coin.code,
-          [=](const services& s) { return sys->spawn<caf::detached>(actors::monero_watcher_impl, watcher, s.matcher); });
+    watch(coin, [=] { return std::make_unique<actors::monero_chain_source>(source); });
   }
   return tree;
 }

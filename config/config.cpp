@@ -246,6 +246,7 @@ const std::vector<section>& schema() {
            {"tolerance_percent", [](c& e, s v) { e.payments.tolerance_bp = tolerance_bp_of(v); }},
            {"matcher_max_queue",
             [](c& e, s v) { e.payments.matcher_max_queue = int(integer_in(v, 1, 100'000, "a request count")); }},
+           {"watch_addresses_for", [](c& e, s v) { e.payments.watch_addresses_for = duration_of(v, true); }},
        }},
   };
   return sections;

@@ -181,6 +181,10 @@ struct payments_config {
   // The admin's payment calls and wallet imports waiting for the matcher at
   // once; beyond it they are answered 503 at once (backpressure).
   int matcher_max_queue = 256;
+  // A per-order address is watched while its order is pending and this long
+  // after the order was placed, so that a payment after the order was paid or
+  // cancelled reaches the admin as an exception instead of going unseen.
+  duration watch_addresses_for = std::chrono::hours{24 * 7};
   std::vector<coin_config> coins;  // in the file's order
 };
 

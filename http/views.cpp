@@ -28,7 +28,8 @@ json watcher(const app::watcher_report& w) {
           {"polls", w.polls},
           {"failures", w.failures},
           {"transfers_sent", w.transfers_sent},
-          {"addresses", w.addresses}};
+          {"addresses", w.addresses},
+          {"followed", w.followed}};
 }
 
 }  // namespace

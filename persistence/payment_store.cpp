@@ -17,6 +17,16 @@ from json_to_recordset($1::json) as k(coin text, txid text)
 join payments p on p.coin = k.coin and p.txid = k.txid
 )sql"};
 
+const named_statement recent_watcher_payments{"recent_watcher_payments", R"sql(
+select p.txid, p.order_id::text, p.amount_atomic::text, floor(extract(epoch from p.received_at) * 1000)::bigint,
+       coalesce(o.payment_address, '')
+from payments p join orders o on o.id = p.order_id
+where p.coin = $1 and p.source = 'watcher'
+  and p.counted_at >= timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+order by p.counted_at desc
+limit $3
+)sql"};
+
 // Every order a payment could be for, per lookup row `i` (see
 // payment_candidates()): live orders of the coin still owing an amount in
 // [amount, max_amount]; closed or expired ones whose quote is in that range (a
@@ -148,7 +158,19 @@ void optional_field(json_rows& rows, std::string_view key, const std::string& te
 }  // namespace
 
 payment_store::payment_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::counted_payments, &sql::payment_candidates, &sql::record_exceptions, &sql::list_exceptions, &sql::find_exception, &sql::close_exception});
+  db_.native().declare({&sql::counted_payments, &sql::recent_watcher_payments, &sql::payment_candidates, &sql::record_exceptions, &sql::list_exceptions, &sql::find_exception, &sql::close_exception});
+}
+
+std::vector<counted_payment_row> payment_store::recent_watcher_payments(const std::string& coin, std::int64_t since_ms,
+                                                                       int limit) {
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    std::vector<counted_payment_row> out;
+    for (const auto& row : txn.exec_prepared(sql::recent_watcher_payments.name, coin, since_ms, limit))
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::int64_t>(), row[4].as<std::string>()});
+    return out;
+  });
 }
 
 std::vector<payment_key> payment_store::counted_payments(const std::vector<payment_key>& keys) {

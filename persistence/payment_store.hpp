@@ -25,6 +25,9 @@ class payment_store {
   /// Counts each payment and lists it as an open exception, in one transaction.
   /// The id of each row's exception, or 0 when its (coin, txid) was counted meanwhile.
   std::vector<std::int64_t> record_exceptions(const std::vector<exception_row>& rows);
+  /// The coin's payments a chain watcher counted for an order at or after
+  /// `since_ms`, newest first, at most `limit`.
+  std::vector<counted_payment_row> recent_watcher_payments(const std::string& coin, std::int64_t since_ms, int limit);
   std::vector<exception_row> list_exceptions(const std::string& status, int limit);
   std::optional<exception_row> find_exception(std::int64_t id);
   /// Closes an open exception (resolved or dismissed); false if it is not open.

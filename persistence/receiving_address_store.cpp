@@ -27,9 +27,19 @@ values ($1, $2, $3, $4, $5::uuid)
 on conflict do nothing
 )sql"};
 
+// Two index scans (orders_by_status, orders_newest_first) rather than one
+// filter over every order the coin ever had.
 const named_statement addresses_to_watch{"addresses_to_watch", R"sql(
-select payment_address from orders
-where payment_method = $1 and status = 'pending' and payment_address is not null and payment_address <> ''
+select payment_address from (
+  (select payment_address, created_at from orders
+   where status = 'pending' and payment_method = $1 and payment_address is not null and payment_address <> ''
+   order by created_at desc limit $2)
+  union
+  (select payment_address, created_at from orders
+   where created_at >= timestamptz 'epoch' + $3::bigint * interval '1 millisecond'
+     and payment_method = $1 and payment_address is not null and payment_address <> ''
+   order by created_at desc limit $2)
+) watched
 order by created_at desc
 limit $2
 )sql"};
@@ -98,11 +108,12 @@ claimed_address receiving_address_store::claim(const std::string& coin, const st
   });
 }
 
-std::vector<std::string> receiving_address_store::addresses_to_watch(const std::string& payment_method, int limit) {
+std::vector<std::string> receiving_address_store::addresses_to_watch(const std::string& payment_method, int limit,
+                                                                     std::int64_t placed_since_ms) {
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
     std::vector<std::string> out;
-    for (const auto& row : txn.exec_prepared(sql::addresses_to_watch.name, payment_method, limit))
+    for (const auto& row : txn.exec_prepared(sql::addresses_to_watch.name, payment_method, limit, placed_since_ms))
       out.push_back(row[0].as<std::string>());
     return out;
   });

@@ -48,8 +48,11 @@ class receiving_address_store {
                         const std::string& address, const std::string& order_id);
 
   /// The addresses of the coin's orders of their own that may still be paid
-  /// (pending), newest first, at most `limit`: what a chain watcher looks at.
-  std::vector<std::string> addresses_to_watch(const std::string& payment_method, int limit);
+  /// (pending) or were placed at or after `placed_since_ms` (paid, cancelled:
+  /// a late payment is the admin's to see), newest first, at most `limit`:
+  /// what a chain watcher looks at.
+  std::vector<std::string> addresses_to_watch(const std::string& payment_method, int limit,
+                                              std::int64_t placed_since_ms);
 
  private:
   connection& db_;

@@ -125,6 +125,16 @@ struct payment_row {
   std::int64_t counted_at_ms = 0;
 };
 
+// A payment a chain watcher counted for an order, as a restarted watcher
+// recalls it: a reorganisation may still take it back.
+struct counted_payment_row {
+  std::string txid;      // as counted (lower case)
+  std::string order_id;
+  std::string amount_atomic;
+  std::int64_t received_at_ms = 0;
+  std::string address;  // the order's own address, as the order holds it
+};
+
 // A payment exception, as the admin lists it. order_id is empty when it names no order.
 struct exception_row {
   std::int64_t id = 0;

@@ -67,6 +67,15 @@ class ethereum : public ::testing::Test {
       if (e["type"] == type) ++n;
     return n;
   }
+  /// The admin's exception list once it holds one (what it holds after 20 s otherwise).
+  static json one_exception(const engine_process& engine) {
+    json exceptions;
+    eventually([&] {
+      exceptions = engine.admin_get("/admin/api/payments/exceptions").data()["exceptions"];
+      return exceptions.size() == 1;
+    });
+    return exceptions;
+  }
   static json watcher(const engine_process& engine, const std::string& coin) {
     const json system = engine.admin_get("/admin/api/system").data();
     for (const auto& w : system["watchers"])
@@ -198,11 +207,8 @@ TEST_F(ethereum, a_payment_after_the_quote_expired_is_an_exception_for_the_admin
   std::this_thread::sleep_for(3500ms);
   const std::string txid = chain_.pay_ether(order["payment"]["address"], order["payment"]["amount_atomic"]);
   chain_.mine(1);
-  json exceptions;
-  ASSERT_TRUE(eventually([&] {
-    exceptions = engine->admin_get("/admin/api/payments/exceptions").data()["exceptions"];
-    return exceptions.size() == 1;
-  })) << exceptions.dump();
+  const json exceptions = one_exception(*engine);
+  ASSERT_EQ(exceptions.size(), 1u) << exceptions.dump();
   EXPECT_EQ(exceptions[0]["reason"], "quote_expired");
   EXPECT_EQ(exceptions[0]["txid"], txid);
   EXPECT_EQ(exceptions[0]["order_id"], order["id"]);
@@ -246,6 +252,50 @@ TEST_F(ethereum, a_reorganisation_takes_a_counted_payment_back_and_mined_again_i
   EXPECT_EQ(view(*engine, order)["payment"]["tx_id"], txid);
   EXPECT_EQ(events_of_type(*engine, order, "payment_received"), 2);
   EXPECT_EQ(events_of_type(*engine, order, "payment_reversed"), 1);
+}
+
+// What a watcher knew of a counted payment does not die with its process: the
+// restarted watcher recalls it (from `payments`, its block from the node) and
+// still takes it back when a later reorganisation removes it.
+TEST_F(ethereum, a_counted_payment_a_reorganisation_removes_after_a_restart_is_still_taken_back_from_its_order) {
+  const auto engine = start_engine();
+  const json order = place(*engine);
+  const std::string txid = chain_.pay_ether(order["payment"]["address"], order["payment"]["amount_atomic"]);
+  chain_.mine(1);
+  ASSERT_TRUE(eventually([&] { return view(*engine, order)["status"] == "paid"; })) << view(*engine, order).dump();
+  engine->kill_hard();
+  engine->start();
+  ASSERT_TRUE(eventually([&] {
+    const json w = watcher(*engine, "ETH");
+    return w["state"] == "up" && w["height"] == chain_.tip() && w["followed"] == 1;
+  })) << watcher(*engine, "ETH").dump();
+
+  chain_.reorg(2);  // the payment's block and the next one, replaced by empty blocks
+  ASSERT_TRUE(eventually([&] { return view(*engine, order)["status"] == "pending"; })) << view(*engine, order).dump();
+  EXPECT_EQ(events_of_type(*engine, order, "payment_reversed"), 1);
+  EXPECT_EQ(view(*engine, order)["payment"]["state"], "awaiting");
+  EXPECT_TRUE(admin_view(*engine, order)["payments"].empty()) << admin_view(*engine, order).dump();
+}
+
+// An order's own address stays watched after the order closed: a customer who
+// pays a cancelled order is not left unseen, the admin gets an exception
+// naming the order (and refunds it).
+TEST_F(ethereum, a_payment_to_a_cancelled_orders_address_reaches_the_admin_as_an_exception_naming_the_order) {
+  const auto engine = start_engine();
+  const json order = place(*engine);
+  const auto cancelled = engine->post("/api/orders/" + order["id"].get<std::string>() + "/cancel", json::object(),
+                                      bearer(order["access_token"]));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  ASSERT_TRUE(eventually([&] { return watcher(*engine, "ETH")["addresses"] == 1; }))
+      << "a cancelled order's address is still looked at: " << watcher(*engine, "ETH").dump();
+  const std::string txid = chain_.pay_ether(order["payment"]["address"], order["payment"]["amount_atomic"]);
+  chain_.mine(1);
+  const json exceptions = one_exception(*engine);
+  ASSERT_EQ(exceptions.size(), 1u) << exceptions.dump();
+  EXPECT_EQ(exceptions[0]["reason"], "order_cancelled");
+  EXPECT_EQ(exceptions[0]["txid"], txid);
+  EXPECT_EQ(exceptions[0]["order_id"], order["id"]);
+  EXPECT_EQ(view(*engine, order)["status"], "cancelled");
 }
 
 TEST_F(ethereum, a_payment_made_while_the_engine_was_down_is_found_from_where_the_watcher_stopped) {

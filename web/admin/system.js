@@ -51,7 +51,7 @@ export async function render(main, _params, { isCurrent }) {
           h(
             'table',
             { class: 'data' },
-            h('thead', {}, h('tr', {}, ['Coin', 'State', 'Height', 'Last poll', 'Polls', 'Failures', 'Last error'].map((l) => h('th', { scope: 'col' }, l)))),
+            h('thead', {}, h('tr', {}, ['Coin', 'State', 'Height', 'Last poll', 'Polls', 'Failures', 'Addresses', 'Payments followed', 'Last error'].map((l) => h('th', { scope: 'col' }, l)))),
             h(
               'tbody',
               {},
@@ -65,6 +65,8 @@ export async function render(main, _params, { isCurrent }) {
                   h('td', {}, timeElement(w.last_poll_at)),
                   h('td', {}, w.polls ?? '—'),
                   h('td', {}, w.failures ?? '—'),
+                  h('td', {}, w.addresses || '—'),
+                  h('td', {}, w.followed ?? '—'),
                   h('td', {}, w.last_error || '—'),
                 ),
               ),

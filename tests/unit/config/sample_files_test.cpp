@@ -80,6 +80,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.log.level, defaults.log.level);
   EXPECT_EQ(sample.payments.quote_ttl, defaults.payments.quote_ttl);
   EXPECT_EQ(sample.payments.matcher_max_queue, defaults.payments.matcher_max_queue);
+  EXPECT_EQ(sample.payments.watch_addresses_for, defaults.payments.watch_addresses_for);
 }
 
 // Loading cannot tell a documented default from a missing line, so look at the text.
@@ -107,7 +108,7 @@ TEST(engine_toml, lists_every_key) {
       {"catalog", {"seed_file"}},
       {"web", {"root"}},
       {"log", {"level"}},
-      {"payments", {"quote_ttl", "tolerance_percent", "matcher_max_queue"}},
+      {"payments", {"quote_ttl", "tolerance_percent", "matcher_max_queue", "watch_addresses_for"}},
   };
   for (const auto& [section, keys] : sections) {
     const std::size_t start = text.find(std::string("\n[") + section + "]\n");
