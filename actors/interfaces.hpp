@@ -46,6 +46,9 @@ using journal_writer_actor = caf::typed_actor<caf::replies_to<append_atom, std::
 using store_actor = caf::typed_actor<
     // an order's events, by seq
     caf::replies_to<load_atom, domain::order_id>::with<std::vector<persistence::stored_event>>,
+    // the events of several orders from one statement, each list by seq, in the order asked (the router's batches)
+    caf::replies_to<load_atom,
+                    std::vector<domain::order_id>>::with<std::vector<std::vector<persistence::stored_event>>>,
     // the admin's order list
     caf::replies_to<list_atom, persistence::order_filter>::with<persistence::order_page>,
     // the orders with a refund in one of these states, paged like the order list

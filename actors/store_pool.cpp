@@ -39,6 +39,43 @@ struct reader_session {
   persistence::analytics_store analytics{db};
 };
 
+using router_ptr = store_actor::stateful_pointer<store_router_state>;
+using events = std::vector<persistence::stored_event>;
+
+// How long the router waits for a reader's batch before failing its loads
+// (each asker's own timeout is shorter; this only frees the batch's slot).
+constexpr std::chrono::seconds load_batch_timeout{30};
+
+/// Sends waiting loads to the readers, one batch per reader at most.
+void dispatch_loads(router_ptr self) {
+  auto& st = self->state;
+  const auto slots = std::max<std::size_t>(st.readers.size(), 1);
+  while (!st.waiting_loads.empty() && st.loads_in_flight < slots) {
+    const auto n = std::min(st.waiting_loads.size(), max_load_batch);
+    auto batch = std::make_shared<std::vector<store_router_state::waiting_load>>(
+        std::make_move_iterator(st.waiting_loads.begin()), std::make_move_iterator(st.waiting_loads.begin() + n));
+    st.waiting_loads.erase(st.waiting_loads.begin(), st.waiting_loads.begin() + n);
+    std::vector<domain::order_id> ids;
+    ids.reserve(n);
+    for (const auto& load : *batch) ids.push_back(load.id);
+    ++st.loads_in_flight;
+    const auto reader = st.readers[st.next++ % st.readers.size()];
+    self->request(reader, load_batch_timeout, load_atom::value, std::move(ids))
+        .then(
+            [self, batch](std::vector<events>& lists) {
+              --self->state.loads_in_flight;
+              for (std::size_t i = 0; i < batch->size(); ++i)
+                (*batch)[i].promise.deliver(i < lists.size() ? std::move(lists[i]) : events{});
+              dispatch_loads(self);
+            },
+            [self, batch](caf::error& err) {
+              --self->state.loads_in_flight;
+              for (auto& load : *batch) load.promise.deliver(err);
+              dispatch_loads(self);
+            });
+  }
+}
+
 }  // namespace
 
 store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::string url,
@@ -57,10 +94,17 @@ store_actor::behavior_type store_reader_impl(store_actor::pointer self, std::str
       return unavailable(e);
     }
   };
-  using events = std::vector<persistence::stored_event>;
   return {
       [with_store](load_atom, const domain::order_id& id) -> caf::result<events> {
         return with_store([&](reader_session& s) -> caf::result<events> { return s.journal.load_events(id.value()); });
+      },
+      [with_store](load_atom, const std::vector<domain::order_id>& ids) -> caf::result<std::vector<events>> {
+        return with_store([&](reader_session& s) -> caf::result<std::vector<events>> {
+          std::vector<std::string> order_ids;
+          order_ids.reserve(ids.size());
+          for (const auto& id : ids) order_ids.push_back(id.value());
+          return s.journal.load_events_of(order_ids);
+        });
       },
       [with_store](list_atom, const persistence::order_filter& filter) -> caf::result<persistence::order_page> {
         return with_store(
@@ -157,7 +201,15 @@ store_actor::behavior_type store_router_impl(store_actor::stateful_pointer<store
     return st.readers[st.next++ % st.readers.size()];
   };
   return {
-      [self, pick](load_atom a, domain::order_id& id) { return self->delegate(pick(), a, std::move(id)); },
+      [self](load_atom, domain::order_id& id) -> caf::result<events> {
+        auto promise = self->make_response_promise<events>();
+        self->state.waiting_loads.push_back({std::move(id), promise});
+        dispatch_loads(self);
+        return promise;
+      },
+      [self, pick](load_atom a, std::vector<domain::order_id>& ids) {
+        return self->delegate(pick(), a, std::move(ids));
+      },
       [self, pick](list_atom a, persistence::order_filter& f) { return self->delegate(pick(), a, std::move(f)); },
       [self, pick](refunds_atom a, std::vector<std::string>& states, persistence::order_filter& f) {
         return self->delegate(pick(), a, std::move(states), std::move(f));

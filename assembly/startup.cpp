@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "assembly/refund_backfill.hpp"
 #include "mail/renderer.hpp"
 #include "persistence/admin_store.hpp"
 #include "persistence/migrate.hpp"
@@ -90,6 +91,10 @@ prepared_shop prepare_shop(const config::engine_config& config) {
   prepared_shop out;
   out.catalog = domain::catalog{std::move(products)};
   out.vault = open_vault(master, db);
+  // Refunds owed from before the read model tracked them, listed from the start.
+  backfill_refunds(db, out.vault,
+                   domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
+                                        config.timers.review_request_after});
   out.keys = domain::access_keys{out.vault->token_secret()};
 
   // The runtime's role: a login that fails stops start-up here rather than

@@ -3,7 +3,8 @@
 // What the engine does once, before any actor runs: check the email templates,
 // bring the schema up to date, load the catalog (seeding it first when
 // configured), open the shop's keys with the master key (a wrong or
-// missing key stops here), all as the owner (database.url), and make sure
+// missing key stops here), give orders owing a refund from before refunds
+// were tracked their refund data, all as the owner (database.url), and make sure
 // the runtime's role (database.app_url) can log in. Blocking, on the main
 // thread.
 
