@@ -1,7 +1,5 @@
 #include "actors/webhook_sender.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -9,8 +7,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "actors/clock.hpp"
 #include "domain/webhook.hpp"
@@ -20,6 +23,56 @@
 
 namespace actors {
 namespace {
+
+/// A few threads of the sender's own that run the work handed to them, in
+/// turn. The destructor lets each finish what it is running, drops what has
+/// not started and joins them.
+class sender_threads {
+ public:
+  explicit sender_threads(int count) {
+    for (int i = 0; i < std::max(count, 1); ++i) threads_.emplace_back([this] { run(); });
+  }
+  ~sender_threads() {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      stopping_ = true;
+      work_.clear();
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  sender_threads(const sender_threads&) = delete;
+  sender_threads& operator=(const sender_threads&) = delete;
+
+  void post(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      work_.push_back(std::move(job));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock{mutex_};
+        ready_.wait(lock, [this] { return stopping_ || !work_.empty(); });
+        if (stopping_) return;
+        job = std::move(work_.front());
+        work_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> work_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
 
 /// One delivery as a sender thread sends it: the claimed row (secret
 /// included) and the body, which for an endpoint that opted in carries the
@@ -92,14 +145,10 @@ std::optional<domain::webhook_customer> customer_facts(const persistence::custom
 }
 
 struct sender_core {
-  explicit sender_core(webhook_sender_options o)
-      : options(std::move(o)), pool(static_cast<std::size_t>(std::max(options.webhooks.senders, 1))) {}
+  explicit sender_core(webhook_sender_options o) : options(std::move(o)), pool(options.webhooks.senders) {}
   // The sender threads finish the POST they are in (at most webhooks.timeout)
-  // and start no other.
-  ~sender_core() {
-    stopping->store(true);
-    pool.join();
-  }
+  // and start no other; `pool`, declared last, is joined first.
+  ~sender_core() { stopping->store(true); }
   sender_core(const sender_core&) = delete;
   sender_core& operator=(const sender_core&) = delete;
 
@@ -113,7 +162,7 @@ struct sender_core {
   webhook_sender_stats stats;
   std::set<std::string> in_flight;  // endpoints a sender thread is working for
   std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
-  boost::asio::thread_pool pool;
+  sender_threads pool;
 
   session& db() {
     if (!store) store = std::make_unique<session>(options.database_url, options.vault);
@@ -215,7 +264,7 @@ struct sender_core {
     for (auto& o : ready) groups[o.delivery.endpoint_id].push_back(std::move(o));
     for (auto& [endpoint, group] : groups) {
       in_flight.insert(endpoint);
-      boost::asio::post(pool, [settings = options.webhooks, group = std::move(group), self, stopping = stopping] {
+      pool.post([settings = options.webhooks, group = std::move(group), self, stopping = stopping] {
         send_group(settings, group, self, *stopping);
       });
     }
