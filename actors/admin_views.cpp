@@ -75,8 +75,8 @@ app::event_record event_view(const persistence::stored_event& event) {
 }
 
 app::dead_message dead_message_view(const persistence::outbox_entry& entry) {
-  return app::dead_message{entry.id,         entry.order_id,   entry.kind,   entry.attempts,
-                           entry.last_error, entry.status, at(entry.created_at_ms)};
+  return app::dead_message{entry.id,     entry.order_id,         entry.kind, entry.attempts, entry.last_error,
+                           entry.status, at(entry.created_at_ms)};
 }
 
 app::payment_exception exception_view(const persistence::exception_row& row) {
@@ -123,7 +123,8 @@ std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs)
 
 app::queue_gauges queue_view(const persistence::metrics_snapshot& snapshot) {
   return app::queue_gauges{snapshot.orders_by_status, snapshot.outbox_pending,          snapshot.outbox_dead,
-                           snapshot.timers_due,       snapshot.payment_exceptions_open, snapshot.mail_suppressed};
+                           snapshot.timers_due,       snapshot.payment_exceptions_open, snapshot.mail_suppressed,
+                           snapshot.webhooks_due};
 }
 
 }  // namespace actors

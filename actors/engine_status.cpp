@@ -41,6 +41,10 @@ app::payment_counts counts_of(const matcher_stats& m) {
   return {m.payments, m.matched, m.awaiting, m.exceptions, m.duplicates};
 }
 
+app::webhook_counts counts_of(const webhook_sender_stats& w) {
+  return {w.delivered, w.retried, w.given_up};
+}
+
 app::watcher_report report_of(const watcher_stats& st) {
   app::watcher_report w;
   w.answering = true;
@@ -118,6 +122,10 @@ void engine::engine_metrics(std::function<void(app::engine_metrics)> done) {
       system, timeout, s.journal, [out](journal_stats& j) { out->journal = counts_of(j); }, skip("journal")));
   steps.push_back(status_step<payment_matcher_actor, matcher_stats>(
       system, timeout, s.matcher, [out](matcher_stats& m) { out->payments = counts_of(m); }, skip("payment_matcher")));
+  if (s.webhook_sender)
+    steps.push_back(status_step<webhook_sender_actor, webhook_sender_stats>(
+        system, timeout, s.webhook_sender, [out](webhook_sender_stats& w) { out->webhooks = counts_of(w); },
+        skip("webhook_sender")));
   for (const auto& [coin, watcher] : s.watchers)
     steps.push_back(status_step<chain_watcher_actor, watcher_stats>(
         system, timeout, watcher, [out](watcher_stats& w) { out->watchers.push_back(report_of(w)); }, skip("watcher")));

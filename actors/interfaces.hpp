@@ -165,8 +165,15 @@ using admin_access_actor =
                      caf::reacts_to<audit_atom, app::audit_entry>,
                      caf::replies_to<audit_atom, app::audit_query>::with<std::vector<app::audit_entry>>>;
 
-/// Detached: delivers due webhooks (claim, sign, POST, settle) on its own thread.
-using webhook_sender_actor = caf::typed_actor<caf::reacts_to<tick_atom>>;
+/// Detached: claims due webhooks and settles them on its own thread; its
+/// webhooks.senders threads sign and POST them, one endpoint each at a time.
+using webhook_sender_actor = caf::typed_actor<
+    // periodic: settle, then claim what is due for endpoints not being sent to
+    caf::reacts_to<tick_atom>,
+    // a sender thread's attempt ended: record it (after the POST, never before)
+    caf::reacts_to<webhook_attempt>,
+    // this node's attempts so far, for /metrics
+    caf::replies_to<status_atom>::with<webhook_sender_stats>>;
 
 /// Detached: the owner's webhook endpoints and the delivery lists.
 using webhook_admin_actor = caf::typed_actor<

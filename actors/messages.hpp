@@ -69,6 +69,22 @@ struct registered_endpoint {
   std::string secret;
 };
 
+/// What a node's webhook sender did since it started (GET /metrics).
+struct webhook_sender_stats {
+  std::uint64_t delivered = 0;  // attempts a receiver took
+  std::uint64_t retried = 0;    // attempts that failed and are tried again later
+  std::uint64_t given_up = 0;   // attempts that failed for good
+  std::size_t in_flight = 0;    // endpoints being sent to now
+};
+
+/// How one webhook attempt ended, from a sender thread back to the sender.
+struct webhook_attempt {
+  persistence::webhook_delivery_row delivery;  // as claimed (its secret and body left out)
+  int status = 0;                              // the HTTP status; 0 when none came
+  std::string error;                           // "" when the receiver took it
+  bool last_of_group = false;                  // its endpoint has nothing more in flight
+};
+
 struct mailer_stats {
   std::uint64_t sent = 0;
   std::uint64_t failed = 0;  // attempts that failed (retried later unless dead)
@@ -183,6 +199,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registry_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::journal_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::timer_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::mailer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::webhook_sender_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::webhook_attempt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(actors::registered_endpoint)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(persistence::webhook_endpoint_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<persistence::webhook_endpoint_row>)

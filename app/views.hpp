@@ -276,6 +276,14 @@ struct queue_gauges {
   std::int64_t timers_due = 0;
   std::int64_t payment_exceptions_open = 0;
   std::int64_t mail_suppressed = 0;  // emails not sent: over their recipient's hourly cap
+  std::int64_t webhooks_due = 0;     // webhook deliveries whose next attempt is due now, shop-wide
+};
+
+/// What this node's webhook sender did since it started.
+struct webhook_counts {
+  std::uint64_t delivered = 0;  // attempts a receiver took (2xx)
+  std::uint64_t retried = 0;    // attempts that failed and will be tried again
+  std::uint64_t given_up = 0;   // attempts that failed for good (past webhooks.give_up_after)
 };
 
 /// The engine's side of GET /metrics. A source that does not answer in time is
@@ -287,8 +295,9 @@ struct engine_metrics {
   std::optional<order_actor_counts> order_actors;
   std::optional<journal_counts> journal;
   std::optional<payment_counts> payments;
+  std::optional<webhook_counts> webhooks;
   std::vector<watcher_report> watchers;  // those that answered
-  std::vector<std::string> missing;      // database, order_registry, journal, payment_matcher, watcher
+  std::vector<std::string> missing;      // database, order_registry, journal, payment_matcher, webhook_sender, watcher
 };
 
 }  // namespace app

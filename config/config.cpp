@@ -223,6 +223,7 @@ const std::vector<section>& schema() {
            {"timeout", [](c& e, s v) { e.webhooks.timeout = duration_of(v, false); }},
            {"poll_interval", [](c& e, s v) { e.webhooks.poll_interval = duration_of(v, false); }},
            {"batch", [](c& e, s v) { e.webhooks.batch = int(integer_in(v, 1, 1'000, "a batch size")); }},
+           {"senders", [](c& e, s v) { e.webhooks.senders = int(integer_in(v, 1, 64, "a number of senders")); }},
        }},
       {"fulfillment",
        {

@@ -155,6 +155,7 @@ struct webhooks_config {
   duration timeout = std::chrono::seconds{10};       // per delivery attempt, connecting included
   duration poll_interval = std::chrono::seconds{1};  // how often the sender looks for due deliveries
   int batch = 16;                                    // deliveries per claim
+  int senders = 4;                                   // endpoints sent to at once, one delivery each at a time
 };
 
 struct fulfillment_config {

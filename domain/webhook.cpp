@@ -105,6 +105,26 @@ nlohmann::json webhook_payload(const webhook_event_facts& facts) {
             {"status", facts.status}}}};
 }
 
+nlohmann::json with_personal_data(nlohmann::json payload, const std::optional<webhook_customer>& customer) {
+  auto& data = payload["data"];
+  if (!customer || customer->erased) {
+    data["customer"] = {{"erased", true}, {"name", nullptr}, {"email", nullptr}};
+    data["shipping"] = nullptr;
+    return payload;
+  }
+  data["customer"] = {{"erased", false}, {"name", customer->name}, {"email", customer->email}};
+  if (const auto& s = customer->shipping)
+    data["shipping"] = {{"line1", s->line1},
+                        {"line2", s->line2},
+                        {"city", s->city},
+                        {"region", s->region},
+                        {"postal_code", s->postal_code},
+                        {"country", s->country}};
+  else
+    data["shipping"] = nullptr;
+  return payload;
+}
+
 std::string webhook_secret_text(const std::vector<unsigned char>& key) {
   return std::string{secret_prefix} + base64(key.data(), key.size());
 }

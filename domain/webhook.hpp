@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/checkout.hpp"
 #include "domain/expected.hpp"
 
 namespace domain {
@@ -39,6 +40,22 @@ struct webhook_event_facts {
 /// {"type": "order.<event>", "timestamp": RFC 3339, "data": {...}}, the
 /// envelope the specification recommends.
 nlohmann::json webhook_payload(const webhook_event_facts& facts);
+
+/// The customer's personal data for an endpoint that opted in
+/// (include_personal_data), opened at send time.
+struct webhook_customer {
+  bool erased = false;  // crypto-shredded: nothing below is known any more
+  std::string name;
+  std::string email;
+  std::optional<shipping_address> shipping;
+};
+
+/// `payload` (webhook_payload) with data.customer {erased, name, email} and
+/// data.shipping {line1, line2, city, region, postal_code, country}, as the
+/// admin's order view shows them. After erasure, or for a customer that
+/// cannot be read (nullopt), customer is {erased: true, name: null, email:
+/// null} and shipping null: the payload then holds no personal data.
+nlohmann::json with_personal_data(nlohmann::json payload, const std::optional<webhook_customer>& customer);
 
 /// "whsec_" + base64 of the key bytes (the specification's secret format).
 std::string webhook_secret_text(const std::vector<unsigned char>& key);

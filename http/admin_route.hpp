@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct admin_call {
   std::string customer_ref;  // path_id::customer: a customer ref (a UUID)
   nlohmann::json body;       // null when the route reads none
   responder respond;
+  /// The audit row written with the answer; a route may name its target more
+  /// closely than the path does before it responds.
+  std::shared_ptr<app::audit_entry> audit_row;
 
   /// Logs an admin action (who, from where, what) before it runs.
   template <class... Args>
@@ -65,13 +69,15 @@ void add_admin_route(router& routes, const api_context& api, const char* method,
     // admin route depends on how the server is set up.
     if (!req.who.authenticated()) return respond(admin_unauthorized());
     // Whatever the answer, it is written down: who, what, on what, from where.
-    respond = [respond, access = &api.access,
-               entry = audit_entry_for(req, action, std::string{params.get("id")})](response res) mutable {
+    auto audit_row = std::make_shared<app::audit_entry>(audit_entry_for(req, action, std::string{params.get("id")}));
+    respond = [respond, access = &api.access, audit_row](response res) {
+      auto entry = *audit_row;
       entry.outcome = res.status;
       access->record(std::move(entry));
       respond(std::move(res));
     };
     admin_call call;
+    call.audit_row = audit_row;
     if (spec.id == path_id::order) {
       std::string id{params.get("id")};
       if (!domain::is_uuid(id)) return respond(problem(problem_type::not_found, spec.unknown_id));

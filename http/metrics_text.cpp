@@ -46,6 +46,7 @@ std::string prometheus_text(const app::engine_metrics& m) {
     text.gauge("ccc_payment_exceptions_open", "Payment exceptions waiting for the admin.", d->payment_exceptions_open);
     text.family("ccc_mail_suppressed_total", "counter", "Emails not sent, by why.");
     text.sample("ccc_mail_suppressed_total", d->mail_suppressed, "reason=\"recipient_cap\"");
+    text.gauge("ccc_webhooks_due", "Webhook deliveries whose next attempt is due now (all nodes).", d->webhooks_due);
   }
   if (const auto& r = m.order_actors) {
     text.gauge("ccc_order_actors_live", "Order actors in memory.", r->live);
@@ -68,6 +69,15 @@ std::string prometheus_text(const app::engine_metrics& m) {
     text.sample("ccc_payments_total", p->awaiting, "outcome=\"awaiting\"");
     text.sample("ccc_payments_total", p->exceptions, "outcome=\"exception\"");
     text.sample("ccc_payments_total", p->duplicates, "outcome=\"duplicate\"");
+  }
+  if (const auto& w = m.webhooks) {
+    // This node's attempts, by how they ended: the sum is every attempt it made.
+    text.family("ccc_webhook_attempts_total", "counter",
+                "Webhook delivery attempts by this node, by outcome: delivered (2xx), retried (failed, tried again), "
+                "given_up (failed for good).");
+    text.sample("ccc_webhook_attempts_total", w->delivered, "outcome=\"delivered\"");
+    text.sample("ccc_webhook_attempts_total", w->retried, "outcome=\"retried\"");
+    text.sample("ccc_webhook_attempts_total", w->given_up, "outcome=\"given_up\"");
   }
   for (const auto& w : m.watchers) {
     const std::string labels = "coin=\"" + w.coin + "\"";

@@ -48,11 +48,7 @@ std::variant<app::new_webhook_endpoint, domain::domain_error, private_target> we
   const auto personal = body.find("include_personal_data");
   if (personal != body.end() && !personal->is_boolean())
     return make_error(error_code::validation, "include_personal_data must be true or false", "include_personal_data");
-  // Not offered yet: a payload carries the order's id, number and status only.
-  if (personal != body.end() && personal->get<bool>())
-    return make_error(error_code::validation,
-                      "include_personal_data is not offered yet: webhooks carry the order number and status only",
-                      "include_personal_data");
+  endpoint.include_personal_data = personal != body.end() && personal->get<bool>();
   return endpoint;
 }
 

@@ -22,7 +22,9 @@ struct private_target {
 
 /// {url, events, include_personal_data?}: the url checked
 /// (domain::check_webhook_target), events a non-empty list of journaled order
-/// event types or ["*"]. A validation error names its field.
+/// event types or ["*"], include_personal_data true or false (the default:
+/// payloads carry the order number and status only). A validation error
+/// names its field.
 std::variant<app::new_webhook_endpoint, domain::domain_error, private_target> webhook_registration(
     const nlohmann::json& body, bool allow_private_targets);
 

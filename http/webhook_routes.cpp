@@ -27,7 +27,12 @@ void add_webhook_routes(router& routes, const api_context& api) {
       return call.respond(problem(problem_type::forbidden, own_network->detail, {{"field", "url"}}));
     auto endpoint = std::get<app::new_webhook_endpoint>(std::move(read));
     endpoint.by = call.who();
-    call.audit("registers webhook endpoint {}", endpoint.url);
+    // Opting in sends customers' personal data to a third party: the audit
+    // log says so in as many words.
+    if (endpoint.include_personal_data) call.audit_row->target = "include_personal_data";
+    call.audit(endpoint.include_personal_data ? "registers webhook endpoint {} with the customers' personal data"
+                                              : "registers webhook endpoint {}",
+               endpoint.url);
     api.webhooks->register_webhook(std::move(endpoint),
                                    [respond = call.respond](domain::result<app::registered_webhook> registered) {
                                      if (!registered) return respond(error_response(registered.error()));

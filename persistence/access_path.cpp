@@ -15,19 +15,23 @@ const char* name_of(customer_path path) {
       return "admin";
     case customer_path::order:
       return "order";
+    case customer_path::webhook:
+      return "webhook";
   }
   return "";  // unreachable; an unknown path sees nothing
 }
 
-void set_path(pqxx::transaction_base& txn, customer_path path, const std::string& customer, const std::string& mail) {
-  txn.exec_prepared(enter_path_statement.name, name_of(path), customer, mail);
+void set_path(pqxx::transaction_base& txn, customer_path path, const std::string& customer, const std::string& mail,
+              const std::string& deliveries = {}) {
+  txn.exec_prepared(enter_path_statement.name, name_of(path), customer, mail, deliveries);
 }
 
 }  // namespace
 
-// The names are the ones the policies of migrations 008 and 011 compare with.
+// The names are the ones the policies of migrations 008, 011 and 018 compare with.
 const named_statement enter_path_statement{"enter_customer_path", R"sql(
-select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), set_config('ccc.mail', $3, true)
+select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), set_config('ccc.mail', $3, true),
+       set_config('ccc.deliveries', $4, true)
 )sql"};
 
 void enter_path(pqxx::transaction_base& txn, customer_path path) {
@@ -45,6 +49,17 @@ void enter_mailer_path(pqxx::transaction_base& txn, const std::vector<std::int64
     ids += std::to_string(id);
   }
   set_path(txn, customer_path::mailer, {}, ids);
+}
+
+void enter_webhook_path(pqxx::transaction_base& txn, const std::vector<std::string>& deliveries) {
+  std::string ids;
+  for (const auto& id : deliveries) {
+    // Our own ids ("msg_" + hex) never hold a comma; one that did could only
+    // name fewer deliveries, never another customer.
+    if (!ids.empty()) ids += ',';
+    ids += id;
+  }
+  set_path(txn, customer_path::webhook, {}, {}, ids);
 }
 
 }  // namespace persistence::detail

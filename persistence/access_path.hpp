@@ -23,6 +23,7 @@ enum class customer_path {
   mailer,   // the mailer: the customers of the pending mail it names, read only
   admin,    // the admin's order view, list and search: any customer, read only
   order,    // an order's recovery: the data key of that order's own customer
+  webhook,  // the webhook sender: the customers of the opted-in deliveries it names, read only
 };
 
 /// Declared on every connection (connection.cpp).
@@ -36,5 +37,9 @@ void enter_order_path(pqxx::transaction_base& txn, const std::string& customer);
 /// The `mailer` path for the messages `mail` (outbox ids): their customers,
 /// while the messages are pending.
 void enter_mailer_path(pqxx::transaction_base& txn, const std::vector<std::int64_t>& mail);
+/// The `webhook` path for the deliveries `deliveries` (webhook ids): their
+/// orders' customers, while they are pending to an endpoint that opted in
+/// to personal data (migration 018).
+void enter_webhook_path(pqxx::transaction_base& txn, const std::vector<std::string>& deliveries);
 
 }  // namespace persistence::detail

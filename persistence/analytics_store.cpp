@@ -1,6 +1,5 @@
 #include "persistence/analytics_store.hpp"
 
-
 #include "persistence/pq_connection.hpp"
 
 namespace persistence {
@@ -49,7 +48,8 @@ select (select count(*) from outbox where status = 'pending'),
        (select count(*) from outbox where status = 'dead'),
        (select count(*) from timers where due_at <= now()),
        (select count(*) from payment_exceptions where status = 'open'),
-       (select count(*) from outbox where status = 'suppressed')
+       (select count(*) from outbox where status = 'suppressed'),
+       (select count(*) from webhook_deliveries where state = 'pending' and next_attempt_at <= now())
 )sql"};
 
 }  // namespace sql
@@ -107,6 +107,7 @@ metrics_snapshot analytics_store::metrics() {
     m.timers_due = q[2].as<std::int64_t>();
     m.payment_exceptions_open = q[3].as<std::int64_t>();
     m.mail_suppressed = q[4].as<std::int64_t>();
+    m.webhooks_due = q[5].as<std::int64_t>();
     return m;
   });
 }

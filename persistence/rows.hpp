@@ -212,6 +212,7 @@ struct metrics_snapshot {
   std::int64_t timers_due = 0;
   std::int64_t payment_exceptions_open = 0;
   std::int64_t mail_suppressed = 0;  // emails not sent: over their recipient's hourly cap
+  std::int64_t webhooks_due = 0;     // webhook deliveries pending whose next attempt is due now
 };
 
 // One decision of one order: its new events (consecutive seqs, all of
@@ -232,7 +233,7 @@ struct append_item {
   std::vector<timer_row> timers_set;        // upserted: a later due time replaces an earlier one
   std::vector<std::string> timers_cleared;  // kinds the decision made moot
   std::vector<outbox_row> outbox;
-  std::vector<payment_row> payments;      // counted by this decision
+  std::vector<payment_row> payments;  // counted by this decision
   // Counted before, taken back by this decision (their block left the chain):
   // no longer counted, so the same transaction counts again if it is mined again.
   std::vector<payment_key> payments_reversed;

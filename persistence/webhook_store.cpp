@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <stdexcept>
 
+#include "persistence/access_path.hpp"
+#include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
 
 namespace persistence {
@@ -34,14 +37,16 @@ select distinct unnest(events) from webhook_endpoints where enabled
   "d.attempts, coalesce(d.last_status, 0), coalesce(d.last_error, ''), "                                      \
   "floor(extract(epoch from d.created_at) * 1000)::bigint"
 
-// $1 how many, $2 the lease in ms. A delivery waits while an earlier event of
-// its order is still pending for the same endpoint (leased by another node
-// included), so each order's events reach a receiver in order.
+// $1 how many, $2 the lease in ms, $3 endpoints passed over (a uuid[]
+// literal). A delivery waits while an earlier event of its order is still
+// pending for the same endpoint (leased by another node included), so each
+// order's events reach a receiver in order.
 const named_statement claim{"webhook_claim", R"sql(
 with due as (
   select d.id from webhook_deliveries d
   where d.state = 'pending' and d.next_attempt_at <= now()
     and (d.claimed_until is null or d.claimed_until < now())
+    and d.endpoint_id <> all($3::uuid[])
     and not exists (select 1 from webhook_deliveries e
                     where e.endpoint_id = d.endpoint_id and e.order_id = d.order_id
                       and e.state = 'pending' and e.event_seq < d.event_seq)
@@ -53,7 +58,25 @@ update webhook_deliveries d
 set claimed_until = now() + $2::bigint * interval '1 millisecond'
 from due, webhook_endpoints w
 where d.id = due.id and w.id = d.endpoint_id
-returning )sql" DELIVERY_COLUMNS ", w.secret_sealed"};
+returning )sql" DELIVERY_COLUMNS ", w.secret_sealed, w.include_personal_data"};
+
+// $1 ids as a text[] literal: leases given back unused.
+const named_statement release{"webhook_release", R"sql(
+update webhook_deliveries set claimed_until = null where id = any($1::text[]) and state = 'pending'
+)sql"};
+
+// $1 ids as a text[] literal. On the webhook path, customers and keys show
+// only for pending deliveries to endpoints that opted in: null otherwise.
+const named_statement customers_of{"webhook_customers_of", R"sql(
+select d.id, c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed,
+       floor(extract(epoch from c.created_at) * 1000)::bigint, k.wrapped_key,
+       floor(extract(epoch from c.erased_at) * 1000)::bigint
+from webhook_deliveries d
+join orders o on o.id = d.order_id
+left join customers c on c.ref = o.customer_ref
+left join customer_keys k on k.ref = o.customer_ref
+where d.id = any($1::text[])
+)sql"};
 
 // $1 ids as a text[] literal, $2 the receiver's status.
 const named_statement delivered{"webhook_delivered", R"sql(
@@ -109,6 +132,13 @@ webhook_delivery_row read_delivery(const pqxx::row& row) {
   return d;
 }
 
+// The ids are ours ("msg_" + hex, or uuids), so they need no quoting in an array literal.
+std::string array_literal(const std::vector<std::string>& ids) {
+  std::string joined = "{";
+  for (const auto& id : ids) joined += (joined.size() > 1 ? "," : "") + id;
+  return joined + "}";
+}
+
 bool is_uuid_text(const std::string& text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -124,7 +154,7 @@ bool is_uuid_text(const std::string& text) {
 webhook_store::webhook_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
   db_.native().declare({&sql::add_endpoint, &sql::endpoints, &sql::delete_endpoint, &sql::subscribed_types, &sql::claim,
-                        &sql::delivered, &sql::failed, &sql::list, &sql::redeliver});
+                        &sql::delivered, &sql::failed, &sql::list, &sql::redeliver, &sql::release, &sql::customers_of});
 }
 
 void webhook_store::add_endpoint(const webhook_endpoint_row& endpoint, const std::string& secret) {
@@ -174,12 +204,17 @@ std::vector<std::string> webhook_store::subscribed_types() {
   });
 }
 
-std::vector<webhook_delivery_row> webhook_store::claim_deliveries(int limit, std::chrono::milliseconds lease) {
+std::vector<webhook_delivery_row> webhook_store::claim_deliveries(int limit, std::chrono::milliseconds lease,
+                                                                  const std::vector<std::string>& busy) {
+  for (const auto& id : busy)
+    if (!is_uuid_text(id)) throw std::invalid_argument("claim_deliveries: not an endpoint id: " + id);
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
     std::vector<webhook_delivery_row> claimed;
-    for (const auto& row : txn.exec_prepared(sql::claim.name, limit, static_cast<std::int64_t>(lease.count()))) {
+    for (const auto& row :
+         txn.exec_prepared(sql::claim.name, limit, static_cast<std::int64_t>(lease.count()), array_literal(busy))) {
       auto d = read_delivery(row);
+      d.include_personal_data = row[13].as<bool>();
       // A secret that does not open (sealed by another shop's keys) signs
       // nothing: the sender fails the delivery instead.
       d.secret = vault_->open_webhook_secret(row[12].as<std::string>(), d.endpoint_id).value_or("");
@@ -194,17 +229,33 @@ void webhook_store::mark_delivered(const std::vector<std::string>& ids, int stat
   if (ids.empty()) return;
   db_.native().run([&](pqxx::connection& conn) {
     pqxx::nontransaction txn{conn};
-    // The ids are ours ("msg_" + hex), so they need no quoting in the array literal.
-    txn.exec_prepared(
-        sql::delivered.name,
-        "{" +
-            [&] {
-              std::string joined;
-              for (const auto& id : ids) joined += (joined.empty() ? "" : ",") + id;
-              return joined;
-            }() +
-            "}",
-        status);
+    txn.exec_prepared(sql::delivered.name, array_literal(ids), status);
+  });
+}
+
+void webhook_store::release(const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  db_.native().run([&](pqxx::connection& conn) {
+    pqxx::nontransaction txn{conn};
+    txn.exec_prepared(sql::release.name, array_literal(ids));
+  });
+}
+
+std::map<std::string, customer_row> webhook_store::customers_of(const std::vector<std::string>& ids) {
+  if (ids.empty()) return {};
+  return db_.native().run([&](pqxx::connection& conn) {
+    pqxx::read_transaction txn{conn};
+    detail::enter_webhook_path(txn, ids);
+    std::map<std::string, customer_row> found;
+    for (const auto& row : txn.exec_prepared(sql::customers_of.name, array_literal(ids))) {
+      if (row[1].is_null()) continue;  // not on this path: no personal data for it
+      found.emplace(row[0].as<std::string>(),
+                    detail::open_customer(*vault_, row[1].as<std::string>(), text_or_empty(row[2]),
+                                          text_or_empty(row[3]), text_or_empty(row[4]), text_or_empty(row[6]),
+                                          int_or_zero(row[5]), int_or_zero(row[7])));
+    }
+    txn.commit();
+    return found;
   });
 }
 

@@ -9,11 +9,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "persistence/connection.hpp"
+#include "persistence/rows.hpp"
 #include "sealing/vault.hpp"
 
 namespace persistence {
@@ -36,9 +38,10 @@ struct webhook_delivery_row {
   std::string order_id;
   std::int64_t event_seq = 0;
   std::string event_type;
-  std::string payload_json;
-  std::string state;  // pending, delivered, failed
-  int attempts = 0;   // failed attempts so far
+  std::string payload_json;            // as stored: never any personal data
+  bool include_personal_data = false;  // its endpoint opted in (claimed deliveries only)
+  std::string state;                   // pending, delivered, failed
+  int attempts = 0;                    // failed attempts so far
   int last_status = 0;
   std::string last_error;
   std::int64_t created_at_ms = 0;
@@ -60,7 +63,18 @@ class webhook_store {
   /// Due deliveries leased to the caller for `lease`, each with its endpoint's
   /// URL and opened secret; of each order's pending deliveries to an endpoint
   /// only the earliest event, so a receiver sees an order's events in order.
-  std::vector<webhook_delivery_row> claim_deliveries(int limit, std::chrono::milliseconds lease);
+  /// Endpoints in `busy` (ids) are passed over: this node is sending to them.
+  std::vector<webhook_delivery_row> claim_deliveries(int limit, std::chrono::milliseconds lease,
+                                                     const std::vector<std::string>& busy = {});
+  /// Gives back the lease of claimed deliveries this node will not send now,
+  /// so that any node may claim them again at once.
+  void release(const std::vector<std::string>& ids);
+  /// The customer behind each of the deliveries `ids`, opened, by delivery
+  /// id, for the endpoints that opted in to personal data. Read on the
+  /// webhook path (migration 018): a delivery that is not pending or whose
+  /// endpoint did not opt in is absent; an erased customer is `erased` with
+  /// empty fields.
+  std::map<std::string, customer_row> customers_of(const std::vector<std::string>& ids);
   /// The deliveries `ids` were accepted by their receivers.
   void mark_delivered(const std::vector<std::string>& ids, int status);
   /// Records a failed attempt (`status` 0 when no HTTP answer came); the next

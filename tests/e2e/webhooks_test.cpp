@@ -314,4 +314,179 @@ TEST_F(webhooks_on_public_targets_only, a_name_that_resolves_to_loopback_is_refu
   EXPECT_TRUE(receiver.received().empty()) << receiver.received().dump();
 }
 
+// ---- personal data, for the endpoints that opt in -------------------------
+
+json register_with_personal_data(const engine_process& engine, const std::string& url) {
+  auto r =
+      engine.post("/admin/api/webhooks", {{"url", url}, {"events", {"*"}}, {"include_personal_data", true}}, admin);
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.data()["include_personal_data"], true) << r.body;
+  return r.data();
+}
+
+/// The body `path` received for `order`'s event `type` (null when none came).
+json body_of(const json& received, const std::string& path, const std::string& order, const std::string& type) {
+  for (const auto& d : received)
+    if (d["path"] == path && d["body"]["data"]["order_id"] == order && d["body"]["type"] == type) return d["body"];
+  return nullptr;
+}
+
+TEST_F(webhooks, an_opted_in_endpoint_gets_the_customers_name_email_and_address_and_after_erasure_none) {
+  webhook_receiver receiver;
+  const auto named = register_with_personal_data(engine(), receiver.url("/named"));
+  const auto plain = register_endpoint(engine(), receiver.url("/plain"), {"*"});
+  receiver.expect("/named", named["secret"]);
+  receiver.expect("/plain", plain["secret"]);
+
+  const auto order = place(engine());
+  ASSERT_TRUE(eventually([&] {
+    const auto received = receiver.received();
+    return !body_of(received, "/named", order, "order_placed").is_null() &&
+           !body_of(received, "/plain", order, "order_placed").is_null();
+  })) << receiver.received().dump();
+  auto received = receiver.received();
+  const auto named_body = body_of(received, "/named", order, "order_placed");
+  const auto& data = named_body["data"];
+  EXPECT_EQ(data["customer"], (json{{"erased", false}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}}))
+      << named_body.dump();
+  EXPECT_EQ(data["shipping"], (json{{"line1", "1 Euclid Ave"},
+                                    {"line2", ""},
+                                    {"city", "Cleveland"},
+                                    {"region", "OH"},
+                                    {"postal_code", "44115"},
+                                    {"country", "US"}}))
+      << named_body.dump();
+  EXPECT_EQ(data["order_id"], order);
+  const auto plain_body = body_of(received, "/plain", order, "order_placed").dump();
+  for (const char* personal : {"Ada", "ada@example.com", "Euclid", "Cleveland", "customer", "shipping"})
+    EXPECT_EQ(plain_body.find(personal), std::string::npos) << personal << " in " << plain_body;
+  for (const auto& d : received) EXPECT_TRUE(d["valid"].get<bool>()) << "signed over the body as sent: " << d.dump();
+
+  // The delivery rows keep the payload without personal data: the admin's
+  // list of them has nothing of it either.
+  const auto listed = deliveries(engine(), "delivered").dump();
+  EXPECT_EQ(listed.find("ada@example.com"), std::string::npos) << listed;
+
+  const std::string ref = engine().admin_get("/admin/api/orders/" + order).data()["customer"]["ref"];
+  ASSERT_EQ(engine().post("/admin/api/customers/" + ref + "/erase", json(nullptr), admin).status, 200);
+  ASSERT_TRUE(eventually([&] {
+    return !body_of(receiver.received(), "/named", order, "personal_data_erased").is_null();
+  })) << receiver.received().dump();
+  const auto after = body_of(receiver.received(), "/named", order, "personal_data_erased");
+  EXPECT_EQ(after["data"]["customer"], (json{{"erased", true}, {"name", nullptr}, {"email", nullptr}})) << after.dump();
+  EXPECT_TRUE(after["data"]["shipping"].is_null()) << after.dump();
+  for (const char* personal : {"Ada", "ada@example.com", "Euclid", "Cleveland"})
+    EXPECT_EQ(after.dump().find(personal), std::string::npos) << personal << " in " << after.dump();
+}
+
+TEST_F(webhooks, registering_an_endpoint_with_personal_data_is_in_the_audit_log_as_such) {
+  const auto endpoint = register_with_personal_data(engine(), "https://crm.example.com/orders");
+  json entries;
+  ASSERT_TRUE(eventually([&] {
+    entries = engine().admin_get("/admin/api/audit?limit=200").data()["entries"];
+    for (const auto& e : entries)
+      if (e["action"] == "POST /admin/api/webhooks" && e["target"] == "include_personal_data" && e["outcome"] == 201)
+        return true;
+    return false;
+  })) << entries.dump(1);
+  const auto listed = engine().admin_get("/admin/api/webhooks").data()["webhooks"];
+  for (const auto& e : listed)
+    if (e["id"] == endpoint["id"]) EXPECT_EQ(e["include_personal_data"], true) << e.dump();
+}
+
+// ---- a slow receiver, and the counters on /metrics ------------------------
+
+// A receiver may hang for the whole timeout; the endpoints' other deliveries do not wait for it.
+std::map<std::string, std::string> patient_settings() {
+  auto settings = reachable_receiver_settings("30s");
+  settings["ORDER_ENGINE_WEBHOOKS_TIMEOUT"] = "20s";
+  return settings;
+}
+
+class webhooks_with_a_slow_receiver : public ::testing::Test {
+ protected:
+  engine_process engine_{patient_settings()};
+};
+
+TEST_F(webhooks_with_a_slow_receiver, a_receiver_that_hangs_for_8_seconds_does_not_delay_another_endpoints_deliveries) {
+  webhook_receiver receiver;
+  const auto slow = register_endpoint(engine_, receiver.url("/slow"), {"*"});
+  const auto fast = register_endpoint(engine_, receiver.url("/fast"), {"*"});
+  receiver.expect("/slow", slow["secret"], 204, std::chrono::seconds{8});
+  receiver.expect("/fast", fast["secret"]);
+
+  const auto order = place(engine_);
+  // The slow receiver holds its first delivery from here on.
+  ASSERT_TRUE(eventually([&] { return count_at(receiver.received(), "/slow") == 1; })) << receiver.received().dump();
+  ASSERT_TRUE(eventually([&] { return count_at(receiver.received(), "/fast") == 1; })) << receiver.received().dump();
+
+  const auto paid_at = std::chrono::steady_clock::now();
+  pay(engine_, order);  // payment_received, payment_verified
+  ASSERT_TRUE(eventually([&] { return count_at(receiver.received(), "/fast") == 3; })) << receiver.received().dump();
+  const auto waited = std::chrono::steady_clock::now() - paid_at;
+  const auto received = receiver.received();
+  EXPECT_LT(waited, std::chrono::seconds{3})
+      << "the fast endpoint got both payment events after " << std::chrono::duration<double>(waited).count() << " s";
+  EXPECT_EQ(count_at(received, "/slow"), 1u) << "still answering the first one: " << received.dump();
+  EXPECT_EQ(received_of(received, "/fast", order), journal_of(engine_, order));
+  RecordProperty("fast_endpoint_seconds_behind_a_hanging_one",
+                 std::to_string(std::chrono::duration<double>(waited).count()));
+
+  // The slow one gets everything too, in order, once it answers.
+  ASSERT_TRUE(eventually([&] { return count_at(receiver.received(), "/slow") == 3; }, std::chrono::seconds{60}))
+      << receiver.received().dump();
+  EXPECT_EQ(received_of(receiver.received(), "/slow", order), journal_of(engine_, order));
+}
+
+/// A sample of /metrics (0 when it is not there).
+double metric(const engine_process& engine, const std::string& sample) {
+  const auto text = engine.get("/metrics").body;
+  const auto at = text.find("\n" + sample + " ");
+  if (at == std::string::npos) return 0;
+  return std::stod(text.substr(at + sample.size() + 2));
+}
+
+const std::string delivered_total = "ccc_webhook_attempts_total{outcome=\"delivered\"}";
+const std::string retried_total = "ccc_webhook_attempts_total{outcome=\"retried\"}";
+const std::string given_up_total = "ccc_webhook_attempts_total{outcome=\"given_up\"}";
+
+TEST_F(webhooks_giving_up, the_metrics_count_deliveries_retries_give_ups_and_what_is_due_now) {
+  EXPECT_EQ(metric(engine_, delivered_total), 0);
+  EXPECT_EQ(metric(engine_, retried_total), 0);
+  EXPECT_EQ(metric(engine_, given_up_total), 0);
+  EXPECT_NE(engine_.get("/metrics").body.find("\nccc_webhooks_due 0\n"), std::string::npos);
+
+  webhook_receiver receiver;
+  const auto endpoint = register_endpoint(engine_, receiver.url("/counted"), {"order_placed"});
+  receiver.expect("/counted", endpoint["secret"], 500);
+  place(engine_);
+  json failed;
+  ASSERT_TRUE(eventually([&] {
+    const auto list = deliveries(engine_, "failed");
+    if (!list.empty()) failed = list[0];
+    return !list.empty();
+  }));
+  const int attempts = failed["attempts"].get<int>();
+  ASSERT_TRUE(eventually([&] { return metric(engine_, given_up_total) == 1; })) << engine_.get("/metrics").body;
+  EXPECT_EQ(metric(engine_, retried_total), attempts - 1) << "every failed attempt but the last, which gave up";
+  EXPECT_EQ(metric(engine_, delivered_total), 0);
+
+  // A receiver that hangs (within the 2 s timeout): its delivery is due, and
+  // being sent, until it answers.
+  receiver.expect("/counted", endpoint["secret"], 204, std::chrono::milliseconds{1500});
+  place(engine_);
+  ASSERT_TRUE(
+      eventually([&] { return count_at(receiver.received(), "/counted") == static_cast<std::size_t>(attempts) + 1; }));
+  EXPECT_EQ(metric(engine_, "ccc_webhooks_due"), 1) << engine_.get("/metrics").body;
+  ASSERT_TRUE(eventually([&] { return metric(engine_, delivered_total) == 1; })) << engine_.get("/metrics").body;
+  EXPECT_EQ(metric(engine_, "ccc_webhooks_due"), 0);
+
+  receiver.expect("/counted", endpoint["secret"], 204);
+  const auto redeliver = "/admin/api/webhooks/deliveries/" + failed["id"].get<std::string>() + "/redeliver";
+  ASSERT_EQ(engine_.post(redeliver, json::object(), admin).status, 200);
+  ASSERT_TRUE(eventually([&] { return metric(engine_, delivered_total) == 2; })) << engine_.get("/metrics").body;
+  EXPECT_EQ(metric(engine_, given_up_total), 1) << "a counter never goes back";
+  EXPECT_EQ(metric(engine_, retried_total), attempts - 1);
+}
+
 }  // namespace

@@ -60,10 +60,16 @@ class webhook_receiver {
   /// The receiver goes away: connections are refused until start().
   void stop() { stop_child(pid_); }
 
-  /// Deliveries to `path` are verified with `secret` and answered `status`.
-  void expect(const std::string& path, const std::string& secret, int status = 204) {
+  /// Deliveries to `path` are verified with `secret` and answered `status`,
+  /// `delay` after they arrived (a receiver that hangs).
+  void expect(const std::string& path, const std::string& secret, int status = 204,
+              std::chrono::milliseconds delay = std::chrono::milliseconds{0}) {
     const auto r = http_send(port_, "POST", "/_test/path",
-                             nlohmann::json{{"path", path}, {"secret", secret}, {"status", status}}.dump(),
+                             nlohmann::json{{"path", path},
+                                            {"secret", secret},
+                                            {"status", status},
+                                            {"delay", static_cast<double>(delay.count()) / 1000.0}}
+                                 .dump(),
                              {{"Content-Type", "application/json"}});
     if (r.status != 200) throw std::runtime_error("webhook_receiver: HTTP " + std::to_string(r.status));
   }

@@ -6,9 +6,11 @@ to, with Python's own hmac and base64 (not the engine's code): the secret of the
 path ("whsec_" + base64 key), the signed content "<webhook-id>.<webhook-timestamp>.<body>",
 HMAC-SHA256, any "v1,<base64>" in webhook-signature, and a timestamp within 5 minutes.
 
-  POST /_test/path      {"path", "secret", "status"}  -> {}: deliveries to PATH are verified
-                        with SECRET and answered STATUS (204, or e.g. 500 to refuse them)
-  GET  /_test/received  -> [{"path", "id", "timestamp", "body", "valid", "answered"}, ...] in arrival order
+  POST /_test/path      {"path", "secret", "status", "delay"?}  -> {}: deliveries to PATH are
+                        verified with SECRET and answered STATUS (204, or e.g. 500 to refuse them),
+                        DELAY seconds after they arrived (a receiver that hangs)
+  GET  /_test/received  -> [{"path", "id", "timestamp", "body", "valid", "answered", "arrived"}, ...]
+                        in arrival order; "arrived" is this host's time.time() when the request came
   POST anything else    a delivery: recorded, answered the path's status (404 for an unknown path)
 
 Usage: webhook_receiver.py PORT_FILE [PORT]   (binds 127.0.0.1 on PORT or a free port,
@@ -72,9 +74,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK:
                 PATHS[setting["path"]] = setting
             return self.answer(200, {})
+        arrived = time.time()
         with LOCK:
             setting = PATHS.get(self.path)
             status = setting["status"] if setting else 404
+            delay = setting.get("delay", 0) if setting else 0
             try:
                 parsed = json.loads(body)
             except ValueError:
@@ -87,7 +91,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "body": parsed,
                 "valid": bool(setting) and verified(setting["secret"], self.headers, body),
                 "answered": status,
+                "arrived": arrived,
             })
+        # Outside the lock: other deliveries (and /_test/received) go on meanwhile.
+        if delay:
+            time.sleep(delay)
         self.answer(status)
 
 

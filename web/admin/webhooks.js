@@ -158,7 +158,7 @@ export async function render(main, _params, { isCurrent }) {
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Webhooks'),
-    h('p', {}, 'Each order event an endpoint subscribes to is POSTed to it, signed with its secret (Standard Webhooks). Payloads carry the order number and status, no personal data.'),
+    h('p', {}, 'Each order event an endpoint subscribes to is POSTed to it, signed with its secret (Standard Webhooks). Payloads carry the order number and status; the customer\'s name, email and address go only to an endpoint registered through the API with include_personal_data (docs/API.md).'),
     section('Register an endpoint', registerForm(() => loadEndpoints(endpoints, isCurrent))),
     section('Endpoints', endpoints),
     section('Failed deliveries', failed),

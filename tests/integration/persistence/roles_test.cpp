@@ -59,14 +59,17 @@ class session {
   std::string last_error_;
 };
 
-// Rows of `table` a transaction sees after naming `path` (and `customer`, or
-// the outbox ids `mail`), as persistence/access_path.cpp names them.
+// Rows of `table` a transaction sees after naming `path` (and `customer`, the
+// outbox ids `mail` or the webhook ids `deliveries`), as
+// persistence/access_path.cpp names them.
 std::int64_t rows_on_path(pqxx::connection& conn, const std::string& table, const std::string& path,
-                          const std::string& customer = "", const std::string& mail = "") {
+                          const std::string& customer = "", const std::string& mail = "",
+                          const std::string& deliveries = "") {
   pqxx::work txn{conn};
   txn.exec_params(
-      "select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), set_config('ccc.mail', $3, true)",
-      path, customer, mail);
+      "select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), set_config('ccc.mail', $3, true),"
+      " set_config('ccc.deliveries', $4, true)",
+      path, customer, mail, deliveries);
   const auto n = txn.exec("select count(*) from " + table)[0][0].as<std::int64_t>();
   txn.commit();
   return n;
@@ -238,6 +241,43 @@ TEST_F(roles, the_mailer_path_sees_only_the_customers_of_the_pending_mail_it_nam
   owner_.query("update outbox set status = 'sent'");
   EXPECT_EQ(rows_on_path(app_, "customers", "mailer", "", mail), 0);
   EXPECT_EQ(rows_on_path(app_, "customer_keys", "mailer", "", mail), 0);
+}
+
+TEST_F(roles, the_webhook_path_sees_only_the_customers_of_pending_deliveries_to_endpoints_that_opted_in) {
+  const auto seeded = seed_customers();
+  // One endpoint opted in to personal data, one did not; a delivery of each
+  // customer's order to each (written as the journal writes them).
+  owner_.query(
+      "insert into webhook_endpoints (id, url, events, include_personal_data, secret_sealed, created_at, created_by) "
+      "values ('00000000-0000-4000-8000-000000000001', 'https://crm.example.com/', '{*}', true, 'x', now(), 'test'), "
+      "       ('00000000-0000-4000-8000-000000000002', 'https://ops.example.com/', '{*}', false, 'x', now(), 'test')");
+  auto deliver = [&](const std::string& id, const std::string& endpoint, const std::string& customer) {
+    owner_.query(
+        "insert into webhook_deliveries (id, endpoint_id, order_id, event_seq, event_type, payload, created_at, "
+        "next_attempt_at, retry_since) select $1, $2::uuid, o.id, 1, 'order_placed', '{}', now(), now(), now() "
+        "from orders o where o.customer_ref = $3::uuid",
+        id, endpoint, customer);
+  };
+  deliver("msg_named", "00000000-0000-4000-8000-000000000001", seeded.with_mail);
+  deliver("msg_plain", "00000000-0000-4000-8000-000000000002", seeded.without_mail);
+
+  EXPECT_EQ(rows_on_path(app_, "customers", "webhook"), 0) << "no delivery named, no customer seen";
+  EXPECT_EQ(rows_on_path(app_, "customers", "webhook", "", "", "msg_named"), 1);
+  EXPECT_EQ(rows_on_path(app_, "customers where ref = '" + seeded.with_mail + "'", "webhook", "", "", "msg_named"), 1);
+  EXPECT_EQ(rows_on_path(app_, "customer_keys where ref = '" + seeded.with_mail + "'", "webhook", "", "", "msg_named"),
+            1);
+  EXPECT_EQ(rows_on_path(app_, "customers", "webhook", "", "", "msg_plain"), 0)
+      << "a delivery to an endpoint that did not opt in lets no customer through";
+  EXPECT_EQ(rows_on_path(app_, "customer_keys", "webhook", "", "", "msg_plain,msg_named,msg_unknown"), 1)
+      << "only the opted-in delivery's customer, whatever else is named";
+  EXPECT_EQ(rows_on_path(app_, "customers", "webhook", seeded.without_mail, "1", ""), 0)
+      << "the other paths' names open nothing on this one";
+  EXPECT_EQ(rows_on_path(app_, "customers", "mailer", "", "", "msg_named"), 0) << "nor does a delivery on another path";
+
+  // Once delivered, its customer is out of the sender's reach.
+  owner_.query("update webhook_deliveries set state = 'delivered' where id = 'msg_named'");
+  EXPECT_EQ(rows_on_path(app_, "customers", "webhook", "", "", "msg_named"), 0);
+  EXPECT_EQ(rows_on_path(app_, "customer_keys", "webhook", "", "", "msg_named"), 0);
 }
 
 TEST_F(roles, an_orders_recovery_reads_its_own_customers_key_only) {

@@ -81,6 +81,9 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.payments.quote_ttl, defaults.payments.quote_ttl);
   EXPECT_EQ(sample.payments.matcher_max_queue, defaults.payments.matcher_max_queue);
   EXPECT_EQ(sample.payments.watch_addresses_for, defaults.payments.watch_addresses_for);
+  EXPECT_EQ(sample.webhooks.batch, defaults.webhooks.batch);
+  EXPECT_EQ(sample.webhooks.senders, defaults.webhooks.senders);
+  EXPECT_EQ(sample.webhooks.timeout, defaults.webhooks.timeout);
 }
 
 // Loading cannot tell a documented default from a missing line, so look at the text.
@@ -109,6 +112,9 @@ TEST(engine_toml, lists_every_key) {
       {"web", {"root"}},
       {"log", {"level"}},
       {"payments", {"quote_ttl", "tolerance_percent", "matcher_max_queue", "watch_addresses_for"}},
+      {"webhooks",
+       {"allow_private_targets", "retry_after", "retry_max", "give_up_after", "timeout", "poll_interval", "batch",
+        "senders"}},
   };
   for (const auto& [section, keys] : sections) {
     const std::size_t start = text.find(std::string("\n[") + section + "]\n");

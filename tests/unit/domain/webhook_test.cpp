@@ -113,4 +113,51 @@ TEST(webhook_backoff, doubles_from_retry_after_up_to_retry_max) {
   EXPECT_EQ(domain::webhook_backoff(30, 5s, 1h), 1h);
 }
 
+domain::webhook_event_facts placed_facts() {
+  return {"7c0d2f9e-1b7a-4b57-9a51-0d7f0a8a1f3e", "CCC-000123", 1, "order_placed", "pending", 1700000000000};
+}
+
+TEST(webhook_personal_data, an_opted_in_payload_carries_name_email_and_shipping_as_the_admin_view_shows_them) {
+  domain::webhook_customer ada;
+  ada.name = "Ada Lovelace";
+  ada.email = "ada@example.com";
+  ada.shipping = domain::shipping_address{"1 Euclid Ave", "", "Cleveland", "OH", "44115", "US"};
+  const auto plain = domain::webhook_payload(placed_facts());
+  const auto payload = domain::with_personal_data(plain, ada);
+  EXPECT_EQ(payload["data"]["customer"],
+            (nlohmann::json{{"erased", false}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}}));
+  EXPECT_EQ(payload["data"]["shipping"], (nlohmann::json{{"line1", "1 Euclid Ave"},
+                                                         {"line2", ""},
+                                                         {"city", "Cleveland"},
+                                                         {"region", "OH"},
+                                                         {"postal_code", "44115"},
+                                                         {"country", "US"}}));
+  auto without = payload;
+  without["data"].erase("customer");
+  without["data"].erase("shipping");
+  EXPECT_EQ(without, plain) << "the rest of the payload is the plain one";
+}
+
+TEST(webhook_personal_data, an_erased_or_unreadable_customer_leaves_nulls_and_nothing_personal) {
+  domain::webhook_customer erased;
+  erased.erased = true;
+  erased.name = "left over";  // ignored: an erased customer has nothing to tell
+  for (const auto& customer :
+       {std::optional<domain::webhook_customer>{erased}, std::optional<domain::webhook_customer>{}}) {
+    const auto payload = domain::with_personal_data(domain::webhook_payload(placed_facts()), customer);
+    EXPECT_EQ(payload["data"]["customer"], (nlohmann::json{{"erased", true}, {"name", nullptr}, {"email", nullptr}}));
+    EXPECT_TRUE(payload["data"]["shipping"].is_null());
+    EXPECT_EQ(payload.dump().find("left over"), std::string::npos);
+  }
+}
+
+TEST(webhook_personal_data, a_customer_without_a_shipping_address_has_shipping_null) {
+  domain::webhook_customer ada;
+  ada.name = "Ada Lovelace";
+  ada.email = "ada@example.com";
+  const auto payload = domain::with_personal_data(domain::webhook_payload(placed_facts()), ada);
+  EXPECT_TRUE(payload["data"]["shipping"].is_null());
+  EXPECT_EQ(payload["data"]["customer"]["email"], "ada@example.com");
+}
+
 }  // namespace
