@@ -100,6 +100,7 @@ describe('webhooks page', { timeout: 180000 }, () => {
     const endpoints = page.getByRole('table', { name: /Webhook endpoints/ });
     await expectText(endpoints, new RegExp(receiver.url.replace(/[./]/g, '\\$&')));
     assert.match(await endpoints.innerText(), /Order placed/);
+    assert.match(await endpoints.innerText(), /\bNone\b/, 'no personal data unless the box is ticked');
     assert.doesNotMatch(await page.getByRole('region', { name: 'Endpoints' }).innerText(), /whsec_/);
     await shots.take(page, 'registered');
 
@@ -129,6 +130,23 @@ describe('webhooks page', { timeout: 180000 }, () => {
     assert.equal(payload.data.order_number, placed.body.number);
     assert.doesNotMatch(delivered.body.toString(), /Ada|ada@example\.com|Euclid/);
     await shots.take(page, 'redelivered');
+  });
+
+  test('an endpoint registered with the personal-data box ticked is listed and stored as receiving it', async () => {
+    await page.getByLabel('Endpoint URL').fill(`${receiver.url}/fulfilment`);
+    await page.getByLabel('Events').fill('order_shipped');
+    await page.getByLabel(/Include the customer's name, email and shipping address/).check();
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByLabel('Signing secret').waitFor();
+    const endpoints = page.getByRole('table', { name: /Webhook endpoints/ });
+    await expectText(endpoints, /Name, email, address/);
+    const stored = (await engine.adminGet('/admin/api/webhooks')).body.webhooks;
+    assert.deepEqual(stored.map((w) => w.include_personal_data), [false, true]);
+    assert.equal(await page.getByLabel(/Include the customer's name/).isChecked(), false, 'the box is cleared for the next one');
+    await endpoints.getByRole('row').nth(2).getByRole('button', { name: /Delete/ }).click();
+    await eventually(async () => (await engine.adminGet('/admin/api/webhooks')).body.webhooks.length === 1, 15000,
+      'the second endpoint is deleted');
+    await shots.take(page, 'personal-data');
   });
 
   test('an endpoint is deleted from its row', async () => {

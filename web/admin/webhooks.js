@@ -15,6 +15,8 @@ function registerForm(onRegistered) {
   const url = h('input', { id: urlId, name: 'url', type: 'url', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${urlId}-hint` });
   const events = h('input', { id: eventsId, name: 'events', type: 'text', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${eventsId}-hint` });
   events.value = '*';
+  const personalId = uid('webhook-personal');
+  const personal = h('input', { id: personalId, name: 'include_personal_data', type: 'checkbox', 'aria-describedby': `${personalId}-hint` });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const shown = h('div', {});
   const button = h('button', { type: 'submit', class: 'primary' }, 'Register');
@@ -25,6 +27,8 @@ function registerForm(onRegistered) {
       h('p', { class: 'hint', id: `${urlId}-hint` }, 'Where the shop POSTs each event, e.g. https://hooks.example.com/ccc.'), url),
     h('div', { class: 'field' }, h('label', { for: eventsId }, 'Events'),
       h('p', { class: 'hint', id: `${eventsId}-hint` }, '* for every order event, or event types separated by commas: order_placed, payment_verified, order_shipped, …'), events),
+    h('div', { class: 'field' }, h('label', { for: personalId }, personal, ' Include the customer\'s name, email and shipping address'),
+      h('p', { class: 'hint', id: `${personalId}-hint` }, 'Only for a service that must have them (a fulfilment partner), and name it on the privacy page first. Without it, payloads carry the order number and status.')),
     error,
     h('div', { class: 'dialog-actions' }, button),
     shown,
@@ -35,13 +39,14 @@ function registerForm(onRegistered) {
     const list = events.value.split(',').map((e) => e.trim()).filter(Boolean);
     button.disabled = true;
     try {
-      const created = await post('/admin/api/webhooks', { url: url.value.trim(), events: list });
+      const created = await post('/admin/api/webhooks', { url: url.value.trim(), events: list, include_personal_data: personal.checked });
       fill(
         shown,
         h('p', { role: 'status' }, 'Registered. Copy the signing secret now: it is not shown again.'),
         h('p', {}, h('code', { class: 'secret', 'aria-label': 'Signing secret' }, created.secret)),
       );
       url.value = '';
+      personal.checked = false;
       announce(`Webhook endpoint ${created.url} is registered.`);
       onRegistered();
     } catch (failure) {
@@ -102,12 +107,13 @@ async function loadEndpoints(list, isCurrent) {
     return h('tr', {},
       h('th', { scope: 'row' }, e.url),
       h('td', {}, eventsText(e.events)),
+      h('td', {}, e.include_personal_data ? 'Name, email, address' : 'None'),
       h('td', {}, timeElement(e.created_at)),
       h('td', {}, remove, outcome));
   });
   fill(list, h('table', { class: 'data' },
     h('caption', {}, 'Webhook endpoints, oldest first'),
-    h('thead', {}, h('tr', {}, ['URL', 'Events', 'Registered', 'Action'].map((label) => h('th', { scope: 'col' }, label)))),
+    h('thead', {}, h('tr', {}, ['URL', 'Events', 'Personal data', 'Registered', 'Action'].map((label) => h('th', { scope: 'col' }, label)))),
     h('tbody', {}, rows)));
 }
 
@@ -158,7 +164,7 @@ export async function render(main, _params, { isCurrent }) {
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Webhooks'),
-    h('p', {}, 'Each order event an endpoint subscribes to is POSTed to it, signed with its secret (Standard Webhooks). Payloads carry the order number and status; the customer\'s name, email and address go only to an endpoint registered through the API with include_personal_data (docs/API.md).'),
+    h('p', {}, 'Each order event an endpoint subscribes to is POSTed to it, signed with its secret (Standard Webhooks). Payloads carry the order number and status; the customer\'s name, email and address go only to an endpoint registered with them included (docs/API.md).'),
     section('Register an endpoint', registerForm(() => loadEndpoints(endpoints, isCurrent))),
     section('Endpoints', endpoints),
     section('Failed deliveries', failed),
