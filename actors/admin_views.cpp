@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/order_json.hpp"
+
 namespace actors {
 namespace {
 
@@ -55,12 +57,7 @@ app::customer_record customer_view(const persistence::customer_row& row) {
     return out;
   }
   out.details = domain::customer_details{row.name, row.email};
-  const auto shipping = nlohmann::json::parse(row.shipping_json, nullptr, false);
-  if (shipping.is_object()) {
-    auto text = [&](const char* key) { return shipping.value(key, std::string{}); };
-    out.shipping = domain::shipping_address{text("line1"),  text("line2"),       text("city"),
-                                            text("region"), text("postal_code"), text("country")};
-  }
+  out.shipping = domain::parse_shipping_json(row.shipping_json);
   return out;
 }
 

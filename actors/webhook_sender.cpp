@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "actors/clock.hpp"
+#include "domain/order_json.hpp"
 #include "domain/webhook.hpp"
 #include "net/webhook_post.hpp"
 #include "persistence/connection.hpp"
@@ -135,12 +136,7 @@ std::optional<domain::webhook_customer> customer_facts(const persistence::custom
   }
   out.name = row.name;
   out.email = row.email;
-  const auto shipping = nlohmann::json::parse(row.shipping_json, nullptr, false);
-  if (shipping.is_object()) {
-    auto text = [&](const char* key) { return shipping.value(key, std::string{}); };
-    out.shipping = domain::shipping_address{text("line1"),  text("line2"),       text("city"),
-                                            text("region"), text("postal_code"), text("country")};
-  }
+  out.shipping = domain::parse_shipping_json(row.shipping_json);
   return out;
 }
 

@@ -401,4 +401,17 @@ json payments_view(const order& o) {
   return list;
 }
 
+nlohmann::json shipping_json(const shipping_address& a) {
+  return {{"line1", a.line1},   {"line2", a.line2},           {"city", a.city},
+          {"region", a.region}, {"postal_code", a.postal_code}, {"country", a.country}};
+}
+
+std::optional<shipping_address> parse_shipping_json(std::string_view text) {
+  const auto stored = nlohmann::json::parse(text, nullptr, false);
+  if (!stored.is_object()) return std::nullopt;
+  auto field = [&](const char* key) { return stored.value(key, std::string{}); };
+  return shipping_address{field("line1"),  field("line2"),       field("city"),
+                          field("region"), field("postal_code"), field("country")};
+}
+
 }  // namespace domain

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/checkout.hpp"
 #include "domain/order.hpp"
 
 namespace domain {
@@ -37,5 +38,12 @@ std::vector<std::string> view_personal_paths(const order& o);
 /// Every payment seen for the order (counted or awaiting confirmations), for
 /// the admin's view: coin, txid, amount, confirmations, source and basis.
 nlohmann::json payments_view(const order& o);
+
+/// A shipping address as the admin's order view and an opted-in webhook show
+/// it, and as the customers table stores it: {line1, line2, city, region,
+/// postal_code, country}.
+nlohmann::json shipping_json(const shipping_address& a);
+/// A shipping address from that JSON text; nullopt when it is not an object.
+std::optional<shipping_address> parse_shipping_json(std::string_view text);
 
 }  // namespace domain

@@ -11,6 +11,7 @@
 
 #include "domain/ip_network.hpp"
 #include "domain/order.hpp"
+#include "domain/order_json.hpp"
 #include "domain/time.hpp"
 
 namespace domain {
@@ -113,15 +114,7 @@ nlohmann::json with_personal_data(nlohmann::json payload, const std::optional<we
     return payload;
   }
   data["customer"] = {{"erased", false}, {"name", customer->name}, {"email", customer->email}};
-  if (const auto& s = customer->shipping)
-    data["shipping"] = {{"line1", s->line1},
-                        {"line2", s->line2},
-                        {"city", s->city},
-                        {"region", s->region},
-                        {"postal_code", s->postal_code},
-                        {"country", s->country}};
-  else
-    data["shipping"] = nullptr;
+  data["shipping"] = customer->shipping ? shipping_json(*customer->shipping) : nlohmann::json(nullptr);
   return payload;
 }
 

@@ -104,15 +104,7 @@ json admin_order(const app::admin_order_details& d) {
                         {"erased", false},
                         {"name", d.customer->details.name},
                         {"email", d.customer->details.email}};
-    if (const auto& s = d.customer->shipping)
-      view["shipping"] = {{"line1", s->line1},
-                          {"line2", s->line2},
-                          {"city", s->city},
-                          {"region", s->region},
-                          {"postal_code", s->postal_code},
-                          {"country", s->country}};
-    else
-      view["shipping"] = nullptr;
+    view["shipping"] = d.customer->shipping ? domain::shipping_json(*d.customer->shipping) : json(nullptr);
   } else {
     view["customer"] = nullptr;  // erased
   }

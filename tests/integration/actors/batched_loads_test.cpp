@@ -16,6 +16,7 @@
 #include "actors/store_pool.hpp"
 #include "assembly/running_engine.hpp"
 #include "domain/order_json.hpp"
+#include "support/await_result.hpp"
 #include "support/master_key.hpp"
 #include "support/repositories.hpp"
 #include "support/test_database.hpp"
@@ -44,15 +45,7 @@ config::engine_config test_config(const std::string& url) {
                              });
 }
 
-template <class T, class Call>
-domain::result<T> await(Call call) {
-  auto done = std::make_shared<std::promise<domain::result<T>>>();
-  auto future = done->get_future();
-  call([done](domain::result<T> r) { done->set_value(std::move(r)); });
-  if (future.wait_for(std::chrono::seconds{30}) != std::future_status::ready)
-    return domain::make_error(domain::error_code::internal, "no answer within 30 s");
-  return future.get();
-}
+using test_support::await;
 
 domain::order place(app::shop_service& e) {
   app::checkout_request req;

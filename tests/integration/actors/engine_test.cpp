@@ -12,6 +12,7 @@
 
 #include "assembly/running_engine.hpp"
 #include "domain/order_json.hpp"
+#include "support/await_result.hpp"
 #include "support/repositories.hpp"
 #include "support/master_key.hpp"
 #include "support/test_database.hpp"
@@ -49,16 +50,7 @@ std::unique_ptr<assembly::running_engine> start_engine(const config::engine_conf
   return std::make_unique<assembly::running_engine>(cfg);
 }
 
-/// Runs one asynchronous engine call and waits for its callback.
-template <class T, class Call>
-domain::result<T> await(Call call) {
-  auto done = std::make_shared<std::promise<domain::result<T>>>();
-  auto future = done->get_future();
-  call([done](domain::result<T> r) { done->set_value(std::move(r)); });
-  if (future.wait_for(std::chrono::seconds{30}) != std::future_status::ready)
-    return domain::make_error(domain::error_code::internal, "no answer within 30 s");
-  return future.get();
-}
+using test_support::await;
 
 app::system_report system_status(app::shop_service& e) {
   std::promise<app::system_report> p;
