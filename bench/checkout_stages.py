@@ -27,14 +27,15 @@ STAGES = [
     ("actors (checkout, order, registry, journal)", r"actors::|app::"),
     ("CAF runtime (mailboxes, scheduling, messages)", r"caf::|libcaf"),
 ]
-# Debian's libc has no frame pointers, so a stack often ends in libc: such a
+# Debian's libc and jemalloc have no frame pointers, so a stack often ends in one: such a
 # sample goes by what the libc call does.
 LIBC_CALLS = [
     ("files (the mail drop: open, write, fsync, rename)", r"\bfsync|libc_open|\brename|libc_write|__close"),
     ("sockets (HTTP and PostgreSQL send and receive)", r"__send|sendmsg|__libc_recv|recvmsg|__poll|epoll_wait|writev|readv"),
     ("thread hand-offs (futex wake and wait: actor hops, detached actors)",
      r"futex|pthread_cond|lll_lock|pthread_mutex"),
-    ("malloc and free (caller not unwound)", r"malloc|_int_free|cfree|unlink_chunk|operator new|operator delete"),
+    ("malloc and free (caller not unwound)",
+     r"malloc|_int_free|cfree|unlink_chunk|operator new|operator delete|libjemalloc|\bje_|sdallocx"),
     ("memory copies (caller not unwound)", r"memmove|memcpy|memset|memcmp|strlen"),
 ]
 COMPILED = [(name, re.compile(p)) for name, p in STAGES]

@@ -101,7 +101,8 @@ where ref in (select value::uuid from json_array_elements_text($1::json))
 
 // Crypto-shredding: without its data key nothing sealed for the customer
 // opens again, in any table or backup taken from now on. The sealed columns
-// and the blind index go too, and mail still owed to the customer is dropped.
+// and the blind index go too, and mail still owed to the customer is dropped
+// (found among the pending mail, which outbox_due indexes).
 const named_statement erase_customers{"erase_customers", R"sql(
 with input as (
     select * from json_to_recordset($1::json) as e(ref uuid, order_id uuid, at_ms bigint)

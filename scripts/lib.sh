@@ -13,7 +13,7 @@ CCC_DEPENDENCIES=(
   postgresql postgresql-contrib postgresql-15-pgaudit curl openssl
   libcurl4-openssl-dev libmstch-dev python3-aiosmtpd
   libqrencode-dev monero zbar-tools librsvg2-bin
-  libsodium-dev liboath-dev oathtool
+  libsodium-dev liboath-dev oathtool libjemalloc-dev
   libsecp256k1-dev libbotan-2-dev python3-electrum python3-pycryptodome
   nodejs chromium sqlmap
   haproxy socat

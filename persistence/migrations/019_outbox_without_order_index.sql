@@ -1,0 +1,11 @@
+-- Pending mail is no longer indexed by order.
+--
+-- outbox_pending_by_order (008) served the mailer's first row-level security
+-- policy, which 011 replaced, and the erasure, which drops a customer's
+-- pending mail. Every email paid for it three times over: an index entry when
+-- its decision wrote it, and one more on each update while it was pending
+-- (the mailer's claim and its sending mark change indexed columns, so they are
+-- never HOT updates). An erasure, rare and never on a customer's request path,
+-- now finds the pending mail of its orders among the pending mail only, which
+-- outbox_due (002) indexes: the mail still to send, not the mail ever sent.
+drop index outbox_pending_by_order;
