@@ -26,6 +26,9 @@ CCC_PG_SOCKET_DIR_MAX=90
 
 ccc_log() { printf '%s\n' "$*" >&2; }
 
+# A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 ccc_as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }

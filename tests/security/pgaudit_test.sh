@@ -56,7 +56,7 @@ trap cleanup EXIT
 # A cluster of its own, set up exactly as scripts/run's.
 pg_start --audit "$work/data" "$work/sock" shop >/dev/null
 log="$work/data/server.log"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 
 (exec_test_engine "$CCC_PG_URL" "$port") >"$work/engine.log" 2>&1 &

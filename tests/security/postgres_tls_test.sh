@@ -35,7 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # A certificate for localhost, self-signed: its own root. And another root
 # that vouches for nothing here.
