@@ -1,0 +1,30 @@
+-- Clones of one real order, for the benches that need many orders fast
+-- (bench/run_timers_bench, bench/run_flat_costs_bench). The caller creates the
+-- temporary table seed (id uuid, n bigint, age interval, customer_ref uuid),
+-- one row per clone, and sets :prefix (\set prefix 'B-'): clone n is order
+-- number :prefix || n, placed age before the original, by customer_ref.
+--
+-- The template is the order of the first order_placed event. Its event and
+-- every column of its read model are copied as the engine wrote them, so
+-- that a clone's read model is what the engine would have written for it
+-- (a later decision then changes what it changes in a real shop, no more).
+insert into events (order_id, seq, type, payload, recorded_at)
+  select s.id, 1, e.type,
+         jsonb_set(jsonb_set(jsonb_set(e.payload, '{id}', to_jsonb(s.id::text)), '{number}',
+                             to_jsonb(:'prefix' || s.n)),
+                   '{customer_ref}', to_jsonb(s.customer_ref::text)),
+         e.recorded_at - s.age
+  from seed s cross join (select * from events where seq = 1 order by recorded_at limit 1) e;
+insert into orders (id, number, status, customer_ref, payment_method, total_cents, created_at, updated_at, version, view,
+                    payment_address, quote_atomic, outstanding_atomic, quoted_at, quote_expires_at, closed_at,
+                    erasure_requested_at, customer_erased_at, refund_state, refund_due_atomic, refunded_atomic,
+                    refund_outstanding_atomic)
+  select s.id, :'prefix' || s.n, o.status, s.customer_ref, o.payment_method, o.total_cents, o.created_at - s.age,
+         o.updated_at - s.age, 1,
+         jsonb_set(jsonb_set(o.view, '{id}', to_jsonb(s.id::text)), '{number}', to_jsonb(:'prefix' || s.n)),
+         o.payment_address, o.quote_atomic, o.outstanding_atomic, o.quoted_at - s.age, o.quote_expires_at - s.age,
+         o.closed_at, o.erasure_requested_at, o.customer_erased_at, o.refund_state, o.refund_due_atomic,
+         o.refunded_atomic, o.refund_outstanding_atomic
+  from seed s
+  cross join (select * from orders
+              where id = (select order_id from events where seq = 1 order by recorded_at limit 1)) o;
