@@ -95,27 +95,26 @@ app::payment_exception exception_view(const persistence::exception_row& row) {
   return out;
 }
 
-std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs) {
-  std::vector<domain::kpi_order> orders;
-  orders.reserve(inputs.orders.size());
-  for (const auto& row : inputs.orders) {
-    domain::kpi_order o;
-    o.placed_at = at(row.placed_at_ms);
-    o.total = domain::cents{row.total_cents};
-    o.paid = row.payment_state == "paid" || row.payment_state == "overpaid";
-    o.paid_at = domain::parse_rfc3339(row.paid_at);
-    o.shipped_at = domain::parse_rfc3339(row.shipped_at);
-    o.delivered = row.delivered;
-    o.reviewed = row.reviewed;
-    const auto amount = [](const std::string& text) {
-      return domain::atomic_amount::parse(text).value_or(domain::atomic_amount{});
-    };
-    o.quoted = amount(row.quote_atomic);
-    o.received = amount(row.received_atomic);
-    o.refunded = amount(row.refunded_atomic);
-    orders.push_back(o);
+domain::kpi_totals kpi_totals(const persistence::kpi_inputs& inputs) {
+  domain::kpi_totals totals;
+  for (const auto& row : inputs.days) {
+    domain::kpi_day_totals d;
+    d.day = at(row.day_ms);
+    d.orders = static_cast<std::size_t>(row.orders);
+    d.paid = static_cast<std::size_t>(row.paid);
+    d.paid_total_cents = row.paid_total_cents;
+    d.refunded_cents = row.refunded_cents;
+    d.delivered = static_cast<std::size_t>(row.delivered);
+    d.reviewed = static_cast<std::size_t>(row.reviewed);
+    totals.days.push_back(d);
   }
-  return orders;
+  totals.processing_time.count = static_cast<std::size_t>(inputs.processed);
+  if (inputs.processed > 0) {
+    const auto hours = [](std::int64_t ms) { return static_cast<double>(ms) / 3'600'000.0; };
+    totals.processing_time.median_hours = hours(inputs.processing_median_ms);
+    totals.processing_time.p90_hours = hours(inputs.processing_p90_ms);
+  }
+  return totals;
 }
 
 app::queue_gauges queue_view(const persistence::metrics_snapshot& snapshot) {

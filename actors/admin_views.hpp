@@ -20,7 +20,7 @@ app::erasure_request erasure_request_view(const persistence::erasure_request_row
 app::event_record event_view(const persistence::stored_event& event);
 app::dead_message dead_message_view(const persistence::outbox_entry& entry);
 app::payment_exception exception_view(const persistence::exception_row& row);
-std::vector<domain::kpi_order> kpi_orders(const persistence::kpi_inputs& inputs);
+domain::kpi_totals kpi_totals(const persistence::kpi_inputs& inputs);
 app::queue_gauges queue_view(const persistence::metrics_snapshot& snapshot);
 
 }  // namespace actors

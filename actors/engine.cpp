@@ -223,7 +223,7 @@ void engine::kpis(domain::timestamp from, domain::timestamp to, app::callback<do
   ask_within(
       system_, settings_.ask_timeout, services_->get().store,
       [done, from, to](persistence::kpi_inputs& in) {
-        done(domain::compute_kpis(kpi_orders(in), in.checkouts_started, from, to));
+        done(domain::compute_kpis(kpi_totals(in), in.checkouts_started, from, to));
       },
       [done](const caf::error& e) { done(failure<domain::kpi_report>(e)); }, kpi_atom::value, domain::to_unix_ms(from),
       domain::to_unix_ms(to));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "domain/kpi.hpp"
 #include "domain/order_json.hpp"
 #include "domain/webhook.hpp"
 
@@ -57,6 +58,12 @@ persistence::append_item make_append_item(const domain::order& before, const std
   row.refund_due_atomic = after.refund_due().to_string();
   row.refunded_atomic = after.refunded.to_string();
   row.refund_outstanding_atomic = after.refund_outstanding().to_string();
+  const domain::kpi_order counted = domain::kpi_order_of(after);
+  row.kpi.paid = counted.paid;
+  if (const auto processing = domain::processing_time_of(counted)) row.kpi.processing_ms = processing->count();
+  row.kpi.delivered = counted.delivered;
+  row.kpi.reviewed = counted.reviewed;
+  row.kpi.refunded_cents = domain::refunded_revenue(counted).value;
   for (const auto& e : events)
     if (const auto* counted = std::get_if<domain::payment_received>(&e))
       item.payments.push_back({counted->coin, counted->txid, counted->amount.to_string(),

@@ -3,24 +3,42 @@
 #include <caf/event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace actors {
 namespace {
 
 using self_ptr = order_registry_actor::stateful_pointer<order_registry_state>;
 
+// The actor gets `passivate` behind whatever is already in its mailbox, so
+// nothing routed to it before is lost; anything routed after goes to a fresh
+// actor that recovers from the journal.
+void passivate_least_recent(self_ptr self) {
+  auto& st = self->state;
+  auto& oldest = st.by_recency.back();
+  self->unlink_from(oldest.handle);
+  self->send(oldest.handle, passivate_atom::value);
+  ++st.stats.passivated;
+  st.live.erase(oldest.id);
+  st.by_recency.pop_back();
+}
+
 order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume_new,
                           const order_registry_options& options, const journal_actor& journal,
                           const store_actor& store) {
-  auto& live = self->state.live;
+  auto& st = self->state;
   const auto now = std::chrono::steady_clock::now();
-  if (auto it = live.find(id.value()); it != live.end()) {
-    it->second.last_used = now;
-    return it->second.handle;
+  if (auto it = st.live.find(id.value()); it != st.live.end()) {
+    it->second->last_used = now;
+    st.by_recency.splice(st.by_recency.begin(), st.by_recency, it->second);
+    return it->second->handle;
   }
   auto handle = self->spawn<caf::linked>(
       order_actor_impl, id, order_actor_options{assume_new, options.ask_timeout, options.timers}, journal, store);
-  live.emplace(id.value(), order_registry_state::entry{handle, now});
-  ++self->state.stats.spawned;
+  st.by_recency.push_front(order_registry_state::entry{id.value(), handle, now});
+  st.live.emplace(id.value(), st.by_recency.begin());
+  ++st.stats.spawned;
+  while (st.live.size() > std::max<std::size_t>(options.max_live, 1)) passivate_least_recent(self);
   return handle;
 }
 
@@ -32,15 +50,16 @@ order_registry_actor::behavior_type order_registry_impl(self_ptr self, order_reg
   // registry never leaves a second writer for an order behind. Their exits
   // are trapped here: one order's crash is that order's alone.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    auto& live = self->state.live;
-    for (auto it = live.begin(); it != live.end(); ++it) {
-      if (it->second.handle.address() == msg.source) {
+    auto& st = self->state;
+    for (auto it = st.by_recency.begin(); it != st.by_recency.end(); ++it) {
+      if (it->handle.address() == msg.source) {
         if (msg.reason) {
-          ++self->state.stats.crashed;
-          spdlog::error("order {} stopped: {}; it recovers from its events on the next request", it->first,
+          ++st.stats.crashed;
+          spdlog::error("order {} stopped: {}; it recovers from its events on the next request", it->id,
                         to_string(msg.reason));
         }
-        live.erase(it);
+        st.live.erase(it->id);
+        st.by_recency.erase(it);
         return;
       }
     }
@@ -65,21 +84,10 @@ order_registry_actor::behavior_type order_registry_impl(self_ptr self, order_reg
         return stats;
       },
       [=](sweep_atom) {
-        // Passivation: the actor gets `passivate` behind whatever is already
-        // in its mailbox, so nothing routed to it before is lost; anything
-        // routed after goes to a fresh actor that recovers from the journal.
+        // The idle are at the back: the sweep stops at the first one in use.
         const auto cutoff = std::chrono::steady_clock::now() - options.passivate_after;
-        auto& live = self->state.live;
-        for (auto it = live.begin(); it != live.end();) {
-          if (it->second.last_used < cutoff) {
-            self->unlink_from(it->second.handle);
-            self->send(it->second.handle, passivate_atom::value);
-            ++self->state.stats.passivated;
-            it = live.erase(it);
-          } else {
-            ++it;
-          }
-        }
+        auto& by_recency = self->state.by_recency;
+        while (!by_recency.empty() && by_recency.back().last_used < cutoff) passivate_least_recent(self);
         self->delayed_send(self, sweep_every, sweep_atom::value);
       },
   };

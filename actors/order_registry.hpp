@@ -3,6 +3,8 @@
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
+#include <cstddef>
+#include <list>
 #include <string>
 #include <unordered_map>
 
@@ -13,23 +15,29 @@ namespace actors {
 
 struct order_registry_options {
   std::chrono::milliseconds passivate_after{std::chrono::minutes{2}};
+  std::size_t max_live = 10'000;  // more live orders than this: the least recently used are passivated
   std::chrono::milliseconds ask_timeout{5000};
   domain::timer_policy timers;
 };
 
 struct order_registry_state {
   struct entry {
+    std::string id;
     order_actor handle;
     std::chrono::steady_clock::time_point last_used;
   };
-  std::unordered_map<std::string, entry> live;
+  // Most recently used first: the idle and the overflow leave from the back.
+  std::list<entry> by_recency;
+  std::unordered_map<std::string, std::list<entry>::iterator> live;
   registry_stats stats;
   static inline const char* name = "order_registry";
 };
 
 /// Spawns order actors on demand (recovering them from their events), routes
-/// commands to them, passivates idle ones, and forgets crashed ones so that the
-/// next request recovers the order afresh. One order's crash touches no other.
+/// commands to them, passivates idle ones (and the least recently used beyond
+/// max_live, so that memory stays bounded however many orders are opened in a
+/// while), and forgets crashed ones so that the next request recovers the
+/// order afresh. One order's crash touches no other.
 order_registry_actor::behavior_type order_registry_impl(
     order_registry_actor::stateful_pointer<order_registry_state> self, order_registry_options options,
     journal_actor journal, store_actor store);

@@ -88,7 +88,7 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
                                         webhook_subscriptions};
   const actors::webhook_sender_options webhook_sender{config.webhooks, url, vault, webhook_subscriptions};
   const actors::order_registry_options registry{
-      config.actors.passivate_after, timeout,
+      config.actors.passivate_after, static_cast<std::size_t>(config.actors.max_live_orders), timeout,
       domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
                            config.timers.review_request_after}};
   actors::payment_matcher_options matcher{url, {}, config.payments.tolerance_bp, timeout};

@@ -28,3 +28,16 @@ insert into orders (id, number, status, customer_ref, payment_method, total_cent
   from seed s
   cross join (select * from orders
               where id = (select order_id from events where seq = 1 order by recorded_at limit 1)) o;
+-- What each clone adds to the KPIs. Not the template's own facts (a pending,
+-- unpaid order): a mix like a running shop's, so that a KPI report sums and
+-- sorts what it would there. Of every ten clones seven are paid, five of
+-- those shipped (a processing time of up to three days), four delivered,
+-- one reviewed, and one in twenty refunded in part.
+insert into order_kpis (order_id, placed_at, version, total_cents, paid, processing_ms, delivered, reviewed,
+                        refunded_cents)
+  select s.id, o.created_at - s.age, 1, o.total_cents, s.n % 10 < 7,
+         case when s.n % 10 < 5 then (s.n * 7919) % (72 * 3600000) end,
+         s.n % 10 < 4, s.n % 10 < 1, case when s.n % 20 = 6 then o.total_cents / 2 else 0 end
+  from seed s
+  cross join (select * from orders
+              where id = (select order_id from events where seq = 1 order by recorded_at limit 1)) o;

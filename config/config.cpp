@@ -179,6 +179,8 @@ const std::vector<section>& schema() {
       {"actors",
        {
            {"passivate_after", [](c& e, s v) { e.actors.passivate_after = duration_of(v, false); }},
+           {"max_live_orders",
+            [](c& e, s v) { e.actors.max_live_orders = int(integer_in(v, 1, 10'000'000, "a number of orders")); }},
            {"ask_timeout", [](c& e, s v) { e.actors.ask_timeout = duration_of(v, false); }},
        }},
       {"timers",

@@ -114,6 +114,7 @@ struct admin_config {
 
 struct actors_config {
   duration passivate_after = std::chrono::minutes{2};  // an idle order actor is stopped after this
+  int max_live_orders = 10'000;                        // beyond this the least recently used are stopped too
   duration ask_timeout = std::chrono::seconds{5};
 };
 

@@ -1,9 +1,12 @@
 #pragma once
 
-// The shop's five KPIs (docs/KPIS.md), computed from read-model facts. Pure: the
-// caller loads the orders placed in the range and the count of anonymous
-// "checkout started" events; definitions are in docs/KPIS.md.
+// The shop's five KPIs (docs/KPIS.md). Pure. Each order's part in them
+// (kpi_order_of) is kept beside its read model as the order changes, so a
+// report sums a range of those (kpi_totals: per day, and the processing
+// times' percentiles) instead of reading every order placed in it;
+// total_up is that sum's definition. Definitions are in docs/KPIS.md.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +15,8 @@
 #include "domain/strong_types.hpp"
 
 namespace domain {
+
+struct order;
 
 /// One order placed in the range, as the KPIs see it.
 struct kpi_order {
@@ -26,6 +31,12 @@ struct kpi_order {
   // and sent back (a refund of an overpayment's excess was never revenue).
   atomic_amount quoted, received, refunded;
 };
+
+/// What the KPIs count of an order in its present state.
+kpi_order kpi_order_of(const order& o);
+
+/// From paid to shipped, when the order has both (in that order).
+std::optional<std::chrono::milliseconds> processing_time_of(const kpi_order& o);
 
 /// The part of an order's revenue its refunds took back, in USD cents at the
 /// order's quote: refunds beyond the overpayment's excess, valued at
@@ -58,10 +69,34 @@ struct kpi_report {
   std::vector<daily_figures> daily;                       // every day of [from, to), zeros included
 };
 
+/// The orders placed on one UTC day, summed.
+struct kpi_day_totals {
+  timestamp day;  // its midnight (UTC)
+  std::size_t orders = 0;
+  std::size_t paid = 0;               // orders that received the correct payment
+  std::int64_t paid_total_cents = 0;  // their totals
+  std::int64_t refunded_cents = 0;    // refunded_revenue of those paid orders
+  std::size_t delivered = 0;
+  std::size_t reviewed = 0;  // of the delivered orders
+};
+
+/// What a report needs of the orders placed in [from, to): the days that had
+/// any (in any order) and the processing times' nearest-rank percentiles.
+struct kpi_totals {
+  std::vector<kpi_day_totals> days;
+  duration_summary processing_time;
+};
+
+/// The sums a report reads, from the orders themselves: the definition the
+/// database's sums of the kept facts follow.
+kpi_totals total_up(const std::vector<kpi_order>& orders, timestamp from, timestamp to);
+
 /// `from` and `to` are UTC midnights, `to` exclusive; `orders` are the orders
 /// placed in [from, to). A rate whose denominator is 0 is empty, not 0: "no
 /// data" is not "nothing worked". completion_rate is capped at 1 (events can be
 /// lost to blockers and opt-outs, orders cannot).
+kpi_report compute_kpis(const kpi_totals& totals, std::int64_t checkouts_started, timestamp from, timestamp to);
+/// The same from the orders placed in [from, to).
 kpi_report compute_kpis(const std::vector<kpi_order>& orders, std::int64_t checkouts_started, timestamp from,
                         timestamp to);
 

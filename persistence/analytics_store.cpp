@@ -12,20 +12,37 @@ values ((timestamptz 'epoch' + $2::bigint * interval '1 millisecond') at time zo
 on conflict (day, type) do update set count = a.count + 1
 )sql"};
 
-// What the KPIs need of each order placed in [$1, $2) (ms): facts from its
-// customer view (payment state and time, when it shipped, delivered, reviewed).
-const named_statement kpi_orders{"kpi_orders", R"sql(
-select floor(extract(epoch from o.created_at) * 1000)::bigint, o.total_cents, o.status,
-       coalesce(o.view -> 'payment' ->> 'state', ''), coalesce(o.view -> 'payment' ->> 'paid_at', ''),
-       coalesce((select t ->> 'at' from jsonb_array_elements(o.view -> 'timeline') t
-                 where t ->> 'status' = 'shipped' limit 1), ''),
-       exists (select 1 from jsonb_array_elements(o.view -> 'timeline') t where t ->> 'status' = 'delivered'),
-       o.view ? 'review',
-       coalesce(o.quote_atomic, 0)::text, coalesce(o.view -> 'payment' ->> 'received_atomic', '0'),
-       o.refunded_atomic::text
-from orders o
-where o.created_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
-  and o.created_at < timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+// The orders placed in [$1, $2) (ms), summed per UTC day from the facts the
+// journal keeps as orders change (order_kpis): a range of narrow rows, not
+// every order's view.
+const named_statement kpi_days{"kpi_days", R"sql(
+select floor(extract(epoch from day) * 1000)::bigint, orders, paid, paid_total, refunded, delivered, reviewed
+from (
+    select date_trunc('day', placed_at at time zone 'UTC') as day,
+           count(*) as orders,
+           count(*) filter (where paid) as paid,
+           coalesce(sum(total_cents) filter (where paid), 0)::bigint as paid_total,
+           coalesce(sum(refunded_cents) filter (where paid), 0)::bigint as refunded,
+           count(*) filter (where delivered) as delivered,
+           count(*) filter (where delivered and reviewed) as reviewed
+    from order_kpis
+    where placed_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
+      and placed_at < timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+    group by 1
+) d
+)sql"};
+
+// Their processing times (paid -> shipped): how many, and the nearest-rank
+// median and 90th percentile, which percentile_disc is (the first value
+// whose rank reaches p * count).
+const named_statement kpi_processing{"kpi_processing", R"sql(
+select count(processing_ms),
+       coalesce(percentile_disc(0.5) within group (order by processing_ms), 0),
+       coalesce(percentile_disc(0.9) within group (order by processing_ms), 0)
+from order_kpis
+where placed_at >= timestamptz 'epoch' + $1::bigint * interval '1 millisecond'
+  and placed_at < timestamptz 'epoch' + $2::bigint * interval '1 millisecond'
+  and processing_ms is not null
 )sql"};
 
 const named_statement kpi_checkouts{"kpi_checkouts", R"sql(
@@ -57,8 +74,8 @@ select (select count(*) from outbox where status = 'pending'),
 }  // namespace
 
 analytics_store::analytics_store(connection& db) : db_(db) {
-  db_.native().declare({&sql::count_event, &sql::as_reporting, &sql::kpi_orders, &sql::kpi_checkouts,
-                        &sql::metrics_orders, &sql::metrics_queues});
+  db_.native().declare({&sql::count_event, &sql::as_reporting, &sql::kpi_days, &sql::kpi_processing,
+                        &sql::kpi_checkouts, &sql::metrics_orders, &sql::metrics_queues});
 }
 
 void analytics_store::count_event(const std::string& type, std::int64_t at_ms) {
@@ -76,21 +93,21 @@ kpi_inputs analytics_store::kpi_inputs_between(std::int64_t from_ms, std::int64_
     txn.exec_prepared(sql::as_reporting.name);
     kpi_inputs in;
     in.checkouts_started = txn.exec_prepared(sql::kpi_checkouts.name, from_ms, to_ms)[0][0].as<std::int64_t>();
-    for (const auto& row : txn.exec_prepared(sql::kpi_orders.name, from_ms, to_ms)) {
-      kpi_order_row o;
-      o.placed_at_ms = row[0].as<std::int64_t>();
-      o.total_cents = row[1].as<std::int64_t>();
-      o.status = row[2].as<std::string>();
-      o.payment_state = row[3].as<std::string>();
-      o.paid_at = row[4].as<std::string>();
-      o.shipped_at = row[5].as<std::string>();
-      o.delivered = row[6].as<bool>();
-      o.reviewed = row[7].as<bool>();
-      o.quote_atomic = row[8].as<std::string>();
-      o.received_atomic = row[9].as<std::string>();
-      o.refunded_atomic = row[10].as<std::string>();
-      in.orders.push_back(std::move(o));
+    for (const auto& row : txn.exec_prepared(sql::kpi_days.name, from_ms, to_ms)) {
+      kpi_day_row d;
+      d.day_ms = row[0].as<std::int64_t>();
+      d.orders = row[1].as<std::int64_t>();
+      d.paid = row[2].as<std::int64_t>();
+      d.paid_total_cents = row[3].as<std::int64_t>();
+      d.refunded_cents = row[4].as<std::int64_t>();
+      d.delivered = row[5].as<std::int64_t>();
+      d.reviewed = row[6].as<std::int64_t>();
+      in.days.push_back(d);
     }
+    const auto processing = txn.exec_prepared(sql::kpi_processing.name, from_ms, to_ms)[0];
+    in.processed = processing[0].as<std::int64_t>();
+    in.processing_median_ms = processing[1].as<std::int64_t>();
+    in.processing_p90_ms = processing[2].as<std::int64_t>();
     return in;
   });
 }

@@ -237,6 +237,11 @@ class append_plan {
       rows.field("refund_due_atomic", order.refund_due_atomic);
       rows.field("refunded_atomic", order.refunded_atomic);
       rows.field("refund_outstanding_atomic", order.refund_outstanding_atomic);
+      rows.field("kpi_paid", order.kpi.paid ? 1 : 0);
+      if (order.kpi.processing_ms) rows.field("kpi_processing_ms", *order.kpi.processing_ms);  // absent: null
+      rows.field("kpi_delivered", order.kpi.delivered ? 1 : 0);
+      rows.field("kpi_reviewed", order.kpi.reviewed ? 1 : 0);
+      rows.field("kpi_refunded_cents", order.kpi.refunded_cents);
       rows.end_row();
     }
     return rows.take();

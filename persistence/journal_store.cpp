@@ -124,15 +124,48 @@ where c.ref = i.ref
 // version, whatever order writers commit in. DISTINCT ON keeps the highest
 // version of an order appearing twice in one batch (and avoids "ON CONFLICT
 // DO UPDATE command cannot affect row a second time"). created_at is not
-// updated: it is the order's birth and the listing's paging key.
+// updated: it is the order's birth and the listing's paging key. What the
+// order adds to the KPIs (order_kpis) moves with it, under the same rule,
+// in the same statement: no round trip of its own.
 const named_statement upsert_orders{"upsert_orders", R"sql(
+with input as (
+    select distinct on (r.id) r.*
+    from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
+                                          payment_method text, total_cents bigint,
+                                          created_at_ms bigint, updated_at_ms bigint,
+                                          version bigint, view text, payment_address text,
+                                          quote_atomic text, outstanding_atomic text,
+                                          quoted_at_ms bigint, quote_expires_at_ms bigint,
+                                          closed_at_ms bigint, erasure_requested_at_ms bigint,
+                                          customer_erased_at_ms bigint, refund_state text,
+                                          refund_due_atomic text, refunded_atomic text,
+                                          refund_outstanding_atomic text, kpi_paid int,
+                                          kpi_processing_ms bigint, kpi_delivered int, kpi_reviewed int,
+                                          kpi_refunded_cents bigint)
+    order by r.id, r.version desc
+), kpis as (
+    insert into order_kpis as k (order_id, placed_at, version, total_cents, paid, processing_ms, delivered,
+                                 reviewed, refunded_cents)
+    select id, timestamptz 'epoch' + created_at_ms * interval '1 millisecond', version, total_cents,
+           kpi_paid = 1, kpi_processing_ms, kpi_delivered = 1, kpi_reviewed = 1, kpi_refunded_cents
+    from input
+    order by id
+    on conflict (order_id) do update set
+        version = excluded.version,
+        total_cents = excluded.total_cents,
+        paid = excluded.paid,
+        processing_ms = excluded.processing_ms,
+        delivered = excluded.delivered,
+        reviewed = excluded.reviewed,
+        refunded_cents = excluded.refunded_cents
+    where k.version < excluded.version
+)
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                          created_at, updated_at, version, view, payment_address, quote_atomic,
                          outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
                          customer_erased_at, refund_state, refund_due_atomic, refunded_atomic,
                          refund_outstanding_atomic)
-select distinct on (r.id)
-       r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
+select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
        timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
        timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
        r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
@@ -144,17 +177,8 @@ select distinct on (r.id)
        timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond',
        nullif(r.refund_state, ''), r.refund_due_atomic::numeric, r.refunded_atomic::numeric,
        r.refund_outstanding_atomic::numeric
-from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
-                                      payment_method text, total_cents bigint,
-                                      created_at_ms bigint, updated_at_ms bigint,
-                                      version bigint, view text, payment_address text,
-                                      quote_atomic text, outstanding_atomic text,
-                                      quoted_at_ms bigint, quote_expires_at_ms bigint,
-                                      closed_at_ms bigint, erasure_requested_at_ms bigint,
-                                      customer_erased_at_ms bigint, refund_state text,
-                                      refund_due_atomic text, refunded_atomic text,
-                                      refund_outstanding_atomic text)
-order by r.id, r.version desc
+from input r
+order by r.id
 on conflict (id) do update set
     number = excluded.number,
     status = excluded.status,

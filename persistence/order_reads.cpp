@@ -37,6 +37,9 @@ const named_statement find_order_by_number{"find_order_by_number",
 // the whole newest-first index (100 ms at 66k orders), while each branch
 // alone is an index lookup (by number prefix, by email -> customer_ref)
 // whose few matches are then sorted; each branch stops at the page size.
+// The email branch takes a page of each matching customer's orders from
+// orders_by_customer_newest_first (LATERAL), so that no statistics (one
+// customer with most of the orders) can make it walk the whole table.
 // $like is an order-number prefix with LIKE's wildcards escaped; $email the
 // query's blind index (the database holds no address to compare with).
 #define LIST_COLUMNS ORDER_COLUMNS ", floor(extract(epoch from o.created_at) * 1000000)::bigint"
@@ -52,10 +55,11 @@ const named_statement find_order_by_number{"find_order_by_number",
   ")"                                                                                                            \
   " union "                                                                                                      \
   "(select " LIST_COLUMNS                                                                                        \
-  ", o.created_at as sort_at, o.id as sort_id from orders o "                                                    \
-  " where " AFTER_CURSOR status_condition                                                                        \
-  "   and o.customer_ref in (select c.ref from customers c"                                                      \
-  "                          where c.email_index = " email ")" NEWEST_FIRST                                      \
+  ", o.created_at as sort_at, o.id as sort_id from customers c"                                                  \
+  " cross join lateral (select * from orders o where o.customer_ref = c.ref and " AFTER_CURSOR status_condition  \
+      NEWEST_FIRST                                                                                               \
+  ") o"                                                                                                          \
+  " where c.email_index = " email NEWEST_FIRST                                                                   \
   ")"                                                                                                            \
   ") as matches order by sort_at desc, sort_id desc limit $3"
 
@@ -70,10 +74,11 @@ const named_statement list_orders_by_status_and_query{"list_orders_by_status_and
 
 // Refunds by state ($4: a text[] of refund states), newest first, paged like
 // the orders; columns 11.. are the refund's.
-const named_statement list_refunds{"list_refunds", "select " LIST_COLUMNS
-                                                   ", o.refund_state, o.refund_due_atomic::text, o.refunded_atomic::text,"
-                                                   " o.refund_outstanding_atomic::text from orders o where " AFTER_CURSOR
-                                                   " and o.refund_state = any($4::text[])" NEWEST_FIRST};
+const named_statement list_refunds{"list_refunds",
+                                   "select " LIST_COLUMNS
+                                   ", o.refund_state, o.refund_due_atomic::text, o.refunded_atomic::text,"
+                                   " o.refund_outstanding_atomic::text from orders o where " AFTER_CURSOR
+                                   " and o.refund_state = any($4::text[])" NEWEST_FIRST};
 
 #define CUSTOMER_COLUMNS                                                    \
   "c.ref::text, c.name_sealed, c.email_sealed, c.shipping_sealed, "         \
@@ -273,7 +278,8 @@ order_page order_reads::list_refunds(const std::vector<std::string>& states, con
   }
   state_array += '}';
   return on_path([&](pqxx::transaction_base& txn) {
-    const auto result = txn.exec_prepared(sql::list_refunds.name, after.created_at_us, after.id, limit + 1, state_array);
+    const auto result =
+        txn.exec_prepared(sql::list_refunds.name, after.created_at_us, after.id, limit + 1, state_array);
     order_page page;
     const auto rows = std::min<std::size_t>(result.size(), static_cast<std::size_t>(limit));
     for (std::size_t i = 0; i < rows; ++i) {

@@ -24,6 +24,15 @@ struct stored_event {
   std::vector<std::string> personal_paths;
 };
 
+// What an order adds to the KPIs, kept beside its read model (order_kpis).
+struct kpi_fact_row {
+  bool paid = false;
+  std::optional<std::int64_t> processing_ms;  // paid -> shipped; none until both happened
+  bool delivered = false;
+  bool reviewed = false;
+  std::int64_t refunded_cents = 0;  // the revenue refunds took back
+};
+
 struct order_row {
   std::string id;
   std::string number;
@@ -50,6 +59,7 @@ struct order_row {
   std::string refund_due_atomic = "0";
   std::string refunded_atomic = "0";
   std::string refund_outstanding_atomic = "0";
+  kpi_fact_row kpi;
 };
 
 // In the clear in the process; sealed under the customer's data key in the
@@ -128,7 +138,7 @@ struct payment_row {
 // A payment a chain watcher counted for an order, as a restarted watcher
 // recalls it: a reorganisation may still take it back.
 struct counted_payment_row {
-  std::string txid;      // as counted (lower case)
+  std::string txid;  // as counted (lower case)
   std::string order_id;
   std::string amount_atomic;
   std::int64_t received_at_ms = 0;
@@ -186,22 +196,17 @@ struct payment_candidate_row {
   std::string claimed_txid;  // set when found by the customer's claim
 };
 
-// An order as the KPIs see it (placed in the range asked for).
-struct kpi_order_row {
-  std::int64_t placed_at_ms = 0;
-  std::int64_t total_cents = 0;
-  std::string status;
-  std::string payment_state;  // awaiting, detected, underpaid, paid, overpaid
-  std::string paid_at;        // RFC 3339, empty when not paid
-  std::string shipped_at;     // RFC 3339, empty when never shipped
-  bool delivered = false;
-  bool reviewed = false;
-  std::string quote_atomic = "0", received_atomic = "0", refunded_atomic = "0";
+// The orders placed on one UTC day, summed (see domain::kpi_day_totals).
+struct kpi_day_row {
+  std::int64_t day_ms = 0;  // its midnight
+  std::int64_t orders = 0, paid = 0, paid_total_cents = 0, refunded_cents = 0, delivered = 0, reviewed = 0;
 };
 
 struct kpi_inputs {
   std::int64_t checkouts_started = 0;
-  std::vector<kpi_order_row> orders;
+  std::vector<kpi_day_row> days;                                 // only the days that had orders
+  std::int64_t processed = 0;                                    // orders with a processing time
+  std::int64_t processing_median_ms = 0, processing_p90_ms = 0;  // nearest rank; 0 when none
 };
 
 // Gauges for /metrics, read in one round trip.

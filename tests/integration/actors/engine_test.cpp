@@ -218,6 +218,31 @@ TEST_F(engine_test, idle_orders_are_passivated_and_recovered_on_demand) {
   EXPECT_EQ(back->version, 3);  // placed, payment_received, payment_verified
 }
 
+TEST_F(engine_test, beyond_the_live_order_cap_the_least_recently_used_order_is_passivated) {
+  auto engine = start_engine(test_config(db_.url(), {{"ORDER_ENGINE_ACTORS_MAX_LIVE_ORDERS", "3"}}));
+  const auto counts = [&] { return system_status(engine->shop()).order_actors.value(); };
+  const auto get = [&](const domain::order& o) {
+    return await<domain::order>([&](auto cb) { engine->shop().get_order(o.id, cb); });
+  };
+  const auto a = place(engine->shop()), b = place(engine->shop()), c = place(engine->shop());
+  EXPECT_EQ(counts().live, 3u);
+  ASSERT_TRUE(get(a));  // a is now the most recently used; b the least
+  const auto d = place(engine->shop());
+  auto now = counts();
+  EXPECT_EQ(now.live, 3u);
+  EXPECT_EQ(now.passivated, 1u);
+  const auto spawned = now.spawned;
+  ASSERT_TRUE(get(a));
+  EXPECT_EQ(counts().spawned, spawned) << "a stayed live";
+  const auto back = get(b);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(counts().spawned, spawned + 1) << "b was passivated and recovers from its events";
+  EXPECT_EQ(back->version, b.version);
+  EXPECT_EQ(counts().live, 3u);
+  ASSERT_TRUE(get(c));
+  ASSERT_TRUE(get(d));
+}
+
 TEST_F(engine_test, a_crashing_order_does_not_affect_another) {
   domain::order broken, healthy;
   {

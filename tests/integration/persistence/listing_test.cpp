@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <functional>
 #include <iterator>
+#include <chrono>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include <gtest/gtest.h>
@@ -204,6 +206,74 @@ TEST_F(listing, refuses_a_cursor_it_did_not_issue) {
     filter.cursor = bad;
     EXPECT_THROW(store_.orders.list_orders(filter), persistence::invalid_cursor) << bad;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Order rows PostgreSQL has read from orders, by any index or scan, as its
+// statistics count them. A backend hands in its counts for certain when it
+// exits, so each part of the test runs on a connection of its own, closed
+// before counting; the count is read once it has settled.
+std::int64_t order_rows_read(persistence_fixtures::probe& side) {
+  std::int64_t last = -1;
+  for (int i = 0; i < 40; ++i) {
+    const auto now = side.count(
+        "select coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) from pg_stat_user_tables "
+        "where relname = 'orders'");
+    if (now == last) return now;
+    last = now;
+    std::this_thread::sleep_for(std::chrono::milliseconds{250});
+  }
+  return last;
+}
+
+// One customer holds nearly every order (a reseller, or a bench's clones):
+// PostgreSQL's statistics then make "walk the newest orders until a page of
+// this customer's turns up" look cheap, and for any other customer that walk
+// reads the whole table. The email branch must read that customer's page.
+TEST(listing_by_email, reads_a_page_of_the_customers_orders_however_many_another_customer_has) {
+  test_support::test_database db{"listing_skew"};
+  probe side{db.url()};
+  const auto keys = test_support::new_vault();  // the blind index is the same for each connection
+  {
+    store s{db.app_url(), keys};
+    const auto reseller = new_uuid();
+    std::vector<append_item> batch;
+    batch.push_back(checkout_for(new_uuid(), "CCC-700000", "reseller@example.com", "", t0_ms));
+    batch.back().customer->ref = reseller;
+    batch.back().read_model.customer_ref = reseller;
+    for (int k = 1; k < 4000; ++k)
+      batch.push_back(item_for(new_uuid(), 1, 1, "CCC-" + std::to_string(700000 + k), reseller, t0_ms + 10 * k));
+    // The other customer's three orders are the oldest: a walk from the
+    // newest would read everything before finding them.
+    for (int k = 0; k < 3; ++k)
+      batch.push_back(
+          checkout_for(new_uuid(), "CCC-69999" + std::to_string(k), "rare@example.com", "", t0_ms - 1000 + k));
+    s.journal.append_batch(batch);
+    side.query("analyze orders");
+    side.query("analyze customers");
+  }
+  const auto before = order_rows_read(side);
+  {
+    store s{db.app_url(), keys};
+    order_filter filter;
+    filter.query = "Rare@Example.com";
+    filter.limit = 50;
+    EXPECT_EQ(s.orders.list_orders(filter).rows.size(), 3u);
+  }
+  const auto read = order_rows_read(side) - before;
+  EXPECT_GE(read, 3);
+  EXPECT_LT(read, 200) << "order rows read for a page of 3";
+
+  store s{db.app_url(), keys};
+  order_filter filter;
+  filter.query = "reseller@example.com";
+  filter.limit = 50;
+  const auto big = s.orders.list_orders(filter);
+  EXPECT_EQ(big.rows.size(), 50u);
+  EXPECT_TRUE(big.next_cursor);
 }
 
 }  // namespace

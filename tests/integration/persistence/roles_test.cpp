@@ -177,6 +177,7 @@ TEST_F(roles, ccc_reporting_reads_orders_and_analytics_and_nothing_personal) {
   };
   EXPECT_EQ(as_reporting("select * from orders"), ok);
   EXPECT_EQ(as_reporting("select * from analytics_daily"), ok);
+  EXPECT_EQ(as_reporting("select * from order_kpis"), ok);
   EXPECT_EQ(as_reporting("select * from customers"), insufficient_privilege);
   EXPECT_EQ(as_reporting("select * from customer_keys"), insufficient_privilege);
   EXPECT_EQ(as_reporting("select * from events"), insufficient_privilege);
@@ -322,6 +323,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
   const std::map<std::string, std::set<std::string>> expected{
       {"events", {"SELECT", "INSERT"}},
       {"orders", {"SELECT", "INSERT", "UPDATE"}},
+      {"order_kpis", {"SELECT", "INSERT"}},
       {"customers", {"SELECT", "INSERT"}},
       {"customer_keys", {"SELECT", "INSERT", "DELETE"}},
       {"idempotency_keys", {"SELECT", "INSERT"}},
@@ -360,6 +362,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
   const std::map<std::string, std::set<std::string>> expected_columns{
       {"customers", {"name_sealed", "email_sealed", "shipping_sealed", "email_index", "erased_at"}},
       {"timers", {"due_at", "claimed_until"}},
+      {"order_kpis", {"version", "total_cents", "paid", "processing_ms", "delivered", "reviewed", "refunded_cents"}},
       {"outbox", {"status", "attempts", "next_attempt_at", "claimed_until", "last_error", "sent_at", "sending_since"}},
       {"mail_recipient_hours", {"sent"}},
       {"payments", {"order_id"}},

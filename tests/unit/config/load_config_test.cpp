@@ -113,6 +113,7 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
   EXPECT_EQ(c.database.journal_writers, 2);
   EXPECT_EQ(c.admin.token, "");
   EXPECT_EQ(c.actors.passivate_after, 2min);
+  EXPECT_EQ(c.actors.max_live_orders, 10000);
   EXPECT_EQ(c.timers.payment_reminder_after, 24h);
   EXPECT_EQ(c.timers.cancel_unpaid_after, 7 * 24h);
   EXPECT_EQ(c.timers.review_request_after, 7 * 24h);
@@ -126,8 +127,8 @@ TEST(load_config, empty_file_gives_the_documented_defaults) {
 
 TEST(load_config, trusted_proxies_are_a_list_of_networks_and_none_by_default) {
   EXPECT_TRUE(load_text("").http.trusted_proxies.empty());
-  const auto c = load_text("[http]\ntrusted_proxies = \"10.0.0.5, 10.1.0.0/16\"\n",
-                           {{"ORDER_ENGINE_HTTP_PORT", "9090"}});
+  const auto c =
+      load_text("[http]\ntrusted_proxies = \"10.0.0.5, 10.1.0.0/16\"\n", {{"ORDER_ENGINE_HTTP_PORT", "9090"}});
   ASSERT_EQ(c.http.trusted_proxies.size(), 2u);
   EXPECT_TRUE(domain::in_any(c.http.trusted_proxies, "10.1.200.3"));
   EXPECT_FALSE(domain::in_any(c.http.trusted_proxies, "10.0.0.6"));
@@ -197,6 +198,7 @@ journal_writers = 3
 token = "file-token-5f2c9a81d7e3b604"
 [actors]
 passivate_after = "1h"
+max_live_orders = 500
 ask_timeout = "250ms"
 [catalog]
 seed_file = "catalog.json"
@@ -229,6 +231,7 @@ tolerance_percent = "0.5"
   EXPECT_EQ(c.database.journal_writers, 3);
   EXPECT_EQ(c.admin.token, "file-token-5f2c9a81d7e3b604");
   EXPECT_EQ(c.actors.passivate_after, 1h);
+  EXPECT_EQ(c.actors.max_live_orders, 500);
   EXPECT_EQ(c.actors.ask_timeout, 250ms);
   EXPECT_EQ(c.catalog.seed_file, "catalog.json");
   EXPECT_EQ(c.web.root, "/srv/web");
@@ -629,8 +632,8 @@ address = "0xcf25ec84d8dbc74254770f58904dba41ecccc3fc"
 uri_scheme = "ethereum"
 )";
   EXPECT_EQ(load_text(eth_coin).payments.coins[0].rpc_url, "") << "default: the admin verifies";
-  const auto on = load_text(eth_coin, {{"ORDER_ENGINE_PAYMENTS_ETH_RPC_URL", "https://mainnet.example/v3/KEY/"}})
-                      .payments.coins[0];
+  const auto on =
+      load_text(eth_coin, {{"ORDER_ENGINE_PAYMENTS_ETH_RPC_URL", "https://mainnet.example/v3/KEY/"}}).payments.coins[0];
   EXPECT_EQ(on.rpc_url, "https://mainnet.example/v3/KEY");
 }
 

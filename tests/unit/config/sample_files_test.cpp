@@ -68,6 +68,7 @@ TEST(engine_toml, loads_and_states_the_defaults_of_the_code) {
   EXPECT_EQ(sample.database.journal_max_queue, defaults.database.journal_max_queue);
   EXPECT_EQ(sample.admin.token, defaults.admin.token);
   EXPECT_EQ(sample.actors.passivate_after, defaults.actors.passivate_after);
+  EXPECT_EQ(sample.actors.max_live_orders, defaults.actors.max_live_orders);
   EXPECT_EQ(sample.actors.ask_timeout, defaults.actors.ask_timeout);
   EXPECT_EQ(sample.timers.payment_reminder_after, defaults.timers.payment_reminder_after);
   EXPECT_EQ(sample.timers.cancel_unpaid_after, defaults.timers.cancel_unpaid_after);
@@ -100,7 +101,7 @@ TEST(engine_toml, lists_every_key) {
         "analytics_per_minute", "analytics_burst", "sign_in_per_minute", "sign_in_burst"}},
       {"database", {"url", "app_url", "pool_size", "journal_max_batch", "journal_writers", "journal_max_queue"}},
       {"admin", {"allow_from", "token"}},
-      {"actors", {"passivate_after", "ask_timeout"}},
+      {"actors", {"passivate_after", "max_live_orders", "ask_timeout"}},
       {"timers",
        {"payment_reminder_after", "cancel_unpaid_after", "review_request_after", "poll_interval", "batch", "lease"}},
       {"mail",

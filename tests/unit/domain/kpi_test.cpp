@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/kpi.hpp"
+#include "domain/order.hpp"
 #include "domain/time.hpp"
 
 namespace domain_test {
@@ -74,7 +75,7 @@ TEST(kpis, the_five_figures_of_a_small_week) {
 }
 
 TEST(kpis, no_data_is_empty_not_zero) {
-  const auto r = compute_kpis({}, 0, day(1, 0), day(2, 0));
+  const auto r = compute_kpis(std::vector<kpi_order>{}, 0, day(1, 0), day(2, 0));
   EXPECT_FALSE(r.completion_rate);
   EXPECT_FALSE(r.payment_success_rate);
   EXPECT_FALSE(r.review_rate);
@@ -150,6 +151,52 @@ TEST(kpis, revenue_is_net_of_refunds_but_not_of_an_overpayments_excess) {
 TEST(kpis, a_refund_beyond_what_was_received_takes_back_at_most_the_total) {
   EXPECT_EQ(refunded_revenue(paid_in_coin(1, 2500, 100, 100, 500)).value, 2500);
   EXPECT_EQ(refunded_revenue(paid_in_coin(1, 2500, 0, 0, 0)).value, 0);
+}
+
+TEST(kpis, an_order_counts_as_it_stands_paid_shipped_delivered_and_reviewed) {
+  order o;
+  o.created_at = day(2, 9);
+  o.total = cents{4599};
+  o.quote.amount = atomic_amount{1000};
+  kpi_order k = kpi_order_of(o);
+  EXPECT_EQ(k.placed_at, day(2, 9));
+  EXPECT_EQ(k.total.value, 4599);
+  EXPECT_FALSE(k.paid);
+  EXPECT_FALSE(processing_time_of(k));
+
+  o.received = atomic_amount{1200};
+  o.payment = payment_record{"tx", atomic_amount{1200}, atomic_amount{200}, day(2, 10)};  // overpaid
+  o.timeline.push_back({day(2, 10), order_status::paid, ""});
+  o.timeline.push_back({day(3, 16), order_status::shipped, ""});
+  o.delivered_at = day(5, 8);
+  o.customer_review = review{5, "fine", day(6, 8)};
+  o.refunded = atomic_amount{200};
+  k = kpi_order_of(o);
+  EXPECT_TRUE(k.paid) << "overpaid is paid";
+  ASSERT_TRUE(processing_time_of(k));
+  EXPECT_EQ(*processing_time_of(k), std::chrono::hours{30});
+  EXPECT_TRUE(k.delivered);
+  EXPECT_TRUE(k.reviewed);
+  EXPECT_EQ(refunded_revenue(k).value, 0) << "the excess went back, not revenue";
+}
+
+TEST(kpis, a_shipment_recorded_before_the_payment_has_no_processing_time) {
+  kpi_order o = paid(1, 100);
+  o.shipped_at = *o.paid_at - minutes{1};
+  EXPECT_FALSE(processing_time_of(o));
+}
+
+TEST(kpis, totals_keep_only_the_orders_of_the_range_by_utc_day) {
+  const auto t = total_up({placed(1, 100), paid(2, 200, hours{3}), paid(2, 300), placed(4, 400)}, day(1, 0), day(3, 0));
+  ASSERT_EQ(t.days.size(), 2u);
+  EXPECT_EQ(t.days[0].day, day(1, 0));
+  EXPECT_EQ(t.days[0].orders, 1u);
+  EXPECT_EQ(t.days[1].day, day(2, 0));
+  EXPECT_EQ(t.days[1].orders, 2u);
+  EXPECT_EQ(t.days[1].paid, 2u);
+  EXPECT_EQ(t.days[1].paid_total_cents, 500);
+  EXPECT_EQ(t.processing_time.count, 1u);
+  EXPECT_DOUBLE_EQ(*t.processing_time.median_hours, 3.0);
 }
 
 }  // namespace
