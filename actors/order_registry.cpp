@@ -12,14 +12,14 @@ using self_ptr = order_registry_actor::stateful_pointer<order_registry_state>;
 
 // The actor gets `passivate` behind whatever is already in its mailbox, so
 // nothing routed to it before is lost; anything routed after goes to a fresh
-// actor that recovers from the journal.
+// actor that recovers from the journal. Its down message finds no entry.
 void passivate_least_recent(self_ptr self) {
   auto& st = self->state;
   auto& oldest = st.by_recency.back();
-  self->unlink_from(oldest.handle);
   self->send(oldest.handle, passivate_atom::value);
   ++st.stats.passivated;
   st.live.erase(oldest.id);
+  st.by_actor.erase(oldest.handle.id());
   st.by_recency.pop_back();
 }
 
@@ -33,10 +33,11 @@ order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume
     st.by_recency.splice(st.by_recency.begin(), st.by_recency, it->second);
     return it->second->handle;
   }
-  auto handle = self->spawn<caf::linked>(
+  auto handle = self->spawn<caf::monitored>(
       order_actor_impl, id, order_actor_options{assume_new, options.ask_timeout, options.timers}, journal, store);
   st.by_recency.push_front(order_registry_state::entry{id.value(), handle, now});
   st.live.emplace(id.value(), st.by_recency.begin());
+  st.by_actor.emplace(handle.id(), st.by_recency.begin());
   ++st.stats.spawned;
   while (st.live.size() > std::max<std::size_t>(options.max_live, 1)) passivate_least_recent(self);
   return handle;
@@ -44,27 +45,27 @@ order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume
 
 }  // namespace
 
+order_registry_state::~order_registry_state() {
+  for (const auto& e : by_recency) caf::anon_send_exit(e.handle, caf::exit_reason::user_shutdown);
+}
+
 order_registry_actor::behavior_type order_registry_impl(self_ptr self, order_registry_options options,
                                                         journal_actor journal, store_actor store) {
-  // Order actors are linked: they go down with the registry, so a restarted
-  // registry never leaves a second writer for an order behind. Their exits
-  // are trapped here: one order's crash is that order's alone.
-  self->set_exit_handler([self](caf::exit_msg& msg) {
+  // One order's crash is that order's alone: it is forgotten, and the next
+  // request recovers the order from its events.
+  self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
-    for (auto it = st.by_recency.begin(); it != st.by_recency.end(); ++it) {
-      if (it->handle.address() == msg.source) {
-        if (msg.reason) {
-          ++st.stats.crashed;
-          spdlog::error("order {} stopped: {}; it recovers from its events on the next request", it->id,
-                        to_string(msg.reason));
-        }
-        st.live.erase(it->id);
-        st.by_recency.erase(it);
-        return;
-      }
+    const auto found = st.by_actor.find(msg.source.id());
+    if (found == st.by_actor.end()) return;  // passivated before it stopped
+    const auto entry = found->second;
+    if (msg.reason) {
+      ++st.stats.crashed;
+      spdlog::error("order {} stopped: {}; it recovers from its events on the next request", entry->id,
+                    to_string(msg.reason));
     }
-    // Not one of ours: our supervisor (or the system) stops us.
-    self->quit(msg.reason);
+    st.by_actor.erase(found);
+    st.live.erase(entry->id);
+    st.by_recency.erase(entry);
   });
   const auto sweep_every = std::max(std::chrono::milliseconds{50}, options.passivate_after / 4);
   self->delayed_send(self, sweep_every, sweep_atom::value);

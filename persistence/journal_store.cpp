@@ -125,8 +125,9 @@ where c.ref = i.ref
 // version of an order appearing twice in one batch (and avoids "ON CONFLICT
 // DO UPDATE command cannot affect row a second time"). created_at is not
 // updated: it is the order's birth and the listing's paging key. What the
-// order adds to the KPIs (order_kpis) moves with it, under the same rule,
-// in the same statement: no round trip of its own.
+// order adds to the KPIs (order_kpis) follows the rows written (so it never
+// moves backwards either), in the same statement (no round trip of its
+// own), and only when it changed: a reminder or a note rewrites nothing there.
 const named_statement upsert_orders{"upsert_orders", R"sql(
 with input as (
     select distinct on (r.id) r.*
@@ -143,23 +144,7 @@ with input as (
                                           kpi_processing_ms bigint, kpi_delivered int, kpi_reviewed int,
                                           kpi_refunded_cents bigint)
     order by r.id, r.version desc
-), kpis as (
-    insert into order_kpis as k (order_id, placed_at, version, total_cents, paid, processing_ms, delivered,
-                                 reviewed, refunded_cents)
-    select id, timestamptz 'epoch' + created_at_ms * interval '1 millisecond', version, total_cents,
-           kpi_paid = 1, kpi_processing_ms, kpi_delivered = 1, kpi_reviewed = 1, kpi_refunded_cents
-    from input
-    order by id
-    on conflict (order_id) do update set
-        version = excluded.version,
-        total_cents = excluded.total_cents,
-        paid = excluded.paid,
-        processing_ms = excluded.processing_ms,
-        delivered = excluded.delivered,
-        reviewed = excluded.reviewed,
-        refunded_cents = excluded.refunded_cents
-    where k.version < excluded.version
-)
+), written as (
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                          created_at, updated_at, version, view, payment_address, quote_atomic,
                          outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
@@ -201,6 +186,25 @@ on conflict (id) do update set
     refunded_atomic = excluded.refunded_atomic,
     refund_outstanding_atomic = excluded.refund_outstanding_atomic
 where o.version < excluded.version
+returning o.id
+)
+insert into order_kpis as k (order_id, placed_at, total_cents, paid, processing_ms, delivered, reviewed,
+                             refunded_cents)
+select i.id, timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond', i.total_cents,
+       i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1, i.kpi_refunded_cents
+from input i
+join written w on w.id = i.id
+order by i.id
+on conflict (order_id) do update set
+    total_cents = excluded.total_cents,
+    paid = excluded.paid,
+    processing_ms = excluded.processing_ms,
+    delivered = excluded.delivered,
+    reviewed = excluded.reviewed,
+    refunded_cents = excluded.refunded_cents
+where (k.total_cents, k.paid, k.processing_ms, k.delivered, k.reviewed, k.refunded_cents)
+      is distinct from (excluded.total_cents, excluded.paid, excluded.processing_ms, excluded.delivered,
+                        excluded.reviewed, excluded.refunded_cents)
 )sql"};
 
 // Payments counted by an order's decision (payment_received). A payment that

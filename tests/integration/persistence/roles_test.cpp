@@ -362,7 +362,7 @@ TEST_F(roles, ccc_app_holds_the_privileges_the_runtime_uses_and_no_others) {
   const std::map<std::string, std::set<std::string>> expected_columns{
       {"customers", {"name_sealed", "email_sealed", "shipping_sealed", "email_index", "erased_at"}},
       {"timers", {"due_at", "claimed_until"}},
-      {"order_kpis", {"version", "total_cents", "paid", "processing_ms", "delivered", "reviewed", "refunded_cents"}},
+      {"order_kpis", {"total_cents", "paid", "processing_ms", "delivered", "reviewed", "refunded_cents"}},
       {"outbox", {"status", "attempts", "next_attempt_at", "claimed_until", "last_error", "sent_at", "sending_since"}},
       {"mail_recipient_hours", {"sent"}},
       {"payments", {"order_id"}},
