@@ -188,9 +188,10 @@ on conflict (id) do update set
 where o.version < excluded.version
 returning o.id
 )
-insert into order_kpis as k (order_id, placed_at, total_cents, paid, processing_ms, delivered, reviewed,
+insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_ms, delivered, reviewed,
                              refunded_cents)
-select i.id, timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond', i.total_cents,
+select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
+       i.total_cents,
        i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1, i.kpi_refunded_cents
 from input i
 join written w on w.id = i.id
