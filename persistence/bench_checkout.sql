@@ -1,8 +1,9 @@
 -- pgbench script: what one single-order checkout commits, statement for
--- statement as store::append_batch sends a batch of one item (see
--- statements.cpp: append_events, claim_idempotency_keys, insert_customers,
--- upsert_orders), with the batch parameters built here from pgbench
--- variables instead of by json_rows. Keep it in step with statements.cpp.
+-- statement as journal_store::append_batch sends a batch of one item (see
+-- persistence/journal_store.cpp: append_events, claim_idempotency_keys,
+-- insert_customers, upsert_orders), with the batch parameters built here from
+-- pgbench variables instead of by json_rows, and sealed texts of the same
+-- length stood in by random ones. Keep it in step with journal_store.cpp.
 --
 -- Against a migrated database:
 --   pgbench -n -f persistence/bench_checkout.sql -c 8 -j 2 -T 5 "$URL"
@@ -63,50 +64,82 @@ select i.item
 from input i
 where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id);
 
-insert into customers (ref, name, email, shipping, created_at)
-select ref, name, email, shipping::jsonb,
+with input as (
+    select *
+    from json_to_recordset(json_build_array(json_build_object(
+            'ref', lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0'),
+            'name', repeat(md5(random()::text), 2),
+            'email', repeat(md5(random()::text), 3),
+            'shipping', repeat(md5(random()::text), 6),
+            'email_index', left(md5(random()::text), 43),
+            'wrapped_key', 'bench0000:' || repeat(md5(random()::text), 3),
+            'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint)))
+         as c(ref uuid, name text, email text, shipping text, email_index text, wrapped_key text,
+              created_at_ms bigint)
+), keys as (
+    insert into customer_keys (ref, wrapped_key, created_at)
+    select ref, wrapped_key, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from input
+    order by ref
+    on conflict (ref) do nothing
+)
+insert into customers (ref, name_sealed, email_sealed, shipping_sealed, email_index, created_at)
+select ref, name, email, nullif(shipping, ''), email_index,
        timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-from json_to_recordset(json_build_array(json_build_object(
-        'ref', lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0'),
-        'name', 'Bench Customer',
-        'email', 'bench-' || :customer_hi::bigint || '@example.com',
-        'shipping', '{"line1":"1 Main St","city":"Cleveland","region":"OH","postal_code":"44101","country":"US"}',
-        'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint)))
-     as c(ref uuid, name text, email text, shipping text, created_at_ms bigint)
+from input
 order by ref
 on conflict (ref) do nothing;
 
-insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
-                         created_at, updated_at, version, view)
-select distinct on (r.id)
-       r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
-       timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
-       timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
-       r.version, r.view::jsonb
-from json_to_recordset(json_build_array(json_build_object(
-        'id', lpad(to_hex(:order_hi::bigint), 16, '0') || lpad(to_hex(:order_lo::bigint), 16, '0'),
-        'number', 'B-' || :order_hi::bigint || '-' || :order_lo::bigint,
-        'status', 'pending',
-        'customer_ref', lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0'),
-        'payment_method', 'btc',
-        'total_cents', :total_cents::bigint,
-        'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint,
-        'updated_at_ms', floor(extract(epoch from now()) * 1000)::bigint,
-        'version', 1,
-        'view', '{"status":"pending","lines":[{"sku":"TN-450","name":"Toner 450","quantity":2,"unit_cents":2299}],"total_cents":' || :total_cents::bigint || ',"payment":{"method":"btc","address":"bc1qbench","amount":"0.00071234","expires_at":"2026-01-01T01:00:00Z"},"history":[{"status":"pending"}]}')))
-     as r(id uuid, number text, status text, customer_ref uuid, payment_method text,
-          total_cents bigint, created_at_ms bigint, updated_at_ms bigint, version bigint,
-          view text)
-order by r.id, r.version desc
-on conflict (id) do update set
-    number = excluded.number,
-    status = excluded.status,
-    customer_ref = excluded.customer_ref,
-    payment_method = excluded.payment_method,
-    total_cents = excluded.total_cents,
-    updated_at = excluded.updated_at,
-    version = excluded.version,
-    view = excluded.view
-where o.version < excluded.version;
+with input as (
+    select distinct on (r.id) r.*
+    from json_to_recordset(json_build_array(json_build_object(
+            'id', lpad(to_hex(:order_hi::bigint), 16, '0') || lpad(to_hex(:order_lo::bigint), 16, '0'),
+            'number', 'B-' || :order_hi::bigint || '-' || :order_lo::bigint,
+            'status', 'pending',
+            'customer_ref', lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0'),
+            'payment_method', 'btc',
+            'total_cents', :total_cents::bigint,
+            'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint,
+            'updated_at_ms', floor(extract(epoch from now()) * 1000)::bigint,
+            'version', 1,
+            'view', '{"status":"pending","lines":[{"sku":"TN-450","name":"Toner 450","quantity":2,"unit_cents":2299}],"total_cents":' || :total_cents::bigint || ',"payment":{"method":"btc","address":"bc1qbench","amount":"0.00071234","expires_at":"2026-01-01T01:00:00Z"},"history":[{"status":"pending"}]}',
+            'quote_atomic', '71234',
+            'kpi_paid', 0, 'kpi_delivered', 0, 'kpi_reviewed', 0, 'kpi_refunded_cents', 0)))
+         as r(id uuid, number text, status text, customer_ref uuid, payment_method text,
+              total_cents bigint, created_at_ms bigint, updated_at_ms bigint, version bigint,
+              view text, quote_atomic text, kpi_paid int, kpi_processing_ms bigint, kpi_delivered int,
+              kpi_reviewed int, kpi_refunded_cents bigint)
+    order by r.id, r.version desc
+), written as (
+    insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
+                             created_at, updated_at, version, view, quote_atomic)
+    select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
+           timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
+           timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
+           r.version, r.view::jsonb, r.quote_atomic::numeric
+    from input r
+    order by r.id
+    on conflict (id) do update set
+        number = excluded.number,
+        status = excluded.status,
+        customer_ref = excluded.customer_ref,
+        payment_method = excluded.payment_method,
+        total_cents = excluded.total_cents,
+        updated_at = excluded.updated_at,
+        version = excluded.version,
+        view = excluded.view,
+        quote_atomic = excluded.quote_atomic
+    where o.version < excluded.version
+    returning o.id
+)
+insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_ms, delivered, reviewed,
+                             refunded_cents)
+select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
+       i.total_cents, i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1,
+       i.kpi_refunded_cents
+from input i
+join written w on w.id = i.id
+order by i.id
+on conflict (order_id) do nothing;
 
 COMMIT;
