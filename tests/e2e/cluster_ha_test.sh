@@ -60,10 +60,14 @@ dead_node_orders_limit_ms=5000
 # Ten free ports in a row: HAProxy, three nodes, then etcd (2) and two
 # PostgreSQL members (their server and REST API ports).
 front_port="$(python3 - <<'EOF'
-import socket
+import random, socket
 for _ in range(200):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); base = s.getsockname()[1]; s.close()
-    if base > 65000: continue
+    # Below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
+    # 32768-60999 by default): the cluster starts over many seconds, and a
+    # port picked from that range can meanwhile become the source port of an
+    # outgoing connection (to etcd, PostgreSQL, the SMTP sink) and refuse a
+    # node its listening socket.
+    base = random.randrange(20000, 32000)
     held = []
     try:
         for p in range(base, base + 10):

@@ -31,10 +31,14 @@ failover_after_s=4
 
 # A port whose three successors are free too (HAProxy, then the nodes).
 front_port="$(python3 - <<'EOF'
-import socket
+import random, socket
 for _ in range(200):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); base = s.getsockname()[1]; s.close()
-    if base > 65000: continue
+    # Below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
+    # 32768-60999 by default): the cluster starts over many seconds, and a
+    # port picked from that range can meanwhile become the source port of an
+    # outgoing connection (to etcd, PostgreSQL, the SMTP sink) and refuse a
+    # node its listening socket.
+    base = random.randrange(20000, 32000)
     try:
         held = []
         for p in range(base, base + 4):
