@@ -31,7 +31,8 @@ group by placed_on
 
 // Their processing times (paid -> shipped): how many, and the nearest-rank
 // median and 90th percentile, which percentile_disc is (the first value
-// whose rank reaches p * count).
+// whose rank reaches p * count). From the partial index of the shipped
+// orders (order_kpis_shipped_by_day): today's new orders are not visited.
 const named_statement kpi_processing{"kpi_processing", R"sql(
 select count(processing_ms),
        coalesce(percentile_disc(0.5) within group (order by processing_ms), 0),
