@@ -57,7 +57,7 @@ mail_lease_s=5
 serve_again_limit_s=30
 dead_node_orders_limit_ms=5000
 
-# Ten free ports in a row: HAProxy, three nodes, then etcd (2) and two
+# Twelve free ports in a row: HAProxy, three nodes, then etcd (2) and three
 # PostgreSQL members (their server and REST API ports).
 front_port="$(python3 - <<'EOF'
 import random, socket
@@ -70,7 +70,7 @@ for _ in range(200):
     base = random.randrange(20000, 32000)
     held = []
     try:
-        for p in range(base, base + 10):
+        for p in range(base, base + 12):
             t = socket.socket(); t.bind(("127.0.0.1", p)); held.append(t)
         print(base); break
     except OSError:
@@ -79,7 +79,7 @@ for _ in range(200):
         for t in held: t.close()
 EOF
 )"
-[ -n "$front_port" ] || fail "no ten free ports in a row"
+[ -n "$front_port" ] || fail "no twelve free ports in a row"
 base="http://127.0.0.1:$front_port"
 ha_port=$((front_port + 4))
 smtp_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
