@@ -24,12 +24,12 @@ bool settled(const caf::error& err) {
 void poll(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
           const order_registry_actor& registry);
 
+/// Batches claimed and not yet answered by all their orders, at most: one
+/// being delivered while the next is claimed and delivered behind it.
+constexpr int max_batches_in_flight = 2;
+
 void deliver(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
              const order_registry_actor& registry, std::vector<persistence::due_timer> due) {
-  if (due.empty()) {
-    self->state.polling = false;
-    return;
-  }
   const bool full_batch = static_cast<int>(due.size()) >= options.batch;
   // What this batch has settled, released in one statement once every order
   // of the batch has answered.
@@ -38,9 +38,11 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
     std::vector<persistence::due_timer> settled;
   };
   auto progress = std::make_shared<batch_progress>(batch_progress{due.size(), {}});
+  ++self->state.batches_in_flight;
   auto one_done = [self, options, store, registry, full_batch, progress] {
     --self->state.stats.in_flight;
     if (--progress->remaining > 0) return;
+    --self->state.batches_in_flight;
     if (!progress->settled.empty())
       self->request(store, options.ask_timeout, release_atom::value, std::move(progress->settled))
           .then([](bool) {},
@@ -48,8 +50,6 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
                   // Not fatal: the leases run out and the orders answer again, a no-op.
                   spdlog::warn("timers: release failed: {}", to_string(e));
                 });
-    self->state.polling = false;
-    // A full batch means more are probably due: look again at once.
     if (full_batch) poll(self, options, store, registry);
   };
   for (auto& timer : due) {
@@ -81,23 +81,27 @@ void deliver(self_ptr self, const timer_scheduler_options& options, const store_
               one_done();
             });
   }
+  // More are probably due: claim them while this batch is delivered.
+  if (full_batch) poll(self, options, store, registry);
 }
 
-/// One look for due timers; a look already running is not doubled (its end
-/// starts the next one when the batch was full).
+/// One look for due timers, unless a look is running (it is not doubled) or
+/// as many batches as allowed are in flight (the last to finish looks again
+/// when it was full; the tick otherwise).
 void poll(self_ptr self, const timer_scheduler_options& options, const store_actor& store,
           const order_registry_actor& registry) {
-  if (self->state.polling) return;
-  self->state.polling = true;
+  if (self->state.claiming || self->state.batches_in_flight >= max_batches_in_flight) return;
+  self->state.claiming = true;
   self->request(store, options.ask_timeout, claim_atom::value, options.batch,
                 static_cast<std::int64_t>(options.lease.count()))
       .then(
           [self, options, store, registry](std::vector<persistence::due_timer>& due) {
+            self->state.claiming = false;
             self->state.stats.claimed += due.size();
-            deliver(self, options, store, registry, std::move(due));
+            if (!due.empty()) deliver(self, options, store, registry, std::move(due));
           },
           [self](caf::error& err) {
-            self->state.polling = false;
+            self->state.claiming = false;
             spdlog::warn("timers: could not claim due timers: {}", to_string(err));
           });
 }

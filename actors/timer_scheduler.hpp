@@ -17,7 +17,9 @@ struct timer_scheduler_options {
 
 struct timer_scheduler_state {
   timer_stats stats;
-  bool polling = false;
+  bool claiming = false;
+  /// Claimed batches whose orders have not all answered yet.
+  int batches_in_flight = 0;
   static inline const char* name = "timer_scheduler";
 };
 
@@ -26,6 +28,9 @@ struct timer_scheduler_state {
 /// each to its order as a `fire_timer` command through the registry, which
 /// recovers a passivated order first. The order decides whether the timer
 /// still matters; once it has answered, the timer row is released.
+/// A full batch means more are probably due: the next batch is claimed while
+/// this one is delivered (two at most in flight), so that the orders never
+/// wait for a claim and a claim never waits for a batch's slowest order.
 timer_scheduler_actor::behavior_type timer_scheduler_impl(
     timer_scheduler_actor::stateful_pointer<timer_scheduler_state> self, timer_scheduler_options options,
     store_actor store, order_registry_actor registry);
