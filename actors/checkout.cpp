@@ -4,6 +4,7 @@
 // the order through its actor with the customer's row and the idempotency
 // record, all committed with the order_placed event.
 
+#include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 #include "actors/ask.hpp"
 #include "actors/clock.hpp"
 #include "actors/engine.hpp"
+#include "actors/number_allocator.hpp"
 #include "actors/service_directory.hpp"
 
 namespace actors {
@@ -141,23 +143,28 @@ void engine::place_order(app::checkout_request request, app::callback<app::place
     spdlog::warn("checkout {}: no address of its own ({}), using the static address", number, why);
     place(number, std::nullopt);
   };
-  ask_within(
-      system_, timeout, services.numbers,
-      [system, place, fall_back, derived, wallet, wallet_account, addresses, id, code = method.code](
-          std::string& number) mutable {
-        if (derived && addresses) {
-          // A retried checkout (same Idempotency-Key, same order id) gets its address again.
-          ask_within(
-              *system, address_timeout, addresses,
-              [place, number](persistence::reserved_address& own) mutable { place(number, std::move(own)); },
-              [fall_back, number](const caf::error& e) mutable { fall_back(number, to_string(e)); }, address_atom::value,
-              code, id);
-          return;
-        }
-        if (!wallet || !addresses) return place(number, std::nullopt);
-        claim_subaddress(*system, wallet, addresses, code, wallet_account, id, number, place, fall_back);
-      },
-      fail, next_atom::value);
+  auto with_number = [system, place, fall_back, derived, wallet, wallet_account, addresses, id,
+                      code = method.code](std::string number) mutable {
+    if (derived && addresses) {
+      // A retried checkout (same Idempotency-Key, same order id) gets its address again.
+      ask_within(
+          *system, address_timeout, addresses,
+          [place, number](persistence::reserved_address& own) mutable { place(number, std::move(own)); },
+          [fall_back, number](const caf::error& e) mutable { fall_back(number, to_string(e)); }, address_atom::value,
+          code, id);
+      return;
+    }
+    if (!wallet || !addresses) return place(number, std::nullopt);
+    claim_subaddress(*system, wallet, addresses, code, wallet_account, id, number, place, fall_back);
+  };
+  // A number from the node's stock, on this thread; the allocator is asked
+  // only to refill it, or for a number when the stock is empty.
+  if (auto taken = services.numbers_in_stock ? services.numbers_in_stock->take() : std::nullopt) {
+    if (taken->running_low && services.numbers) caf::anon_send(services.numbers, prefetch_atom::value);
+    with_number(format_order_number(taken->number));
+    return;
+  }
+  ask_within(system_, timeout, services.numbers, std::move(with_number), fail, next_atom::value);
 }
 
 }  // namespace actors

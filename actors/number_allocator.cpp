@@ -12,30 +12,44 @@ namespace {
 
 using self_ptr = number_allocator_actor::stateful_pointer<number_allocator_state>;
 
-bool take_spare_block(number_allocator_state& st) {
-  if (st.spare_blocks.empty()) return false;
-  const std::int64_t block = st.spare_blocks.front();
-  st.spare_blocks.pop_front();
-  st.next = (block - 1) * order_number_block_size + 1;
-  st.end = st.next + order_number_block_size;
-  return true;
-}
-
 // Fetch the next block before this one runs out, so checkouts rarely wait.
-void maybe_prefetch(self_ptr self, store_actor store, std::chrono::milliseconds timeout) {
-  auto& st = self->state;
-  if (st.prefetching || !st.spare_blocks.empty() || st.end - st.next > order_number_block_size / 4) return;
-  st.prefetching = true;
+void maybe_prefetch(self_ptr self, const store_actor& store, std::chrono::milliseconds timeout,
+                    const std::shared_ptr<number_stock>& stock) {
+  if (self->state.prefetching || !stock->running_low()) return;
+  self->state.prefetching = true;
   self->request(store, timeout, block_atom::value)
       .then(
-          [self](std::int64_t block) {
-            self->state.spare_blocks.push_back(block);
+          [self, stock](std::int64_t block) {
+            stock->add_block(block);
             self->state.prefetching = false;
           },
           [self](caf::error& err) {
             self->state.prefetching = false;
             spdlog::warn("order numbers: could not reserve a block: {}", to_string(err));
           });
+}
+
+// Out of numbers: wait (await keeps the other requests queued behind this one)
+// for a block, then take from it. Checkouts on other threads take from the
+// stock meanwhile, and may empty a fresh block first: then another one.
+void wait_for_block(self_ptr self, const store_actor& store, std::chrono::milliseconds timeout,
+                    const std::shared_ptr<number_stock>& stock, caf::typed_response_promise<std::string> rp,
+                    int tries_left) {
+  self->request(store, timeout, block_atom::value)
+      .await(
+          [self, store, timeout, stock, rp, tries_left](std::int64_t block) mutable {
+            stock->add_block(block);
+            if (auto taken = stock->take()) {
+              rp.deliver(format_order_number(taken->number));
+              maybe_prefetch(self, store, timeout, stock);
+            } else if (tries_left > 1) {
+              wait_for_block(self, store, timeout, stock, rp, tries_left - 1);
+            } else {
+              rp.deliver(to_caf_error(
+                  domain::make_error(domain::error_code::unavailable, "no order number is free; please retry")));
+            }
+          },
+          [rp](caf::error& err) mutable { rp.deliver(err); });
 }
 
 }  // namespace
@@ -47,30 +61,19 @@ std::string format_order_number(std::int64_t n) {
 }
 
 number_allocator_actor::behavior_type number_allocator_impl(self_ptr self, store_actor store,
-                                                            std::chrono::milliseconds timeout) {
+                                                            std::chrono::milliseconds timeout,
+                                                            std::shared_ptr<number_stock> stock) {
   return {
-      [self, store, timeout](next_atom) -> caf::result<std::string> {
-        auto& st = self->state;
-        if (st.next < st.end || take_spare_block(st)) {
-          auto number = format_order_number(st.next++);
-          maybe_prefetch(self, store, timeout);
-          return number;
+      [self, store, timeout, stock](next_atom) -> caf::result<std::string> {
+        if (auto taken = stock->take()) {
+          maybe_prefetch(self, store, timeout, stock);
+          return format_order_number(taken->number);
         }
-        // Out of numbers: wait (await keeps the other requests queued behind
-        // this one) for a block, then continue.
         auto rp = self->make_response_promise<std::string>();
-        self->request(store, timeout, block_atom::value)
-            .await(
-                [self, rp, store, timeout](std::int64_t block) mutable {
-                  self->state.spare_blocks.push_back(block);
-                  take_spare_block(self->state);
-                  rp.deliver(format_order_number(self->state.next++));
-                  maybe_prefetch(self, store, timeout);
-                },
-                [rp](caf::error& err) mutable { rp.deliver(err); });
+        wait_for_block(self, store, timeout, stock, rp, 3);
         return rp;
       },
-      [self, store, timeout](prefetch_atom) { maybe_prefetch(self, store, timeout); },
+      [self, store, timeout, stock](prefetch_atom) { maybe_prefetch(self, store, timeout, stock); },
   };
 }
 

@@ -2,21 +2,14 @@
 
 #include <caf/stateful_actor.hpp>
 
-#include <deque>
+#include <memory>
 
 #include "actors/interfaces.hpp"
+#include "actors/number_stock.hpp"
 
 namespace actors {
 
-/// Numbers per block, the database's `order_number_blocks` sequence hands out
-/// blocks; a node that stops leaves the rest of its block unused (numbers are
-/// unique, not gap-free).
-inline constexpr std::int64_t order_number_block_size = 100;
-
 struct number_allocator_state {
-  std::int64_t next = 0;  // next number to hand out
-  std::int64_t end = 0;   // one past the current block
-  std::deque<std::int64_t> spare_blocks;
   bool prefetching = false;
   static inline const char* name = "number_allocator";
 };
@@ -24,8 +17,13 @@ struct number_allocator_state {
 /// "CCC-000123"
 std::string format_order_number(std::int64_t n);
 
+/// Keeps `stock` filled with blocks from the database: fetches the next block
+/// when the stock runs low (prefetch_atom, or a number taken here), and hands
+/// out a number to a checkout that found the stock empty, waiting for a block
+/// if it must. The stock outlives a restart of this actor: its blocks are the
+/// node's.
 number_allocator_actor::behavior_type number_allocator_impl(
     number_allocator_actor::stateful_pointer<number_allocator_state> self, store_actor store,
-    std::chrono::milliseconds ask_timeout);
+    std::chrono::milliseconds ask_timeout, std::shared_ptr<number_stock> stock);
 
 }  // namespace actors

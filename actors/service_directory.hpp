@@ -5,10 +5,12 @@
 // handles per request, so a restarted service is reached at once.
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "actors/interfaces.hpp"
+#include "actors/number_stock.hpp"
 
 namespace actors {
 
@@ -17,6 +19,7 @@ struct services {
   store_actor store;
   journal_actor journal;
   number_allocator_actor numbers;
+  std::shared_ptr<number_stock> numbers_in_stock;  // kept filled by `numbers`, taken from without asking it
   order_registry_actor registry;
   payment_matcher_actor matcher;
   timer_scheduler_actor timers;

@@ -112,6 +112,9 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::receiving_addresses_options addresses{url, receiving_accounts_from(config.payments)};
   const actors::singleton_guard_options guard{config.cluster.node_name, url, cluster_beat};
 
+  // The node's order numbers: kept across restarts of their allocator.
+  const auto numbers = std::make_shared<actors::number_stock>();
+
   std::vector<supervision::child_spec> tree{
       // Detached readers: every blocking read of the database.
       child(
@@ -124,8 +127,11 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
           [](services& s, actors::journal_actor h) { s.journal = h; }),
       child(
           "order_numbers", directory,
-          [=](const services& s) { return sys->spawn(actors::number_allocator_impl, s.store, timeout); },
-          [](services& s, actors::number_allocator_actor h) { s.numbers = h; }),
+          [=](const services& s) { return sys->spawn(actors::number_allocator_impl, s.store, timeout, numbers); },
+          [numbers](services& s, actors::number_allocator_actor h) {
+            s.numbers = h;
+            s.numbers_in_stock = numbers;
+          }),
       // Per-order receiving addresses, each unique to its order in the database.
       child(
           "receiving_addresses", directory,
