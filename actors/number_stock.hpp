@@ -28,7 +28,7 @@ class number_stock {
   std::optional<taken> take();
   /// Block n: the numbers (n - 1) * 100 + 1 to n * 100.
   void add_block(std::int64_t block);
-  /// Less than a quarter of a block left and no block in reserve.
+  /// A quarter of a block or less left, and no block in reserve.
   bool running_low() const;
 
  private:

@@ -4,10 +4,18 @@ namespace persistence {
 
 namespace {
 
+// Copies the runs of characters that need no escape in one append each (most
+// of a payload: sealed texts are base64), escaping only what JSON requires.
 void append_escaped(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : text) {
+  std::size_t run = 0;  // where the current run of unescaped characters starts
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // UTF-8 passes through; PostgreSQL rejects invalid sequences.
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -25,16 +33,12 @@ void append_escaped(std::string& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[(c >> 4) & 0xf]);
-          out.push_back(hex[c & 0xf]);
-        } else {
-          // UTF-8 passes through; PostgreSQL rejects invalid sequences.
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(hex[(c >> 4) & 0xf]);
+        out.push_back(hex[c & 0xf]);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 
