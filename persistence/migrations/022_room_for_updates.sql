@@ -11,8 +11,8 @@
 -- reminders due together; docs/PERFORMANCE.md, Timers), which leaves no
 -- moment to prune the old versions in between. Pages filled further (60 %)
 -- kept room for most rows of 1.3 kB and not for rows of 1.4 kB. The price is
--- a heap about twice as large; every read of orders goes by an index, so it
--- reads the same number of rows.
+-- a heap about twice as large; the admin's and the customers' reads of orders
+-- go by an index, so they read the same number of rows.
 --
 -- Only pages written from now on are laid out so; existing pages keep their
 -- rows until they are updated or the table is rewritten (VACUUM FULL), which
