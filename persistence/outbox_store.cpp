@@ -39,6 +39,13 @@ set claimed_until = now() + $2::bigint * interval '1 millisecond'
 where o.id in (select id from newest union all select id from oldest)
 returning )sql" OUTBOX_COLUMNS};
 
+// The claim walks outbox_due (migration 023) from either end and never sorts.
+// Left to its estimates, PostgreSQL reads every due row and sorts them
+// whenever it believes few are pending: a burst of checkouts on a table whose
+// statistics predate it, or are not yet taken (35 ms a claim behind 40,000
+// waiting, docs/PERFORMANCE.md, Mailer). Only the claim's transaction.
+const named_statement claim_in_index_order{"claim_in_index_order", "set local enable_sort = off"};
+
 // A group of messages sent by a node that died before recording them (their
 // lease ran out while marked as being sent): the server may have taken them,
 // so they are not sent again by themselves (migration 016).
@@ -146,8 +153,9 @@ std::string bigint_array(const std::vector<std::int64_t>& ids) {
 
 outbox_store::outbox_store(connection& db, std::shared_ptr<const sealing::vault> vault)
     : db_(db), vault_(std::move(vault)) {
-  db_.native().declare({&sql::settle_uncertain, &sql::claim_outbox, &sql::outbox_sending, &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox,
-                        &sql::retry_outbox, &sql::count_recipients, &sql::outbox_suppressed, &sql::outbox_dropped,
+  db_.native().declare({&sql::settle_uncertain, &sql::claim_in_index_order, &sql::claim_outbox, &sql::outbox_sending,
+                        &sql::outbox_sent, &sql::outbox_failed, &sql::dead_outbox, &sql::retry_outbox,
+                        &sql::count_recipients, &sql::outbox_suppressed, &sql::outbox_dropped,
                         &detail::order_key_statement, &sql::prune_recipient_hours});
 }
 
@@ -155,6 +163,7 @@ std::vector<outbox_entry> outbox_store::claim_outbox(int limit, std::chrono::mil
   return db_.native().run([&](pqxx::connection& conn) {
     pqxx::work txn{conn};
     txn.exec_prepared(sql::settle_uncertain.name);
+    txn.exec_prepared(sql::claim_in_index_order.name);
     std::vector<outbox_entry> claimed;
     for (const auto& row : txn.exec_prepared(sql::claim_outbox.name, limit, static_cast<std::int64_t>(lease.count())))
       claimed.push_back(read_outbox(row));
