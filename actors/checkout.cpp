@@ -126,7 +126,7 @@ void engine::place_order(app::checkout_request request, app::callback<app::place
     ask_within(
         *system, timeout, services.registry,
         [done, token](order_reply& reply) {
-          done(app::placed_order{std::move(reply.order), token});
+          done(app::placed_order{std::move(reply.order), token, std::move(reply.view_json)});
         },
         fail, std::move(req));
   };

@@ -33,6 +33,10 @@ struct order_request {
 /// The order as it stands once the command's events are stored.
 struct order_reply {
   domain::order order;
+  /// domain::customer_view(order) as JSON text, when the reply follows a
+  /// decision just stored (the read model's view, before sealing): the caller
+  /// answers with it instead of rendering the view again. Empty otherwise.
+  std::string view_json;
 };
 
 struct registry_stats {

@@ -75,13 +75,14 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
     item.customer = req.customer;
     item.idempotency = req.idempotency;
   }
+  auto view = item.read_model.view_json;  // the reply's, before the journal seals its copy
   self->request(ctx->journal, ctx->options.ask_timeout, append_atom::value, std::move(item))
       .await(
-          [self, ctx, req, rp, attempt, next](persistence::append_outcome outcome) mutable {
+          [self, ctx, req, rp, attempt, next, view](persistence::append_outcome outcome) mutable {
             if (outcome == persistence::append_outcome::committed) {
               // Stored: only now does the actor's state move and the caller hear of it.
               self->state.order = std::move(next);
-              rp.deliver(order_reply{self->state.order});
+              rp.deliver(order_reply{self->state.order, std::move(view)});
               return;
             }
             if (attempt >= max_conflict_retries) {

@@ -27,6 +27,7 @@ struct checkout_request {
 struct placed_order {
   domain::order order;
   std::string access_token;
+  std::string view_json;  // domain::customer_view(order) as JSON text when at hand, else empty
 };
 
 // ---- admin: orders ----------------------------------------------------------------

@@ -44,7 +44,7 @@ void checkout(const api_context& api, const request& req, const responder& respo
   app::checkout_request request{std::move(input.value()), std::move(key.value()), body->dump()};
   api.shop.place_order(std::move(request), [respond](domain::result<app::placed_order> r) {
     if (!r) return respond(error_response(r.error()));
-    auto res = json_response(201, views::placed_order(*r));
+    auto res = json_response(201, views::placed_order_body(*r));
     res.headers.emplace_back("Location", "/api/orders/" + r->order.id.value());
     respond(std::move(res));
   });

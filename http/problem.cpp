@@ -134,9 +134,13 @@ response error_response(const domain::domain_error& error) {
 }
 
 response json_response(int status, const nlohmann::json& body) {
+  return json_response(status, dump(body));
+}
+
+response json_response(int status, std::string body) {
   response res;
   res.status = status;
-  res.body = dump(body);
+  res.body = std::move(body);
   return res;
 }
 

@@ -53,5 +53,7 @@ response problem(problem_type type, std::string detail, nlohmann::json extra = {
 response error_response(const domain::domain_error& error);
 
 response json_response(int status, const nlohmann::json& body);
+/// A body already rendered as JSON text.
+response json_response(int status, std::string body);
 
 }  // namespace http

@@ -20,7 +20,8 @@ namespace http::views {
 nlohmann::json product(const domain::product& p);
 nlohmann::json payment_methods(const std::vector<domain::payment_method>& methods);
 nlohmann::json shipping_policy(const domain::shipping_policy& policy);
-nlohmann::json placed_order(const app::placed_order& placed);
+/// The body of checkout's 201: the order as its customer sees it, with its access token.
+std::string placed_order_body(const app::placed_order& placed);
 
 nlohmann::json order_page(const app::order_page& page);
 nlohmann::json refund_page(const app::refund_page& page);

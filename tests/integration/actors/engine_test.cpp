@@ -316,4 +316,22 @@ TEST_F(engine_test, the_read_model_matches_the_order_after_every_decision) {
   EXPECT_EQ(store.journal.load_events(order.id.value()).size(), 4u);  // placed, received, verified, processing
 }
 
+// Checkout answers with the view it stored, so that the reply is not rendered
+// twice; a retry with the same key, which stores nothing, renders it instead.
+TEST_F(engine_test, a_checkout_hands_over_the_view_it_stored_and_a_retry_has_none) {
+  auto engine = start_engine(test_config(db_.url()));
+  const auto request = checkout("key-view-once");
+  auto first = await<app::placed_order>([&](auto cb) { engine->shop().place_order(request, cb); });
+  ASSERT_TRUE(first) << first.error().detail;
+  ASSERT_FALSE(first->view_json.empty());
+  EXPECT_EQ(json::parse(first->view_json), domain::customer_view(first->order));
+  test_support::repositories store{db_.url(), test_support::shop_vault(db_.url(), suite_key().path())};
+  EXPECT_EQ(json::parse(first->view_json), json::parse(store.orders.find_order(first->order.id.value())->view_json));
+
+  auto again = await<app::placed_order>([&](auto cb) { engine->shop().place_order(request, cb); });
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_EQ(again->order.id, first->order.id);
+  EXPECT_TRUE(again->view_json.empty());
+}
+
 }  // namespace
