@@ -1,7 +1,8 @@
 -- pgbench script: what one single-order checkout commits, statement for
 -- statement as journal_store::append_batch sends a batch of one item (see
 -- persistence/journal_store.cpp: append_events, claim_idempotency_keys,
--- insert_customers, upsert_orders), with the batch parameters built here from
+-- write_rows, here with its customers and read-model parts only: the timers
+-- and emails it also writes are left out), with the batch parameters built here from
 -- pgbench variables instead of by json_rows, and sealed texts of the same
 -- length stood in by random ones. Keep it in step with journal_store.cpp.
 --
@@ -64,7 +65,7 @@ select i.item
 from input i
 where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id);
 
-with input as (
+with customer_input as (
     select *
     from json_to_recordset(json_build_array(json_build_object(
             'ref', lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0'),
@@ -76,21 +77,20 @@ with input as (
             'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint)))
          as c(ref uuid, name text, email text, shipping text, email_index text, wrapped_key text,
               created_at_ms bigint)
-), keys as (
+), customer_keys_written as (
     insert into customer_keys (ref, wrapped_key, created_at)
     select ref, wrapped_key, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-    from input
+    from customer_input
     order by ref
     on conflict (ref) do nothing
-)
+), customers_written as (
 insert into customers (ref, name_sealed, email_sealed, shipping_sealed, email_index, created_at)
 select ref, name, email, nullif(shipping, ''), email_index,
        timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-from input
+from customer_input
 order by ref
-on conflict (ref) do nothing;
-
-with input as (
+on conflict (ref) do nothing
+), order_input as (
     select distinct on (r.id) r.*
     from json_to_recordset(json_build_array(json_build_object(
             'id', lpad(to_hex(:order_hi::bigint), 16, '0') || lpad(to_hex(:order_lo::bigint), 16, '0'),
@@ -110,14 +110,14 @@ with input as (
               view text, quote_atomic text, kpi_paid int, kpi_processing_ms bigint, kpi_delivered int,
               kpi_reviewed int, kpi_refunded_cents bigint)
     order by r.id, r.version desc
-), written as (
+), orders_written as (
     insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                              created_at, updated_at, version, view, quote_atomic)
     select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
            timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
            timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
            r.version, r.view::jsonb, r.quote_atomic::numeric
-    from input r
+    from order_input r
     order by r.id
     on conflict (id) do update set
         number = excluded.number,
@@ -137,8 +137,8 @@ insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_
 select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
        i.total_cents, i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1,
        i.kpi_refunded_cents
-from input i
-join written w on w.id = i.id
+from order_input i
+join orders_written w on w.id = i.id
 order by i.id
 on conflict (order_id) do nothing;
 

@@ -70,27 +70,6 @@ from json_to_recordset($1::json) as k(item int, key text, order_id uuid)
 where not exists (select 1 from idempotency_keys s where s.key = k.key and s.order_id = k.order_id)
 )sql"};
 
-// A customer ref is created once; a retry must not overwrite it. Its sealed
-// columns and its wrapped data key go in together.
-const named_statement insert_customers{"insert_customers", R"sql(
-with input as (
-    select *
-    from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text, email_index text,
-                                          wrapped_key text, created_at_ms bigint)
-), keys as (
-    insert into customer_keys (ref, wrapped_key, created_at)
-    select ref, wrapped_key, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-    from input
-    order by ref
-    on conflict (ref) do nothing
-)
-insert into customers (ref, name_sealed, email_sealed, shipping_sealed, email_index, created_at)
-select ref, name, email, nullif(shipping, ''), email_index,
-       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-from input
-order by ref
-on conflict (ref) do nothing
-)sql"};
 
 // The data keys of customers whose texts a batch seals; an erased customer has none.
 const named_statement find_customer_keys{"find_customer_keys", R"sql(
@@ -119,18 +98,52 @@ from input i
 where c.ref = i.ref
 )sql"};
 
-// The read model only moves forward: a row is replaced only by a higher
-// version, whatever order writers commit in. DISTINCT ON keeps the highest
-// version of an order appearing twice in one batch (and avoids "ON CONFLICT
-// DO UPDATE command cannot affect row a second time"). created_at is not
-// updated: it is the order's birth and the listing's paging key. What the
+// What a batch writes beside its events and idempotency keys, in one
+// statement (one round trip instead of four): new customers and their data
+// keys, the read model and the KPI facts, the timers set, the emails owed.
+// Each part writes its own tables, so running them as parts of one statement
+// (which PostgreSQL may do in any order, all on one snapshot) changes nothing
+// they see; each writes in key order, and a batch's orders were already
+// locked by its events. An empty array writes nothing.
+//
+// Customers ($1): a customer ref is created once; a retry must not overwrite
+// it. Its sealed columns and its wrapped data key go in together.
+//
+// Orders ($2): the read model only moves forward: a row is replaced only by a
+// higher version, whatever order writers commit in. DISTINCT ON keeps the
+// highest version of an order appearing twice in one batch (and avoids "ON
+// CONFLICT DO UPDATE command cannot affect row a second time"). created_at is
+// not updated: it is the order's birth and the listing's paging key. What the
 // order adds to the KPIs (order_kpis) follows the rows written (so it never
-// moves backwards either), in the same statement (no round trip of its
-// own), and only when it changed: a reminder or a note rewrites nothing there.
-const named_statement upsert_orders{"upsert_orders", R"sql(
-with input as (
+// moves backwards either), and only when it changed: a reminder or a note
+// rewrites nothing there.
+//
+// Timers ($3): a timer set again (say, a new reminder) replaces the old one
+// and drops any lease on it: the new due time is a new timer. Clearing
+// (clear_timers) runs before, as a statement of its own.
+//
+// Emails ($4).
+const named_statement write_rows{"write_rows", R"sql(
+with customer_input as (
+    select *
+    from json_to_recordset($1::json) as c(ref uuid, name text, email text, shipping text, email_index text,
+                                          wrapped_key text, created_at_ms bigint)
+), customer_keys_written as (
+    insert into customer_keys (ref, wrapped_key, created_at)
+    select ref, wrapped_key, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from customer_input
+    order by ref
+    on conflict (ref) do nothing
+), customers_written as (
+    insert into customers (ref, name_sealed, email_sealed, shipping_sealed, email_index, created_at)
+    select ref, name, email, nullif(shipping, ''), email_index,
+           timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+    from customer_input
+    order by ref
+    on conflict (ref) do nothing
+), order_input as (
     select distinct on (r.id) r.*
-    from json_to_recordset($1::json) as r(id uuid, number text, status text, customer_ref uuid,
+    from json_to_recordset($2::json) as r(id uuid, number text, status text, customer_ref uuid,
                                           payment_method text, total_cents bigint,
                                           created_at_ms bigint, updated_at_ms bigint,
                                           version bigint, view text, payment_address text,
@@ -143,7 +156,7 @@ with input as (
                                           kpi_processing_ms bigint, kpi_delivered int, kpi_reviewed int,
                                           kpi_refunded_cents bigint)
     order by r.id, r.version desc
-), written as (
+), orders_written as (
 insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
                          created_at, updated_at, version, view, payment_address, quote_atomic,
                          outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
@@ -161,7 +174,7 @@ select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents
        timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond',
        nullif(r.refund_state, ''), r.refund_due_atomic::numeric, r.refunded_atomic::numeric,
        r.refund_outstanding_atomic::numeric
-from input r
+from order_input r
 order by r.id
 on conflict (id) do update set
     number = excluded.number,
@@ -186,14 +199,14 @@ on conflict (id) do update set
     refund_outstanding_atomic = excluded.refund_outstanding_atomic
 where o.version < excluded.version
 returning o.id
-)
+), kpis_written as (
 insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_ms, delivered, reviewed,
                              refunded_cents)
 select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
        i.total_cents,
        i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1, i.kpi_refunded_cents
-from input i
-join written w on w.id = i.id
+from order_input i
+join orders_written w on w.id = i.id
 order by i.id
 on conflict (order_id) do update set
     total_cents = excluded.total_cents,
@@ -205,6 +218,20 @@ on conflict (order_id) do update set
 where (k.total_cents, k.paid, k.processing_ms, k.delivered, k.reviewed, k.refunded_cents)
       is distinct from (excluded.total_cents, excluded.paid, excluded.processing_ms, excluded.delivered,
                         excluded.reviewed, excluded.refunded_cents)
+), timers_written as (
+    insert into timers as t (order_id, kind, due_at)
+    select order_id, kind, timestamptz 'epoch' + due_at_ms * interval '1 millisecond'
+    from json_to_recordset($3::json) as r(order_id uuid, kind text, due_at_ms bigint)
+    order by order_id, kind
+    on conflict (order_id, kind) do update set
+        due_at = excluded.due_at,
+        claimed_until = null
+)
+insert into outbox (order_id, kind, payload, created_at, next_attempt_at)
+select order_id, kind, payload::jsonb,
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond',
+       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
+from json_to_recordset($4::json) as r(order_id uuid, kind text, payload text, created_at_ms bigint)
 )sql"};
 
 // Payments counted by an order's decision (payment_received). A payment that
@@ -266,25 +293,8 @@ using json_to_recordset($1::json) as r(order_id uuid, kind text)
 where t.order_id = r.order_id and t.kind = r.kind
 )sql"};
 
-// A timer set again (say, a new reminder) replaces the old one and drops any
-// lease on it: the new due time is a new timer.
-const named_statement set_timers{"set_timers", R"sql(
-insert into timers as t (order_id, kind, due_at)
-select order_id, kind, timestamptz 'epoch' + due_at_ms * interval '1 millisecond'
-from json_to_recordset($1::json) as r(order_id uuid, kind text, due_at_ms bigint)
-order by order_id, kind
-on conflict (order_id, kind) do update set
-    due_at = excluded.due_at,
-    claimed_until = null
-)sql"};
 
-const named_statement insert_outbox{"insert_outbox", R"sql(
-insert into outbox (order_id, kind, payload, created_at, next_attempt_at)
-select order_id, kind, payload::jsonb,
-       timestamptz 'epoch' + created_at_ms * interval '1 millisecond',
-       timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-from json_to_recordset($1::json) as r(order_id uuid, kind text, payload text, created_at_ms bigint)
-)sql"};
+
 
 // One delivery per enabled endpoint subscribed to each event (its type or
 // "*"); the webhook sender delivers them. DO NOTHING: one event goes to one
@@ -308,9 +318,9 @@ journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vaul
                              std::shared_ptr<const webhook_subscriptions> webhooks)
     : db_(db), vault_(std::move(vault)), webhooks_(std::move(webhooks)) {
   db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
-                        &sql::insert_customers, &sql::find_customer_keys, &sql::erase_customers, &sql::upsert_orders,
+                        &sql::write_rows, &sql::find_customer_keys, &sql::erase_customers,
                         &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions,
-                        &sql::settle_underpayments, &sql::clear_timers, &sql::set_timers, &sql::insert_outbox,
+                        &sql::settle_underpayments, &sql::clear_timers,
                         &sql::insert_webhook_deliveries});
   detail::declare_journal_reads(db_.native());
 }
@@ -363,12 +373,12 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 //    the common path (no conflict, or a conflict that inserted nothing: a
 //    plain lost race) is one transaction, as before. A row another writer
 //    holds is never touched.
-// 4. insert_customers, DO NOTHING: a customer ref is written once.
-// 5. upsert_orders: only replaces a row of lower version, so a late or
-//    replayed writer never moves the read model backwards.
-// 6. clear_timers / set_timers: the timers the decisions made moot or want,
-//    so a timer exists exactly when its decision committed.
-// 7. insert_outbox: the emails the decisions owe (delivered later by the mailer).
+// 4. clear_timers: the timers the decisions made moot.
+// 5. write_rows, one statement of four parts: customers (DO NOTHING: a
+//    customer ref is written once); the read model (only replaces a row of
+//    lower version, so a late or replayed writer never moves it backwards);
+//    the timers the decisions want, so a timer exists exactly when its
+//    decision committed; the emails they owe (delivered later by the mailer).
 // 7b. insert_webhook_deliveries: a delivery per endpoint subscribed to each
 //    event, only when some endpoint subscribes to one of the batch's types.
 // 8. delete_reversed_payments / insert_payments / insert_order_exceptions /
@@ -437,19 +447,17 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         continue;
       }
 
-      // 4. customers, 5. read model
-      if (auto customers = state.customers_parameter(); !detail::is_empty_array(customers))
-        txn.exec_prepared(sql::insert_customers.name, customers);
-      if (auto orders = state.orders_parameter(); !detail::is_empty_array(orders))
-        txn.exec_prepared(sql::upsert_orders.name, orders);
-
-      // 6. timers the decisions made moot or set, 7. emails they owe
+      // 4. timers the decisions made moot, 5. customers, the read model, the
+      //    timers set and the emails owed
       if (auto cleared = state.timers_cleared_parameter(); !detail::is_empty_array(cleared))
         txn.exec_prepared(sql::clear_timers.name, cleared);
-      if (auto set = state.timers_set_parameter(); !detail::is_empty_array(set))
-        txn.exec_prepared(sql::set_timers.name, set);
-      if (auto outbox = state.outbox_parameter(); !detail::is_empty_array(outbox))
-        txn.exec_prepared(sql::insert_outbox.name, outbox);
+      auto customers = state.customers_parameter();
+      auto orders = state.orders_parameter();
+      auto timers = state.timers_set_parameter();
+      auto outbox = state.outbox_parameter();
+      if (!detail::is_empty_array(customers) || !detail::is_empty_array(orders) || !detail::is_empty_array(timers) ||
+          !detail::is_empty_array(outbox))
+        txn.exec_prepared(sql::write_rows.name, customers, orders, timers, outbox);
       if (auto hooks = state.webhook_events_parameter(webhooks_.get()); !detail::is_empty_array(hooks))
         txn.exec_prepared(sql::insert_webhook_deliveries.name, hooks);
       // 8. payments taken back, payments counted, exceptions
