@@ -131,7 +131,7 @@ class append_plan {
     seqs_not_inserted_[i].insert(seq);
   }
 
-  // Fills `sent` with the items whose key goes into claim_idempotency_keys.
+  // Fills `sent` with the items whose key goes into claim_events_and_keys.
   std::string keys_parameter(std::vector<std::size_t>& sent) const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
@@ -388,7 +388,7 @@ class append_plan {
   const std::vector<std::optional<sealed_customer>>& customers_;
   std::vector<std::string> order_;  // lower-cased read_model.id
   std::vector<bool> conflict_;
-  std::vector<bool> events_sent_;   // took part in append_events
+  std::vector<bool> events_sent_;   // took part in claim_events_and_keys
   std::vector<bool> key_inserted_;  // its idempotency row is this transaction's
   std::vector<std::set<std::int64_t>> seqs_not_inserted_;
 };

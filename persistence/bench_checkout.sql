@@ -1,8 +1,8 @@
 -- pgbench script: what one single-order checkout commits, statement for
 -- statement as journal_store::append_batch sends a batch of one item (see
--- persistence/journal_store.cpp: append_events, claim_idempotency_keys,
--- write_rows, here with its customers and read-model parts only: the timers
--- and emails it also writes are left out), with the batch parameters built here from
+-- persistence/journal_store.cpp: claim_events_and_keys, then write_rows with
+-- its customers and read-model parts only: the timers and emails it also
+-- writes are left out), with the batch parameters built here from
 -- pgbench variables instead of by json_rows, and sealed texts of the same
 -- length stood in by random ones. Keep it in step with journal_store.cpp.
 --
@@ -20,7 +20,7 @@
 
 BEGIN;
 
-with input as (
+with event_input as (
     select *
     from json_to_recordset(json_build_array(json_build_object(
             'item', 0,
@@ -30,20 +30,15 @@ with input as (
             'payload', '{"number":"B-' || :order_hi::bigint || '","customer_ref":"' || lpad(to_hex(:customer_hi::bigint), 16, '0') || lpad(to_hex(:customer_lo::bigint), 16, '0') || '","lines":[{"sku":"TN-450","quantity":2,"unit_cents":2299}],"payment_method":"btc","total_cents":' || :total_cents::bigint || '}',
             'recorded_at_ms', floor(extract(epoch from now()) * 1000)::bigint)))
          as e(item int, order_id uuid, seq bigint, type text, payload text, recorded_at_ms bigint)
-), inserted as (
+), events_inserted as (
     insert into events (order_id, seq, type, payload, recorded_at)
     select order_id, seq, type, payload::jsonb,
            timestamptz 'epoch' + recorded_at_ms * interval '1 millisecond'
-    from input
+    from event_input
     order by order_id, seq
     on conflict (order_id, seq) do nothing
     returning order_id, seq
-)
-select i.item, i.seq
-from input i
-where not exists (select 1 from inserted x where x.order_id = i.order_id and x.seq = i.seq);
-
-with input as (
+), key_input as (
     select *
     from json_to_recordset(json_build_array(json_build_object(
             'item', 0,
@@ -52,18 +47,22 @@ with input as (
             'order_id', lpad(to_hex(:order_hi::bigint), 16, '0') || lpad(to_hex(:order_lo::bigint), 16, '0'),
             'created_at_ms', floor(extract(epoch from now()) * 1000)::bigint)))
          as k(item int, key text, fingerprint text, order_id uuid, created_at_ms bigint)
-), inserted as (
+), keys_inserted as (
     insert into idempotency_keys (key, fingerprint, order_id, created_at)
     select key, fingerprint, order_id,
            timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-    from input
+    from key_input
     order by key
     on conflict (key) do nothing
     returning key, order_id
 )
-select i.item
-from input i
-where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id);
+select 'event' as kind, i.item, i.seq
+from event_input i
+where not exists (select 1 from events_inserted x where x.order_id = i.order_id and x.seq = i.seq)
+union all
+select 'key', k.item, null
+from key_input k
+where not exists (select 1 from keys_inserted x where x.key = k.key and x.order_id = k.order_id);
 
 with customer_input as (
     select *

@@ -15,54 +15,55 @@ namespace persistence {
 namespace {
 namespace sql {
 
-// Returns the (item, seq) pairs that did NOT insert because another writer
-// already holds them. The common case (no conflict) returns no rows, and the
-// caller needs only the missing pairs: they mark the conflicting items and
-// tell which of their events this transaction did insert.
-const named_statement append_events{"append_events", R"sql(
-with input as (
+// The batch's events ($1) and idempotency keys ($2), in one statement. Returns
+// what did NOT insert because another writer already holds it: ('event', item,
+// seq) for an event, ('key', item, null) for a key. The common case (no
+// conflict) returns no rows, and the caller needs only the missing ones: they
+// mark the conflicting items and tell which of their rows this transaction
+// did insert. A key is claimed even for an item whose event turns out to be
+// taken in the same statement: the caller then undoes the pass (a rollback)
+// and runs it again without that item, as for any item that conflicts after
+// writing something. DO NOTHING rather than an error: one taken key or seq
+// must not abort the batch. Events are written before keys, each in key order.
+const named_statement claim_events_and_keys{"claim_events_and_keys", R"sql(
+with event_input as (
     select *
     from json_to_recordset($1::json) as e(item int, order_id uuid, seq bigint, type text,
                                           payload text, recorded_at_ms bigint)
-), inserted as (
+), events_inserted as (
     insert into events (order_id, seq, type, payload, recorded_at)
     select order_id, seq, type, payload::jsonb,
            timestamptz 'epoch' + recorded_at_ms * interval '1 millisecond'
-    from input
+    from event_input
     order by order_id, seq
     on conflict (order_id, seq) do nothing
     returning order_id, seq
-)
-select i.item, i.seq
-from input i
-where not exists (select 1 from inserted x where x.order_id = i.order_id and x.seq = i.seq)
-)sql"};
-
-// Returns the items whose key did not insert (someone holds it already).
-// DO NOTHING rather than an error: one taken key must not abort the batch.
-const named_statement claim_idempotency_keys{"claim_idempotency_keys", R"sql(
-with input as (
+), key_input as (
     select *
-    from json_to_recordset($1::json) as k(item int, key text, fingerprint text, order_id uuid,
+    from json_to_recordset($2::json) as k(item int, key text, fingerprint text, order_id uuid,
                                           created_at_ms bigint)
-), inserted as (
+), keys_inserted as (
     insert into idempotency_keys (key, fingerprint, order_id, created_at)
     select key, fingerprint, order_id,
            timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-    from input
+    from key_input
     order by key
     on conflict (key) do nothing
     returning key, order_id
 )
-select i.item
-from input i
-where not exists (select 1 from inserted x where x.key = i.key and x.order_id = i.order_id)
+select 'event' as kind, i.item, i.seq
+from event_input i
+where not exists (select 1 from events_inserted x where x.order_id = i.order_id and x.seq = i.seq)
+union all
+select 'key', k.item, null
+from key_input k
+where not exists (select 1 from keys_inserted x where x.key = k.key and x.order_id = k.order_id)
 )sql"};
 
 // Of the keys that did not insert, the ones held by another order. This must
 // be a statement of its own: under READ COMMITTED it takes a fresh snapshot
 // and so sees a key that a concurrent transaction committed while
-// claim_idempotency_keys waited for it, which that statement's snapshot
+// claim_events_and_keys waited for it, which that statement's snapshot
 // could not.
 const named_statement foreign_idempotency_keys{"foreign_idempotency_keys", R"sql(
 select k.item
@@ -317,7 +318,7 @@ on conflict (endpoint_id, order_id, event_seq) do nothing
 journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault,
                              std::shared_ptr<const webhook_subscriptions> webhooks)
     : db_(db), vault_(std::move(vault)), webhooks_(std::move(webhooks)) {
-  db_.native().declare({&sql::append_events, &sql::claim_idempotency_keys, &sql::foreign_idempotency_keys,
+  db_.native().declare({&sql::claim_events_and_keys, &sql::foreign_idempotency_keys,
                         &sql::write_rows, &sql::find_customer_keys, &sql::erase_customers,
                         &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions,
                         &sql::settle_underpayments, &sql::clear_timers,
@@ -347,14 +348,15 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 //
 // 0. enter_path 'journal' (only a batch that touches customers, see
 //    touches_customers), then find_customer_keys and sealing.
-// 1. append_events, ON CONFLICT DO NOTHING. The journal's primary key is the
-//    arbiter between writers (single writer per order): a seq another writer holds (committed,
-//    or in flight and then committed: the insert waits for it) is reported,
-//    not raised, so one conflicting item does not abort the batch. Events go
-//    first because they are the claim; nothing else is worth writing for an
-//    item that lost it.
-// 2. claim_idempotency_keys, ON CONFLICT DO NOTHING, only for items that won
-//    their seqs; then, only if some key did not insert,
+// 1-2. claim_events_and_keys: the events and the idempotency keys, ON
+//    CONFLICT DO NOTHING, in one statement. The journal's primary key is the
+//    arbiter between writers (single writer per order): a seq another writer
+//    holds (committed, or in flight and then committed: the insert waits for
+//    it) is reported, not raised, so one conflicting item does not abort the
+//    batch. Events go first because they are the claim; a key is claimed in
+//    the same statement even for an item whose seq turns out to be taken (one
+//    round trip fewer on the common path; on the rare lost race with a key,
+//    step 3 undoes it). Then, only if some key did not insert,
 //    foreign_idempotency_keys to tell "held by another order" (conflict)
 //    from "already ours" (fine). A second statement, because only a fresh
 //    READ COMMITTED snapshot is sure to see a key committed by a transaction
@@ -416,28 +418,28 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         if (left_out[i]) state.mark_conflict(i);
       state.resolve_duplicates_within_batch();
 
-      // 1. events
-      if (auto events = state.events_parameter(); !detail::is_empty_array(events)) {
-        for (const auto& row : txn.exec_prepared(sql::append_events.name, events))
-          state.event_not_inserted(row[0].as<std::size_t>(), row[1].as<std::int64_t>());
-        state.propagate_conflicts();
-      }
-
-      // 2. idempotency keys
+      // 1. events and 2. idempotency keys
       std::vector<std::size_t> key_items;
-      if (auto keys = state.keys_parameter(key_items); !detail::is_empty_array(keys)) {
-        std::set<std::size_t> not_inserted;
-        for (const auto& row : txn.exec_prepared(sql::claim_idempotency_keys.name, keys))
-          not_inserted.insert(row[0].as<std::size_t>());
+      const auto events = state.events_parameter();
+      const auto keys = state.keys_parameter(key_items);
+      if (!detail::is_empty_array(events) || !detail::is_empty_array(keys)) {
+        std::set<std::size_t> keys_not_inserted;
+        for (const auto& row : txn.exec_prepared(sql::claim_events_and_keys.name, events, keys)) {
+          const auto item = row[1].as<std::size_t>();
+          if (row[0].as<std::string>() == "event")
+            state.event_not_inserted(item, row[2].as<std::int64_t>());
+          else
+            keys_not_inserted.insert(item);
+        }
         for (auto i : key_items)
-          if (not_inserted.count(i) == 0) state.key_inserted(i);
-        if (!not_inserted.empty()) {
-          const std::vector<std::size_t> to_check(not_inserted.begin(), not_inserted.end());
+          if (keys_not_inserted.count(i) == 0) state.key_inserted(i);
+        if (!keys_not_inserted.empty()) {
+          const std::vector<std::size_t> to_check(keys_not_inserted.begin(), keys_not_inserted.end());
           for (const auto& row :
                txn.exec_prepared(sql::foreign_idempotency_keys.name, state.keys_to_check_parameter(to_check)))
             state.mark_conflict(row[0].as<std::size_t>());
-          state.propagate_conflicts();
         }
+        state.propagate_conflicts();
       }
 
       // 3. undo what conflicting items wrote: again, without them
