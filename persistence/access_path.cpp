@@ -34,6 +34,12 @@ select set_config('ccc.path', $1, true), set_config('ccc.customer', $2, true), s
        set_config('ccc.deliveries', $4, true)
 )sql"};
 
+std::string begin_on_path(customer_path path) {
+  return std::string{"begin; select set_config('ccc.path', '"} + name_of(path) +
+         "', true), set_config('ccc.customer', '', true), set_config('ccc.mail', '', true), "
+         "set_config('ccc.deliveries', '', true)";
+}
+
 void enter_path(pqxx::transaction_base& txn, customer_path path) {
   set_path(txn, path, {}, {});
 }

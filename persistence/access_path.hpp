@@ -29,6 +29,10 @@ enum class customer_path {
 /// Declared on every connection (connection.cpp).
 extern const named_statement enter_path_statement;
 
+/// "begin", then `path` named as enter_path names it, as one simple query
+/// (batch_transaction.hpp): the names are constants, never client input.
+std::string begin_on_path(customer_path path);
+
 /// Names `path` for the rest of `txn` (set_config(..., true), so it ends with
 /// the transaction and never leaks into the connection's next one).
 void enter_path(pqxx::transaction_base& txn, customer_path path);

@@ -7,6 +7,7 @@
 
 #include "persistence/access_path.hpp"
 #include "persistence/append_plan.hpp"
+#include "persistence/batch_transaction.hpp"
 #include "persistence/journal_reads.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/pq_connection.hpp"
@@ -346,8 +347,9 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 // one per step below that has rows to write; the key check only on the
 // conflict path):
 //
-// 0. enter_path 'journal' (only a batch that touches customers, see
-//    touches_customers), then find_customer_keys and sealing.
+// 0. BEGIN, with the 'journal' path named in the same round trip (only a
+//    batch that touches customers, see touches_customers), then
+//    find_customer_keys and sealing.
 // 1-2. claim_events_and_keys: the events and the idempotency keys, ON
 //    CONFLICT DO NOTHING, in one statement. The journal's primary key is the
 //    arbiter between writers (single writer per order): a seq another writer
@@ -402,8 +404,10 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
     // Items an earlier pass found in conflict, left out from the start.
     std::vector<bool> left_out(items.size(), false);
     for (;;) {
-      pqxx::work txn{conn};
-      if (personal) detail::enter_path(txn, detail::customer_path::journal);
+      // BEGIN and the access path in one round trip (batch_transaction.hpp).
+      detail::batch_transaction transaction{
+          conn, personal ? detail::begin_on_path(detail::customer_path::journal) : std::string{"begin"}};
+      auto& txn = transaction.statements();
 
       // 0. seal: new customers get a data key; texts of later decisions are
       //    sealed under the key their customer has (read in this transaction,
@@ -445,7 +449,7 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
       // 3. undo what conflicting items wrote: again, without them
       if (state.needs_undo()) {
         left_out = state.conflicts();
-        txn.abort();
+        transaction.rollback();
         continue;
       }
 
@@ -475,7 +479,7 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
       if (auto erased = state.erased_customers_parameter(); !detail::is_empty_array(erased))
         txn.exec_prepared(sql::erase_customers.name, erased);
 
-      txn.commit();
+      transaction.commit();
       return state.outcomes();
     }
   });
