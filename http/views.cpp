@@ -57,7 +57,7 @@ json shipping_policy(const domain::shipping_policy& policy) {
 std::string placed_order_body(const app::placed_order& placed) {
   // The view just stored with the order, when the engine hands it over, gets
   // the token as one more member: rendering the view again for every checkout
-  // cost as much as storing it (docs/PERFORMANCE.md, "The view once").
+  // cost as much as storing it (docs/PERFORMANCE.md, "The view once, and whole call stacks").
   const auto& stored = placed.view_json;
   if (stored.size() > 2 && stored.front() == '{' && stored.back() == '}')
     return stored.substr(0, stored.size() - 1) + ",\"access_token\":" + json(placed.access_token).dump() + '}';

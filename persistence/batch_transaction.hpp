@@ -3,7 +3,7 @@
 // A READ COMMITTED transaction whose BEGIN travels with its first words to the
 // server. pqxx::work sends BEGIN alone, a round trip of its own, and then the
 // access path another: for the journal, two of a batch's six round trips
-// (docs/PERFORMANCE.md, "Four statements in one"). Here the opening text
+// (docs/PERFORMANCE.md, "Fewer statements per batch"). Here the opening text
 // ("begin; select set_config(...)") goes as one simple query. pqxx sees an
 // autocommit session (pqxx::nontransaction); this object alone knows that a
 // transaction block is open, and rolls it back unless it was committed, also

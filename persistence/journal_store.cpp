@@ -105,8 +105,9 @@ where c.ref = i.ref
 // keys, the read model and the KPI facts, the timers set, the emails owed.
 // Each part writes its own tables, so running them as parts of one statement
 // (which PostgreSQL may do in any order, all on one snapshot) changes nothing
-// they see; each writes in key order, and a batch's orders were already
-// locked by its events. An empty array writes nothing.
+// they see; each writes in key order, and the batch's events already hold
+// its orders (another writer of one of them waits at its events, or lost to
+// ours). An empty array writes nothing.
 //
 // Customers ($1): a customer ref is created once; a retry must not overwrite
 // it. Its sealed columns and its wrapped data key go in together.
