@@ -64,7 +64,7 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
     return;
   }
   if (decision->empty()) {  // nothing changes: an idempotent retry
-    rp.deliver(order_reply{current});
+    rp.deliver(order_reply{current, {}});  // nothing stored: no view at hand
     return;
   }
   domain::order next = current;
@@ -132,7 +132,7 @@ order_actor::behavior_type order_actor_impl(self_ptr self, domain::order_id id, 
           if (!self->state.order.exists())
             rp.deliver(to_caf_error(domain::make_error(domain::error_code::not_found, "no such order")));
           else
-            rp.deliver(order_reply{self->state.order});
+            rp.deliver(order_reply{self->state.order, {}});
         };
         if (self->state.in_sync)
           reply();
