@@ -78,7 +78,7 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
   auto view = item.read_model.view_json;  // the reply's, before the journal seals its copy
   self->request(ctx->journal, ctx->options.ask_timeout, append_atom::value, std::move(item))
       .await(
-          [self, ctx, req, rp, attempt, next, view](persistence::append_outcome outcome) mutable {
+          [self, ctx, req, rp, attempt, next, view = std::move(view)](persistence::append_outcome outcome) mutable {
             if (outcome == persistence::append_outcome::committed) {
               // Stored: only now does the actor's state move and the caller hear of it.
               self->state.order = std::move(next);

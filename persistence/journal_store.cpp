@@ -384,12 +384,12 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 //    lower version, so a late or replayed writer never moves it backwards);
 //    the timers the decisions want, so a timer exists exactly when its
 //    decision committed; the emails they owe (delivered later by the mailer).
-// 7b. insert_webhook_deliveries: a delivery per endpoint subscribed to each
+// 6. insert_webhook_deliveries: a delivery per endpoint subscribed to each
 //    event, only when some endpoint subscribes to one of the batch's types.
-// 8. delete_reversed_payments / insert_payments / insert_order_exceptions /
+// 7. delete_reversed_payments / insert_payments / insert_order_exceptions /
 //    settle_underpayments: payments the decisions took back or counted, exceptions they raised or settled, only
 //    when there are any.
-// 9. erase_customers, last: the mail it drops includes mail written above.
+// 8. erase_customers, last: the mail it drops includes mail written above.
 //
 // Every multi-row statement writes in key order, so concurrent batches
 // (other nodes, or this node's other journal) queue behind each other
@@ -465,9 +465,10 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
       if (!detail::is_empty_array(customers) || !detail::is_empty_array(orders) || !detail::is_empty_array(timers) ||
           !detail::is_empty_array(outbox))
         txn.exec_prepared(sql::write_rows.name, customers, orders, timers, outbox);
+      // 6. webhook deliveries
       if (auto hooks = state.webhook_events_parameter(webhooks_.get()); !detail::is_empty_array(hooks))
         txn.exec_prepared(sql::insert_webhook_deliveries.name, hooks);
-      // 8. payments taken back, payments counted, exceptions
+      // 7. payments taken back, payments counted, exceptions
       if (auto reversed = state.reversed_payments_parameter(); !detail::is_empty_array(reversed))
         txn.exec_prepared(sql::delete_reversed_payments.name, reversed);
       if (auto payments = state.payments_parameter(); !detail::is_empty_array(payments))
@@ -476,7 +477,7 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         txn.exec_prepared(sql::insert_order_exceptions.name, exceptions);
       if (auto settled = state.settled_underpayments_parameter(); !detail::is_empty_array(settled))
         txn.exec_prepared(sql::settle_underpayments.name, settled);
-      // 9. erasures, last: the mail they drop includes mail written above
+      // 8. erasures, last: the mail they drop includes mail written above
       if (auto erased = state.erased_customers_parameter(); !detail::is_empty_array(erased))
         txn.exec_prepared(sql::erase_customers.name, erased);
 
