@@ -150,6 +150,33 @@ TEST_F(journal, a_batch_of_many_orders_commits_in_one_transaction) {
             1);
 }
 
+// The common case is one call to the database, its own transaction: no BEGIN,
+// no separate claim, no COMMIT. PostgreSQL itself counts the calls
+// (track_functions); a session publishes its counts at the latest when it ends.
+TEST_F(journal, a_batch_in_which_nothing_is_taken_is_written_by_one_call) {
+  side_.query("alter database " + db_.name() + " set track_functions = 'pl'");
+  const auto first = new_uuid();
+  const auto second = new_uuid();
+  {
+    store counted{db_.app_url()};  // a session that starts after the setting
+    ASSERT_EQ(counted.journal.append_batch({checkout_for(first, "CCC-000120", "one@example.com", "key-one"),
+                                            checkout_for(second, "CCC-000121", "two@example.com", "key-two")}),
+              (std::vector<append_outcome>{committed, committed}));
+  }
+  const auto calls_of = [this](const std::string& function) {
+    return side_.count("select coalesce(sum(calls), 0)::bigint from pg_stat_user_functions where funcname = $1",
+                       function);
+  };
+  for (int attempt = 0; attempt < 50 && calls_of("journal_append_at_once") == 0; ++attempt)
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  EXPECT_EQ(calls_of("journal_append_at_once"), 1);
+  EXPECT_EQ(calls_of("journal_write_rows"), 1);
+  EXPECT_EQ(side_.events_of(first), 1);
+  EXPECT_EQ(side_.events_of(second), 1);
+  EXPECT_EQ(idempotency_owner("key-two"), second);
+  EXPECT_EQ(customers_with_ref(store_.orders.find_order(second)->customer_ref), 1);
+}
+
 TEST_F(journal, a_taken_seq_is_a_conflict_that_writes_nothing_while_the_rest_commits) {
   const auto first = new_uuid();
   const auto original = checkout_for(first, "CCC-000104", "first@example.com", "key-first");
