@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,7 @@ namespace domain {
 /// fingerprint that tells a retry from a different request.
 class access_keys {
  public:
-  explicit access_keys(std::string secret) : secret_(std::move(secret)) {}
+  explicit access_keys(const std::string& secret);
 
   /// 43 characters of base64url: HMAC-SHA256(secret, "order-access:" + id).
   std::string token_for(const order_id& id) const;
@@ -33,7 +34,8 @@ class access_keys {
   std::string recipient_key(std::string_view email) const;
 
  private:
-  std::string secret_;
+  struct keyed_hmac;  // HMAC-SHA256 with the secret already absorbed
+  std::shared_ptr<const keyed_hmac> hmac_;
 };
 
 /// Formats 16 bytes as a lower-case UUID, stamping version and variant bits.

@@ -22,6 +22,16 @@ bool is_base64url(const std::string& s) {
   return true;
 }
 
+// Tokens already sent in emails must keep opening their orders: the token is
+// standard HMAC-SHA256, checked against `openssl dgst -sha256 -hmac`.
+TEST(access_token, is_the_standard_hmac_sha256_of_the_order_under_the_secret) {
+  const order_id order{"0b8e6c1e-9d2a-4c53-8f0e-3a1d2b4c5e6f"};
+  EXPECT_EQ(access_keys{"engine-secret"}.token_for(order), "lySJcWKYB2R7p5Ofgwl6P80oJubP-3yq4lZ2WsvgVzM");
+  EXPECT_EQ(access_keys{"engine-secret"}.fingerprint("{}"),
+            "409a96d7a4439befdfad8df5a77970c54936da6e396188f92a380c706eb1905d");
+  EXPECT_EQ(access_keys{""}.token_for(order_id{"x"}), "x350ssQ3BQJOJTd_E4m0tCzXIbqgK0gcKj-Z2sKffeo");
+}
+
 TEST(access_token, is_43_url_safe_characters) {
   const std::string token = access_keys{"engine-secret"}.token_for(order_a);
   EXPECT_EQ(token.size(), 43u);
