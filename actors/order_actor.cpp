@@ -69,7 +69,8 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
   }
   domain::order next = current;
   for (const auto& e : *decision) next = domain::apply(std::move(next), e);
-  auto item = make_append_item(current, *decision, next, domain::event_time(decision->front()), ctx->options.timers);
+  auto item = make_append_item(current, *decision, next, domain::event_time(decision->front()), ctx->options.timers,
+                               ctx->options.webhooks.get());
   // Side rows only ever go with the order's first event.
   if (current.version == 0) {
     item.customer = req.customer;

@@ -2,8 +2,14 @@
 
 #include <caf/stateful_actor.hpp>
 
+#include <memory>
+
 #include "actors/interfaces.hpp"
 #include "domain/follow_ups.hpp"
+
+namespace persistence {
+class webhook_subscriptions;
+}
 
 namespace actors {
 
@@ -21,6 +27,9 @@ struct order_actor_options {
   bool assume_new = false;
   std::chrono::milliseconds ask_timeout{5000};
   domain::timer_policy timers;
+  /// Which event types some webhook endpoint wants: the payloads of the others
+  /// are not built. None given: every type.
+  std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
 };
 
 order_actor::behavior_type order_actor_impl(order_actor::stateful_pointer<order_state> self, domain::order_id id,

@@ -6,12 +6,14 @@
 #include "domain/kpi.hpp"
 #include "domain/order_json.hpp"
 #include "domain/webhook.hpp"
+#include "persistence/webhook_subscriptions.hpp"
 
 namespace actors {
 
 persistence::append_item make_append_item(const domain::order& before, const std::vector<domain::order_event>& events,
                                           const domain::order& after, domain::timestamp recorded_at,
-                                          const domain::timer_policy& timers) {
+                                          const domain::timer_policy& timers,
+                                          const persistence::webhook_subscriptions* webhooks) {
   persistence::append_item item;
   std::int64_t seq = before.version;
   for (const auto& e : events) {
@@ -21,12 +23,15 @@ persistence::append_item make_append_item(const domain::order& before, const std
     if (std::holds_alternative<domain::personal_data_erased>(e)) item.erases_customer = true;
   }
   // Each event as a webhook tells it, with the status the order had right
-  // after it (an item of several events passes through states).
+  // after it (an item of several events passes through states); none for a
+  // type no endpoint wants, the common case of a shop without webhooks. The
+  // journal asks the same question again when it writes the deliveries.
   std::optional<domain::order> passing;  // only a decision of several events needs to replay them
   if (events.size() > 1) passing = before;
   for (std::size_t k = 0; k < events.size(); ++k) {
     if (passing) passing = domain::apply(std::move(*passing), events[k]);
     const auto& stored = item.events[k];
+    if (webhooks && !webhooks->wants(stored.type)) continue;
     const auto status = passing ? passing->status : after.status;
     const auto payload = domain::webhook_payload({after.id.value(), after.number.value(), stored.seq, stored.type,
                                                   domain::to_string(status), stored.recorded_at_ms});

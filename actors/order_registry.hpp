@@ -18,6 +18,8 @@ struct order_registry_options {
   std::size_t max_live = 10'000;  // more live orders than this: the least recently used are passivated
   std::chrono::milliseconds ask_timeout{5000};
   domain::timer_policy timers;
+  /// Which event types some webhook endpoint wants; none given: every type.
+  std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
 };
 
 struct order_registry_state {

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/admin_gateway.hpp"
+#include "actors/ask_pool.hpp"
 #include "actors/webhook_gateway.hpp"
 #include "actors/engine.hpp"
 #include "actors/errors.hpp"
@@ -82,7 +83,9 @@ running_engine::running_engine(const config::engine_config& config) : parts_(std
             });
   caf::anon_send(p.directory->get().numbers, actors::prefetch_atom::value);
 
-  // 3. The application face the web layer calls.
+  // 3. The application face the web layer calls, and the actors that ask on
+  //    its behalf.
+  actors::start_ask_pool(p.system);
   actors::engine_settings settings;
   settings.node_name = config.cluster.node_name;
   settings.catalog = std::make_shared<const domain::catalog>(std::move(prepared.catalog));
@@ -121,6 +124,7 @@ app::webhook_admin& running_engine::webhooks() {
 void running_engine::stop() {
   if (!parts_ || !parts_->supervisor) return;
   caf::anon_send_exit(parts_->supervisor, caf::exit_reason::user_shutdown);
+  actors::stop_ask_pool(parts_->system);
   parts_->supervisor = nullptr;
   parts_->directory->update([](actors::services& s) { s.supervisor = nullptr; });
   // Detached writers finish the batch in hand before they read the exit.

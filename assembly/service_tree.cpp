@@ -90,7 +90,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::order_registry_options registry{
       config.actors.passivate_after, static_cast<std::size_t>(config.actors.max_live_orders), timeout,
       domain::timer_policy{config.timers.payment_reminder_after, config.timers.cancel_unpaid_after,
-                           config.timers.review_request_after}};
+                           config.timers.review_request_after},
+      webhook_subscriptions};
   actors::payment_matcher_options matcher{url, {}, config.payments.tolerance_bp, timeout};
   for (const auto& coin : config.payments.coins)
     matcher.policies[coin.code] =
