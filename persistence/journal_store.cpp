@@ -105,7 +105,8 @@ where c.ref = i.ref
 // What a batch writes once its events and keys are its own: the timers its
 // decisions made moot, customers, the read model and its KPI facts, the
 // timers set, the emails owed and the webhook deliveries, in one round trip.
-// The statements and their rules are in migration 025 (journal_write_rows).
+// The statements and their rules are in migration 025 (journal_write_rows);
+// a change to them is a later migration that replaces the function.
 const named_statement write_rows{"write_rows", R"sql(
 select journal_write_rows($1::json, $2::json, $3::json, $4::json, $5::json, $6::json)
 )sql"};
