@@ -89,67 +89,67 @@ begin
                                                  kpi_refunded_cents bigint)
         order by r.id, r.version desc
     ), orders_written as (
-    insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
-                             created_at, updated_at, version, view, payment_address, quote_atomic,
-                             outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
-                             customer_erased_at, refund_state, refund_due_atomic, refunded_atomic,
-                             refund_outstanding_atomic)
-    select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
-           timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
-           timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
-           r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
-           r.outstanding_atomic::numeric,
-           timestamptz 'epoch' + r.quoted_at_ms * interval '1 millisecond',
-           timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond',
-           timestamptz 'epoch' + nullif(r.closed_at_ms, 0) * interval '1 millisecond',
-           timestamptz 'epoch' + nullif(r.erasure_requested_at_ms, 0) * interval '1 millisecond',
-           timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond',
-           nullif(r.refund_state, ''), r.refund_due_atomic::numeric, r.refunded_atomic::numeric,
-           r.refund_outstanding_atomic::numeric
-    from order_input r
-    order by r.id
-    on conflict (id) do update set
-        number = excluded.number,
-        status = excluded.status,
-        customer_ref = excluded.customer_ref,
-        payment_method = excluded.payment_method,
-        total_cents = excluded.total_cents,
-        updated_at = excluded.updated_at,
-        version = excluded.version,
-        view = excluded.view,
-        payment_address = excluded.payment_address,
-        quote_atomic = excluded.quote_atomic,
-        outstanding_atomic = excluded.outstanding_atomic,
-        quoted_at = excluded.quoted_at,
-        quote_expires_at = excluded.quote_expires_at,
-        closed_at = excluded.closed_at,
-        erasure_requested_at = excluded.erasure_requested_at,
-        customer_erased_at = excluded.customer_erased_at,
-        refund_state = excluded.refund_state,
-        refund_due_atomic = excluded.refund_due_atomic,
-        refunded_atomic = excluded.refunded_atomic,
-        refund_outstanding_atomic = excluded.refund_outstanding_atomic
-    where o.version < excluded.version
-    returning o.id
+        insert into orders as o (id, number, status, customer_ref, payment_method, total_cents,
+                                 created_at, updated_at, version, view, payment_address, quote_atomic,
+                                 outstanding_atomic, quoted_at, quote_expires_at, closed_at, erasure_requested_at,
+                                 customer_erased_at, refund_state, refund_due_atomic, refunded_atomic,
+                                 refund_outstanding_atomic)
+        select r.id, r.number, r.status, r.customer_ref, r.payment_method, r.total_cents,
+               timestamptz 'epoch' + r.created_at_ms * interval '1 millisecond',
+               timestamptz 'epoch' + r.updated_at_ms * interval '1 millisecond',
+               r.version, r.view::jsonb, nullif(r.payment_address, ''), r.quote_atomic::numeric,
+               r.outstanding_atomic::numeric,
+               timestamptz 'epoch' + r.quoted_at_ms * interval '1 millisecond',
+               timestamptz 'epoch' + r.quote_expires_at_ms * interval '1 millisecond',
+               timestamptz 'epoch' + nullif(r.closed_at_ms, 0) * interval '1 millisecond',
+               timestamptz 'epoch' + nullif(r.erasure_requested_at_ms, 0) * interval '1 millisecond',
+               timestamptz 'epoch' + nullif(r.customer_erased_at_ms, 0) * interval '1 millisecond',
+               nullif(r.refund_state, ''), r.refund_due_atomic::numeric, r.refunded_atomic::numeric,
+               r.refund_outstanding_atomic::numeric
+        from order_input r
+        order by r.id
+        on conflict (id) do update set
+            number = excluded.number,
+            status = excluded.status,
+            customer_ref = excluded.customer_ref,
+            payment_method = excluded.payment_method,
+            total_cents = excluded.total_cents,
+            updated_at = excluded.updated_at,
+            version = excluded.version,
+            view = excluded.view,
+            payment_address = excluded.payment_address,
+            quote_atomic = excluded.quote_atomic,
+            outstanding_atomic = excluded.outstanding_atomic,
+            quoted_at = excluded.quoted_at,
+            quote_expires_at = excluded.quote_expires_at,
+            closed_at = excluded.closed_at,
+            erasure_requested_at = excluded.erasure_requested_at,
+            customer_erased_at = excluded.customer_erased_at,
+            refund_state = excluded.refund_state,
+            refund_due_atomic = excluded.refund_due_atomic,
+            refunded_atomic = excluded.refunded_atomic,
+            refund_outstanding_atomic = excluded.refund_outstanding_atomic
+        where o.version < excluded.version
+        returning o.id
     ), kpis_written as (
-    insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_ms, delivered, reviewed,
-                                 refunded_cents)
-    select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
-           i.total_cents,
-           i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1, i.kpi_refunded_cents
-    from order_input i
-    join orders_written w on w.id = i.id
-    order by i.id
-    on conflict (order_id) do update set
-        total_cents = excluded.total_cents,
-        paid = excluded.paid,
-        processing_ms = excluded.processing_ms,
-        delivered = excluded.delivered,
-        reviewed = excluded.reviewed,
-        refunded_cents = excluded.refunded_cents
-    where (k.total_cents, k.paid, k.processing_ms, k.delivered, k.reviewed, k.refunded_cents)
-          is distinct from (excluded.total_cents, excluded.paid, excluded.processing_ms, excluded.delivered,
-                            excluded.reviewed, excluded.refunded_cents)
+        insert into order_kpis as k (order_id, placed_on, total_cents, paid, processing_ms, delivered, reviewed,
+                                     refunded_cents)
+        select i.id, ((timestamptz 'epoch' + i.created_at_ms * interval '1 millisecond') at time zone 'UTC')::date,
+               i.total_cents,
+               i.kpi_paid = 1, i.kpi_processing_ms, i.kpi_delivered = 1, i.kpi_reviewed = 1, i.kpi_refunded_cents
+        from order_input i
+        join orders_written w on w.id = i.id
+        order by i.id
+        on conflict (order_id) do update set
+            total_cents = excluded.total_cents,
+            paid = excluded.paid,
+            processing_ms = excluded.processing_ms,
+            delivered = excluded.delivered,
+            reviewed = excluded.reviewed,
+            refunded_cents = excluded.refunded_cents
+        where (k.total_cents, k.paid, k.processing_ms, k.delivered, k.reviewed, k.refunded_cents)
+              is distinct from (excluded.total_cents, excluded.paid, excluded.processing_ms, excluded.delivered,
+                                excluded.reviewed, excluded.refunded_cents)
     ), timers_written as (
         insert into timers as t (order_id, kind, due_at)
         select order_id, kind, timestamptz 'epoch' + due_at_ms * interval '1 millisecond'
