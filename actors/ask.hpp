@@ -61,7 +61,8 @@ void ask_through_bridge(ask_bridge* self, std::chrono::milliseconds timeout, con
   using pending_type = pending_ask<OnValue, OnError>;
   auto pending = std::make_shared<pending_type>(pending_type{std::move(on_value), std::move(on_error)});
   std::weak_ptr<pending_type> weak = pending;
-  const auto id = self->state.expect(timeout, [pending] { pending->on_error(caf::make_error(caf::sec::request_timeout)); });
+  const auto id =
+      self->state.expect(timeout, [pending] { pending->on_error(caf::make_error(caf::sec::request_timeout)); });
   using args = typename caf::detail::get_callable_trait<OnValue>::arg_types;
   self->request(target, caf::infinite, xs...)
       .then(reply_if_outstanding<pending_type, args>{weak, self, id}, [weak, self, id](caf::error& e) {
@@ -87,8 +88,8 @@ void ask_within(caf::actor_system& system, std::chrono::milliseconds timeout, Ha
   }
   if (auto bridge = next_ask_bridge(system)) {
     caf::anon_send(bridge, ask_job{[=](ask_bridge* self) {
-      detail::ask_through_bridge(self, timeout, target, on_value, on_error, xs...);
-    }});
+                     detail::ask_through_bridge(self, timeout, target, on_value, on_error, xs...);
+                   }});
     return;
   }
   system.spawn([=](caf::event_based_actor* self) mutable {

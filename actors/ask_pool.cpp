@@ -61,7 +61,8 @@ void start_ask_pool(caf::actor_system& system) {
 
 void stop_ask_pool(caf::actor_system& system) {
   for (const auto name : bridge_names) {
-    if (auto bridge = system.registry().get<caf::actor>(name)) caf::anon_send_exit(bridge, caf::exit_reason::user_shutdown);
+    if (auto bridge = system.registry().get<caf::actor>(name))
+      caf::anon_send_exit(bridge, caf::exit_reason::user_shutdown);
     system.registry().erase(name);
   }
 }

@@ -6,7 +6,7 @@
 // one when the actor ended and its timeouts were cancelled (CAF 0.17's clock
 // runs on a thread of its own and is woken for each). A bridge of the pool
 // sends its requests without a CAF timeout and keeps the deadlines itself,
-// checked by one tick every `tick` while any ask is outstanding
+// checked by one tick every ask_tick while any ask is outstanding
 // (docs/PERFORMANCE.md, "Asks without an actor each").
 
 #include <caf/actor.hpp>

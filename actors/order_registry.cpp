@@ -34,7 +34,8 @@ order_actor find_or_spawn(self_ptr self, const domain::order_id& id, bool assume
     return it->second->handle;
   }
   auto handle = self->spawn<caf::monitored>(
-      order_actor_impl, id, order_actor_options{assume_new, options.ask_timeout, options.timers, options.webhooks}, journal, store);
+      order_actor_impl, id, order_actor_options{assume_new, options.ask_timeout, options.timers, options.webhooks},
+      journal, store);
   st.by_recency.push_front(order_registry_state::entry{id.value(), handle, now});
   st.live.emplace(id.value(), st.by_recency.begin());
   st.by_actor.emplace(handle.id(), st.by_recency.begin());

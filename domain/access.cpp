@@ -46,8 +46,8 @@ digest hmac_sha256(const EVP_MAC_CTX* keyed, std::string_view message) {
   digest out{};
   std::size_t len = 0;
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed);
-  const bool done = ctx && EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()),
-                                          message.size()) == 1 &&
+  const bool done = ctx &&
+                    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1 &&
                     EVP_MAC_final(ctx, out.data(), &len, out.size()) == 1 && len == out.size();
   EVP_MAC_CTX_free(ctx);
   if (!done) throw std::runtime_error("HMAC-SHA256 failed");  // only out of memory

@@ -202,16 +202,15 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
 // Returns nothing, having written nothing, when the batch is not such a
 // batch or a seq or key it claims turns out to be taken: the caller then
 // takes the careful way.
-std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn,
-                                                          const std::vector<append_item>& items,
+std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn, const std::vector<append_item>& items,
                                                           const sealing::vault& vault,
                                                           const webhook_subscriptions* webhooks, bool personal) {
   const auto sealed = detail::seal_batch(items, vault, {});
   detail::append_plan state{sealed.items, sealed.customers};
   state.resolve_duplicates_within_batch();
-  for (const auto& rarer : {state.payments_parameter(), state.reversed_payments_parameter(),
-                            state.exceptions_parameter(), state.settled_underpayments_parameter(),
-                            state.erased_customers_parameter()})
+  for (const auto& rarer :
+       {state.payments_parameter(), state.reversed_payments_parameter(), state.exceptions_parameter(),
+        state.settled_underpayments_parameter(), state.erased_customers_parameter()})
     if (!detail::is_empty_array(rarer)) return std::nullopt;
   std::vector<std::size_t> key_items;
   const auto events = state.events_parameter();
