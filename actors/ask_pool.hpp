@@ -33,9 +33,9 @@ struct ask_bridge_state {
 
   /// Remembers an ask sent now; returns the id its answer settles.
   std::uint64_t expect(std::chrono::milliseconds timeout, std::function<void()> expire);
-  /// True once for an ask still outstanding (the answer goes to its asker),
-  /// false when it already timed out (the late answer is dropped).
-  bool settle(std::uint64_t id) { return asks.erase(id) > 0; }
+  /// Forgets an ask that was answered before its deadline; its record owned
+  /// the callbacks, which the answer's handler holds until it returns.
+  void settle(std::uint64_t id) { asks.erase(id); }
 };
 
 using ask_bridge = caf::stateful_actor<ask_bridge_state>;

@@ -196,22 +196,28 @@ bool touches_customers(const std::vector<append_item>& items, const std::vector<
   return false;
 }
 
+// No decision of the batch counts, takes back or settles a payment, raises
+// an exception or erases a customer: rows only the careful way writes. Asked
+// of the items as they are, before anything is sealed, so that a batch that
+// must go the careful way is sealed once.
+bool writes_only_common_rows(const std::vector<append_item>& items) {
+  return std::none_of(items.begin(), items.end(), [](const append_item& item) {
+    return !item.payments.empty() || !item.payments_reversed.empty() || !item.exceptions.empty() ||
+           item.settles_underpayment || item.erases_customer;
+  });
+}
+
 // The common case in one round trip (append_at_once): a batch whose texts
-// need no stored data key, whose decisions count, take back or settle no
-// payment and erase no one, and in which nothing it claims is taken yet.
-// Returns nothing, having written nothing, when the batch is not such a
-// batch or a seq or key it claims turns out to be taken: the caller then
-// takes the careful way.
+// need no stored data key and that writes only the common rows (the caller
+// checks both), in which nothing it claims is taken yet. Returns nothing,
+// having written nothing, when a seq or key it claims turns out to be taken:
+// the caller then takes the careful way.
 std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn, const std::vector<append_item>& items,
                                                           const sealing::vault& vault,
                                                           const webhook_subscriptions* webhooks, bool personal) {
   const auto sealed = detail::seal_batch(items, vault, {});
   detail::append_plan state{sealed.items, sealed.customers};
   state.resolve_duplicates_within_batch();
-  for (const auto& rarer :
-       {state.payments_parameter(), state.reversed_payments_parameter(), state.exceptions_parameter(),
-        state.settled_underpayments_parameter(), state.erased_customers_parameter()})
-    if (!detail::is_empty_array(rarer)) return std::nullopt;
   std::vector<std::size_t> key_items;
   const auto events = state.events_parameter();
   const auto keys = state.keys_parameter(key_items);
@@ -235,8 +241,8 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 //
 // At once (append_at_once, migration 025's journal_append_at_once): the
 // common case, a batch with no payments counted, taken back or settled, no
-// erasure and no texts to seal under a stored key, in which nothing it claims
-// is taken yet. One call, its own transaction (autocommit), one round trip:
+// exception raised, no erasure and no texts to seal under a stored key
+// (writes_only_common_rows), in which nothing it claims is taken yet. One call, its own transaction (autocommit), one round trip:
 // the events and keys as plain inserts, then journal_write_rows. A seq or key
 // another writer holds (committed, or in flight and then committed: the
 // insert waits for it) raises unique_violation, the call writes nothing, and
@@ -298,7 +304,7 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
   const bool personal = touches_customers(items, needing_keys);
 
   return db_.native().run([&](pqxx::connection& conn) {
-    if (needing_keys.empty())
+    if (needing_keys.empty() && writes_only_common_rows(items))
       if (auto outcomes = append_at_once(conn, items, *vault_, webhooks_.get(), personal)) return std::move(*outcomes);
     // Items an earlier pass found in conflict, left out from the start.
     std::vector<bool> left_out(items.size(), false);
