@@ -242,12 +242,12 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 // At once (append_at_once, migration 025's journal_append_at_once): the
 // common case, a batch with no payments counted, taken back or settled, no
 // exception raised, no erasure and no texts to seal under a stored key
-// (writes_only_common_rows), in which nothing it claims is taken yet. One call, its own transaction (autocommit), one round trip:
-// the events and keys as plain inserts, then journal_write_rows. A seq or key
-// another writer holds (committed, or in flight and then committed: the
-// insert waits for it) raises unique_violation, the call writes nothing, and
-// the batch goes the careful way, which tells the conflicting items from the
-// rest.
+// (writes_only_common_rows), in which nothing it claims is taken yet. One
+// call, its own transaction (autocommit), one round trip: the events and keys
+// as plain inserts, then journal_write_rows. A seq or key another writer holds
+// (committed, or in flight and then committed: the insert waits for it)
+// raises unique_violation, the call writes nothing, and the batch goes the
+// careful way, which tells the conflicting items from the rest.
 //
 // The careful way: a READ COMMITTED transaction and a fixed sequence of
 // statements (BEGIN/COMMIT and one per step below that has rows to write; the
