@@ -15,6 +15,26 @@ namespace {
 
 using self_ptr = journal_actor::stateful_pointer<journal_state>;
 
+void flush(self_ptr self, const journal_options& options);
+
+caf::error journal_stopped() {
+  return to_caf_error(domain::make_error(domain::error_code::unavailable, "the journal stopped; please retry"));
+}
+
+/// Hands the batch's outcomes to those who asked and the writer back to the pool.
+template <class Answer>
+void settle(self_ptr self, const journal_options& options, std::uint64_t batch, const journal_writer_actor& writer,
+            Answer answer) {
+  auto& st = self->state;
+  if (auto found = st.in_flight.find(batch); found != st.in_flight.end()) {
+    auto promises = std::move(found->second);
+    st.in_flight.erase(found);
+    for (std::size_t i = 0; i < promises.size(); ++i) answer(promises[i], i);
+  }
+  st.idle_writers.push_back(writer);
+  flush(self, options);
+}
+
 void flush(self_ptr self, const journal_options& options) {
   auto& st = self->state;
   while (!st.queue.empty() && !st.idle_writers.empty()) {
@@ -22,7 +42,7 @@ void flush(self_ptr self, const journal_options& options) {
     st.idle_writers.pop_back();
     const std::size_t n = std::min(options.max_batch, st.queue.size());
     std::vector<persistence::append_item> batch;
-    std::vector<caf::typed_response_promise<persistence::append_outcome>> promises;
+    std::vector<journal_state::append_promise> promises;
     batch.reserve(n);
     promises.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -33,25 +53,31 @@ void flush(self_ptr self, const journal_options& options) {
     ++st.stats.batches;
     st.stats.appends += n;
     st.stats.largest_batch = std::max(st.stats.largest_batch, n);
+    const auto number = st.next_batch++;
+    st.in_flight.emplace(number, std::move(promises));
+    // The one CAF timeout per batch: a writer stuck on the database must not
+    // hold its appends, and through them their order actors, for ever.
     self->request(writer, options.ask_timeout, append_atom::value, std::move(batch))
         .then(
-            [self, options, writer, promises](std::vector<persistence::append_outcome>& outcomes) mutable {
-              for (std::size_t i = 0; i < promises.size(); ++i) {
+            [self, options, writer, number](std::vector<persistence::append_outcome>& outcomes) {
+              settle(self, options, number, writer, [&](journal_state::append_promise& p, std::size_t i) {
                 if (outcomes[i] == persistence::append_outcome::conflict) ++self->state.stats.conflicts;
-                promises[i].deliver(outcomes[i]);
-              }
-              self->state.idle_writers.push_back(writer);
-              flush(self, options);
+                p.deliver(outcomes[i]);
+              });
             },
-            [self, options, writer, promises](caf::error& err) mutable {
-              for (auto& p : promises) p.deliver(err);
-              self->state.idle_writers.push_back(writer);
-              flush(self, options);
+            [self, options, writer, number](caf::error& err) {
+              settle(self, options, number, writer, [&](journal_state::append_promise& p, std::size_t) { p.deliver(err); });
             });
   }
 }
 
 }  // namespace
+
+journal_state::~journal_state() {
+  for (auto& waiting : queue) waiting.promise.deliver(journal_stopped());
+  for (auto& [batch, promises] : in_flight)
+    for (auto& p : promises) p.deliver(journal_stopped());
+}
 
 journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url,
                                           std::shared_ptr<const sealing::vault> vault) {

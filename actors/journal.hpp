@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "actors/interfaces.hpp"
@@ -27,14 +28,29 @@ struct journal_options {
 };
 
 struct journal_state {
+  using append_promise = caf::typed_response_promise<persistence::append_outcome>;
   struct pending {
     persistence::append_item item;
-    caf::typed_response_promise<persistence::append_outcome> promise;
+    append_promise promise;
   };
   std::deque<pending> queue;
+  // The batches a writer holds, by number, with the appends' promises.
+  std::unordered_map<std::uint64_t, std::vector<append_promise>> in_flight;
+  std::uint64_t next_batch = 0;
   std::vector<journal_writer_actor> idle_writers;
   journal_stats stats;
   static inline const char* name = "journal";
+
+  journal_state() = default;
+  journal_state(const journal_state&) = delete;
+  journal_state& operator=(const journal_state&) = delete;
+  /// Answers every append still queued or in flight with `unavailable`,
+  /// whatever stopped the journal: order actors wait on it without a timeout
+  /// of their own (in CAF 0.17 a request that awaits its reply lets no other
+  /// message in, not even an exit), so an append left unanswered would hold
+  /// its order actor for ever. Whether an in-flight batch committed is not
+  /// known; the order actor reloads before its next command.
+  ~journal_state();
 };
 
 /// Group commit: appends that arrive while a batch is being

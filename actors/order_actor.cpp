@@ -77,7 +77,11 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
     item.idempotency = req.idempotency;
   }
   auto view = item.read_model.view_json;  // the reply's, before the journal seals its copy
-  self->request(ctx->journal, ctx->options.ask_timeout, append_atom::value, std::move(item))
+  // No CAF timeout: in CAF 0.17 a reply does not cancel one, so each would
+  // wake the clock thread twice and later deliver a stale timeout to this
+  // actor. The journal always answers: its writers' requests time out, and
+  // whatever stops it answers every append it holds (journal_state).
+  self->request(ctx->journal, caf::infinite, append_atom::value, std::move(item))
       .await(
           [self, ctx, req, rp, attempt, next, view = std::move(view)](persistence::append_outcome outcome) mutable {
             if (outcome == persistence::append_outcome::committed) {
