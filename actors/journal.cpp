@@ -38,6 +38,11 @@ void settle(self_ptr self, const journal_options& options, std::uint64_t batch, 
 void flush(self_ptr self, const journal_options& options) {
   auto& st = self->state;
   while (!st.queue.empty() && !st.idle_writers.empty()) {
+    // While a batch is in flight, what arrives waits for the next one: one
+    // batch carrying all that waits costs the database far less per append
+    // than two splitting it. Another writer starts beside it only when a
+    // full batch waits, i.e. when one writer can no longer keep up.
+    if (!st.in_flight.empty() && st.queue.size() < options.max_batch) break;
     auto writer = st.idle_writers.back();
     st.idle_writers.pop_back();
     const std::size_t n = std::min(options.max_batch, st.queue.size());

@@ -16,8 +16,8 @@ namespace actors {
 
 struct journal_options {
   std::size_t max_batch = 256;
-  // Batches in flight at once, each on its own writer connection: while one
-  // waits for its fsync the next one is already being sent.
+  // Batches in flight at most, each on its own writer connection. A second
+  // one starts only while a full batch (max_batch) waits behind the first.
   std::size_t writers = 2;
   std::chrono::milliseconds ask_timeout{5000};
   // Appends waiting at most; one more is refused at once (`unavailable`)

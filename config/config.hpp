@@ -103,7 +103,7 @@ struct database_config {
       app_url;  // libpq URL every actor connects with (as ccc_app); empty = `url` with its user replaced by ccc_app
   int pool_size = 8;
   int journal_max_batch = 256;    // appends per group-commit transaction
-  int journal_writers = 2;        // group-commit transactions in flight at once, one connection each
+  int journal_writers = 2;        // group-commit transactions in flight at most (a second only behind a full batch)
   int journal_max_queue = 20000;  // decisions waiting at most; more are refused (503) until the database catches up
 };
 

@@ -10,12 +10,17 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "actors/ask.hpp"
 #include "actors/journal.hpp"
@@ -29,34 +34,49 @@ using namespace std::chrono_literals;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// A "database" that takes the connection and never says a word: the writer
-// that connects to it is stuck in libpq until the test closes the socket.
+// A "database" that takes connections and never says a word: a writer that
+// connects to it is stuck in libpq until the test closes the sockets.
 class silent_database {
  public:
   silent_database() : acceptor_{io_, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}} {
     thread_ = std::thread{[this] {
-      boost::system::error_code ec;
-      acceptor_.accept(peer_, ec);
-      if (!ec) connected_ = true;
+      for (;;) {
+        tcp::socket peer{io_};
+        boost::system::error_code ec;
+        acceptor_.accept(peer, ec);
+        if (ec) return;  // closed: the test is over
+        std::lock_guard lock{mutex_};
+        peers_.push_back(std::move(peer));
+        ++connections_;
+      }
     }};
   }
   ~silent_database() {
     boost::system::error_code ec;
+    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);  // wakes the blocked accept; closing alone does not
     acceptor_.close(ec);
     thread_.join();
-    peer_.close(ec);
+    for (auto& peer : peers_) peer.close(ec);
   }
   std::string url() const {
     return "postgresql://ccc@127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/ccc";
   }
-  bool connected() const { return connected_; }
+  int connections() const { return connections_; }
 
  private:
   net::io_context io_;
   tcp::acceptor acceptor_;
-  tcp::socket peer_{io_};
-  std::atomic<bool> connected_{false};
+  std::mutex mutex_;
+  std::vector<tcp::socket> peers_;
+  std::atomic<int> connections_{0};
   std::thread thread_;
+};
+
+// Stops an actor when the test leaves its scope, by whatever way: the actor
+// system waits for every actor before the test can end.
+struct stopped_at_exit {
+  caf::actor actor;
+  ~stopped_at_exit() { caf::anon_send_exit(actor, caf::exit_reason::kill); }
 };
 
 using outcome = std::future<caf::error>;
@@ -74,6 +94,48 @@ outcome append(caf::actor_system& sys, const actors::journal_actor& journal, std
   return future;
 }
 
+actors::journal_stats status_of(caf::actor_system& sys, const actors::journal_actor& journal) {
+  caf::scoped_actor self{sys};
+  actors::journal_stats stats;
+  self->request(journal, 10s, actors::status_atom::value)
+      .receive([&](const actors::journal_stats& s) { stats = s; },
+               [&](const caf::error& e) { ADD_FAILURE() << caf::to_string(e); });
+  return stats;
+}
+
+TEST(journal, a_second_writer_starts_only_while_a_full_batch_waits_behind_the_first) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  {
+    silent_database database;
+    actors::journal_options options;
+    options.writers = 2;
+    options.max_batch = 2;
+    options.ask_timeout = 120s;
+    const auto journal = sys.spawn(actors::journal_impl, options, database.url(), nullptr);
+    const stopped_at_exit stop_journal{caf::actor_cast<caf::actor>(journal)};
+    std::vector<outcome> answers;
+    answers.push_back(append(sys, journal, 60s));
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the first batch went out";
+
+    answers.push_back(append(sys, journal, 60s));
+    ASSERT_TRUE(test_support::eventually([&] { return status_of(sys, journal).queued == 1; }));
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(database.connections(), 1) << "one append waiting started a second batch beside the first";
+    EXPECT_EQ(status_of(sys, journal).batches, 1u);
+
+    answers.push_back(append(sys, journal, 60s));
+    EXPECT_TRUE(test_support::eventually([&] { return database.connections() == 2; }))
+        << "a full batch waiting did not start the second writer";
+    const auto stats = status_of(sys, journal);
+    EXPECT_EQ(stats.batches, 2u);
+    EXPECT_EQ(stats.queued, 0u);
+    EXPECT_EQ(stats.largest_batch, 2u);
+    caf::anon_send_exit(journal, caf::exit_reason::kill);
+    for (auto& answer : answers) EXPECT_EQ(answer.wait_for(10s), std::future_status::ready);
+  }
+}
+
 TEST(journal, appends_queued_or_in_a_writers_hands_are_answered_unavailable_when_it_stops) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
@@ -83,9 +145,10 @@ TEST(journal, appends_queued_or_in_a_writers_hands_are_answered_unavailable_when
     options.writers = 1;
     options.ask_timeout = 120s;  // the writer's own timeout must not be what answers
     const auto journal = sys.spawn(actors::journal_impl, options, database.url(), nullptr);
+    const stopped_at_exit stop_journal{caf::actor_cast<caf::actor>(journal)};
 
     auto in_flight = append(sys, journal, 60s);
-    ASSERT_TRUE(test_support::eventually([&] { return database.connected(); })) << "the writer took the first append";
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the writer took the first append";
     auto queued = append(sys, journal, 60s);
     ASSERT_EQ(queued.wait_for(200ms), std::future_status::timeout) << "the second append waits behind the first";
 
@@ -109,16 +172,19 @@ TEST(journal, an_order_placed_while_the_journal_stops_is_refused_and_its_actor_a
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   const auto store = sys.spawn(empty_store);
+  const stopped_at_exit stop_store{store};
   {
     silent_database database;
     actors::journal_options options;
     options.writers = 1;
     options.ask_timeout = 120s;
     const auto journal = sys.spawn(actors::journal_impl, options, database.url(), nullptr);
+    const stopped_at_exit stop_journal{caf::actor_cast<caf::actor>(journal)};
     actors::order_registry_options registry_options;
     registry_options.ask_timeout = 120s;
     const auto registry =
         sys.spawn(actors::order_registry_impl, registry_options, journal, caf::actor_cast<actors::store_actor>(store));
+    const stopped_at_exit stop_registry{caf::actor_cast<caf::actor>(registry)};
 
     actors::order_request place;
     place.id = domain_test::sample_id();
@@ -127,7 +193,7 @@ TEST(journal, an_order_placed_while_the_journal_stops_is_refused_and_its_actor_a
     actors::ask_within(
         sys, 60s, registry, [placed](actors::order_reply&) { placed->set_value(caf::error{}); },
         [placed](const caf::error& e) { placed->set_value(e); }, place);
-    ASSERT_TRUE(test_support::eventually([&] { return database.connected(); })) << "the order's append reached a writer";
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the order's append reached a writer";
 
     caf::anon_send_exit(journal, caf::exit_reason::kill);
     auto refused = placed->get_future();
@@ -145,9 +211,7 @@ TEST(journal, an_order_placed_while_the_journal_stops_is_refused_and_its_actor_a
     auto answer = asked->get_future();
     ASSERT_EQ(answer.wait_for(10s), std::future_status::ready) << "the order actor answers nothing";
     EXPECT_EQ(actors::to_domain_error(answer.get()).code, domain::error_code::not_found);
-    caf::anon_send_exit(registry, caf::exit_reason::kill);
   }
-  caf::anon_send_exit(store, caf::exit_reason::kill);
 }
 
 }  // namespace
