@@ -71,7 +71,8 @@ void flush(self_ptr self, const journal_options& options) {
               });
             },
             [self, options, writer, number](caf::error& err) {
-              settle(self, options, number, writer, [&](journal_state::append_promise& p, std::size_t) { p.deliver(err); });
+              settle(self, options, number, writer,
+                     [&](journal_state::append_promise& p, std::size_t) { p.deliver(err); });
             });
   }
 }

@@ -45,7 +45,8 @@ class caf_settings : public caf::actor_system_config {
     // One worker per core. CAF's default is at least four; on two cores the
     // two extra workers only nap, steal and hand work across threads: 11-19 %
     // of the engine's CPU per checkout, for as many checkouts per second
-    // (docs/PERFORMANCE.md, "One worker per core").
+    // (docs/PERFORMANCE.md, "Batches that carry all that waits, and one worker
+    // per core").
     set("scheduler.max-threads", static_cast<std::size_t>(std::max(1u, std::thread::hardware_concurrency())));
   }
 };

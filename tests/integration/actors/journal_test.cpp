@@ -3,6 +3,8 @@
 // hands. Order actors wait on the journal without a CAF timeout of their own
 // (in CAF 0.17 a request that awaits its reply lets no other message in, not
 // even an exit), so an append left unanswered would hold its order for ever.
+// And its batching: what arrives while a batch is in flight waits for the
+// next one, unless a full batch waits.
 
 #include <gtest/gtest.h>
 
@@ -87,7 +89,8 @@ outcome append(caf::actor_system& sys, const actors::journal_actor& journal, std
   auto answer = std::make_shared<std::promise<caf::error>>();
   auto future = answer->get_future();
   persistence::append_item item;
-  item.events.push_back(persistence::stored_event{"00000000-0000-4000-8000-000000000001", 1, "order_placed", "{}", 0, {}});
+  item.events.push_back(
+      persistence::stored_event{"00000000-0000-4000-8000-000000000001", 1, "order_placed", "{}", 0, {}});
   actors::ask_within(
       sys, patience, journal, [answer](persistence::append_outcome) { answer->set_value(caf::error{}); },
       [answer](const caf::error& e) { answer->set_value(e); }, actors::append_atom::value, std::move(item));
@@ -148,7 +151,8 @@ TEST(journal, appends_queued_or_in_a_writers_hands_are_answered_unavailable_when
     const stopped_at_exit stop_journal{caf::actor_cast<caf::actor>(journal)};
 
     auto in_flight = append(sys, journal, 60s);
-    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the writer took the first append";
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; }))
+        << "the writer took the first append";
     auto queued = append(sys, journal, 60s);
     ASSERT_EQ(queued.wait_for(200ms), std::future_status::timeout) << "the second append waits behind the first";
 
@@ -157,7 +161,8 @@ TEST(journal, appends_queued_or_in_a_writers_hands_are_answered_unavailable_when
       ASSERT_EQ(answer->wait_for(10s), std::future_status::ready) << "an append the journal held was never answered";
       const auto error = answer->get();
       ASSERT_TRUE(error) << "an append the journal could not store was answered as stored";
-      EXPECT_EQ(error.category(), actors::domain_error_category) << "answered by the journal: " << caf::to_string(error);
+      EXPECT_EQ(error.category(), actors::domain_error_category)
+          << "answered by the journal: " << caf::to_string(error);
       EXPECT_EQ(actors::to_domain_error(error).code, domain::error_code::unavailable) << caf::to_string(error);
     }
   }
@@ -193,7 +198,8 @@ TEST(journal, an_order_placed_while_the_journal_stops_is_refused_and_its_actor_a
     actors::ask_within(
         sys, 60s, registry, [placed](actors::order_reply&) { placed->set_value(caf::error{}); },
         [placed](const caf::error& e) { placed->set_value(e); }, place);
-    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the order's append reached a writer";
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; }))
+        << "the order's append reached a writer";
 
     caf::anon_send_exit(journal, caf::exit_reason::kill);
     auto refused = placed->get_future();
