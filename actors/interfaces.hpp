@@ -36,7 +36,9 @@ using order_registry_actor = caf::typed_actor<
 using journal_actor = caf::typed_actor<
     // store one decision (events + read model + side rows) or report a conflict
     caf::replies_to<append_atom, persistence::append_item>::with<persistence::append_outcome>,
-    caf::replies_to<status_atom>::with<journal_stats>>;
+    caf::replies_to<status_atom>::with<journal_stats>,
+    // its own: looks for batches a writer has held past their deadline
+    caf::reacts_to<tick_atom>>;
 
 /// Detached (blocking) writer behind the journal: one connection, one batch at a time.
 using journal_writer_actor = caf::typed_actor<caf::replies_to<append_atom, std::vector<persistence::append_item>>::with<

@@ -21,18 +21,41 @@ caf::error journal_stopped() {
   return to_caf_error(domain::make_error(domain::error_code::unavailable, "the journal stopped; please retry"));
 }
 
-/// Hands the batch's outcomes to those who asked and the writer back to the pool.
+/// Hands the batch's outcomes to those who asked and its writer back to the
+/// pool. A batch already answered at its deadline is not there any more: its
+/// late outcome is dropped, and its writer went back to the pool then.
 template <class Answer>
-void settle(self_ptr self, const journal_options& options, std::uint64_t batch, const journal_writer_actor& writer,
-            Answer answer) {
+void settle(self_ptr self, const journal_options& options, std::uint64_t batch, Answer answer) {
   auto& st = self->state;
-  if (auto found = st.in_flight.find(batch); found != st.in_flight.end()) {
-    auto promises = std::move(found->second);
-    st.in_flight.erase(found);
-    for (std::size_t i = 0; i < promises.size(); ++i) answer(promises[i], i);
-  }
-  st.idle_writers.push_back(writer);
+  const auto found = st.in_flight.find(batch);
+  if (found == st.in_flight.end()) return;
+  auto settled = std::move(found->second);
+  st.in_flight.erase(found);
+  for (std::size_t i = 0; i < settled.promises.size(); ++i) answer(settled.promises[i], i);
+  st.idle_writers.push_back(std::move(settled.writer));
   flush(self, options);
+}
+
+void tick_while_in_flight(self_ptr self) {
+  auto& st = self->state;
+  st.ticking = !st.in_flight.empty();
+  if (st.ticking) self->delayed_send(self, journal_deadline_tick, tick_atom::value);
+}
+
+/// Answers the batches a writer has held past their deadline with a timeout,
+/// as a CAF timeout on the request did: a writer stuck on the database must
+/// not hold its appends, and through them their order actors, for ever.
+void expire_overdue(self_ptr self, const journal_options& options) {
+  auto& st = self->state;
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::uint64_t> overdue;
+  for (const auto& [number, batch] : st.in_flight)
+    if (batch.deadline <= now) overdue.push_back(number);
+  for (const auto number : overdue)
+    settle(self, options, number, [](journal_state::append_promise& p, std::size_t) {
+      p.deliver(caf::make_error(caf::sec::request_timeout));
+    });
+  tick_while_in_flight(self);
 }
 
 void flush(self_ptr self, const journal_options& options) {
@@ -59,20 +82,20 @@ void flush(self_ptr self, const journal_options& options) {
     st.stats.appends += n;
     st.stats.largest_batch = std::max(st.stats.largest_batch, n);
     const auto number = st.next_batch++;
-    st.in_flight.emplace(number, std::move(promises));
-    // The one CAF timeout per batch: a writer stuck on the database must not
-    // hold its appends, and through them their order actors, for ever.
-    self->request(writer, options.ask_timeout, append_atom::value, std::move(batch))
+    st.in_flight.emplace(number,
+                         journal_state::batch_in_flight{std::move(promises), writer,
+                                                        std::chrono::steady_clock::now() + options.ask_timeout});
+    if (!st.ticking) tick_while_in_flight(self);
+    self->request(writer, caf::infinite, append_atom::value, std::move(batch))
         .then(
-            [self, options, writer, number](std::vector<persistence::append_outcome>& outcomes) {
-              settle(self, options, number, writer, [&](journal_state::append_promise& p, std::size_t i) {
+            [self, options, number](std::vector<persistence::append_outcome>& outcomes) {
+              settle(self, options, number, [&](journal_state::append_promise& p, std::size_t i) {
                 if (outcomes[i] == persistence::append_outcome::conflict) ++self->state.stats.conflicts;
                 p.deliver(outcomes[i]);
               });
             },
-            [self, options, writer, number](caf::error& err) {
-              settle(self, options, number, writer,
-                     [&](journal_state::append_promise& p, std::size_t) { p.deliver(err); });
+            [self, options, number](caf::error& err) {
+              settle(self, options, number, [&](journal_state::append_promise& p, std::size_t) { p.deliver(err); });
             });
   }
 }
@@ -81,8 +104,8 @@ void flush(self_ptr self, const journal_options& options) {
 
 journal_state::~journal_state() {
   for (auto& waiting : queue) waiting.promise.deliver(journal_stopped());
-  for (auto& [batch, promises] : in_flight)
-    for (auto& p : promises) p.deliver(journal_stopped());
+  for (auto& [number, batch] : in_flight)
+    for (auto& p : batch.promises) p.deliver(journal_stopped());
 }
 
 journal_actor::behavior_type journal_impl(self_ptr self, journal_options options, std::string database_url,
@@ -102,6 +125,7 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
         flush(self, options);
         return rp;
       },
+      [self, options](tick_atom) { expire_overdue(self, options); },
       [self](status_atom) {
         auto stats = self->state.stats;
         stats.queued = self->state.queue.size();

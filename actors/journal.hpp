@@ -3,6 +3,7 @@
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <chrono>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -27,16 +28,30 @@ struct journal_options {
   std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
 };
 
+/// How often the journal looks for batches held past their deadline while
+/// any is in flight: a stuck writer's batch is answered up to this much late.
+constexpr std::chrono::milliseconds journal_deadline_tick{50};
+
 struct journal_state {
   using append_promise = caf::typed_response_promise<persistence::append_outcome>;
   struct pending {
     persistence::append_item item;
     append_promise promise;
   };
+  /// A batch in a writer's hands. The journal keeps its deadline itself,
+  /// checked by a tick, rather than give the request a CAF timeout: in CAF
+  /// 0.17 a reply does not cancel one, so each batch woke CAF's clock thread
+  /// twice and later delivered a stale timeout to the journal.
+  struct batch_in_flight {
+    std::vector<append_promise> promises;
+    journal_writer_actor writer;
+    std::chrono::steady_clock::time_point deadline;
+  };
   std::deque<pending> queue;
-  // The batches a writer holds, by number, with the appends' promises.
-  std::unordered_map<std::uint64_t, std::vector<append_promise>> in_flight;
+  // The batches a writer holds, by number.
+  std::unordered_map<std::uint64_t, batch_in_flight> in_flight;
   std::uint64_t next_batch = 0;
+  bool ticking = false;
   std::vector<journal_writer_actor> idle_writers;
   journal_stats stats;
   static inline const char* name = "journal";

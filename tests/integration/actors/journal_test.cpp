@@ -168,6 +168,28 @@ TEST(journal, appends_queued_or_in_a_writers_hands_are_answered_unavailable_when
   }
 }
 
+TEST(journal, a_batch_a_writer_holds_past_its_deadline_is_answered_with_a_timeout) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  {
+    silent_database database;
+    actors::journal_options options;
+    options.writers = 1;
+    options.ask_timeout = 600ms;
+    const auto journal = sys.spawn(actors::journal_impl, options, database.url(), nullptr);
+    const stopped_at_exit stop_journal{caf::actor_cast<caf::actor>(journal)};
+
+    const auto asked = std::chrono::steady_clock::now();
+    auto stuck = append(sys, journal, 60s);
+    ASSERT_TRUE(test_support::eventually([&] { return database.connections() == 1; })) << "the writer took the append";
+    ASSERT_EQ(stuck.wait_for(300ms), std::future_status::timeout) << "answered before its deadline";
+    ASSERT_EQ(stuck.wait_for(10s), std::future_status::ready) << "a batch held past its deadline was never answered";
+    const auto waited = std::chrono::steady_clock::now() - asked;
+    const auto error = stuck.get();
+    EXPECT_EQ(error, caf::make_error(caf::sec::request_timeout)) << caf::to_string(error);
+    EXPECT_LT(waited, options.ask_timeout + 2s) << "answered long after its deadline";
+  }
+}
 // Stands in for the store: every order it is asked for has no events yet.
 caf::behavior empty_store(caf::event_based_actor*) {
   return {[](actors::load_atom, const domain::order_id&) { return std::vector<persistence::stored_event>{}; }};
