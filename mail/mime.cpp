@@ -1,5 +1,7 @@
 #include "mail/mime.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string_view>
@@ -305,7 +307,33 @@ std::string quoted_printable(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   std::size_t line_length = 0;
   std::size_t i = 0;
+  // Characters that go as they are, inside a line and short of its last place,
+  // are copied a run at a time: an email is mostly such runs, and one append
+  // per character was most of what encoding cost. A blank goes in a run only
+  // when something other than a line break follows it.
+  static constexpr auto printable = [] {
+    std::array<bool, 256> as_is{};
+    for (int c = 0x21; c < 0x7F; ++c) as_is[static_cast<std::size_t>(c)] = c != '=';
+    return as_is;
+  }();
+  const auto goes_as_is = [&](std::size_t at) {
+    const unsigned char c = static_cast<unsigned char>(text[at]);
+    if (printable[c]) return true;
+    if (c != ' ' && c != '\t') return false;
+    return at + 1 < text.size() && text[at + 1] != '\r' && text[at + 1] != '\n';
+  };
   while (i < text.size()) {
+    if (line_length > 0) {
+      const std::size_t stop = std::min(text.size(), i + (qp_line_limit - 1 - line_length));
+      std::size_t end = i;
+      while (end < stop && goes_as_is(end)) ++end;
+      if (end > i) {
+        out.append(text.data() + i, end - i);
+        line_length += end - i;
+        i = end;
+        continue;
+      }
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\r' || c == '\n') {
       out += crlf;

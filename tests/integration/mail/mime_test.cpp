@@ -79,6 +79,38 @@ TEST(mime, every_line_ends_in_crlf_none_is_too_long_and_none_starts_with_a_dot_o
   EXPECT_EQ(part(decoded, "text/html"), m.html);
 }
 
+// Runs of plain characters are copied whole up to the line's last place: whatever
+// falls on the boundary (a blank, a tab, '=', a non-ASCII letter, a blank before a
+// line break) still reads back as written, within 76 places per encoded line.
+TEST(mime, whatever_falls_on_the_76th_place_reads_back_and_no_encoded_line_is_longer) {
+  auto m = confirmation();
+  std::string text;
+  for (const std::string tail : {" ", "\t", "=", "é", " x", "\tx", "=x", "éx", "  ", "xx"})
+    for (std::size_t length = 70; length <= 80; ++length) {
+      std::string line(length, 'a');
+      line.replace(line.size() - std::min(line.size(), tail.size()), tail.size(), tail);
+      text += line + (length % 2 == 0 ? "\n" : "\r\n");
+    }
+  m.text = text;
+  m.html = text + "no break at the end ";
+
+  const auto raw = mail::to_mime(m, thursday);
+  const auto decoded = decode_mime(raw);
+
+  EXPECT_EQ(decoded["defects"], nlohmann::json::array());
+  std::string expected_text;
+  for (char c : text)
+    if (c != '\r') expected_text += c;  // a client reads CRLF and LF alike as one line break
+  EXPECT_EQ(part(decoded, "text/plain"), expected_text);
+  EXPECT_EQ(part(decoded, "text/html"), expected_text + "no break at the end ");
+  const auto body = raw.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  std::size_t longest = 0;
+  for (std::size_t start = body + 4, end; (end = raw.find("\r\n", start)) != std::string::npos; start = end + 2)
+    longest = std::max(longest, end - start);
+  EXPECT_LE(longest, 76u);
+}
+
 // A display name is never folded, nor is a subject word: written as they were, a
 // long one made a line longer than the 998 characters RFC 5322 allows.
 TEST(mime, a_long_name_or_a_long_word_in_the_subject_is_encoded_and_folded_and_reads_back_whole) {
