@@ -11,14 +11,15 @@
 -- every column of its read model are copied as the engine wrote them, so
 -- that a clone's read model is what the engine would have written for it
 -- (a later decision then changes what it changes in a real shop, no more).
+-- The documents are json (migration 026): edited as jsonb, stored as json.
 drop table if exists clone_template;
 create temporary table clone_template as
   select order_id from events where seq = 1 order by recorded_at limit 1;
 insert into events (order_id, seq, type, payload, recorded_at)
   select s.id, 1, e.type,
-         jsonb_set(jsonb_set(jsonb_set(e.payload, '{id}', to_jsonb(s.id::text)), '{number}',
+         jsonb_set(jsonb_set(jsonb_set(e.payload::jsonb, '{id}', to_jsonb(s.id::text)), '{number}',
                              to_jsonb(:'prefix' || s.n)),
-                   '{customer_ref}', to_jsonb(s.customer_ref::text)),
+                   '{customer_ref}', to_jsonb(s.customer_ref::text))::json,
          e.recorded_at - s.age
   from seed s cross join (select * from events where seq = 1 and order_id = (select order_id from clone_template)) e
   order by s.age desc, s.n;
@@ -28,7 +29,7 @@ insert into orders (id, number, status, customer_ref, payment_method, total_cent
                     refund_outstanding_atomic)
   select s.id, :'prefix' || s.n, o.status, s.customer_ref, o.payment_method, o.total_cents, o.created_at - s.age,
          o.updated_at - s.age, 1,
-         jsonb_set(jsonb_set(o.view, '{id}', to_jsonb(s.id::text)), '{number}', to_jsonb(:'prefix' || s.n)),
+         jsonb_set(jsonb_set(o.view::jsonb, '{id}', to_jsonb(s.id::text)), '{number}', to_jsonb(:'prefix' || s.n))::json,
          o.payment_address, o.quote_atomic, o.outstanding_atomic, o.quoted_at - s.age, o.quote_expires_at - s.age,
          o.closed_at, o.erasure_requested_at, o.customer_erased_at, o.refund_state, o.refund_due_atomic,
          o.refunded_atomic, o.refund_outstanding_atomic

@@ -36,7 +36,7 @@ with event_input as (
                                           payload text, recorded_at_ms bigint)
 ), events_inserted as (
     insert into events (order_id, seq, type, payload, recorded_at)
-    select order_id, seq, type, payload::jsonb,
+    select order_id, seq, type, payload::json,
            timestamptz 'epoch' + recorded_at_ms * interval '1 millisecond'
     from event_input
     order by order_id, seq

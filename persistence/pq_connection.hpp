@@ -11,8 +11,9 @@
 //   with json_to_recordset, so a batch of any size costs the same number of
 //   round trips. `json`, not `jsonb`: the array is read once, so building a
 //   jsonb tree for it would be wasted work. Embedded documents (payload,
-//   view, shipping) travel as JSON strings and are cast ::jsonb by the
-//   statement, which validates them (see json_rows.hpp).
+//   view, shipping) travel as JSON strings and are cast ::json by the
+//   statement, which validates them (see json_rows.hpp); they are stored
+//   as written, as `json` (migration 026).
 // - Multi-row writes insert in key order (ORDER BY the conflict key). Two
 //   batches touching the same keys then wait for each other in the same
 //   order and never deadlock; they see a conflict instead.

@@ -23,7 +23,7 @@ const named_statement customer_key{"refund_backfill_customer_key",
 
 const named_statement write_refund{"refund_backfill_write", R"sql(
 update orders
-set view = $3::jsonb,
+set view = $3::json,
     refund_state = nullif($4, ''),
     refund_due_atomic = $5::numeric,
     refunded_atomic = $6::numeric,

@@ -133,10 +133,13 @@ TEST(kpis, the_report_reads_the_same_from_facts_rebuilt_from_the_orders) {
     pqxx::connection conn{engine.database().url()};
     pqxx::work tx{conn};
     tx.exec("drop table order_kpis");
-    tx.exec("delete from schema_migrations where version = 20");
+    // As before 020 and 026: the views were jsonb then (020 reads inside
+    // them), and 026 makes them json again after it.
+    tx.exec("alter table orders alter column view type jsonb using view::jsonb");
+    tx.exec("delete from schema_migrations where version in (20, 26)");
     tx.commit();
   }
-  engine.start();  // migration 020 again, from the orders
+  engine.start();  // migrations 020 and 026 again, 020 from the orders
   EXPECT_EQ(engine.admin_get(path).data(), kept);
 }
 

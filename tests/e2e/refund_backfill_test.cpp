@@ -61,10 +61,11 @@ void back_to_before_refunds(const engine_process& engine) {
   pqxx::connection conn{engine.database().url()};
   pqxx::work tx{conn};
   tx.exec("set local session_replication_role = replica");  // past the append-only trigger of events
-  tx.exec("update events set payload = payload - 'refund_due_atomic' where type = 'order_cancelled'");
+  // The documents are json (migration 026): edited as jsonb, stored back as json.
+  tx.exec("update events set payload = (payload::jsonb - 'refund_due_atomic')::json where type = 'order_cancelled'");
   tx.exec(
       "update orders set refund_state = null, refund_due_atomic = 0, refunded_atomic = 0, "
-      "refund_outstanding_atomic = 0, view = (view - 'refund') #- '{payment,refund_due_atomic}'");
+      "refund_outstanding_atomic = 0, view = ((view::jsonb - 'refund') #- '{payment,refund_due_atomic}')::json");
   tx.exec("drop table refund_backfill");
   tx.exec("delete from schema_migrations where version = 17");
   tx.commit();

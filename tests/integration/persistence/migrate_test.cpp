@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "persistence/migrate.hpp"
 #include "persistence_fixtures.hpp"
@@ -117,6 +118,66 @@ TEST(migrate, refuses_two_files_with_one_version) {
 TEST(migrate, reports_a_missing_directory) {
   test_database db{"migrate_nodir", test_database::schema::empty};
   EXPECT_THROW(persistence::migrate(db.url(), "/nonexistent/migrations"), std::runtime_error);
+}
+
+// Migration 026 keeps the journal's documents as json, the text as written:
+// what an older database holds reads back the same after it, and what is
+// written after it comes back byte for byte.
+TEST(migrate, documents_written_before_026_read_back_the_same_and_later_ones_as_written) {
+  using persistence_fixtures::checkout_for;
+  using persistence_fixtures::new_uuid;
+  test_database db{"migrate_documents", test_database::schema::empty};
+  test_support::temp_dir before_026{"ccc-migrations"};
+  for (const auto& entry : std::filesystem::directory_iterator(ORDER_ENGINE_MIGRATIONS_DIR)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() == ".sql" && std::isdigit(name[0]) && std::stoi(name) < 26)
+      std::filesystem::copy_file(entry.path(), before_026.path() / name);
+  }
+  ASSERT_EQ(persistence::migrate(db.url(), before_026.path()).size(), 25u);
+
+  // Keys out of order, escapes and non-ASCII text: jsonb sorted and respaced them.
+  const std::string payload = R"({"zeta":1,"alpha":"Zoë \"quoted\" \\ \n line","list":[3,1,2]})";
+  const std::string view =
+      R"({"status":"pending","number":"CCC-000301","items":[{"sku":"HP-64","name":"Tinte—schwarz"}]})";
+  const std::string mail = R"({"message":"Bitte überweisen","refund":{"txid":"f00d","amount_atomic":"5"}})";
+  const auto with_documents = [&](const std::string& order, const std::string& number) {
+    auto item = checkout_for(order, number, number + "@example.com", "key-" + number);
+    item.events[0].payload_json = payload;
+    item.read_model.view_json = view;
+    item.outbox.push_back({"order_confirmation", mail, persistence_fixtures::t0_ms, {}});
+    return item;
+  };
+  const auto older = new_uuid();
+  {
+    test_support::repositories store{db.app_url()};
+    ASSERT_EQ(store.journal.append_batch({with_documents(older, "CCC-000301")}),
+              std::vector<persistence::append_outcome>{persistence::append_outcome::committed});
+  }
+
+  EXPECT_EQ(persistence::migrate(db.url()), std::vector<int>{26});
+
+  probe side{db.url()};
+  for (const auto& [table, column] : {std::pair{"events", "payload"}, {"orders", "view"}, {"outbox", "payload"}})
+    EXPECT_EQ(side.query("select data_type from information_schema.columns where table_name = $1 and "
+                         "column_name = $2",
+                         std::string{table}, std::string{column})[0][0]
+                  .as<std::string>(),
+              "json")
+        << table << "." << column;
+  const auto stored_mail = [&](const std::string& order) {
+    return side.query("select payload::text from outbox where order_id = $1::uuid", order)[0][0].as<std::string>();
+  };
+  test_support::repositories store{db.app_url()};
+  EXPECT_EQ(nlohmann::json::parse(store.journal.load_events(older).at(0).payload_json), nlohmann::json::parse(payload));
+  EXPECT_EQ(nlohmann::json::parse(store.orders.find_order(older)->view_json), nlohmann::json::parse(view));
+  EXPECT_EQ(nlohmann::json::parse(stored_mail(older)), nlohmann::json::parse(mail));
+
+  const auto newer = new_uuid();
+  ASSERT_EQ(store.journal.append_batch({with_documents(newer, "CCC-000302")}),
+            std::vector<persistence::append_outcome>{persistence::append_outcome::committed});
+  EXPECT_EQ(store.journal.load_events(newer).at(0).payload_json, payload);
+  EXPECT_EQ(store.orders.find_order(newer)->view_json, view);
+  EXPECT_EQ(stored_mail(newer), mail);
 }
 
 }  // namespace
