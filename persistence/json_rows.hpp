@@ -19,9 +19,9 @@ class json_rows {
   void field(std::string_view key, std::string_view text);  // JSON string, escaped
   void field(std::string_view key, std::int64_t number);
   // A JSON document carried as a JSON string, which the statement casts to
-  // json (checking its syntax). Never spliced in raw: a malformed document then fails the
-  // statement instead of bleeding into the neighbouring fields. Empty text
-  // is written as null (SQL NULL).
+  // json, checking its syntax. Never spliced in raw: a malformed document
+  // then fails the statement instead of bleeding into the neighbouring
+  // fields. Empty text is written as null (SQL NULL).
   void json_text_field(std::string_view key, std::string_view json);
 
   void reserve(std::size_t bytes) { out_.reserve(bytes); }
