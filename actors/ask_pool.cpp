@@ -19,6 +19,7 @@ std::atomic<std::size_t> turn{0};
 // Times out what is past its deadline; ticks again while anything is left.
 void look_at_deadlines(ask_bridge* self) {
   auto& st = self->state;
+  st.ticks.arrived();
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::function<void()>> expired;
   for (auto it = st.asks.begin(); it != st.asks.end();) {
@@ -29,8 +30,7 @@ void look_at_deadlines(ask_bridge* self) {
       ++it;
     }
   }
-  st.ticking = !st.asks.empty();
-  if (st.ticking) self->delayed_send(self, ask_tick, tick_atom::value);
+  st.ticks.keep_going(self, !st.asks.empty(), ask_tick);
   for (auto& expire : expired) expire();  // last: a callback may ask again
 }
 
@@ -38,10 +38,7 @@ caf::behavior bridge_impl(ask_bridge* self) {
   return {
       [self](ask_job& job) {
         job.run(self);
-        if (!self->state.ticking && !self->state.asks.empty()) {
-          self->state.ticking = true;
-          self->delayed_send(self, ask_tick, tick_atom::value);
-        }
+        self->state.ticks.keep_going(self, !self->state.asks.empty(), ask_tick);
       },
       [self](tick_atom) { look_at_deadlines(self); },
   };

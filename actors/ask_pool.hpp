@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/deadline_ticks.hpp"
+
 namespace actors {
 
 /// What a bridge knows about the asks it sent and that are not answered yet.
@@ -29,7 +31,7 @@ struct ask_bridge_state {
   };
   std::unordered_map<std::uint64_t, outstanding> asks;
   std::uint64_t next_id = 1;
-  bool ticking = false;
+  deadline_ticks ticks;
 
   /// Remembers an ask sent now; returns the id its answer settles.
   std::uint64_t expect(std::chrono::milliseconds timeout, std::function<void()> expire);

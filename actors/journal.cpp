@@ -36,17 +36,12 @@ void settle(self_ptr self, const journal_options& options, std::uint64_t batch, 
   flush(self, options);
 }
 
-void tick_while_in_flight(self_ptr self) {
-  auto& st = self->state;
-  st.ticking = !st.in_flight.empty();
-  if (st.ticking) self->delayed_send(self, journal_deadline_tick, tick_atom::value);
-}
-
 /// Answers the batches a writer has held past their deadline with a timeout,
 /// as a CAF timeout on the request did: a writer stuck on the database must
 /// not hold its appends, and through them their order actors, for ever.
 void expire_overdue(self_ptr self, const journal_options& options) {
   auto& st = self->state;
+  st.ticks.arrived();
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::uint64_t> overdue;
   for (const auto& [number, batch] : st.in_flight)
@@ -55,7 +50,7 @@ void expire_overdue(self_ptr self, const journal_options& options) {
     settle(self, options, number, [](journal_state::append_promise& p, std::size_t) {
       p.deliver(caf::make_error(caf::sec::request_timeout));
     });
-  tick_while_in_flight(self);
+  st.ticks.keep_going(self, !st.in_flight.empty(), journal_deadline_tick);
 }
 
 void flush(self_ptr self, const journal_options& options) {
@@ -85,7 +80,7 @@ void flush(self_ptr self, const journal_options& options) {
     st.in_flight.emplace(number,
                          journal_state::batch_in_flight{std::move(promises), writer,
                                                         std::chrono::steady_clock::now() + options.ask_timeout});
-    if (!st.ticking) tick_while_in_flight(self);
+    st.ticks.keep_going(self, true, journal_deadline_tick);
     self->request(writer, caf::infinite, append_atom::value, std::move(batch))
         .then(
             [self, options, number](std::vector<persistence::append_outcome>& outcomes) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/deadline_ticks.hpp"
 #include "actors/interfaces.hpp"
 #include "persistence/webhook_subscriptions.hpp"
 #include "sealing/vault.hpp"
@@ -39,9 +40,8 @@ struct journal_state {
     append_promise promise;
   };
   /// A batch in a writer's hands. The journal keeps its deadline itself,
-  /// checked by a tick, rather than give the request a CAF timeout: in CAF
-  /// 0.17 a reply does not cancel one, so each batch woke CAF's clock thread
-  /// twice and later delivered a stale timeout to the journal.
+  /// checked by a tick (deadline_ticks), rather than give the request a CAF
+  /// timeout, which would also deliver a stale timeout to the journal later.
   struct batch_in_flight {
     std::vector<append_promise> promises;
     journal_writer_actor writer;
@@ -51,7 +51,7 @@ struct journal_state {
   // The batches a writer holds, by number.
   std::unordered_map<std::uint64_t, batch_in_flight> in_flight;
   std::uint64_t next_batch = 0;
-  bool ticking = false;
+  deadline_ticks ticks;
   std::vector<journal_writer_actor> idle_writers;
   journal_stats stats;
   static inline const char* name = "journal";
