@@ -66,6 +66,7 @@ struct mailer_core {
   std::unique_ptr<session> store;
   mailer_stats stats;
   std::chrono::steady_clock::time_point last_prune{};
+  bool priority_lowered = false;
 
   session& db() {
     if (!store) store = std::make_unique<session>(options.database_url, options.vault);
@@ -226,8 +227,8 @@ struct mailer_core {
     // One read for the whole batch, one count of its recipients, one write
     // per group of sends, marked before and recorded after: a message costs
     // no round trip of its own unless it fails or is capped. mail.senders
-    // threads render and send at once, each over its own conversation; the
-    // database is touched from this thread only.
+    // threads render and send at once, each over its own conversation and at
+    // mail.niceness; the database is touched from this thread only.
     subjects read;
     try {
       read = db().orders.find_for_mail(due);
@@ -249,7 +250,7 @@ struct mailer_core {
       if (!mark_sending(ready, first, last)) break;
       const auto outcomes = mail::send_batch(
           *transport, last - first, [&](std::size_t i) { return compose(*ready[first + i].entry, read); },
-          options.mail.senders);
+          mail::sender_threads{options.mail.senders, options.mail.niceness});
       std::vector<std::int64_t> sent;
       for (std::size_t i = first; i < last; ++i) {
         if (const auto& outcome = outcomes[i - first])
@@ -312,6 +313,13 @@ mailer_actor::behavior_type mailer_impl(mailer_actor::pointer self, mailer_optio
   self->send(self, tick_atom::value);
   return {
       [self, core](tick_atom) {
+        // The mailer's own thread reads and settles what its senders send: it
+        // yields the cores to customers' requests as they do. A detached
+        // actor's thread is its own, so this touches no other actor.
+        if (!core->priority_lowered) {
+          mail::lower_this_threads_priority(core->options.mail.niceness);
+          core->priority_lowered = true;
+        }
         if (core->run_once())
           self->send(self, tick_atom::value);
         else

@@ -210,6 +210,7 @@ const std::vector<section>& schema() {
            {"poll_interval", [](c& e, s v) { e.mail.poll_interval = duration_of(v, false); }},
            {"batch", [](c& e, s v) { e.mail.batch = int(integer_in(v, 1, 10'000, "a batch size")); }},
            {"senders", [](c& e, s v) { e.mail.senders = int(integer_in(v, 1, 64, "a number of senders")); }},
+           {"niceness", [](c& e, s v) { e.mail.niceness = int(integer_in(v, 0, 19, "a niceness")); }},
            {"lease", [](c& e, s v) { e.mail.lease = duration_of(v, false); }},
            {"max_per_recipient_per_hour",
             [](c& e, s v) {

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <stdexcept>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "integration/mail/mail_test_support.hpp"
 #include "mail/mime.hpp"
@@ -40,7 +44,7 @@ TEST(send_batch, every_message_arrives_once_over_at_most_senders_connections) {
   std::vector<mail::outgoing> batch;
   for (int i = 0; i < 24; ++i) batch.push_back(numbered(i));
 
-  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, 4);
+  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, {4, 0});
 
   ASSERT_EQ(outcomes.size(), batch.size());
   for (const auto& outcome : outcomes) EXPECT_FALSE(outcome) << outcome->what();
@@ -57,6 +61,35 @@ TEST(send_batch, every_message_arrives_once_over_at_most_senders_connections) {
   EXPECT_LE(connections.size(), 4u);
 }
 
+int niceness_of_this_thread() {
+  return getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+}
+
+TEST(send_batch, the_senders_run_at_the_niceness_asked_and_the_caller_keeps_its_own) {
+  smtp_sink server;
+  const auto transport = transport_to(server);
+  const int caller_before = niceness_of_this_thread();
+  ASSERT_LT(caller_before, 19) << "the test must start below the niceness it asks for";
+  std::mutex seen_lock;
+  std::set<int> seen;
+
+  const auto outcomes = mail::send_batch(
+      *transport, 12,
+      [&](std::size_t i) {
+        {
+          std::lock_guard lock{seen_lock};
+          seen.insert(niceness_of_this_thread());
+        }
+        return numbered(static_cast<int>(i));
+      },
+      {3, 19});
+
+  for (const auto& outcome : outcomes) EXPECT_FALSE(outcome) << outcome->what();
+  EXPECT_EQ(seen, std::set<int>{19}) << "every message is composed (and sent) on a sender at niceness 19";
+  EXPECT_EQ(niceness_of_this_thread(), caller_before);
+  EXPECT_EQ(server.messages().size(), 12u);
+}
+
 TEST(send_batch, each_outcome_belongs_to_its_own_message) {
   smtp_sink::options server_options;
   server_options.rejects["gone@example.com"] = "550 5.1.1 <gone@example.com>: no such user";
@@ -67,7 +100,7 @@ TEST(send_batch, each_outcome_belongs_to_its_own_message) {
   for (int i = 0; i < 8; ++i)
     batch.push_back(numbered(i, i == 3 ? "gone@example.com" : i == 6 ? "later@example.com" : "zoe@example.com"));
 
-  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, 3);
+  const auto outcomes = mail::send_batch(*transport, batch.size(), [&](std::size_t i) { return batch[i]; }, {3, 0});
 
   ASSERT_EQ(outcomes.size(), 8u);
   for (int i = 0; i < 8; ++i) {
@@ -90,7 +123,7 @@ TEST(send_batch, an_empty_batch_sends_nothing) {
   smtp_sink server;
   const auto transport = transport_to(server);
 
-  EXPECT_TRUE(mail::send_batch(*transport, 0, [](std::size_t) -> mail::outgoing { throw std::logic_error("none"); }, 4)
+  EXPECT_TRUE(mail::send_batch(*transport, 0, [](std::size_t) -> mail::outgoing { throw std::logic_error("none"); }, {4, 0})
                   .empty());
   EXPECT_TRUE(server.messages().empty());
 }
@@ -105,7 +138,7 @@ TEST(send_batch, a_message_that_cannot_be_composed_fails_alone_and_transiently) 
         if (i == 1) throw std::runtime_error("template failed");
         return numbered(static_cast<int>(i));
       },
-      2);
+      {2, 0});
 
   ASSERT_EQ(outcomes.size(), 3u);
   EXPECT_FALSE(outcomes[0]);

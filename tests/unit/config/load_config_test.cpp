@@ -556,6 +556,14 @@ TEST(load_config, mail_goes_to_a_file_drop_unless_an_smtp_url_is_set) {
   EXPECT_THROW(load_text("", {{"ORDER_ENGINE_MAIL_ADMIN_ADDRESS", "nobody"}}), config_error);
 }
 
+TEST(load_config, mail_is_sent_at_niceness_19_unless_told_and_only_from_0_to_19) {
+  EXPECT_EQ(load_text("").mail.niceness, 19);
+  EXPECT_EQ(load_text("[mail]\nniceness = 0\n").mail.niceness, 0);
+  EXPECT_EQ(load_text("", {{"ORDER_ENGINE_MAIL_NICENESS", "10"}}).mail.niceness, 10);
+  expect_names(error_of("[mail]\nniceness = 20\n"), "mail.niceness", "20");
+  expect_names(error_of("[mail]\nniceness = -1\n"), "mail.niceness", "-1");
+}
+
 TEST(load_config, a_node_is_named_by_its_host_and_port_unless_named_and_fails_over_after_ten_seconds) {
   char host[256] = {};
   ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
