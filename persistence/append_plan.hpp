@@ -177,6 +177,18 @@ class append_plan {
   // Which items conflict, for a pass that leaves them out from the start.
   const std::vector<bool>& conflicts() const { return conflict_; }
 
+  // The orders this batch creates: those with an item whose first event is
+  // seq 1. That event is inserted plainly before any row of the order, and
+  // no order's rows exist without it, so every row such an order has is new
+  // and goes in by a plain INSERT (migration 027); the mark is on each row of
+  // the order, whichever of its items the row comes from.
+  std::unordered_set<std::string> created_orders() const {
+    std::unordered_set<std::string> created;
+    for (std::size_t i = 0; i < size(); ++i)
+      if (!conflict_[i] && items_[i].events.front().seq == 1) created.insert(order_[i]);
+    return created;
+  }
+
   std::string customers_parameter() const {
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
@@ -210,6 +222,7 @@ class append_plan {
   }
 
   std::string orders_parameter() const {
+    const auto created = created_orders();
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
@@ -242,6 +255,7 @@ class append_plan {
       rows.field("kpi_delivered", order.kpi.delivered ? 1 : 0);
       rows.field("kpi_reviewed", order.kpi.reviewed ? 1 : 0);
       rows.field("kpi_refunded_cents", order.kpi.refunded_cents);
+      rows.flag("new_order", created.count(order_[i]) > 0);
       rows.end_row();
     }
     return rows.take();
@@ -262,14 +276,17 @@ class append_plan {
   }
 
   std::string timers_set_parameter() const {
+    const auto created = created_orders();
     json_rows rows;
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
+      const bool new_order = created.count(order_[i]) > 0;
       for (const auto& timer : items_[i].timers_set) {
         rows.begin_row();
         rows.field("order_id", items_[i].read_model.id);
         rows.field("kind", timer.kind);
         rows.field("due_at_ms", timer.due_at_ms);
+        rows.flag("new_order", new_order);
         rows.end_row();
       }
     }

@@ -1,6 +1,6 @@
 -- pgbench script: what one single-order checkout commits, as
 -- journal_store::append_batch sends a batch of one item: one call of
--- journal_append_at_once (migration 025) with its events, key, customer and
+-- journal_append_at_once (migrations 025-027) with its events, key, customer and
 -- read model (the timers and emails it also writes are left out), the batch
 -- parameters built here from pgbench variables instead of by json_rows, and
 -- sealed texts of the same length stood in by random ones.
@@ -58,7 +58,8 @@ select journal_append_at_once(
         'quote_expires_at_ms', floor(extract(epoch from now()) * 1000)::bigint + 3600000,
         'closed_at_ms', 0, 'erasure_requested_at_ms', 0, 'customer_erased_at_ms', 0,
         'refund_due_atomic', '0', 'refunded_atomic', '0', 'refund_outstanding_atomic', '0',
-        'kpi_paid', 0, 'kpi_delivered', 0, 'kpi_reviewed', 0, 'kpi_refunded_cents', 0)),
+        'kpi_paid', 0, 'kpi_delivered', 0, 'kpi_reviewed', 0, 'kpi_refunded_cents', 0,
+        'new_order', true)),
     '[]',
     '[]',
     '[]');

@@ -427,6 +427,70 @@ TEST_F(journal, the_read_model_never_goes_back_to_a_lower_version) {
   EXPECT_EQ(store_.orders.find_order(order)->created_at_ms, t0_ms);
 }
 
+// A new order's rows go in by plain INSERTs (migration 027): placed and
+// changed in one batch, the order is written once, at its latest version,
+// with that version's KPI facts and the timers of both decisions.
+TEST_F(journal, an_order_placed_and_changed_in_one_batch_is_written_at_its_latest_version) {
+  const auto order = new_uuid();
+  auto placed = checkout_for(order, "CCC-000140", "placed@example.com", "key-140");
+  placed.timers_set.push_back({"payment_reminder", t0_ms + 3'600'000});
+  auto paid = item_for(order, 2, 1, "CCC-000140", placed.read_model.customer_ref);
+  paid.read_model.status = "paid";
+  paid.read_model.kpi.paid = true;
+  paid.timers_set.push_back({"review_request", t0_ms + 7'200'000});
+
+  ASSERT_EQ(store_.journal.append_batch({placed, paid}), (std::vector<append_outcome>{committed, committed}));
+
+  const auto row = store_.orders.find_order(order);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->version, 2);
+  EXPECT_EQ(row->status, "paid");
+  EXPECT_EQ(side_.count("select count(*) from order_kpis where order_id = $1::uuid and paid", order), 1);
+  EXPECT_EQ(side_.count("select count(*) from timers where order_id = $1::uuid", order), 2);
+  EXPECT_EQ(customers_with_ref(placed.read_model.customer_ref), 1);
+}
+
+// Rows without the new-order mark, as an engine from before migration 027
+// sends them during a rolling upgrade, still take the upserts: a later
+// version replaces the row and its KPI facts, an earlier one does not.
+TEST_F(journal, rows_without_the_new_order_mark_are_upserted_by_version) {
+  const auto order = new_uuid();
+  const auto placed = checkout_for(order, "CCC-000141", "upgrade@example.com", "key-141");
+  ASSERT_EQ(store_.journal.append_batch({placed}), std::vector<append_outcome>{committed});
+  const auto write_order = [&](int version, const std::string& status, int paid) {
+    const nlohmann::json rows = nlohmann::json::array({{
+        {"id", order},
+        {"number", "CCC-000141"},
+        {"status", status},
+        {"customer_ref", placed.read_model.customer_ref},
+        {"payment_method", "xmr"},
+        {"total_cents", 4599},
+        {"created_at_ms", t0_ms},
+        {"updated_at_ms", t0_ms + version},
+        {"version", version},
+        {"view", R"({"status":")" + status + R"("})"},
+        {"quote_atomic", "4599"},
+        {"outstanding_atomic", "0"},
+        {"refund_due_atomic", "0"},
+        {"refunded_atomic", "0"},
+        {"refund_outstanding_atomic", "0"},
+        {"kpi_paid", paid},
+        {"kpi_delivered", 0},
+        {"kpi_reviewed", 0},
+        {"kpi_refunded_cents", 0},
+    }});
+    side_.query("select journal_write_rows('[]', '[]', $1::json, '[]', '[]', '[]')", rows.dump());
+  };
+
+  write_order(2, "paid", 1);
+  EXPECT_EQ(store_.orders.find_order(order)->status, "paid");
+  EXPECT_EQ(side_.count("select count(*) from order_kpis where order_id = $1::uuid and paid", order), 1);
+
+  write_order(1, "cancelled", 0);
+  EXPECT_EQ(store_.orders.find_order(order)->status, "paid");
+  EXPECT_EQ(side_.count("select count(*) from order_kpis where order_id = $1::uuid and paid", order), 1);
+}
+
 TEST_F(journal, a_customer_is_written_once) {
   const auto first = checkout_for(new_uuid(), "CCC-000131", "first@example.com", "");
   auto second = checkout_for(new_uuid(), "CCC-000132", "second@example.com", "");
