@@ -73,16 +73,15 @@ TEST(send_batch, the_senders_run_at_the_niceness_asked_and_the_caller_keeps_its_
   std::mutex seen_lock;
   std::set<int> seen;
 
-  const auto outcomes = mail::send_batch(
-      *transport, 12,
-      [&](std::size_t i) {
-        {
-          std::lock_guard lock{seen_lock};
-          seen.insert(niceness_of_this_thread());
-        }
-        return numbered(static_cast<int>(i));
-      },
-      {3, 19});
+  const auto outcomes = mail::send_batch(*transport, 12,
+                                         [&](std::size_t i) {
+                                           {
+                                             std::lock_guard lock{seen_lock};
+                                             seen.insert(niceness_of_this_thread());
+                                           }
+                                           return numbered(static_cast<int>(i));
+                                         },
+                                         {3, 19});
 
   for (const auto& outcome : outcomes) EXPECT_FALSE(outcome) << outcome->what();
   EXPECT_EQ(seen, std::set<int>{19}) << "every message is composed (and sent) on a sender at niceness 19";
@@ -123,8 +122,9 @@ TEST(send_batch, an_empty_batch_sends_nothing) {
   smtp_sink server;
   const auto transport = transport_to(server);
 
-  EXPECT_TRUE(mail::send_batch(*transport, 0, [](std::size_t) -> mail::outgoing { throw std::logic_error("none"); }, {4, 0})
-                  .empty());
+  EXPECT_TRUE(
+      mail::send_batch(*transport, 0, [](std::size_t) -> mail::outgoing { throw std::logic_error("none"); }, {4, 0})
+          .empty());
   EXPECT_TRUE(server.messages().empty());
 }
 
@@ -132,13 +132,12 @@ TEST(send_batch, a_message_that_cannot_be_composed_fails_alone_and_transiently) 
   smtp_sink server;
   const auto transport = transport_to(server);
 
-  const auto outcomes = mail::send_batch(
-      *transport, 3,
-      [](std::size_t i) {
-        if (i == 1) throw std::runtime_error("template failed");
-        return numbered(static_cast<int>(i));
-      },
-      {2, 0});
+  const auto outcomes = mail::send_batch(*transport, 3,
+                                         [](std::size_t i) {
+                                           if (i == 1) throw std::runtime_error("template failed");
+                                           return numbered(static_cast<int>(i));
+                                         },
+                                         {2, 0});
 
   ASSERT_EQ(outcomes.size(), 3u);
   EXPECT_FALSE(outcomes[0]);
