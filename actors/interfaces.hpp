@@ -37,12 +37,14 @@ using journal_actor = caf::typed_actor<
     // store one decision (events + read model + side rows) or report a conflict
     caf::replies_to<append_atom, persistence::append_item>::with<persistence::append_outcome>,
     caf::replies_to<status_atom>::with<journal_stats>,
-    // its own: looks for batches a writer has held past their deadline
-    caf::reacts_to<tick_atom>>;
+    // its own: looks for appends held past their deadline
+    caf::reacts_to<tick_atom>,
+    // from its writers: a batch's outcomes by ticket, or the error that failed it
+    caf::reacts_to<written_atom, std::vector<std::uint64_t>, std::vector<persistence::append_outcome>, caf::error>>;
 
-/// Detached (blocking) writer behind the journal: one connection, one batch at a time.
-using journal_writer_actor = caf::typed_actor<caf::replies_to<append_atom, std::vector<persistence::append_item>>::with<
-    std::vector<persistence::append_outcome>>>;
+/// Detached (blocking) writer behind the journal: one connection, one batch at
+/// a time, taken from the journal's inbox when woken and again as each returns.
+using journal_writer_actor = caf::typed_actor<caf::reacts_to<next_atom>>;
 
 /// Detached (blocking) reader; a pool of them sits behind one router.
 using store_actor = caf::typed_actor<

@@ -4,13 +4,14 @@
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
-#include <deque>
+#include <map>
+#include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "actors/deadline_ticks.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/journal_inbox.hpp"
 #include "persistence/webhook_subscriptions.hpp"
 #include "sealing/vault.hpp"
 
@@ -21,6 +22,7 @@ struct journal_options {
   // Batches in flight at most, each on its own writer connection. A second
   // one starts only while a full batch (max_batch) waits behind the first.
   std::size_t writers = 2;
+  // Every append is answered within this, stored or not (a timeout then).
   std::chrono::milliseconds ask_timeout{5000};
   // Appends waiting at most; one more is refused at once (`unavailable`)
   // rather than queued behind a database that cannot keep up.
@@ -29,55 +31,59 @@ struct journal_options {
   std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
 };
 
-/// How often the journal looks for batches held past their deadline while
-/// any is in flight: a stuck writer's batch is answered up to this much late.
+/// How often the journal looks for appends held past their deadline while it
+/// holds any: an append a stuck writer holds is answered up to this much late.
 constexpr std::chrono::milliseconds journal_deadline_tick{50};
 
 struct journal_state {
   using append_promise = caf::typed_response_promise<persistence::append_outcome>;
-  struct pending {
-    persistence::append_item item;
-    append_promise promise;
-  };
-  /// A batch in a writer's hands. The journal keeps its deadline itself,
-  /// checked by a tick (deadline_ticks), rather than give the request a CAF
+  /// An append not answered yet. The journal keeps its deadline itself,
+  /// checked by a tick (deadline_ticks), rather than give a request a CAF
   /// timeout, which would also deliver a stale timeout to the journal later.
-  struct batch_in_flight {
-    std::vector<append_promise> promises;
-    journal_writer_actor writer;
+  struct awaiting {
+    append_promise promise;
     std::chrono::steady_clock::time_point deadline;
   };
-  std::deque<pending> queue;
-  // The batches a writer holds, by number.
-  std::unordered_map<std::uint64_t, batch_in_flight> in_flight;
-  std::uint64_t next_batch = 0;
+  // What waits for a writer, shared with the writers' threads.
+  std::shared_ptr<journal_inbox> inbox;
+  std::vector<journal_writer_actor> writers;
+  // Every append taken and not yet answered, by ticket: in arrival order, so
+  // in deadline order too.
+  std::map<journal_inbox::ticket, awaiting> unanswered;
+  journal_inbox::ticket next_ticket = 0;
   deadline_ticks ticks;
-  std::vector<journal_writer_actor> idle_writers;
-  journal_stats stats;
+  std::uint64_t conflicts = 0;
+  std::uint64_t refused = 0;
   static inline const char* name = "journal";
 
   journal_state() = default;
   journal_state(const journal_state&) = delete;
   journal_state& operator=(const journal_state&) = delete;
-  /// Answers every append still queued or in flight with `unavailable`,
-  /// whatever stopped the journal: order actors wait on it without a timeout
-  /// of their own (in CAF 0.17 a request that awaits its reply lets no other
-  /// message in, not even an exit), so an append left unanswered would hold
-  /// its order actor for ever. Whether an in-flight batch committed is not
-  /// known; the order actor reloads before its next command.
+  /// Answers every append still waiting or in a writer's hands with
+  /// `unavailable`, whatever stopped the journal: order actors wait on it
+  /// without a timeout of their own (in CAF 0.17 a request that awaits its
+  /// reply lets no other message in, not even an exit), so an append left
+  /// unanswered would hold its order actor for ever. Whether an append in a
+  /// writer's hands committed is not known; the order actor reloads before its
+  /// next command.
   ~journal_state();
 };
 
-/// Group commit: appends that arrive while a batch is being
-/// committed wait in the queue and all go out together in the next one, so
-/// throughput grows with load instead of paying one commit per order.
-/// Spawns `options.writers` detached writers linked to itself.
+/// Group commit: appends that arrive while a batch is being committed wait in
+/// the inbox and all go out together in the next one, which the writer takes
+/// itself as its call returns, so throughput grows with load instead of paying
+/// one commit per order. Spawns `options.writers` detached writers linked to
+/// itself.
 journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journal_state> self, journal_options options,
                                           std::string database_url, std::shared_ptr<const sealing::vault> vault);
 
-/// A detached actor owning one database connection.
-journal_writer_actor::behavior_type journal_writer_impl(
-    journal_writer_actor::pointer self, std::string database_url, std::shared_ptr<const sealing::vault> vault,
-    std::shared_ptr<const persistence::webhook_subscriptions> webhooks = nullptr);
+/// A detached actor owning one database connection: woken by the journal, it
+/// writes batches from the inbox until none is for it, and sends each batch's
+/// outcomes to `journal`.
+journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url,
+                                                        std::shared_ptr<const sealing::vault> vault,
+                                                        std::shared_ptr<const persistence::webhook_subscriptions> webhooks,
+                                                        std::shared_ptr<journal_inbox> inbox, std::size_t index,
+                                                        journal_actor journal);
 
 }  // namespace actors

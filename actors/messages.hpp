@@ -183,6 +183,7 @@ using erasures_atom = caf::atom_constant<caf::atom("erasures")>;
 using retention_atom = caf::atom_constant<caf::atom("retention")>;
 using fold_atom = caf::atom_constant<caf::atom("fold")>;
 using refunds_atom = caf::atom_constant<caf::atom("refunds")>;
+using written_atom = caf::atom_constant<caf::atom("written")>;
 
 }  // namespace actors
 
