@@ -47,6 +47,9 @@ void expire_overdue(self_ptr self) {
 }  // namespace
 
 journal_state::~journal_state() {
+  // A writer still in its call must not go on to write what waits: those
+  // appends are answered here.
+  if (inbox) inbox->close();
   for (auto& [ticket, append] : unanswered) append.promise.deliver(journal_stopped());
 }
 

@@ -44,7 +44,7 @@ std::optional<std::size_t> journal_inbox::writer_to_wake(clock::time_point now) 
 std::optional<journal_inbox::batch> journal_inbox::take(std::size_t writer, clock::time_point now) {
   std::lock_guard lock{mutex_};
   auto& self = writers_.at(writer);
-  if (waiting_.empty() || (another_writer_active(writer, now) && waiting_.size() < max_batch_)) {
+  if (closed_ || waiting_.empty() || (another_writer_active(writer, now) && waiting_.size() < max_batch_)) {
     self.busy = false;
     return std::nullopt;
   }
@@ -67,11 +67,17 @@ std::optional<journal_inbox::batch> journal_inbox::take(std::size_t writer, cloc
 
 bool journal_inbox::withdraw(ticket t) {
   std::lock_guard lock{mutex_};
-  const auto found =
-      std::find_if(waiting_.begin(), waiting_.end(), [t](const waiting_append& w) { return w.t == t; });
-  if (found == waiting_.end()) return false;
+  const auto found = std::lower_bound(waiting_.begin(), waiting_.end(), t,
+                                      [](const waiting_append& w, ticket wanted) { return w.t < wanted; });
+  if (found == waiting_.end() || found->t != t) return false;
   waiting_.erase(found);
   return true;
+}
+
+void journal_inbox::close() {
+  std::lock_guard lock{mutex_};
+  closed_ = true;
+  waiting_.clear();
 }
 
 journal_inbox::counts journal_inbox::totals() const {

@@ -58,7 +58,13 @@ class journal_inbox {
   std::optional<batch> take(std::size_t writer, clock::time_point now);
 
   /// Takes back an append no writer has taken yet; false when one has.
+  /// Tickets must be put in increasing order (the journal numbers them as
+  /// they arrive): the oldest, which is what expires, is found at once.
   bool withdraw(ticket t);
+
+  /// The journal stopped: what waits is dropped (its appends were answered
+  /// `unavailable`) and no writer takes anything any more.
+  void close();
 
   counts totals() const;
 
@@ -82,6 +88,7 @@ class journal_inbox {
   std::deque<waiting_append> waiting_;
   std::vector<writer_state> writers_;
   counts counts_;
+  bool closed_ = false;
 };
 
 }  // namespace actors

@@ -74,11 +74,24 @@ TEST(journal_inbox, an_append_is_taken_back_only_while_no_writer_has_it) {
   journal_inbox inbox{256, 1, 5s};
   ASSERT_EQ(inbox.put(1, item_of(1), t0), std::optional<std::size_t>{0});
   ASSERT_TRUE(inbox.take(0, t0));
-  inbox.put(2, item_of(2), t0);
+  for (journal_inbox::ticket t : {2, 3, 4}) inbox.put(t, item_of(static_cast<std::int64_t>(t)), t0);
   EXPECT_FALSE(inbox.withdraw(1)) << "an append in a writer's hands was taken back";
-  EXPECT_TRUE(inbox.withdraw(2));
+  EXPECT_TRUE(inbox.withdraw(3));
+  EXPECT_FALSE(inbox.withdraw(3)) << "an append was taken back twice";
+  EXPECT_EQ(inbox.totals().waiting, 2u);
+  const auto next = inbox.take(0, t0);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->tickets, (std::vector<journal_inbox::ticket>{2, 4})) << "a withdrawn append was still written";
+}
+
+TEST(journal_inbox, once_closed_nothing_waiting_is_written) {
+  journal_inbox inbox{256, 1, 5s};
+  ASSERT_EQ(inbox.put(1, item_of(1), t0), std::optional<std::size_t>{0});
+  ASSERT_TRUE(inbox.take(0, t0));
+  inbox.put(2, item_of(2), t0);
+  inbox.close();
+  EXPECT_FALSE(inbox.take(0, t0)) << "a writer took an append the stopped journal had answered";
   EXPECT_EQ(inbox.totals().waiting, 0u);
-  EXPECT_FALSE(inbox.take(0, t0)) << "a withdrawn append was still written";
 }
 
 }  // namespace
