@@ -58,9 +58,9 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
   const auto writers = std::max<std::size_t>(options.writers, 1);
   self->state.inbox = std::make_shared<journal_inbox>(options.max_batch, writers, options.ask_timeout);
   for (std::size_t i = 0; i < writers; ++i)
-    self->state.writers.push_back(self->spawn<caf::detached + caf::linked>(
-        journal_writer_impl, database_url, vault, options.webhooks, self->state.inbox, i,
-        caf::actor_cast<journal_actor>(self)));
+    self->state.writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault,
+                                                                           options.webhooks, self->state.inbox, i,
+                                                                           caf::actor_cast<journal_actor>(self)));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         auto& st = self->state;
@@ -120,11 +120,10 @@ struct writer_session {
 
 }  // namespace
 
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string url,
-                                                        std::shared_ptr<const sealing::vault> vault,
-                                                        std::shared_ptr<const persistence::webhook_subscriptions> webhooks,
-                                                        std::shared_ptr<journal_inbox> inbox, std::size_t index,
-                                                        journal_actor journal) {
+journal_writer_actor::behavior_type journal_writer_impl(
+    journal_writer_actor::pointer self, std::string url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<const persistence::webhook_subscriptions> webhooks, std::shared_ptr<journal_inbox> inbox,
+    std::size_t index, journal_actor journal) {
   // Connected lazily and again after a failure, so that a database that is
   // down at start-up or restarts later costs failed requests, not the actor.
   auto store = std::make_shared<std::unique_ptr<writer_session>>();

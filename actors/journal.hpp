@@ -80,10 +80,9 @@ journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journa
 /// A detached actor owning one database connection: woken by the journal, it
 /// writes batches from the inbox until none is for it, and sends each batch's
 /// outcomes to `journal`.
-journal_writer_actor::behavior_type journal_writer_impl(journal_writer_actor::pointer self, std::string database_url,
-                                                        std::shared_ptr<const sealing::vault> vault,
-                                                        std::shared_ptr<const persistence::webhook_subscriptions> webhooks,
-                                                        std::shared_ptr<journal_inbox> inbox, std::size_t index,
-                                                        journal_actor journal);
+journal_writer_actor::behavior_type journal_writer_impl(
+    journal_writer_actor::pointer self, std::string database_url, std::shared_ptr<const sealing::vault> vault,
+    std::shared_ptr<const persistence::webhook_subscriptions> webhooks, std::shared_ptr<journal_inbox> inbox,
+    std::size_t index, journal_actor journal);
 
 }  // namespace actors

@@ -143,7 +143,7 @@ struct mail_config {
   duration poll_interval = std::chrono::seconds{1};
   int batch = 64;
   int senders = 4;                           // SMTP conversations at once, each kept open between messages
-  int niceness = 19;                         // the mail threads' scheduling niceness, 0..19: customers' requests go first
+  int niceness = 19;  // the mail threads' scheduling niceness, 0..19: customers' requests go first
   duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
   int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap
 };
