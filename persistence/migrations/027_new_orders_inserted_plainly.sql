@@ -5,7 +5,8 @@
 -- for every row looks the key up in the arbiter index first, takes a
 -- speculative-insertion lock, and writes a second WAL record to confirm the
 -- row: a tenth of the database's CPU per checkout, for conflicts that cannot
--- happen (docs/PERFORMANCE.md, "New orders inserted plainly").
+-- happen (docs/PERFORMANCE.md, "Mail that yields, new orders inserted
+-- plainly, and the journal's hop").
 --
 -- The engine marks the rows of an order whose first event is in the batch
 -- with new_order: true (the order, its KPI facts and its timers); all other
