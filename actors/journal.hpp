@@ -20,7 +20,8 @@ namespace actors {
 struct journal_options {
   std::size_t max_batch = 256;
   // Batches in flight at most, each on its own writer connection. A second
-  // one starts only while a full batch (max_batch) waits behind the first.
+  // one starts only while a full batch (max_batch) waits behind the first, or
+  // the first has been in flight past ask_timeout (journal_inbox).
   std::size_t writers = 2;
   // Every append is answered within this, stored or not (a timeout then).
   std::chrono::milliseconds ask_timeout{5000};

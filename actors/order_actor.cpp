@@ -79,8 +79,8 @@ void decide_and_append(self_ptr self, std::shared_ptr<const context> ctx, order_
   auto view = item.read_model.view_json;  // the reply's, before the journal seals its copy
   // No CAF timeout: in CAF 0.17 a reply does not cancel one, so each would
   // wake the clock thread twice and later deliver a stale timeout to this
-  // actor. The journal always answers: a batch a writer holds past its
-  // deadline is answered with a timeout, and whatever stops the journal
+  // actor. The journal always answers: an append not written within its
+  // ask_timeout is answered with a timeout, and whatever stops the journal
   // answers every append it holds (journal_state).
   self->request(ctx->journal, caf::infinite, append_atom::value, std::move(item))
       .await(
