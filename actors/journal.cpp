@@ -58,9 +58,9 @@ journal_actor::behavior_type journal_impl(self_ptr self, journal_options options
   const auto writers = std::max<std::size_t>(options.writers, 1);
   self->state.inbox = std::make_shared<journal_inbox>(options.max_batch, writers, options.ask_timeout);
   for (std::size_t i = 0; i < writers; ++i)
-    self->state.writers.push_back(self->spawn<caf::detached + caf::linked>(journal_writer_impl, database_url, vault,
-                                                                           options.webhooks, self->state.inbox, i,
-                                                                           caf::actor_cast<journal_actor>(self)));
+    self->state.writers.push_back(self->spawn<caf::detached + caf::linked>(
+        journal_writer_impl, database_url, vault, options.webhooks, self->state.inbox, options.load, i,
+        caf::actor_cast<journal_actor>(self)));
   return {
       [self, options](append_atom, persistence::append_item& item) -> caf::result<persistence::append_outcome> {
         auto& st = self->state;
@@ -123,15 +123,19 @@ struct writer_session {
 journal_writer_actor::behavior_type journal_writer_impl(
     journal_writer_actor::pointer self, std::string url, std::shared_ptr<const sealing::vault> vault,
     std::shared_ptr<const persistence::webhook_subscriptions> webhooks, std::shared_ptr<journal_inbox> inbox,
-    std::size_t index, journal_actor journal) {
+    std::shared_ptr<journal_load> load, std::size_t index, journal_actor journal) {
   // Connected lazily and again after a failure, so that a database that is
   // down at start-up or restarts later costs failed requests, not the actor.
   auto store = std::make_shared<std::unique_ptr<writer_session>>();
   return {
-      [self, store, url, vault, webhooks, inbox, index, journal](next_atom) {
+      [self, store, url, vault, webhooks, inbox, load, index, journal](next_atom) {
         // The next batch is taken here, as the call returns, not handed over
         // by the journal: no round trip through it between two batches.
-        while (auto batch = inbox->take(index, std::chrono::steady_clock::now())) {
+        for (;;) {
+          const auto taken_at = std::chrono::steady_clock::now();
+          auto batch = inbox->take(index, taken_at);
+          if (!batch) break;
+          if (load) load->batch_started(taken_at);
           std::vector<persistence::append_outcome> outcomes;
           caf::error failed;
           try {
@@ -142,6 +146,7 @@ journal_writer_actor::behavior_type journal_writer_impl(
             store->reset();
             failed = to_caf_error(domain::make_error(domain::error_code::unavailable, "the database is unavailable"));
           }
+          if (load) load->batch_finished(taken_at, std::chrono::steady_clock::now());
           self->send(journal, written_atom::value, std::move(batch->tickets), std::move(outcomes), std::move(failed));
           // Let the threads that carry these answers to their customers run
           // before the next batch keeps this core: straight on, checkouts per

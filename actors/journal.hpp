@@ -12,6 +12,7 @@
 #include "actors/deadline_ticks.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/journal_inbox.hpp"
+#include "actors/journal_load.hpp"
 #include "persistence/webhook_subscriptions.hpp"
 #include "sealing/vault.hpp"
 
@@ -30,6 +31,9 @@ struct journal_options {
   std::size_t max_queue = 20000;
   // Which event types webhook endpoints subscribe to; null: every batch asks the table.
   std::shared_ptr<const persistence::webhook_subscriptions> webhooks;
+  // Where the writers add up their time on batches, for the mailer to yield
+  // to checkouts by (mail/pacing.hpp); null: not measured.
+  std::shared_ptr<journal_load> load;
 };
 
 /// How often the journal looks for appends held past their deadline while it
@@ -80,10 +84,10 @@ journal_actor::behavior_type journal_impl(journal_actor::stateful_pointer<journa
 
 /// A detached actor owning one database connection: woken by the journal, it
 /// writes batches from the inbox until none is for it, and sends each batch's
-/// outcomes to `journal`.
+/// outcomes to `journal`; adds its time on each batch to `load` (if any).
 journal_writer_actor::behavior_type journal_writer_impl(
     journal_writer_actor::pointer self, std::string database_url, std::shared_ptr<const sealing::vault> vault,
     std::shared_ptr<const persistence::webhook_subscriptions> webhooks, std::shared_ptr<journal_inbox> inbox,
-    std::size_t index, journal_actor journal);
+    std::shared_ptr<journal_load> load, std::size_t index, journal_actor journal);
 
 }  // namespace actors

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -13,6 +14,7 @@
 #include "actors/clock.hpp"
 #include "actors/errors.hpp"
 #include "mail/mime.hpp"
+#include "mail/pacing.hpp"
 #include "mail/renderer.hpp"
 #include "mail/send_batch.hpp"
 #include "mail/transport.hpp"
@@ -64,8 +66,10 @@ struct mailer_core {
     persistence::outbox_store outbox;
   };
   std::unique_ptr<session> store;
+  mail::pacing pacing;
   mailer_stats stats;
   std::chrono::steady_clock::time_point last_prune{};
+  std::chrono::steady_clock::time_point last_held_back_note{};
   bool priority_lowered = false;
 
   session& db() {
@@ -248,6 +252,8 @@ struct mailer_core {
     for (std::size_t first = 0; first < ready.size(); first += group) {
       const std::size_t last = std::min(ready.size(), first + group);
       if (!mark_sending(ready, first, last)) break;
+      const auto group_start = std::chrono::steady_clock::now();
+      const auto writing_before = writers_time(group_start);
       const auto outcomes = mail::send_batch(
           *transport, last - first, [&](std::size_t i) { return compose(*ready[first + i].entry, read); },
           mail::sender_threads{options.mail.senders, options.mail.niceness});
@@ -259,6 +265,7 @@ struct mailer_core {
           sent.push_back(ready[i].entry->id);
       }
       settle_sent(sent);
+      hold_back_while_busy(last - first, writing_before, group_start);
     }
     prune_recipient_counts();
     return static_cast<int>(due.size()) >= options.mail.batch;
@@ -290,6 +297,30 @@ struct mailer_core {
     }
   }
 
+  journal_load::clock::duration writers_time(journal_load::clock::time_point now) const {
+    return options.checkouts_load ? options.checkouts_load->writing_until(now) : journal_load::clock::duration::zero();
+  }
+
+  /// Waits out what mail.rate_while_busy leaves of a group of `count` that
+  /// went out from `group_start`, the journal's writers having spent
+  /// `writing_before` on batches by then. Blocks only this actor's own thread
+  /// (detached), for a group's worth of the rate at most.
+  void hold_back_while_busy(std::size_t count, journal_load::clock::duration writing_before,
+                            std::chrono::steady_clock::time_point group_start) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto wait = pacing.wait_after(count, writers_time(now) - writing_before, group_start, now);
+    if (wait <= std::chrono::steady_clock::duration::zero()) return;
+    ++stats.groups_held_back;
+    if (now - last_held_back_note >= std::chrono::minutes{1}) {
+      last_held_back_note = now;
+      spdlog::info(
+          "mail: checkouts keep the database busy; sending at most {} messages a second until they ease "
+          "(mail.rate_while_busy)",
+          options.mail.rate_while_busy);
+    }
+    std::this_thread::sleep_for(wait);
+  }
+
   void prune_recipient_counts() {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_prune < std::chrono::minutes{1}) return;
@@ -308,8 +339,13 @@ struct mailer_core {
 mailer_actor::behavior_type mailer_impl(mailer_actor::pointer self, mailer_options options, domain::access_keys keys) {
   // Templates are checked here, at start: a broken template stops start-up
   // (through the supervisor), not the first customer's email.
-  auto core = std::make_shared<mailer_core>(
-      mailer_core{options, keys, mail::renderer{options.templates_dir}, make_transport(options.mail), nullptr, {}});
+  auto core = std::make_shared<mailer_core>(mailer_core{options,
+                                                        keys,
+                                                        mail::renderer{options.templates_dir},
+                                                        make_transport(options.mail),
+                                                        nullptr,
+                                                        mail::pacing{options.mail.rate_while_busy},
+                                                        {}});
   self->send(self, tick_atom::value);
   return {
       [self, core](tick_atom) {

@@ -94,6 +94,7 @@ struct mailer_stats {
   std::uint64_t failed = 0;  // attempts that failed (retried later unless dead)
   std::uint64_t dead = 0;
   std::uint64_t suppressed = 0;  // over their recipient's hourly cap: not sent
+  std::uint64_t groups_held_back = 0;  // groups after which mail waited for checkouts (mail.rate_while_busy)
 };
 
 /// What became of one incoming payment.

@@ -82,10 +82,14 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   // Which event types webhook endpoints subscribe to: one cache per node,
   // read by the journal's writers, refreshed by the webhook actors.
   auto webhook_subscriptions = std::make_shared<persistence::webhook_subscriptions>();
+  // The journal's writers' time on batches, which the mailer yields to.
+  auto checkouts_load = std::make_shared<actors::journal_load>();
   const actors::journal_options journal{static_cast<std::size_t>(config.database.journal_max_batch),
-                                        static_cast<std::size_t>(config.database.journal_writers), timeout,
+                                        static_cast<std::size_t>(config.database.journal_writers),
+                                        timeout,
                                         static_cast<std::size_t>(config.database.journal_max_queue),
-                                        webhook_subscriptions};
+                                        webhook_subscriptions,
+                                        checkouts_load};
   const actors::webhook_sender_options webhook_sender{config.webhooks, url, vault, webhook_subscriptions};
   const actors::order_registry_options registry{
       config.actors.passivate_after, static_cast<std::size_t>(config.actors.max_live_orders), timeout,
@@ -99,7 +103,8 @@ std::vector<supervision::child_spec> service_tree(caf::actor_system& system,
   const actors::timer_scheduler_options scheduler{config.timers.poll_interval, config.timers.batch, config.timers.lease,
                                                   timeout};
   const actors::mailer_options mailer{
-      config.mail, config.shop, config.fulfillment.processing_time, config.mail.templates_dir, url, vault};
+      config.mail, config.shop,   config.fulfillment.processing_time, config.mail.templates_dir, url,
+      vault,       checkouts_load};
   const actors::retention_options retention{config.privacy.retain_customer_data_for, config.privacy.retention_interval,
                                             config.privacy.retain_analytics_for, timeout};
   actors::admin_policy admin;

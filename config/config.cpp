@@ -211,6 +211,10 @@ const std::vector<section>& schema() {
            {"batch", [](c& e, s v) { e.mail.batch = int(integer_in(v, 1, 10'000, "a batch size")); }},
            {"senders", [](c& e, s v) { e.mail.senders = int(integer_in(v, 1, 64, "a number of senders")); }},
            {"niceness", [](c& e, s v) { e.mail.niceness = int(integer_in(v, 0, 19, "a niceness")); }},
+           {"rate_while_busy",
+            [](c& e, s v) {
+              e.mail.rate_while_busy = int(integer_in(v, 0, 1'000'000, "a number of messages a second"));
+            }},
            {"lease", [](c& e, s v) { e.mail.lease = duration_of(v, false); }},
            {"max_per_recipient_per_hour",
             [](c& e, s v) {
@@ -478,6 +482,17 @@ void refuse_clear_text_smtp_credentials(const mail_config& mail) {
   }
 }
 
+// A claim held back to mail.rate_while_busy must be sent well within its
+// lease: past it, another node may claim and send what this one still holds.
+void refuse_a_pace_that_outlasts_the_lease(const mail_config& mail) {
+  if (mail.rate_while_busy <= 0) return;
+  const auto paced = std::chrono::milliseconds{1000LL * mail.batch / mail.rate_while_busy};
+  if (paced * 2 > mail.lease) {
+    throw config_error("mail.rate_while_busy", std::to_string(mail.rate_while_busy),
+                       "too slow: a claim of mail.batch messages would take over half of mail.lease");
+  }
+}
+
 void require_readable_file(const std::string& key, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw config_error(key, path, "does not exist");
@@ -517,6 +532,7 @@ engine_config load_config(const std::string& path, const env_lookup& getenv) {
   }
   result.payments.coins = load_coins(root, getenv);
   refuse_clear_text_smtp_credentials(result.mail);
+  refuse_a_pace_that_outlasts_the_lease(result.mail);
   check_tls_files(result.http);
   if (result.cluster.node_name.empty()) result.cluster.node_name = default_node_name(result.http.port);
   return result;

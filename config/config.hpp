@@ -144,6 +144,9 @@ struct mail_config {
   int batch = 64;
   int senders = 4;                           // SMTP conversations at once, each kept open between messages
   int niceness = 19;  // the mail threads' scheduling niceness, 0..19: customers' requests go first
+  // Messages a second at most while customers' decisions keep the database
+  // writer busy half the time or more (mail/pacing.hpp); 0 = never held back.
+  int rate_while_busy = 200;
   duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
   int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap
 };
