@@ -16,15 +16,19 @@ bool journal_inbox::another_writer_active(std::size_t except, clock::time_point 
   return false;
 }
 
+bool journal_inbox::waits_for_the_batch_in_flight(std::size_t writer, clock::time_point now) const {
+  // What arrives while a batch is in flight waits for the next one: one batch
+  // carrying all that waits costs the database far less per append than two
+  // splitting it. A full batch waiting, or a writer stuck, starts another.
+  return another_writer_active(writer, now) && waiting_.size() < max_batch_;
+}
+
 std::optional<std::size_t> journal_inbox::wake_locked(clock::time_point now) {
   if (waiting_.empty()) return std::nullopt;
   const auto idle = std::find_if(writers_.begin(), writers_.end(), [](const writer_state& w) { return !w.busy; });
   if (idle == writers_.end()) return std::nullopt;
   const auto index = static_cast<std::size_t>(idle - writers_.begin());
-  // What arrives while a batch is in flight waits for the next one: one batch
-  // carrying all that waits costs the database far less per append than two
-  // splitting it.
-  if (another_writer_active(index, now) && waiting_.size() < max_batch_) return std::nullopt;
+  if (waits_for_the_batch_in_flight(index, now)) return std::nullopt;
   idle->busy = true;
   idle->busy_since = now;
   return index;
@@ -44,7 +48,7 @@ std::optional<std::size_t> journal_inbox::writer_to_wake(clock::time_point now) 
 std::optional<journal_inbox::batch> journal_inbox::take(std::size_t writer, clock::time_point now) {
   std::lock_guard lock{mutex_};
   auto& self = writers_.at(writer);
-  if (closed_ || waiting_.empty() || (another_writer_active(writer, now) && waiting_.size() < max_batch_)) {
+  if (closed_ || waiting_.empty() || waits_for_the_batch_in_flight(writer, now)) {
     self.busy = false;
     return std::nullopt;
   }

@@ -78,8 +78,9 @@ class journal_inbox {
     clock::time_point busy_since{};
   };
 
-  // Both with the lock held.
+  // All three with the lock held.
   bool another_writer_active(std::size_t except, clock::time_point now) const;
+  bool waits_for_the_batch_in_flight(std::size_t writer, clock::time_point now) const;
   std::optional<std::size_t> wake_locked(clock::time_point now);
 
   const std::size_t max_batch_;
