@@ -3,8 +3,8 @@
 // What journal_store::append_batch knows about each item of a batch while its
 // statements run: which items conflict, whether this transaction inserted
 // rows of an item that ends in conflict (then it must not commit, and runs
-// again without that item), and each statement's one JSON parameter.
-// Internal to journal_store.cpp.
+// again without that item), and each statement's parameters: its rows as
+// JSON and the documents beside them. Internal to journal_store.cpp.
 
 #include <algorithm>
 #include <cctype>
@@ -19,9 +19,19 @@
 #include "persistence/json_rows.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/rows.hpp"
+#include "persistence/text_array.hpp"
 #include "persistence/webhook_subscriptions.hpp"
 
 namespace persistence::detail {
+
+// A statement's rows, and beside them one document per row in row order (an
+// event's payload, an order's view, an email's payload), which the
+// statements of migration 028 zip back together: a document never goes
+// through the rows' JSON, to be escaped here and taken apart again there.
+struct rows_and_documents {
+  std::string rows;       // json_rows
+  std::string documents;  // text_array, binary
+};
 
 // Ids are compared in C++ only to find items of the same order or the same
 // key inside one batch; PostgreSQL accepts upper-case UUIDs, so compare
@@ -102,13 +112,9 @@ class append_plan {
     }
   }
 
-  std::string events_parameter() {
-    std::size_t bytes = 2;
-    for (std::size_t i = 0; i < size(); ++i)
-      if (!conflict_[i])
-        for (const auto& event : items_[i].events) bytes += 160 + event.type.size() + event.payload_json.size() * 5 / 4;
+  rows_and_documents events_parameters() {
     json_rows rows;
-    rows.reserve(bytes);
+    text_array payloads;
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       events_sent_[i] = true;
@@ -118,12 +124,12 @@ class append_plan {
         rows.field("order_id", event.order_id);
         rows.field("seq", event.seq);
         rows.field("type", event.type);
-        rows.json_text_field("payload", event.payload_json);
         rows.field("recorded_at_ms", event.recorded_at_ms);
         rows.end_row();
+        payloads.push_back(event.payload_json);
       }
     }
-    return rows.take();
+    return {rows.take(), payloads.take()};
   }
 
   void event_not_inserted(std::size_t i, std::int64_t seq) {
@@ -221,9 +227,10 @@ class append_plan {
     return rows.take();
   }
 
-  std::string orders_parameter() const {
+  rows_and_documents orders_parameters() const {
     const auto created = created_orders();
     json_rows rows;
+    text_array views;
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       const auto& order = items_[i].read_model;
@@ -237,7 +244,6 @@ class append_plan {
       rows.field("created_at_ms", order.created_at_ms);
       rows.field("updated_at_ms", order.updated_at_ms);
       rows.field("version", order.version);
-      rows.json_text_field("view", order.view_json);
       rows.field("payment_address", order.payment_address);
       rows.field("quote_atomic", order.quote_atomic);
       rows.field("outstanding_atomic", order.outstanding_atomic);
@@ -257,8 +263,9 @@ class append_plan {
       rows.field("kpi_refunded_cents", order.kpi.refunded_cents);
       rows.flag("new_order", created.count(order_[i]) > 0);
       rows.end_row();
+      views.push_back(order.view_json);
     }
-    return rows.take();
+    return {rows.take(), views.take()};
   }
 
   std::string timers_cleared_parameter() const {
@@ -293,20 +300,21 @@ class append_plan {
     return rows.take();
   }
 
-  std::string outbox_parameter() const {
+  rows_and_documents outbox_parameters() const {
     json_rows rows;
+    text_array payloads;
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       for (const auto& mail : items_[i].outbox) {
         rows.begin_row();
         rows.field("order_id", items_[i].read_model.id);
         rows.field("kind", mail.kind);
-        rows.json_text_field("payload", mail.payload_json);
         rows.field("created_at_ms", mail.created_at_ms);
         rows.end_row();
+        payloads.push_back(mail.payload_json);
       }
     }
-    return rows.take();
+    return {rows.take(), payloads.take()};
   }
 
   std::string payments_parameter() const {

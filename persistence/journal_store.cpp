@@ -19,7 +19,8 @@ namespace persistence {
 namespace {
 namespace sql {
 
-// The batch's events ($1) and idempotency keys ($2), in one statement. Returns
+// The batch's events ($1, their payloads beside them in $3) and idempotency
+// keys ($2), in one statement. Returns
 // what did NOT insert because another writer already holds it: ('event', item,
 // seq) for an event, ('key', item, null) for a key. The common case (no
 // conflict) returns no rows, and the caller needs only the missing ones: they
@@ -32,8 +33,9 @@ namespace sql {
 const named_statement claim_events_and_keys{"claim_events_and_keys", R"sql(
 with event_input as (
     select *
-    from json_to_recordset($1::json) as e(item int, order_id uuid, seq bigint, type text,
-                                          payload text, recorded_at_ms bigint)
+    from rows from (unnest($3::text[]),
+                    json_to_recordset($1::json) as (item int, order_id uuid, seq bigint, type text,
+                                                    recorded_at_ms bigint)) as e(payload)
 ), events_inserted as (
     insert into events (order_id, seq, type, payload, recorded_at)
     select order_id, seq, type, payload::json,
@@ -105,18 +107,21 @@ where c.ref = i.ref
 // What a batch writes once its events and keys are its own: the timers its
 // decisions made moot, customers, the read model and its KPI facts, the
 // timers set, the emails owed and the webhook deliveries, in one round trip.
-// The statements and their rules are in migration 025 (journal_write_rows);
-// a change to them is a later migration that replaces the function.
+// The statements and their rules are in migration 025 (journal_write_rows),
+// in their latest form in 028, which takes the views and the emails' payloads
+// beside the rows ($4, $7); a change to them is a later migration.
 const named_statement write_rows{"write_rows", R"sql(
-select journal_write_rows($1::json, $2::json, $3::json, $4::json, $5::json, $6::json)
+select journal_write_rows($1::json, $2::json, $3::json, $4::text[], $5::json, $6::json, $7::text[], $8::json)
 )sql"};
 
 // The whole batch as one call, its own transaction (autocommit): the common
 // case, when nothing it claims is taken yet. A taken seq or key raises
 // unique_violation and the call writes nothing (migration 025,
-// journal_append_at_once). $1 is the access path, or '' for none.
+// journal_append_at_once; in its latest form in 028, each document array
+// after its rows). $1 is the access path, or '' for none.
 const named_statement append_at_once{"append_at_once", R"sql(
-select journal_append_at_once($1, $2::json, $3::json, $4::json, $5::json, $6::json, $7::json, $8::json, $9::json)
+select journal_append_at_once($1, $2::json, $3::text[], $4::json, $5::json, $6::json, $7::json, $8::text[], $9::json,
+                              $10::json, $11::text[], $12::json)
 )sql"};
 
 // Payments counted by an order's decision (payment_received). A payment that
@@ -219,13 +224,16 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
   detail::append_plan state{sealed.items, sealed.customers};
   state.resolve_duplicates_within_batch();
   std::vector<std::size_t> key_items;
-  const auto events = state.events_parameter();
+  const auto events = state.events_parameters();
   const auto keys = state.keys_parameter(key_items);
+  const auto orders = state.orders_parameters();
+  const auto outbox = state.outbox_parameters();
   try {
     pqxx::nontransaction call{conn};
-    call.exec_prepared(sql::append_at_once.name, personal ? "journal" : "", events, keys,
-                       state.timers_cleared_parameter(), state.customers_parameter(), state.orders_parameter(),
-                       state.timers_set_parameter(), state.outbox_parameter(),
+    call.exec_prepared(sql::append_at_once.name, personal ? "journal" : "", events.rows,
+                       pqxx::binarystring{events.documents}, keys, state.timers_cleared_parameter(),
+                       state.customers_parameter(), orders.rows, pqxx::binarystring{orders.documents},
+                       state.timers_set_parameter(), outbox.rows, pqxx::binarystring{outbox.documents},
                        state.webhook_events_parameter(webhooks));
   } catch (const pqxx::unique_violation&) {
     return std::nullopt;  // the call was its own transaction: it wrote nothing
@@ -236,8 +244,9 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 }  // namespace
 
 // One transaction for the whole batch, taken one of two ways; each statement
-// takes all items at once as one json parameter, so a batch of 1 and a batch
-// of 500 cost the same round trips.
+// takes all items at once, as one json parameter per table and the
+// documents beside it (text_array), so a batch of 1 and a batch of 500 cost
+// the same round trips.
 //
 // At once (append_at_once, migration 025's journal_append_at_once): the
 // common case, a batch with no payments counted, taken back or settled, no
@@ -329,11 +338,12 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
 
       // 1. events and 2. idempotency keys
       std::vector<std::size_t> key_items;
-      const auto events = state.events_parameter();
+      const auto events = state.events_parameters();
       const auto keys = state.keys_parameter(key_items);
-      if (!detail::is_empty_array(events) || !detail::is_empty_array(keys)) {
+      if (!detail::is_empty_array(events.rows) || !detail::is_empty_array(keys)) {
         std::set<std::size_t> keys_not_inserted;
-        for (const auto& row : txn.exec_prepared(sql::claim_events_and_keys.name, events, keys)) {
+        for (const auto& row : txn.exec_prepared(sql::claim_events_and_keys.name, events.rows, keys,
+                                                 pqxx::binarystring{events.documents})) {
           const auto item = row[1].as<std::size_t>();
           if (row[0].as<std::string>() == "event")
             state.event_not_inserted(item, row[2].as<std::int64_t>());
@@ -360,11 +370,16 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
 
       // 4. timers the decisions made moot, customers, the read model, the
       //    timers set, the emails owed, the webhook deliveries
-      const std::string rows[] = {state.timers_cleared_parameter(), state.customers_parameter(),
-                                  state.orders_parameter(),         state.timers_set_parameter(),
-                                  state.outbox_parameter(),         state.webhook_events_parameter(webhooks_.get())};
-      if (std::any_of(std::begin(rows), std::end(rows), [](const auto& r) { return !detail::is_empty_array(r); }))
-        txn.exec_prepared(sql::write_rows.name, rows[0], rows[1], rows[2], rows[3], rows[4], rows[5]);
+      const auto cleared = state.timers_cleared_parameter();
+      const auto customers = state.customers_parameter();
+      const auto orders = state.orders_parameters();
+      const auto timers = state.timers_set_parameter();
+      const auto outbox = state.outbox_parameters();
+      const auto hooks = state.webhook_events_parameter(webhooks_.get());
+      const std::string* rows[] = {&cleared, &customers, &orders.rows, &timers, &outbox.rows, &hooks};
+      if (std::any_of(std::begin(rows), std::end(rows), [](const auto* r) { return !detail::is_empty_array(*r); }))
+        txn.exec_prepared(sql::write_rows.name, cleared, customers, orders.rows, pqxx::binarystring{orders.documents},
+                          timers, outbox.rows, pqxx::binarystring{outbox.documents}, hooks);
       // 5. payments taken back, payments counted, exceptions
       if (auto reversed = state.reversed_payments_parameter(); !detail::is_empty_array(reversed))
         txn.exec_prepared(sql::delete_reversed_payments.name, reversed);
