@@ -22,14 +22,18 @@ const named_statement root_key{"rotation_root_key", "select value from engine_se
 const named_statement replace_root_key{"rotation_replace_root_key",
                                        "update engine_secrets set value = $3 where name = $1 and value = $2"};
 
-// The expression index customer_keys_by_master_key (migration 007) finds
-// them; a rewrapped row names another key and drops out of the next batch.
+// The next rows after ref $2 that key $1 wraps, in primary key order: a
+// rotation walks the table once per pass (an index on the key id would cost
+// every new customer's insert for a command run once a year, and was
+// dropped by migration 029). $3: refs to skip (they do not open).
 const named_statement keys_wrapped_by{"rotation_keys_wrapped_by", R"sql(
 select ref::text, wrapped_key
 from customer_keys
-where split_part(wrapped_key, ':', 1) = $1
-  and ref not in (select value::uuid from json_array_elements_text($2::json))
-limit $3
+where ref > $2::uuid
+  and split_part(wrapped_key, ':', 1) = $1
+  and ref not in (select value::uuid from json_array_elements_text($3::json))
+order by ref
+limit $4
 )sql"};
 
 // A row is replaced only if it still holds the value that was rewrapped: one
@@ -104,13 +108,19 @@ rewrap_totals key_rotation::rewrap_customer_keys(const std::string& key_id, std:
   rewrap_totals totals;
   std::set<std::string> missed;  // read but not written (yet): erased, changed, or locked
   int fruitless = 0;
+  // Passes over the table in primary key order, each from the start, until
+  // one finds no row the key still wraps: a row locked by another writer is
+  // met again in the next pass.
+  const std::string start = "00000000-0000-0000-0000-000000000000";
+  std::string after = start;
   while (true) {
     const auto unopenable_before = totals.unopenable.size();
     const auto written = db_.native().run([&](pqxx::connection& conn) -> std::optional<std::int64_t> {
       pqxx::work txn{conn};
-      const auto rows = txn.exec_prepared(sql::keys_wrapped_by.name, key_id, nlohmann::json(totals.unopenable).dump(),
-                                          static_cast<std::int64_t>(batch));
+      const auto rows = txn.exec_prepared(sql::keys_wrapped_by.name, key_id, after,
+                                          nlohmann::json(totals.unopenable).dump(), static_cast<std::int64_t>(batch));
       if (rows.empty()) return std::nullopt;
+      after = rows[rows.size() - 1][0].as<std::string>();
       auto input = nlohmann::json::array();
       for (const auto& row : rows) {
         const auto ref = row[0].as<std::string>();
@@ -138,7 +148,11 @@ rewrap_totals key_rotation::rewrap_customer_keys(const std::string& key_id, std:
       txn.commit();
       return count;
     });
-    if (!written) break;
+    if (!written) {
+      if (after == start) break;  // a whole pass found nothing left
+      after = start;
+      continue;
+    }
     ++totals.batches;
     totals.rewrapped += *written;
     if (*written > 0 || totals.unopenable.size() > unopenable_before) {

@@ -20,8 +20,10 @@ namespace sql {
 
 const named_statement find_order{"find_order", "select " ORDER_COLUMNS " from orders o where o.id = $1::uuid"};
 
+// Exact, through the index on lower(number) (migration 029).
 const named_statement find_order_by_number{"find_order_by_number",
-                                           "select " ORDER_COLUMNS " from orders o where o.number = $1"};
+                                           "select " ORDER_COLUMNS
+                                           " from orders o where lower(o.number) = lower($1) and o.number = $1"};
 
 // Keyset paging: a page starts strictly after the (created_at, id) of the
 // previous page's last row, which stays right while orders are added (no

@@ -120,6 +120,39 @@ TEST(migrate, reports_a_missing_directory) {
   EXPECT_THROW(persistence::migrate(db.url(), "/nonexistent/migrations"), std::runtime_error);
 }
 
+// Migration 029 keeps one index for the order number: unique on its lower
+// case, which the admin's search by prefix and the matcher's memo use too.
+// Two numbers that differ in case alone cannot both be stored, and a lookup
+// by number stays exact.
+TEST(migrate, an_order_number_is_unique_whatever_its_case_and_looked_up_exactly) {
+  test_database db{"migrate_numbers"};
+  probe side{db.url()};
+  const auto insert_order = [&](const std::string& number) {
+    side.query(
+        "insert into orders (id, number, status, customer_ref, payment_method, total_cents, created_at, "
+        "updated_at, version, view) values ($1::uuid, $2, 'pending', $3::uuid, 'XMR', 5998, now(), now(), 1, "
+        "'{}'::json)",
+        persistence_fixtures::new_uuid(), number, persistence_fixtures::new_uuid());
+  };
+  insert_order("CCC-000777");
+  try {
+    insert_order("ccc-000777");
+    ADD_FAILURE() << "a number differing in case alone was stored";
+  } catch (const pqxx::unique_violation& e) {
+    EXPECT_NE(std::string{e.what()}.find("orders_by_number"), std::string::npos) << e.what();
+  }
+  insert_order("CCC-000778");
+  EXPECT_EQ(side.count("select count(*) from orders"), 2);
+
+  test_support::repositories store{db.app_url()};
+  ASSERT_TRUE(store.orders.find_order_by_number("CCC-000777"));
+  EXPECT_EQ(store.orders.find_order_by_number("CCC-000777")->number, "CCC-000777");
+  EXPECT_FALSE(store.orders.find_order_by_number("ccc-000777"));
+  EXPECT_EQ(
+      side.count("select count(*) from pg_indexes where tablename = 'orders' and indexdef like '%btree (number%'"), 0)
+      << "no second index on the number";
+}
+
 // Migration 026 keeps the journal's documents as json, the text as written:
 // what an older database holds reads back the same after it, and what is
 // written after it comes back byte for byte.
