@@ -110,7 +110,8 @@ rewrap_totals key_rotation::rewrap_customer_keys(const std::string& key_id, std:
   int fruitless = 0;
   // Passes over the table in primary key order, each from the start, until
   // one finds no row the key still wraps: a row locked by another writer is
-  // met again in the next pass.
+  // met again in the next pass. A pass starts after the nil UUID, which no
+  // customer ref is (they are random, version 4).
   const std::string start = "00000000-0000-0000-0000-000000000000";
   std::string after = start;
   while (true) {
