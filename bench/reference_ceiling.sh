@@ -12,6 +12,7 @@ have_reference_ceiling() { [ -x "$reference_ceiling_script" ]; }
 reference_ceiling() {
   local seconds="$1"
   shift
-  PGOPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=256MB" \
-    LEVELS="$*" "$reference_ceiling_script" "$seconds"
+  local options=() setting
+  for setting in "${CCC_PG_SETTINGS[@]}"; do options+=(-c "$setting"); done
+  PGOPTS="${options[*]}" LEVELS="$*" "$reference_ceiling_script" "$seconds"
 }

@@ -3,8 +3,10 @@
 // What journal_store::append_batch knows about each item of a batch while its
 // statements run: which items conflict, whether this transaction inserted
 // rows of an item that ends in conflict (then it must not commit, and runs
-// again without that item), and each statement's parameters: its rows as
-// JSON and the documents beside them. Internal to journal_store.cpp.
+// again without that item), and each statement's parameters: the rows every
+// batch writes in PostgreSQL's binary form (record_array, one composite type
+// per table, migration 030), the rarer ones as JSON. Internal to
+// journal_store.cpp.
 
 #include <algorithm>
 #include <cctype>
@@ -19,19 +21,27 @@
 #include "persistence/json_rows.hpp"
 #include "persistence/personal_data.hpp"
 #include "persistence/rows.hpp"
-#include "persistence/text_array.hpp"
+#include "persistence/record_array.hpp"
 #include "persistence/webhook_subscriptions.hpp"
 
 namespace persistence::detail {
 
-// A statement's rows, and beside them one document per row in row order (an
-// event's payload, an order's view, an email's payload), which the
-// statements of migration 028 zip back together: a document never goes
-// through the rows' JSON, to be escaped here and taken apart again there.
-struct rows_and_documents {
-  std::string rows;       // json_rows
-  std::string documents;  // text_array, binary
+// The oids of migration 030's row types, which composite types have none
+// fixed of: journal_store looks them up once per connection.
+struct journal_row_types {
+  std::uint32_t event = 0, key = 0, timer_cleared = 0, customer = 0, order = 0, timer = 0, mail = 0, hook = 0;
 };
+
+// One table's rows in binary form (record_array), and how many there are.
+struct binary_rows {
+  std::string bytes;
+  std::size_t count = 0;
+};
+
+inline binary_rows finish(record_array& rows) {
+  const auto count = rows.size();
+  return {rows.take(), count};
+}
 
 // Ids are compared in C++ only to find items of the same order or the same
 // key inside one batch; PostgreSQL accepts upper-case UUIDs, so compare
@@ -63,9 +73,11 @@ inline void validate(const append_item& item, std::size_t index) {
 class append_plan {
  public:
   // `customers`: the sealed customers row of each item that creates one.
-  append_plan(const std::vector<append_item>& items, const std::vector<std::optional<sealed_customer>>& customers)
+  append_plan(const std::vector<append_item>& items, const std::vector<std::optional<sealed_customer>>& customers,
+              const journal_row_types& types)
       : items_(items),
         customers_(customers),
+        types_(types),
         order_(items.size()),
         conflict_(items.size(), false),
         events_sent_(items.size(), false),
@@ -112,24 +124,24 @@ class append_plan {
     }
   }
 
-  rows_and_documents events_parameters() {
-    json_rows rows;
-    text_array payloads;
+  // Each row's fields in the order of its type's attributes (migration 030).
+  binary_rows events_parameter() {
+    record_array rows{types_.event};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       events_sent_[i] = true;
       for (const auto& event : items_[i].events) {
         rows.begin_row();
-        rows.field("item", static_cast<std::int64_t>(i));
-        rows.field("order_id", event.order_id);
-        rows.field("seq", event.seq);
-        rows.field("type", event.type);
-        rows.field("recorded_at_ms", event.recorded_at_ms);
+        rows.int4(item_number(i));
+        rows.uuid(event.order_id);
+        rows.int8(event.seq);
+        rows.text(event.type);
+        rows.int8(event.recorded_at_ms);
+        rows.text_or_null(event.payload_json);
         rows.end_row();
-        payloads.push_back(event.payload_json);
       }
     }
-    return {rows.take(), payloads.take()};
+    return finish(rows);
   }
 
   void event_not_inserted(std::size_t i, std::int64_t seq) {
@@ -138,21 +150,21 @@ class append_plan {
   }
 
   // Fills `sent` with the items whose key goes into claim_events_and_keys.
-  std::string keys_parameter(std::vector<std::size_t>& sent) const {
-    json_rows rows;
+  binary_rows keys_parameter(std::vector<std::size_t>& sent) const {
+    record_array rows{types_.key};
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& key = items_[i].idempotency;
       if (conflict_[i] || !key) continue;
       sent.push_back(i);
       rows.begin_row();
-      rows.field("item", static_cast<std::int64_t>(i));
-      rows.field("key", key->key);
-      rows.field("fingerprint", key->fingerprint);
-      rows.field("order_id", key->order_id);
-      rows.field("created_at_ms", key->created_at_ms);
+      rows.int4(item_number(i));
+      rows.text(key->key);
+      rows.text(key->fingerprint);
+      rows.uuid(key->order_id);
+      rows.int8(key->created_at_ms);
       rows.end_row();
     }
-    return rows.take();
+    return finish(rows);
   }
 
   void key_inserted(std::size_t i) { key_inserted_[i] = true; }
@@ -195,22 +207,22 @@ class append_plan {
     return created;
   }
 
-  std::string customers_parameter() const {
-    json_rows rows;
+  binary_rows customers_parameter() const {
+    record_array rows{types_.customer};
     for (std::size_t i = 0; i < size(); ++i) {
       const auto& customer = customers_[i];
       if (conflict_[i] || !customer) continue;
       rows.begin_row();
-      rows.field("ref", customer->ref);
-      rows.field("name", customer->name);
-      rows.field("email", customer->email);
-      rows.field("shipping", customer->shipping);
-      rows.field("email_index", customer->email_index);
-      rows.field("wrapped_key", customer->wrapped_key);
-      rows.field("created_at_ms", customer->created_at_ms);
+      rows.uuid(customer->ref);
+      rows.text(customer->name);
+      rows.text(customer->email);
+      rows.text(customer->shipping);
+      rows.text(customer->email_index);
+      rows.text(customer->wrapped_key);
+      rows.int8(customer->created_at_ms);
       rows.end_row();
     }
-    return rows.take();
+    return finish(rows);
   }
 
   // Customers erased by a decision of this batch.
@@ -227,94 +239,95 @@ class append_plan {
     return rows.take();
   }
 
-  rows_and_documents orders_parameters() const {
+  binary_rows orders_parameter() const {
     const auto created = created_orders();
-    json_rows rows;
-    text_array views;
+    record_array rows{types_.order};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       const auto& order = items_[i].read_model;
       rows.begin_row();
-      rows.field("id", order.id);
-      rows.field("number", order.number);
-      rows.field("status", order.status);
-      rows.field("customer_ref", order.customer_ref);
-      rows.field("payment_method", order.payment_method);
-      rows.field("total_cents", order.total_cents);
-      rows.field("created_at_ms", order.created_at_ms);
-      rows.field("updated_at_ms", order.updated_at_ms);
-      rows.field("version", order.version);
-      rows.field("payment_address", order.payment_address);
-      rows.field("quote_atomic", order.quote_atomic);
-      rows.field("outstanding_atomic", order.outstanding_atomic);
-      rows.field("quoted_at_ms", order.quoted_at_ms);
-      rows.field("quote_expires_at_ms", order.quote_expires_at_ms);
-      rows.field("closed_at_ms", order.closed_at_ms);
-      rows.field("erasure_requested_at_ms", order.erasure_requested_at_ms);
-      rows.field("customer_erased_at_ms", order.customer_erased_at_ms);
-      rows.field("refund_state", order.refund_state);
-      rows.field("refund_due_atomic", order.refund_due_atomic);
-      rows.field("refunded_atomic", order.refunded_atomic);
-      rows.field("refund_outstanding_atomic", order.refund_outstanding_atomic);
-      rows.field("kpi_paid", order.kpi.paid ? 1 : 0);
-      if (order.kpi.processing_ms) rows.field("kpi_processing_ms", *order.kpi.processing_ms);  // absent: null
-      rows.field("kpi_delivered", order.kpi.delivered ? 1 : 0);
-      rows.field("kpi_reviewed", order.kpi.reviewed ? 1 : 0);
-      rows.field("kpi_refunded_cents", order.kpi.refunded_cents);
-      rows.flag("new_order", created.count(order_[i]) > 0);
+      rows.uuid(order.id);
+      rows.text(order.number);
+      rows.text(order.status);
+      rows.uuid(order.customer_ref);
+      rows.text(order.payment_method);
+      rows.int8(order.total_cents);
+      rows.int8(order.created_at_ms);
+      rows.int8(order.updated_at_ms);
+      rows.int8(order.version);
+      rows.text(order.payment_address);
+      rows.text(order.quote_atomic);
+      rows.text(order.outstanding_atomic);
+      rows.int8(order.quoted_at_ms);
+      rows.int8(order.quote_expires_at_ms);
+      rows.int8(order.closed_at_ms);
+      rows.int8(order.erasure_requested_at_ms);
+      rows.int8(order.customer_erased_at_ms);
+      rows.text(order.refund_state);
+      rows.text(order.refund_due_atomic);
+      rows.text(order.refunded_atomic);
+      rows.text(order.refund_outstanding_atomic);
+      rows.boolean(order.kpi.paid);
+      if (order.kpi.processing_ms)
+        rows.int8(*order.kpi.processing_ms);
+      else
+        rows.null_int8();
+      rows.boolean(order.kpi.delivered);
+      rows.boolean(order.kpi.reviewed);
+      rows.int8(order.kpi.refunded_cents);
+      rows.boolean(created.count(order_[i]) > 0);
+      rows.text_or_null(order.view_json);
       rows.end_row();
-      views.push_back(order.view_json);
     }
-    return {rows.take(), views.take()};
+    return finish(rows);
   }
 
-  std::string timers_cleared_parameter() const {
-    json_rows rows;
+  binary_rows timers_cleared_parameter() const {
+    record_array rows{types_.timer_cleared};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       for (const auto& kind : items_[i].timers_cleared) {
         rows.begin_row();
-        rows.field("order_id", items_[i].read_model.id);
-        rows.field("kind", kind);
+        rows.uuid(items_[i].read_model.id);
+        rows.text(kind);
         rows.end_row();
       }
     }
-    return rows.take();
+    return finish(rows);
   }
 
-  std::string timers_set_parameter() const {
+  binary_rows timers_set_parameter() const {
     const auto created = created_orders();
-    json_rows rows;
+    record_array rows{types_.timer};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       const bool new_order = created.count(order_[i]) > 0;
       for (const auto& timer : items_[i].timers_set) {
         rows.begin_row();
-        rows.field("order_id", items_[i].read_model.id);
-        rows.field("kind", timer.kind);
-        rows.field("due_at_ms", timer.due_at_ms);
-        rows.flag("new_order", new_order);
+        rows.uuid(items_[i].read_model.id);
+        rows.text(timer.kind);
+        rows.int8(timer.due_at_ms);
+        rows.boolean(new_order);
         rows.end_row();
       }
     }
-    return rows.take();
+    return finish(rows);
   }
 
-  rows_and_documents outbox_parameters() const {
-    json_rows rows;
-    text_array payloads;
+  binary_rows outbox_parameter() const {
+    record_array rows{types_.mail};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       for (const auto& mail : items_[i].outbox) {
         rows.begin_row();
-        rows.field("order_id", items_[i].read_model.id);
-        rows.field("kind", mail.kind);
-        rows.field("created_at_ms", mail.created_at_ms);
+        rows.uuid(items_[i].read_model.id);
+        rows.text(mail.kind);
+        rows.int8(mail.created_at_ms);
+        rows.text_or_null(mail.payload_json);
         rows.end_row();
-        payloads.push_back(mail.payload_json);
       }
     }
-    return {rows.take(), payloads.take()};
+    return finish(rows);
   }
 
   std::string payments_parameter() const {
@@ -383,22 +396,22 @@ class append_plan {
 
   // The events some endpoint may subscribe to (all of them without a cache):
   // the statement joins them with the endpoints that do.
-  std::string webhook_events_parameter(const webhook_subscriptions* subscriptions) const {
-    json_rows rows;
+  binary_rows webhook_events_parameter(const webhook_subscriptions* subscriptions) const {
+    record_array rows{types_.hook};
     for (std::size_t i = 0; i < size(); ++i) {
       if (conflict_[i]) continue;
       for (const auto& event : items_[i].webhook_events) {
         if (subscriptions && !subscriptions->wants(event.type)) continue;
         rows.begin_row();
-        rows.field("order_id", items_[i].read_model.id);
-        rows.field("seq", event.seq);
-        rows.field("type", event.type);
-        rows.json_text_field("payload", event.payload_json);
-        rows.field("at_ms", event.occurred_at_ms);
+        rows.uuid(items_[i].read_model.id);
+        rows.int8(event.seq);
+        rows.text(event.type);
+        rows.text_or_null(event.payload_json);
+        rows.int8(event.occurred_at_ms);
         rows.end_row();
       }
     }
-    return rows.take();
+    return finish(rows);
   }
 
   std::vector<append_outcome> outcomes() const {
@@ -409,8 +422,12 @@ class append_plan {
   }
 
  private:
+  // An item's index in the batch, as the statements report it back.
+  static std::int32_t item_number(std::size_t i) { return static_cast<std::int32_t>(i); }
+
   const std::vector<append_item>& items_;
   const std::vector<std::optional<sealed_customer>>& customers_;
+  const journal_row_types& types_;
   std::vector<std::string> order_;  // lower-cased read_model.id
   std::vector<bool> conflict_;
   std::vector<bool> events_sent_;   // took part in claim_events_and_keys

@@ -19,8 +19,7 @@ namespace persistence {
 namespace {
 namespace sql {
 
-// The batch's events ($1, their payloads beside them in $3) and idempotency
-// keys ($2), in one statement. Returns
+// The batch's events ($1) and idempotency keys ($2), in one statement. Returns
 // what did NOT insert because another writer already holds it: ('event', item,
 // seq) for an event, ('key', item, null) for a key. The common case (no
 // conflict) returns no rows, and the caller needs only the missing ones: they
@@ -32,10 +31,7 @@ namespace sql {
 // must not abort the batch. Events are written before keys, each in key order.
 const named_statement claim_events_and_keys{"claim_events_and_keys", R"sql(
 with event_input as (
-    select *
-    from rows from (unnest($3::text[]),
-                    json_to_recordset($1::json) as (item int, order_id uuid, seq bigint, type text,
-                                                    recorded_at_ms bigint)) as e(payload)
+    select * from unnest($1::journal_event[])
 ), events_inserted as (
     insert into events (order_id, seq, type, payload, recorded_at)
     select order_id, seq, type, payload::json,
@@ -45,9 +41,7 @@ with event_input as (
     on conflict (order_id, seq) do nothing
     returning order_id, seq
 ), key_input as (
-    select *
-    from json_to_recordset($2::json) as k(item int, key text, fingerprint text, order_id uuid,
-                                          created_at_ms bigint)
+    select * from unnest($2::journal_key[])
 ), keys_inserted as (
     insert into idempotency_keys (key, fingerprint, order_id, created_at)
     select key, fingerprint, order_id,
@@ -108,20 +102,30 @@ where c.ref = i.ref
 // decisions made moot, customers, the read model and its KPI facts, the
 // timers set, the emails owed and the webhook deliveries, in one round trip.
 // The statements and their rules are in migration 025 (journal_write_rows),
-// in their latest form in 028, which takes the views and the emails' payloads
-// beside the rows ($4, $7); a change to them is a later migration.
+// in their latest form in 030, which takes each table's rows in binary form;
+// a change to them is a later migration.
 const named_statement write_rows{"write_rows", R"sql(
-select journal_write_rows($1::json, $2::json, $3::json, $4::text[], $5::json, $6::json, $7::text[], $8::json)
+select journal_write_rows($1::journal_timer_cleared[], $2::journal_customer[], $3::journal_order[],
+                          $4::journal_timer[], $5::journal_mail[], $6::journal_hook[])
 )sql"};
 
 // The whole batch as one call, its own transaction (autocommit): the common
 // case, when nothing it claims is taken yet. A taken seq or key raises
 // unique_violation and the call writes nothing (migration 025,
-// journal_append_at_once; in its latest form in 028, each document array
-// after its rows). $1 is the access path, or '' for none.
+// journal_append_at_once; in its latest form in 030). $1 is the access path,
+// or '' for none.
 const named_statement append_at_once{"append_at_once", R"sql(
-select journal_append_at_once($1, $2::json, $3::text[], $4::json, $5::json, $6::json, $7::json, $8::text[], $9::json,
-                              $10::json, $11::text[], $12::json)
+select journal_append_at_once($1, $2::journal_event[], $3::journal_key[], $4::journal_timer_cleared[],
+                              $5::journal_customer[], $6::journal_order[], $7::journal_timer[],
+                              $8::journal_mail[], $9::journal_hook[])
+)sql"};
+
+// The oids of the rows' composite types (migration 030), which the binary
+// arrays must name: a composite type has none fixed.
+const named_statement row_types{"journal_row_types", R"sql(
+select 'journal_event'::regtype::oid, 'journal_key'::regtype::oid, 'journal_timer_cleared'::regtype::oid,
+       'journal_customer'::regtype::oid, 'journal_order'::regtype::oid, 'journal_timer'::regtype::oid,
+       'journal_mail'::regtype::oid, 'journal_hook'::regtype::oid
 )sql"};
 
 // Payments counted by an order's decision (payment_received). A payment that
@@ -182,10 +186,10 @@ where x.order_id = r.order_id and x.reason = 'underpaid_expired' and x.status = 
 journal_store::journal_store(connection& db, std::shared_ptr<const sealing::vault> vault,
                              std::shared_ptr<const webhook_subscriptions> webhooks)
     : db_(db), vault_(std::move(vault)), webhooks_(std::move(webhooks)) {
-  db_.native().declare({&sql::append_at_once, &sql::claim_events_and_keys, &sql::foreign_idempotency_keys,
-                        &sql::write_rows, &sql::find_customer_keys, &sql::erase_customers,
-                        &sql::delete_reversed_payments, &sql::insert_payments, &sql::insert_order_exceptions,
-                        &sql::settle_underpayments});
+  db_.native().declare({&sql::row_types, &sql::append_at_once, &sql::claim_events_and_keys,
+                        &sql::foreign_idempotency_keys, &sql::write_rows, &sql::find_customer_keys,
+                        &sql::erase_customers, &sql::delete_reversed_payments, &sql::insert_payments,
+                        &sql::insert_order_exceptions, &sql::settle_underpayments});
   detail::declare_journal_reads(db_.native());
 }
 
@@ -219,22 +223,27 @@ bool writes_only_common_rows(const std::vector<append_item>& items) {
 // the caller then takes the careful way.
 std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn, const std::vector<append_item>& items,
                                                           const sealing::vault& vault,
-                                                          const webhook_subscriptions* webhooks, bool personal) {
+                                                          const webhook_subscriptions* webhooks, bool personal,
+                                                          const detail::journal_row_types& types) {
   const auto sealed = detail::seal_batch(items, vault, {});
-  detail::append_plan state{sealed.items, sealed.customers};
+  detail::append_plan state{sealed.items, sealed.customers, types};
   state.resolve_duplicates_within_batch();
   std::vector<std::size_t> key_items;
-  const auto events = state.events_parameters();
+  const auto events = state.events_parameter();
   const auto keys = state.keys_parameter(key_items);
-  const auto orders = state.orders_parameters();
-  const auto outbox = state.outbox_parameters();
+  const auto cleared = state.timers_cleared_parameter();
+  const auto customers = state.customers_parameter();
+  const auto orders = state.orders_parameter();
+  const auto timers = state.timers_set_parameter();
+  const auto outbox = state.outbox_parameter();
+  const auto hooks = state.webhook_events_parameter(webhooks);
   try {
     pqxx::nontransaction call{conn};
-    call.exec_prepared(sql::append_at_once.name, personal ? "journal" : "", events.rows,
-                       pqxx::binarystring{events.documents}, keys, state.timers_cleared_parameter(),
-                       state.customers_parameter(), orders.rows, pqxx::binarystring{orders.documents},
-                       state.timers_set_parameter(), outbox.rows, pqxx::binarystring{outbox.documents},
-                       state.webhook_events_parameter(webhooks));
+    call.exec_prepared(sql::append_at_once.name, personal ? "journal" : "", pqxx::binarystring{events.bytes},
+                       pqxx::binarystring{keys.bytes}, pqxx::binarystring{cleared.bytes},
+                       pqxx::binarystring{customers.bytes}, pqxx::binarystring{orders.bytes},
+                       pqxx::binarystring{timers.bytes}, pqxx::binarystring{outbox.bytes},
+                       pqxx::binarystring{hooks.bytes});
   } catch (const pqxx::unique_violation&) {
     return std::nullopt;  // the call was its own transaction: it wrote nothing
   }
@@ -244,9 +253,9 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 }  // namespace
 
 // One transaction for the whole batch, taken one of two ways; each statement
-// takes all items at once, as one json parameter per table and the
-// documents beside it (text_array), so a batch of 1 and a batch of 500 cost
-// the same round trips.
+// takes all items at once, as one parameter per table (the common rows in
+// PostgreSQL's binary form, record_array; the rarer ones as JSON), so a batch
+// of 1 and a batch of 500 cost the same round trips.
 //
 // At once (append_at_once, migration 025's journal_append_at_once): the
 // common case, a batch with no payments counted, taken back or settled, no
@@ -306,6 +315,29 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 // this node's other journal) queue behind each other instead of
 // deadlocking. Any other error throws and the transaction rolls back: the
 // caller fails the whole batch.
+namespace {
+
+const detail::journal_row_types& row_types(pqxx::connection& conn,
+                                           std::shared_ptr<const detail::journal_row_types>& known) {
+  if (!known) {
+    pqxx::nontransaction txn{conn};
+    const auto row = txn.exec_prepared1(sql::row_types.name);
+    detail::journal_row_types types;
+    types.event = row[0].as<std::uint32_t>();
+    types.key = row[1].as<std::uint32_t>();
+    types.timer_cleared = row[2].as<std::uint32_t>();
+    types.customer = row[3].as<std::uint32_t>();
+    types.order = row[4].as<std::uint32_t>();
+    types.timer = row[5].as<std::uint32_t>();
+    types.mail = row[6].as<std::uint32_t>();
+    types.hook = row[7].as<std::uint32_t>();
+    known = std::make_shared<const detail::journal_row_types>(types);
+  }
+  return *known;
+}
+
+}  // namespace
+
 std::vector<append_outcome> journal_store::append_batch(const std::vector<append_item>& items) {
   if (items.empty()) return {};
   for (std::size_t i = 0; i < items.size(); ++i) detail::validate(items[i], i);  // before touching the database
@@ -313,8 +345,10 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
   const bool personal = touches_customers(items, needing_keys);
 
   return db_.native().run([&](pqxx::connection& conn) {
+    const auto& types = row_types(conn, row_types_);
     if (needing_keys.empty() && writes_only_common_rows(items))
-      if (auto outcomes = append_at_once(conn, items, *vault_, webhooks_.get(), personal)) return std::move(*outcomes);
+      if (auto outcomes = append_at_once(conn, items, *vault_, webhooks_.get(), personal, types))
+        return std::move(*outcomes);
     // Items an earlier pass found in conflict, left out from the start.
     std::vector<bool> left_out(items.size(), false);
     for (;;) {
@@ -331,19 +365,19 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
         for (const auto& row : txn.exec_prepared(sql::find_customer_keys.name, nlohmann::json(needing_keys).dump()))
           wrapped_keys.emplace(row[0].as<std::string>(), row[1].as<std::string>());
       const auto sealed = detail::seal_batch(items, *vault_, wrapped_keys);
-      detail::append_plan state{sealed.items, sealed.customers};
+      detail::append_plan state{sealed.items, sealed.customers, types};
       for (std::size_t i = 0; i < items.size(); ++i)
         if (left_out[i]) state.mark_conflict(i);
       state.resolve_duplicates_within_batch();
 
       // 1. events and 2. idempotency keys
       std::vector<std::size_t> key_items;
-      const auto events = state.events_parameters();
+      const auto events = state.events_parameter();
       const auto keys = state.keys_parameter(key_items);
-      if (!detail::is_empty_array(events.rows) || !detail::is_empty_array(keys)) {
+      if (events.count > 0 || keys.count > 0) {
         std::set<std::size_t> keys_not_inserted;
-        for (const auto& row : txn.exec_prepared(sql::claim_events_and_keys.name, events.rows, keys,
-                                                 pqxx::binarystring{events.documents})) {
+        for (const auto& row : txn.exec_prepared(sql::claim_events_and_keys.name, pqxx::binarystring{events.bytes},
+                                                 pqxx::binarystring{keys.bytes})) {
           const auto item = row[1].as<std::size_t>();
           if (row[0].as<std::string>() == "event")
             state.event_not_inserted(item, row[2].as<std::int64_t>());
@@ -372,14 +406,15 @@ std::vector<append_outcome> journal_store::append_batch(const std::vector<append
       //    timers set, the emails owed, the webhook deliveries
       const auto cleared = state.timers_cleared_parameter();
       const auto customers = state.customers_parameter();
-      const auto orders = state.orders_parameters();
+      const auto orders = state.orders_parameter();
       const auto timers = state.timers_set_parameter();
-      const auto outbox = state.outbox_parameters();
+      const auto outbox = state.outbox_parameter();
       const auto hooks = state.webhook_events_parameter(webhooks_.get());
-      const std::string* rows[] = {&cleared, &customers, &orders.rows, &timers, &outbox.rows, &hooks};
-      if (std::any_of(std::begin(rows), std::end(rows), [](const auto* r) { return !detail::is_empty_array(*r); }))
-        txn.exec_prepared(sql::write_rows.name, cleared, customers, orders.rows, pqxx::binarystring{orders.documents},
-                          timers, outbox.rows, pqxx::binarystring{outbox.documents}, hooks);
+      const detail::binary_rows* rows[] = {&cleared, &customers, &orders, &timers, &outbox, &hooks};
+      if (std::any_of(std::begin(rows), std::end(rows), [](const auto* r) { return r->count > 0; }))
+        txn.exec_prepared(sql::write_rows.name, pqxx::binarystring{cleared.bytes}, pqxx::binarystring{customers.bytes},
+                          pqxx::binarystring{orders.bytes}, pqxx::binarystring{timers.bytes},
+                          pqxx::binarystring{outbox.bytes}, pqxx::binarystring{hooks.bytes});
       // 5. payments taken back, payments counted, exceptions
       if (auto reversed = state.reversed_payments_parameter(); !detail::is_empty_array(reversed))
         txn.exec_prepared(sql::delete_reversed_payments.name, reversed);

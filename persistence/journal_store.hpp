@@ -15,6 +15,10 @@
 
 namespace persistence {
 
+namespace detail {
+struct journal_row_types;
+}
+
 class journal_store {
  public:
   /// Personal data (customers rows, the personal paths of events, views and
@@ -53,6 +57,8 @@ class journal_store {
   connection& db_;
   std::shared_ptr<const sealing::vault> vault_;
   std::shared_ptr<const webhook_subscriptions> webhooks_;
+  // The oids of the rows' composite types, looked up at the first batch.
+  std::shared_ptr<const detail::journal_row_types> row_types_;
 };
 
 }  // namespace persistence

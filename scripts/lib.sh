@@ -23,6 +23,16 @@ CCC_PG_BIN=/usr/lib/postgresql/15/bin
 CCC_PG_PORT=5432
 # A unix socket path is limited to 107 bytes; ".s.PGSQL.5432" and headroom take the rest.
 CCC_PG_SOCKET_DIR_MAX=90
+# The engine's database settings: pg_start writes them for the engine's
+# cluster, and bench/reference_ceiling.sh passes the same to the reference
+# ceiling's, so that the two are measured alike.
+CCC_PG_SETTINGS=(
+  fsync=on
+  synchronous_commit=on
+  full_page_writes=on
+  shared_buffers=256MB
+  max_connections=200
+)
 
 ccc_log() { printf '%s\n' "$*" >&2; }
 
@@ -235,12 +245,11 @@ pg_start() {
 listen_addresses = ''
 unix_socket_directories = '$socket_dir'
 port = $CCC_PG_PORT
-fsync = on
-synchronous_commit = on
-full_page_writes = on
-shared_buffers = 256MB
-max_connections = 200
 EOF
+  local setting
+  for setting in "${CCC_PG_SETTINGS[@]}"; do
+    printf '%s = %s\n' "${setting%%=*}" "${setting#*=}" >>"$data_dir/ccc.conf"
+  done
   if [ "$audit" -eq 1 ]; then
     # Object audit only (pgaudit.role): the grants of ccc_auditor (migration
     # 008) choose what is logged, SELECT as READ and INSERT/UPDATE/DELETE as
