@@ -146,7 +146,11 @@ struct mail_config {
   int niceness = 19;  // the mail threads' scheduling niceness, 0..19: customers' requests go first
   // Messages a second at most while customers' decisions keep the database
   // writer busy half the time or more (mail/pacing.hpp); 0 = never held back.
-  int rate_while_busy = 200;
+  // An email costs the machine about what a checkout does (some 320 µs of
+  // the engine's CPU to render and send it, and the database's and the SMTP
+  // server's): at 200 a second a burst lost 7-9 % of its checkouts to mail,
+  // at 50 next to none (docs/PERFORMANCE.md, "Mail held back harder").
+  int rate_while_busy = 50;
   duration lease = std::chrono::minutes{5};  // a claimed message not settled by then is retried
   int max_per_recipient_per_hour = 5;        // emails to one customer address an hour; 0 = no cap
 };

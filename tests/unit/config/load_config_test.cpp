@@ -565,9 +565,9 @@ TEST(load_config, mail_is_sent_at_niceness_19_unless_told_and_only_from_0_to_19)
 }
 
 TEST(load_config, mail_is_held_to_200_a_second_while_busy_unless_told_and_never_past_half_its_lease) {
-  EXPECT_EQ(load_text("").mail.rate_while_busy, 200);
+  EXPECT_EQ(load_text("").mail.rate_while_busy, 50);
   EXPECT_EQ(load_text("[mail]\nrate_while_busy = 0\n").mail.rate_while_busy, 0);
-  EXPECT_EQ(load_text("", {{"ORDER_ENGINE_MAIL_RATE_WHILE_BUSY", "50"}}).mail.rate_while_busy, 50);
+  EXPECT_EQ(load_text("", {{"ORDER_ENGINE_MAIL_RATE_WHILE_BUSY", "120"}}).mail.rate_while_busy, 120);
   expect_names(error_of("[mail]\nrate_while_busy = -1\n"), "mail.rate_while_busy", "-1");
   // 64 messages at 1 a second take 64 s: within half of a 5 minute lease, not of a 1 minute one.
   EXPECT_EQ(load_text("[mail]\nrate_while_busy = 1\nlease = \"5m\"\n").mail.rate_while_busy, 1);
