@@ -250,6 +250,26 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
   return state.outcomes();
 }
 
+// The oids of the rows' composite types, asked of the database once.
+const detail::journal_row_types& row_types(pqxx::connection& conn,
+                                           std::shared_ptr<const detail::journal_row_types>& known) {
+  if (!known) {
+    pqxx::nontransaction txn{conn};
+    const auto row = txn.exec_prepared1(sql::row_types.name);
+    detail::journal_row_types types;
+    types.event = row[0].as<std::uint32_t>();
+    types.key = row[1].as<std::uint32_t>();
+    types.timer_cleared = row[2].as<std::uint32_t>();
+    types.customer = row[3].as<std::uint32_t>();
+    types.order = row[4].as<std::uint32_t>();
+    types.timer = row[5].as<std::uint32_t>();
+    types.mail = row[6].as<std::uint32_t>();
+    types.hook = row[7].as<std::uint32_t>();
+    known = std::make_shared<const detail::journal_row_types>(types);
+  }
+  return *known;
+}
+
 }  // namespace
 
 // One transaction for the whole batch, taken one of two ways; each statement
@@ -315,29 +335,6 @@ std::optional<std::vector<append_outcome>> append_at_once(pqxx::connection& conn
 // this node's other journal) queue behind each other instead of
 // deadlocking. Any other error throws and the transaction rolls back: the
 // caller fails the whole batch.
-namespace {
-
-const detail::journal_row_types& row_types(pqxx::connection& conn,
-                                           std::shared_ptr<const detail::journal_row_types>& known) {
-  if (!known) {
-    pqxx::nontransaction txn{conn};
-    const auto row = txn.exec_prepared1(sql::row_types.name);
-    detail::journal_row_types types;
-    types.event = row[0].as<std::uint32_t>();
-    types.key = row[1].as<std::uint32_t>();
-    types.timer_cleared = row[2].as<std::uint32_t>();
-    types.customer = row[3].as<std::uint32_t>();
-    types.order = row[4].as<std::uint32_t>();
-    types.timer = row[5].as<std::uint32_t>();
-    types.mail = row[6].as<std::uint32_t>();
-    types.hook = row[7].as<std::uint32_t>();
-    known = std::make_shared<const detail::journal_row_types>(types);
-  }
-  return *known;
-}
-
-}  // namespace
-
 std::vector<append_outcome> journal_store::append_batch(const std::vector<append_item>& items) {
   if (items.empty()) return {};
   for (std::size_t i = 0; i < items.size(); ++i) detail::validate(items[i], i);  // before touching the database

@@ -16,7 +16,9 @@
 -- rules (migration 025 gives them, 027 the plain inserts of a new order).
 -- An attribute added to one of these types must be added to the engine's
 -- rows in the same place (append_plan.hpp); the server refuses rows whose
--- fields differ from the type's in number or type.
+-- fields differ from the type's in number or type. Engines keep the types'
+-- oids once they looked them up: a later migration adds types of its own
+-- rather than dropping and creating these again under running engines.
 
 create type journal_event as (item int, order_id uuid, seq bigint, type text, recorded_at_ms bigint, payload text);
 create type journal_key as (item int, key text, fingerprint text, order_id uuid, created_at_ms bigint);
