@@ -73,11 +73,6 @@ void json_rows::field(std::string_view name, std::int64_t number) {
   out_ += std::to_string(number);
 }
 
-void json_rows::flag(std::string_view name, bool value) {
-  key(name);
-  out_ += value ? "true" : "false";
-}
-
 void json_rows::json_text_field(std::string_view name, std::string_view json) {
   key(name);
   if (json.empty())

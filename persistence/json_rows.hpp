@@ -18,7 +18,6 @@ class json_rows {
   void end_row();
   void field(std::string_view key, std::string_view text);  // JSON string, escaped
   void field(std::string_view key, std::int64_t number);
-  void flag(std::string_view key, bool value);  // true or false
   // A JSON document carried as a JSON string, which the statement casts to
   // json, checking its syntax. Never spliced in raw: a malformed document
   // then fails the statement instead of bleeding into the neighbouring
