@@ -5,19 +5,13 @@
 
 #include "chains/bytes.hpp"
 #include "chains/keccak.hpp"
+#include "domain/hex.hpp"
 
 namespace chains {
 
 namespace {
 
 constexpr std::size_t hex_digits = 40;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -53,7 +47,7 @@ expected<ethereum_address, address_error> parse_ethereum_address(std::string_vie
   ethereum_address out;
   bool has_lower = false, has_upper = false;
   for (std::size_t i = 0; i < hex.size(); ++i) {
-    const int value = hex_value(hex[i]);
+    const int value = domain::hex_digit_value(hex[i]);
     if (value < 0) {
       return make_address_error(address_problem::format,
                                 "an Ethereum address has only the digits 0-9 and letters a-f after 0x");

@@ -5,6 +5,7 @@
 
 #include "chains/bytes.hpp"
 #include "chains/keccak.hpp"
+#include "domain/hex.hpp"
 #include "net/curl_support.hpp"
 
 namespace chains {
@@ -16,15 +17,8 @@ using rep = domain::atomic_amount::rep;
   throw rpc_error(rpc_error::kind::bad_reply, "Ethereum node: " + what);
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_hex(std::string_view digits) {
-  return std::all_of(digits.begin(), digits.end(), [](char c) { return hex_digit(c) >= 0; });
+  return std::all_of(digits.begin(), digits.end(), [](char c) { return domain::hex_digit_value(c) >= 0; });
 }
 
 std::string lower(std::string_view text) {
@@ -111,7 +105,7 @@ std::optional<rep> parse_hex_quantity(std::string_view text) {
   while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
   if (digits.size() > 32) return std::nullopt;  // more than 128 bits: refused, never cut
   rep value = 0;
-  for (char c : digits) value = (value << 4) | static_cast<rep>(hex_digit(c));
+  for (char c : digits) value = (value << 4) | static_cast<rep>(domain::hex_digit_value(c));
   return value;
 }
 

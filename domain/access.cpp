@@ -10,6 +10,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "domain/hex.hpp"
+
 namespace domain {
 
 // Keying HMAC hashes the secret into its inner and outer states, and OpenSSL
@@ -131,6 +133,23 @@ std::string format_uuid(const unsigned char (&in)[16], int version) {
     out.push_back(digits[b[i] & 0xf]);
   }
   return out;
+}
+
+std::optional<std::array<unsigned char, 16>> uuid_bytes(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  std::array<unsigned char, 16> bytes{};
+  std::size_t i = 0;
+  for (auto& byte : bytes) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (text[i] != '-') return std::nullopt;
+      ++i;
+    }
+    const int high = hex_digit_value(text[i]), low = hex_digit_value(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    byte = static_cast<unsigned char>(high << 4 | low);
+    i += 2;
+  }
+  return bytes;
 }
 
 bool is_uuid(std::string_view t) {

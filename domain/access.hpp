@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +42,10 @@ class access_keys {
 
 /// Formats 16 bytes as a lower-case UUID, stamping version and variant bits.
 std::string format_uuid(const unsigned char (&bytes)[16], int version);
+
+/// The 16 bytes of a UUID in its 36-character form (8-4-4-4-12 hex digits,
+/// either case), or nothing for any other text.
+std::optional<std::array<unsigned char, 16>> uuid_bytes(std::string_view text);
 
 bool is_uuid(std::string_view text);
 

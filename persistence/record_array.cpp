@@ -3,6 +3,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "domain/access.hpp"
+
 namespace persistence {
 
 namespace {
@@ -32,13 +34,6 @@ void put_int64(std::string& out, std::int64_t value) {
   const auto bits = static_cast<std::uint64_t>(value);
   put_uint32(out, static_cast<std::uint32_t>(bits >> 32));
   put_uint32(out, static_cast<std::uint32_t>(bits));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -81,21 +76,10 @@ void record_array::text_or_null(std::string_view value) {
 }
 
 void record_array::uuid(std::string_view canonical) {
-  // 8-4-4-4-12 hex digits, either case: the form the engine writes and
-  // PostgreSQL prints.
-  if (canonical.size() != 36) throw std::invalid_argument("record_array: not a uuid: " + std::string{canonical});
+  const auto bytes = domain::uuid_bytes(canonical);
+  if (!bytes) throw std::invalid_argument("record_array: not a uuid: " + std::string{canonical});
   field_header(uuid_oid, 16);
-  std::size_t i = 0;
-  for (int byte = 0; byte < 16; ++byte) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (canonical[i] != '-') throw std::invalid_argument("record_array: not a uuid: " + std::string{canonical});
-      ++i;
-    }
-    const int high = hex_value(canonical[i]), low = hex_value(canonical[i + 1]);
-    if (high < 0 || low < 0) throw std::invalid_argument("record_array: not a uuid: " + std::string{canonical});
-    elements_.push_back(static_cast<char>(high << 4 | low));
-    i += 2;
-  }
+  elements_.append(reinterpret_cast<const char*>(bytes->data()), bytes->size());
 }
 
 void record_array::int4(std::int32_t value) {

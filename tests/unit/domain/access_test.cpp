@@ -122,6 +122,21 @@ TEST(fingerprint, reveals_nothing_of_the_request) {
   EXPECT_EQ(fp.find("ada"), std::string::npos);
 }
 
+TEST(uuid_bytes, reads_back_what_format_uuid_wrote_in_either_case_and_nothing_else) {
+  const unsigned char bytes[16] = {0x0f, 0x8f, 0xad, 0x5b, 0xd9, 0xcb, 0x46, 0x9f,
+                                   0xa1, 0x65, 0x70, 0x86, 0x77, 0x28, 0x95, 0x0e};
+  const auto text = format_uuid(bytes, 4);
+  ASSERT_EQ(text, "0f8fad5b-d9cb-469f-a165-70867728950e");
+  const auto read = uuid_bytes(text);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_TRUE(std::equal(read->begin(), read->end(), std::begin(bytes)));
+  EXPECT_EQ(uuid_bytes("0F8FAD5B-D9CB-469F-A165-70867728950E"), read);
+  for (const char* bad : {"", "0f8fad5bd9cb469fa16570867728950e", "0f8fad5b-d9cb-469f-a165-70867728950",
+                          "0f8fad5b-d9cb-469f-a165-70867728950e0", "0f8fad5b-d9cb-469f-a165_70867728950e",
+                          "0f8fad5g-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469fa-165-70867728950e"})
+    EXPECT_EQ(uuid_bytes(bad), std::nullopt) << bad;
+}
+
 TEST(is_uuid, accepts_canonical_lower_case_uuids_only) {
   EXPECT_TRUE(is_uuid("0f8fad5b-d9cb-469f-a165-70867728950e"));
   EXPECT_TRUE(is_uuid("00000000-0000-0000-0000-000000000000"));
